@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that building, running and testing Seshat need.
+# Idempotent: packages already present are skipped, so a second run costs one dpkg query.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config
+  librocksdb-dev
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  libasio-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 python3-pytest python3-redis
+  redis-server redis-tools
+  etcd-server etcd-client
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO="sudo"
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The Debian redis-server package starts a system service on :6379; Seshat's default port.
+# Our tests and benchmarks start their own redis-server on free ports, so stop the system one.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-server 2>/dev/null; then
+  $SUDO systemctl stop redis-server || true
+  $SUDO systemctl disable redis-server || true
+fi
+if pgrep -x redis-server >/dev/null 2>&1 && [ -f /etc/init.d/redis-server ]; then
+  $SUDO /etc/init.d/redis-server stop >/dev/null 2>&1 || true
+fi
+if pgrep -x etcd >/dev/null 2>&1 && [ -f /etc/init.d/etcd ]; then
+  $SUDO /etc/init.d/etcd stop >/dev/null 2>&1 || true
+fi
+echo "setup: done"

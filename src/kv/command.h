@@ -1,0 +1,113 @@
+// The command table: one entry per command with its name, arity, flags, key positions and
+// handler, as in Redis's server.c. The server looks a command up here for arity checks, MULTI
+// queueing, COMMAND INFO/DOCS, redirects (key positions) and dispatch.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/reply.h"
+#include "storage/keyspace.h"
+
+namespace seshat::kv {
+
+using Argv = std::vector<std::string>;
+
+enum CommandFlag : uint32_t {
+  kFlagWrite = 1u << 0,     // changes the keyspace: goes through the log
+  kFlagReadonly = 1u << 1,  // reads the keyspace: served from a read view
+  kFlagFast = 1u << 2,
+  kFlagAdmin = 1u << 3,
+  kFlagServer = 1u << 4,    // handled by the server layer (connection state, INFO, CONFIG, ...)
+  kFlagNoMulti = 1u << 5,   // executed immediately even inside MULTI (EXEC, DISCARD, WATCH, ...)
+  kFlagLoading = 1u << 6,
+  kFlagStale = 1u << 7,
+  kFlagNoAuth = 1u << 8,    // allowed before AUTH (AUTH, HELLO, QUIT, RESET)
+  kFlagInternal = 1u << 9,  // proposed by the node itself (active expiry); never from a client
+  kFlagDenyOom = 1u << 10,
+  kFlagNoScript = 1u << 11,
+  kFlagAllowBusy = 1u << 12,
+  kFlagSkipSlowlog = 1u << 13,
+};
+
+// The Redis names of the flags that Redis reports in COMMAND INFO, in Redis's order ("write",
+// "readonly", "denyoom", "admin", "noscript", "loading", "stale", "skip_slowlog", "fast",
+// "no_auth", "allow_busy"). Seshat-only flags (server, nomulti, internal) are not reported.
+std::vector<std::string_view> redis_flag_names(uint32_t flags);
+
+// COMMAND DOCS argument tree, as Redis 7.0 reports it (redis-cli builds its hints from it).
+enum ArgFlag : uint32_t {
+  kArgOptional = 1u << 0,
+  kArgMultiple = 1u << 1,
+  kArgMultipleToken = 1u << 2,
+};
+
+struct ArgDoc {
+  std::string_view name;
+  std::string_view type;  // "key", "string", "integer", "double", "pattern", "unix-time",
+                          // "pure-token", "oneof", "block"
+  std::string_view token = {};
+  std::string_view since = {};
+  uint32_t flags = 0;       // ArgFlag bits
+  int key_spec_index = -1;  // for type "key"
+  std::vector<ArgDoc> arguments = {};  // for "oneof" and "block"
+};
+
+// COMMAND INFO key specification (Redis 7 element 9): where the keys begin (an argument index)
+// and how they continue (a range). Every command of ours has this simple shape.
+struct KeySpecDoc {
+  std::vector<std::string_view> flags;  // e.g. "RW", "access", "update"
+  int begin_index;
+  int last_key;  // relative to the begin index; -1 for the last argument
+  int key_step;
+  int limit = 0;
+  std::string_view notes = {};
+};
+
+// Limits that apply-time handlers enforce. Every node of a cluster must use the same values.
+struct Limits {
+  uint64_t max_key_size_bytes = 512ull * 1024 * 1024;
+  uint64_t max_value_size_bytes = 512ull * 1024 * 1024;
+};
+
+struct CommandContext {
+  storage::Keyspace& keyspace;
+  const Limits& limits;
+};
+
+using Handler = protocol::Reply (*)(CommandContext& ctx, const Argv& argv);
+
+struct CommandSpec {
+  std::string_view name;  // lower case, e.g. "getex"
+  int arity;              // Redis convention: N exact, -N at least N (name included)
+  uint32_t flags;
+  int first_key;          // 0 when the command takes no key
+  int last_key;           // -1 for the last argument
+  int key_step;
+  Handler handler;        // nullptr for kFlagServer commands
+  std::string_view group;    // COMMAND DOCS group: "string", "generic", "connection", ...
+  std::string_view summary;  // COMMAND DOCS summary
+  std::string_view since;    // COMMAND DOCS since
+  std::vector<std::string_view> acl_categories = {};  // COMMAND INFO categories, e.g. "@read"
+  // Further COMMAND INFO / COMMAND DOCS metadata, with the values Redis 7.0 reports.
+  std::vector<std::string_view> tips = {};  // e.g. "request_policy:multi_shard"
+  std::vector<KeySpecDoc> key_specs = {};
+  std::string_view complexity = {};
+  std::vector<std::string_view> doc_flags = {};  // e.g. "deprecated"
+  std::string_view deprecated_since = {};
+  std::string_view replaced_by = {};
+  std::vector<ArgDoc> arguments = {};
+};
+
+// Case-insensitive lookup; nullptr for an unknown command.
+const CommandSpec* find_command(std::string_view name);
+const std::vector<CommandSpec>& all_commands();
+
+bool arity_ok(const CommandSpec& spec, size_t argc);
+
+// The key arguments of a command according to its spec (for redirects and WATCH).
+std::vector<std::string_view> command_keys(const CommandSpec& spec, const Argv& argv);
+
+}  // namespace seshat::kv

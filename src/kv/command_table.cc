@@ -1,0 +1,94 @@
+// The command table: lookup, arity and key positions. The entries themselves live in
+// command_specs_*.cc, one file per family.
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "kv/command.h"
+#include "kv/commands.h"
+
+namespace seshat::kv {
+
+namespace {
+
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+struct Table {
+  std::vector<CommandSpec> specs;
+  std::unordered_map<std::string_view, const CommandSpec*> by_name;
+  size_t longest_name = 0;
+};
+
+const Table& table() {
+  static const Table t = [] {
+    Table out;
+    for (auto family : {string_command_specs, keyspace_command_specs, expiry_command_specs,
+                        server_command_specs}) {
+      for (auto& spec : family()) out.specs.push_back(std::move(spec));
+    }
+    for (const CommandSpec& spec : out.specs) {
+      // A duplicate or a data command without a handler is a bug in the table itself.
+      bool fresh = out.by_name.emplace(spec.name, &spec).second;
+      bool consistent = (spec.handler == nullptr) == ((spec.flags & kFlagServer) != 0);
+      if (!fresh || !consistent) {
+        std::fprintf(stderr, "seshat: command table broken at '%.*s'\n",
+                     static_cast<int>(spec.name.size()), spec.name.data());
+        std::abort();
+      }
+      out.longest_name = std::max(out.longest_name, spec.name.size());
+    }
+    return out;
+  }();
+  return t;
+}
+
+}  // namespace
+
+const CommandSpec* find_command(std::string_view name) {
+  const Table& t = table();
+  if (name.empty() || name.size() > t.longest_name) return nullptr;
+  std::array<char, 64> buf{};
+  if (name.size() > buf.size()) return nullptr;
+  for (size_t i = 0; i < name.size(); ++i) buf[i] = ascii_lower(name[i]);
+  auto it = t.by_name.find(std::string_view(buf.data(), name.size()));
+  return it == t.by_name.end() ? nullptr : it->second;
+}
+
+const std::vector<CommandSpec>& all_commands() { return table().specs; }
+
+bool arity_ok(const CommandSpec& spec, size_t argc) {
+  if (spec.arity >= 0) return argc == static_cast<size_t>(spec.arity);
+  return argc >= static_cast<size_t>(-spec.arity);
+}
+
+std::vector<std::string_view> command_keys(const CommandSpec& spec, const Argv& argv) {
+  std::vector<std::string_view> keys;
+  if (spec.first_key <= 0 || spec.key_step <= 0) return keys;
+  const auto argc = static_cast<int64_t>(argv.size());
+  int64_t last = spec.last_key >= 0 ? spec.last_key : argc + spec.last_key;
+  last = std::min(last, argc - 1);
+  for (int64_t i = spec.first_key; i <= last; i += spec.key_step) {
+    keys.emplace_back(argv[static_cast<size_t>(i)]);
+  }
+  return keys;
+}
+
+std::vector<std::string_view> redis_flag_names(uint32_t flags) {
+  static constexpr std::pair<CommandFlag, std::string_view> kOrder[] = {
+      {kFlagWrite, "write"},    {kFlagReadonly, "readonly"},        {kFlagDenyOom, "denyoom"},
+      {kFlagAdmin, "admin"},    {kFlagNoScript, "noscript"},        {kFlagLoading, "loading"},
+      {kFlagStale, "stale"},    {kFlagSkipSlowlog, "skip_slowlog"}, {kFlagFast, "fast"},
+      {kFlagNoAuth, "no_auth"}, {kFlagAllowBusy, "allow_busy"},
+  };
+  std::vector<std::string_view> names;
+  for (const auto& [flag, name] : kOrder) {
+    if (flags & flag) names.push_back(name);
+  }
+  return names;
+}
+
+}  // namespace seshat::kv

@@ -1,0 +1,76 @@
+// The handlers of the keyspace commands, one family per file (commands_string.cc,
+// commands_keyspace.cc, commands_expiry.cc), and the pieces of the command table that name them.
+// Internal to src/kv: the rest of the node reaches handlers through the command table.
+#pragma once
+
+#include <vector>
+
+#include "kv/command.h"
+#include "protocol/reply.h"
+
+namespace seshat::kv {
+
+namespace cmd {
+
+using protocol::Reply;
+
+// strings
+Reply get(CommandContext& ctx, const Argv& argv);
+Reply set(CommandContext& ctx, const Argv& argv);
+Reply setnx(CommandContext& ctx, const Argv& argv);
+Reply setex(CommandContext& ctx, const Argv& argv);
+Reply psetex(CommandContext& ctx, const Argv& argv);
+Reply getset(CommandContext& ctx, const Argv& argv);
+Reply getdel(CommandContext& ctx, const Argv& argv);
+Reply getex(CommandContext& ctx, const Argv& argv);
+Reply mget(CommandContext& ctx, const Argv& argv);
+Reply mset(CommandContext& ctx, const Argv& argv);
+Reply msetnx(CommandContext& ctx, const Argv& argv);
+Reply append(CommandContext& ctx, const Argv& argv);
+Reply strlen(CommandContext& ctx, const Argv& argv);
+Reply getrange(CommandContext& ctx, const Argv& argv);
+Reply substr(CommandContext& ctx, const Argv& argv);
+Reply setrange(CommandContext& ctx, const Argv& argv);
+Reply incr(CommandContext& ctx, const Argv& argv);
+Reply decr(CommandContext& ctx, const Argv& argv);
+Reply incrby(CommandContext& ctx, const Argv& argv);
+Reply decrby(CommandContext& ctx, const Argv& argv);
+Reply incrbyfloat(CommandContext& ctx, const Argv& argv);
+
+// keyspace
+Reply del(CommandContext& ctx, const Argv& argv);
+Reply unlink(CommandContext& ctx, const Argv& argv);
+Reply exists(CommandContext& ctx, const Argv& argv);
+Reply type(CommandContext& ctx, const Argv& argv);
+Reply keys(CommandContext& ctx, const Argv& argv);
+Reply scan(CommandContext& ctx, const Argv& argv);
+Reply randomkey(CommandContext& ctx, const Argv& argv);
+Reply rename(CommandContext& ctx, const Argv& argv);
+Reply renamenx(CommandContext& ctx, const Argv& argv);
+Reply touch(CommandContext& ctx, const Argv& argv);
+Reply copy(CommandContext& ctx, const Argv& argv);
+Reply dbsize(CommandContext& ctx, const Argv& argv);
+Reply flushdb(CommandContext& ctx, const Argv& argv);
+Reply flushall(CommandContext& ctx, const Argv& argv);
+
+// expiry
+Reply expire(CommandContext& ctx, const Argv& argv);
+Reply pexpire(CommandContext& ctx, const Argv& argv);
+Reply expireat(CommandContext& ctx, const Argv& argv);
+Reply pexpireat(CommandContext& ctx, const Argv& argv);
+Reply ttl(CommandContext& ctx, const Argv& argv);
+Reply pttl(CommandContext& ctx, const Argv& argv);
+Reply expiretime(CommandContext& ctx, const Argv& argv);
+Reply pexpiretime(CommandContext& ctx, const Argv& argv);
+Reply persist(CommandContext& ctx, const Argv& argv);
+
+}  // namespace cmd
+
+// The table's entries by family, with the metadata Redis 7.0.15 reports in COMMAND INFO and
+// COMMAND DOCS (command_specs_*.cc, generated from a live redis-server and then kept by hand).
+std::vector<CommandSpec> string_command_specs();
+std::vector<CommandSpec> keyspace_command_specs();
+std::vector<CommandSpec> expiry_command_specs();
+std::vector<CommandSpec> server_command_specs();
+
+}  // namespace seshat::kv

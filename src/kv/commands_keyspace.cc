@@ -1,0 +1,164 @@
+// Keyspace commands: DEL, EXISTS, TYPE, KEYS, SCAN, RANDOMKEY, RENAME, TOUCH, COPY, DBSIZE,
+// FLUSHDB/FLUSHALL. Semantics and error texts follow Redis 7.0's db.c. Seshat has one database
+// (0) and one type (string).
+#include <climits>
+#include <limits>
+#include <string>
+
+#include "kv/commands.h"
+#include "kv/errors.h"
+#include "kv/glob_match.h"
+#include "kv/handler_util.h"
+#include "kv/number_parse.h"
+
+namespace seshat::kv::cmd {
+
+namespace {
+
+Reply delete_keys(CommandContext& ctx, const Argv& argv) {
+  int64_t deleted = 0;
+  for (size_t i = 1; i < argv.size(); ++i) {
+    if (ctx.keyspace.erase(argv[i])) ++deleted;
+  }
+  return Reply::Integer(deleted);
+}
+
+// EXISTS and TOUCH: a key named twice counts twice, as in Redis.
+Reply count_existing(CommandContext& ctx, const Argv& argv) {
+  int64_t n = 0;
+  for (size_t i = 1; i < argv.size(); ++i) {
+    if (ctx.keyspace.get(argv[i])) ++n;
+  }
+  return Reply::Integer(n);
+}
+
+Reply rename_generic(CommandContext& ctx, const Argv& argv, bool nx) {
+  auto& ks = ctx.keyspace;
+  const std::string& from = argv[1];
+  const std::string& to = argv[2];
+  auto rec = ks.get(from);
+  if (!rec) return error_reply(err::kNoSuchKey);
+  // Renaming a key onto itself changes nothing, but still needs the key to exist.
+  if (from == to) return nx ? Reply::Integer(0) : Reply::Ok();
+  if (nx && ks.get(to)) return Reply::Integer(0);
+  ks.put(to, rec->value, rec->expire_at_ms);
+  ks.erase(from);
+  return nx ? Reply::Integer(1) : Reply::Ok();
+}
+
+// FLUSHDB and FLUSHALL take at most one of ASYNC or SYNC; both mean the same to Seshat, where a
+// flush is one committed operation either way.
+Reply flush(CommandContext& ctx, const Argv& argv) {
+  if (argv.size() > 2 ||
+      (argv.size() == 2 && !is_option(argv[1], "sync") && !is_option(argv[1], "async"))) {
+    return error_reply(err::kSyntax);
+  }
+  ctx.keyspace.clear();
+  return Reply::Ok();
+}
+
+}  // namespace
+
+Reply del(CommandContext& ctx, const Argv& argv) { return delete_keys(ctx, argv); }
+
+Reply unlink(CommandContext& ctx, const Argv& argv) { return delete_keys(ctx, argv); }
+
+Reply exists(CommandContext& ctx, const Argv& argv) { return count_existing(ctx, argv); }
+
+Reply touch(CommandContext& ctx, const Argv& argv) { return count_existing(ctx, argv); }
+
+Reply type(CommandContext& ctx, const Argv& argv) {
+  return Reply::Simple(ctx.keyspace.get(argv[1]) ? "string" : "none");
+}
+
+Reply keys(CommandContext& ctx, const Argv& argv) {
+  const std::string& pattern = argv[1];
+  const bool all = pattern == "*";
+  std::vector<Reply> out;
+  uint64_t cursor = 0;
+  do {
+    cursor = ctx.keyspace.scan(cursor, 1024, [&](std::string_view key, const storage::Record&) {
+      if (all || glob_match(pattern, key)) out.push_back(Reply::Bulk(std::string(key)));
+    });
+  } while (cursor != 0);
+  return Reply::Array(std::move(out));
+}
+
+Reply scan(CommandContext& ctx, const Argv& argv) {
+  auto cursor = parse_scan_cursor(argv[1]);
+  if (!cursor) return error_reply(err::kInvalidCursor);
+  int64_t count = 10;
+  const std::string* pattern = nullptr;
+  const std::string* type_name = nullptr;
+  for (size_t i = 2; i < argv.size(); i += 2) {
+    const bool has_value = i + 1 < argv.size();
+    if (is_option(argv[i], "count") && has_value) {
+      auto n = parse_int64(argv[i + 1]);
+      if (!n) return error_reply(err::kNotInteger);
+      if (*n < 1) return error_reply(err::kSyntax);
+      count = *n;
+    } else if (is_option(argv[i], "match") && has_value) {
+      pattern = argv[i + 1] == "*" ? nullptr : &argv[i + 1];
+    } else if (is_option(argv[i], "type") && has_value) {
+      type_name = &argv[i + 1];
+    } else {
+      return error_reply(err::kSyntax);
+    }
+  }
+  // Every key is a string; Redis 7.0 answers an unknown type name with no keys, not an error.
+  const bool type_ok = type_name == nullptr || is_option(*type_name, "string");
+  std::vector<Reply> keys;
+  uint64_t next = ctx.keyspace.scan(*cursor, static_cast<size_t>(count),
+                                    [&](std::string_view key, const storage::Record&) {
+                                      if (!type_ok) return;
+                                      if (pattern && !glob_match(*pattern, key)) return;
+                                      keys.push_back(Reply::Bulk(std::string(key)));
+                                    });
+  std::vector<Reply> reply;
+  reply.push_back(Reply::Bulk(std::to_string(next)));
+  reply.push_back(Reply::Array(std::move(keys)));
+  return Reply::Array(std::move(reply));
+}
+
+Reply randomkey(CommandContext& ctx, const Argv&) {
+  auto key = ctx.keyspace.random_key();
+  return key ? Reply::Bulk(std::move(*key)) : Reply::Null();
+}
+
+Reply rename(CommandContext& ctx, const Argv& argv) { return rename_generic(ctx, argv, false); }
+
+Reply renamenx(CommandContext& ctx, const Argv& argv) { return rename_generic(ctx, argv, true); }
+
+Reply copy(CommandContext& ctx, const Argv& argv) {
+  auto& ks = ctx.keyspace;
+  bool replace = false;
+  for (size_t j = 3; j < argv.size(); ++j) {
+    if (is_option(argv[j], "replace")) {
+      replace = true;
+    } else if (is_option(argv[j], "db") && j + 1 < argv.size()) {
+      auto db = parse_int64(argv[++j]);
+      if (!db) return error_reply(err::kNotInteger);
+      if (*db < INT_MIN || *db > INT_MAX) return error_reply(err::kNotInt32);
+      // Only database 0 exists, so any other index is out of range.
+      if (*db != 0) return error_reply(err::kDbIndexOutOfRange);
+    } else {
+      return error_reply(err::kSyntax);
+    }
+  }
+  if (argv[1] == argv[2]) return error_reply(err::kSameObject);
+  auto rec = ks.get(argv[1]);
+  if (!rec) return Reply::Integer(0);
+  if (!replace && ks.get(argv[2])) return Reply::Integer(0);
+  ks.put(argv[2], rec->value, rec->expire_at_ms);
+  return Reply::Integer(1);
+}
+
+Reply dbsize(CommandContext& ctx, const Argv&) {
+  return Reply::Integer(static_cast<int64_t>(ctx.keyspace.count()));
+}
+
+Reply flushdb(CommandContext& ctx, const Argv& argv) { return flush(ctx, argv); }
+
+Reply flushall(CommandContext& ctx, const Argv& argv) { return flush(ctx, argv); }
+
+}  // namespace seshat::kv::cmd

@@ -1,0 +1,13 @@
+// Glob-style matching with the exact rules of Redis's stringmatchlen (KEYS, SCAN MATCH):
+// `*`, `?`, `[abc]`, `[^abc]`, `[a-z]` (ends in either order), `\x` escapes. Clients rely on its
+// corner cases (an unclosed `[` still matching, bytes compared as signed chars in ranges), so it
+// is reproduced rule for rule rather than delegated to fnmatch.
+#pragma once
+
+#include <string_view>
+
+namespace seshat::kv {
+
+bool glob_match(std::string_view pattern, std::string_view subject);
+
+}  // namespace seshat::kv

@@ -1,0 +1,45 @@
+// Small helpers shared by the command handlers of src/kv.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "protocol/reply.h"
+#include "storage/keyspace.h"
+
+namespace seshat::kv {
+
+inline protocol::Reply error_reply(std::string_view message) {
+  return protocol::Reply::Error(std::string(message));
+}
+
+// Whether a command argument names `option` (lower case, no NUL). Redis compares option names
+// as C strings (strcasecmp, or by hand for two-letter ones like "ex"), so the comparison is
+// ASCII case-insensitive and stops at a NUL byte in the argument: "ex\0junk" means "ex".
+inline bool is_option(std::string_view arg, std::string_view option) {
+  arg = arg.substr(0, arg.find('\0'));
+  if (arg.size() != option.size()) return false;
+  for (size_t i = 0; i < arg.size(); ++i) {
+    char c = arg[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != option[i]) return false;
+  }
+  return true;
+}
+
+inline protocol::Reply bulk_or_null(const std::optional<storage::Record>& rec) {
+  return rec ? protocol::Reply::Bulk(rec->value) : protocol::Reply::Null();
+}
+
+// Writes a record whose absolute expiry may already have passed. Redis deletes such a key at
+// once instead of keeping a dead value around (SET ... PXAT <past>, EXPIRE with a negative time,
+// GETEX ... EXAT <past>); storing and then purging leaves the same state and a tombstone, so a
+// WATCH on the key still sees the write.
+inline void put_maybe_expired(storage::Keyspace& ks, std::string_view key, std::string_view value,
+                              int64_t expire_at_ms) {
+  ks.put(key, value, expire_at_ms);
+  if (expire_at_ms != 0 && expire_at_ms <= ks.now_ms()) ks.purge_if_expired(key);
+}
+
+}  // namespace seshat::kv

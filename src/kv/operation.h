@@ -1,0 +1,43 @@
+// An Operation is what a write proposes to the log: the commands to apply, the proposer's clock
+// and, for EXEC, the WATCHed key versions. Apply interprets it deterministically: it reads no
+// clock (relative expiries are resolved against `now_ms`), so every replica computes the same
+// state and the proposer the same reply.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "kv/command.h"
+
+namespace seshat::kv {
+
+struct Operation {
+  enum class Kind : uint8_t {
+    kCommand = 1,      // one command; the reply is its reply
+    kTransaction = 2,  // MULTI/EXEC: reply is an array, or a null array if a WATCH failed
+    kPurgeExpired = 3, // active expiry: remove each listed key that is expired at now_ms
+  };
+  Kind kind = Kind::kCommand;
+  int64_t now_ms = 0;
+  std::vector<Argv> commands;  // kPurgeExpired: one argv holding the keys
+  std::vector<std::pair<std::string, uint64_t>> watches;  // key, version seen at WATCH
+
+  bool operator==(const Operation&) const = default;
+};
+
+// The format is documented in operation.cc. Only well-formed operations decode:
+//   kCommand      exactly one non-empty argv, no watches;
+//   kTransaction  any number of non-empty argvs (zero for an empty MULTI/EXEC), any watches;
+//   kPurgeExpired exactly one argv (the keys, possibly none), no watches.
+// Encoding is canonical: decode(encode(op)) == op for a well-formed op, and any bytes that decode
+// re-encode to themselves.
+std::string encode_operation(const Operation& op);
+// nullopt on any malformed input; never crashes, whatever the bytes, and never allocates more
+// than a small multiple of the input's size.
+std::optional<Operation> decode_operation(std::string_view bytes);
+
+}  // namespace seshat::kv

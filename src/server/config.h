@@ -1,0 +1,63 @@
+// Node configuration: TOML in the seed project's format, every key overridable by a flag.
+// `build/seshat` with no arguments is a single-node cluster on 127.0.0.1:6379 with data in ./data.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace seshat::server {
+
+struct Member {
+  uint64_t id = 0;
+  std::string addr;         // internal (Raft/gRPC) address host:port
+  std::string client_addr;  // client (RESP) address host:port; may be empty if unknown
+  bool operator==(const Member&) const = default;
+};
+
+struct Config {
+  // [node]
+  uint64_t node_id = 1;
+  std::string client_addr = "127.0.0.1:6379";
+  std::string internal_addr = "127.0.0.1:7379";
+  std::string data_dir = "./data";
+  // [cluster]
+  bool bootstrap = true;
+  std::vector<Member> initial_members;  // empty: a single-node cluster of this node
+  std::string join_addr;
+  bool follower_proxy = false;
+  std::string read_mode = "linearizable";  // or "stale"
+  // [raft]
+  uint64_t heartbeat_interval_ms = 100;
+  uint64_t election_timeout_min_ms = 500;
+  uint64_t election_timeout_max_ms = 1000;
+  uint64_t snapshot_interval_entries = 10000;
+  uint64_t snapshot_interval_bytes = 64ull * 1024 * 1024;
+  // [limits]
+  uint64_t max_key_size_bytes = 512ull * 1024 * 1024;
+  uint64_t max_value_size_bytes = 512ull * 1024 * 1024;
+  uint64_t max_concurrent_client_connections = 10000;
+  uint64_t request_timeout_secs = 5;
+  // [server]
+  std::string requirepass;             // empty: no AUTH required
+  uint64_t io_threads = 2;             // threads serving client connections
+  uint64_t tombstone_ttl_secs = 3600;  // deleted/expired key tombstones are collected after this
+  uint64_t active_expire_interval_ms = 100;  // how often the active expiry cycle runs
+  std::string log_level = "info";
+};
+
+struct ParseOutcome {
+  std::optional<Config> config;  // set when the node should start
+  int exit_code = 0;             // when config is empty: 0 for --help/--version, non-zero on error
+  std::string message;           // what to print (help text, or the error naming the bad key)
+};
+
+// Parses argv: `--config FILE` loads TOML first, then flags override single keys.
+ParseOutcome parse_config(int argc, const char* const* argv);
+
+// Checks cross-field rules (timeouts ordered, addresses host:port, ...); returns an error naming
+// the key, or an empty string.
+std::string validate_config(const Config& config);
+
+}  // namespace seshat::server

@@ -1,0 +1,479 @@
+#include "server/connection.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "kv/operation.h"
+#include "kv/state_machine.h"
+#include "server/server_commands.h"
+#include "storage/rocks_keyspace.h"
+
+namespace seshat::server {
+
+namespace {
+
+using protocol::Reply;
+
+constexpr size_t kMaxPendingSlots = 4096;         // stop reading beyond this many queued replies
+constexpr size_t kMaxOutputBeforePause = 64 << 20;  // or this much unsent output
+constexpr size_t kMaxQueryBuffer = 1024ull << 20;   // Redis's client-query-buffer-limit
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+int64_t now_ms_wall() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
+  return ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+}  // namespace
+
+Connection::Connection(asio::ip::tcp::socket socket, ServerContext& ctx)
+    : socket_(std::move(socket)), ctx_(ctx) {
+  state_.id = ctx_.clients.next_id();
+  state_.authenticated = ctx_.config.requirepass.empty();
+  asio::error_code ec;
+  auto remote = socket_.remote_endpoint(ec);
+  if (!ec) state_.peer = endpoint_text(remote);
+  auto local = socket_.local_endpoint(ec);
+  if (!ec) state_.local = endpoint_text(local);
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+}
+
+Connection::~Connection() {
+  if (registered_) ctx_.clients.remove(state_.id);
+}
+
+void Connection::start() {
+  ctx_.stats.connections_received.fetch_add(1, std::memory_order_relaxed);
+  registered_ = ctx_.clients.add(
+      state_.id, [this] { return describe(); }, ctx_.config.max_concurrent_client_connections);
+  if (!registered_) {
+    ctx_.stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
+    reply_now(Reply::Error("ERR max number of clients reached"));
+    close_after_flush_ = true;
+    flush();
+    return;
+  }
+  read_more();
+}
+
+void Connection::shutdown() {
+  auto self = shared_from_this();
+  asio::post(socket_.get_executor(), [self] {
+    self->stop_reading_ = true;
+    if (self->pending_ == 0 && !self->write_in_flight_) self->close();
+    else self->close_after_flush_ = true;
+  });
+}
+
+std::string Connection::describe() {
+  std::lock_guard lock(describe_mu_);
+  auto now = std::chrono::steady_clock::now();
+  auto age = std::chrono::duration_cast<std::chrono::seconds>(now - state_.created).count();
+  auto idle = std::chrono::duration_cast<std::chrono::seconds>(now - state_.last_active).count();
+  std::string flags = state_.in_multi ? "x" : "N";
+  return "id=" + std::to_string(state_.id) + " addr=" + state_.peer + " laddr=" + state_.local +
+         " fd=" + std::to_string(socket_.is_open() ? static_cast<int>(socket_.native_handle()) : -1) +
+         " name=" + state_.name + " age=" + std::to_string(age) + " idle=" + std::to_string(idle) +
+         " flags=" + flags + " db=0 sub=0 psub=0 ssub=0 multi=" +
+         std::to_string(state_.in_multi ? static_cast<int64_t>(state_.queued.size()) : -1) +
+         " qbuf=" + std::to_string(in_.size() - in_pos_) + " qbuf-free=0 argv-mem=0 multi-mem=0" +
+         " rbs=" + std::to_string(sizeof(read_buf_)) + " rbp=0 obl=0 oll=" +
+         std::to_string(slots_.size()) + " omem=" + std::to_string(out_.size()) +
+         " tot-mem=0 events=r cmd=" + (state_.last_command.empty() ? "NULL" : state_.last_command) +
+         " user=default redir=-1 resp=" + std::to_string(static_cast<int>(state_.resp)) +
+         " lib-name=" + state_.lib_name + " lib-ver=" + state_.lib_ver;
+}
+
+// ---- reading and parsing ----
+
+void Connection::read_more() {
+  if (reading_ || stop_reading_ || closed_ || close_after_flush_) return;
+  // Back-pressure: a client that pipelines faster than we answer waits for its replies.
+  if (slots_.size() >= kMaxPendingSlots || out_.size() >= kMaxOutputBeforePause || deferred_) return;
+  reading_ = true;
+  socket_.async_read_some(asio::buffer(read_buf_),
+                          [self = shared_from_this()](const asio::error_code& ec, size_t n) {
+                            self->on_read(ec, n);
+                          });
+}
+
+void Connection::on_read(const asio::error_code& ec, size_t n) {
+  reading_ = false;
+  if (ec) {
+    // The peer went away: replies still owed cannot be delivered, but proposals already made
+    // complete on their own and simply find the connection closed.
+    close();
+    return;
+  }
+  ctx_.stats.net_input_bytes.fetch_add(n, std::memory_order_relaxed);
+  in_.append(read_buf_, n);
+  process_input();
+  flush();
+  read_more();
+}
+
+void Connection::process_input() {
+  if (deferred_) {
+    if (pending_ > 0) return;
+    kv::Argv argv = std::move(*deferred_);
+    deferred_.reset();
+    if (!dispatch(argv)) return;
+  }
+  std::vector<std::string> argv;
+  std::string error;
+  while (!closed_ && !close_after_flush_ && in_pos_ < in_.size()) {
+    size_t consumed = 0;
+    auto result = parser_.parse(std::string_view(in_).substr(in_pos_), consumed, argv, error,
+                                state_.authenticated);
+    in_pos_ += consumed;
+    if (result == protocol::ParseResult::kIncomplete) {
+      if (in_.size() - in_pos_ > kMaxQueryBuffer) {
+        spdlog::warn("closing client {}: query buffer over {} bytes", state_.peer, kMaxQueryBuffer);
+        close_after_flush_ = true;
+      }
+      break;
+    }
+    if (result == protocol::ParseResult::kError) {
+      ctx_.stats.protocol_errors.fetch_add(1, std::memory_order_relaxed);
+      reply_now(Reply::Error("ERR " + error));
+      close_after_flush_ = true;
+      break;
+    }
+    if (!dispatch(argv)) break;
+  }
+  // Drop parsed bytes once they are a good part of the buffer, to keep appends cheap.
+  if (in_pos_ == in_.size()) {
+    in_.clear();
+    in_pos_ = 0;
+  } else if (in_pos_ > 64 * 1024 && in_pos_ * 2 > in_.size()) {
+    in_.erase(0, in_pos_);
+    in_pos_ = 0;
+  }
+}
+
+bool Connection::dispatch(kv::Argv& argv) {
+  if (argv.empty()) return true;
+  const kv::CommandSpec* spec = kv::find_command(argv[0]);
+  bool is_write = spec != nullptr && (spec->flags & kv::kFlagWrite) && !state_.in_multi;
+  // Anything but a write must observe this connection's earlier writes first.
+  if (pending_ > 0 && !is_write) {
+    deferred_ = std::move(argv);
+    return false;
+  }
+  ctx_.stats.commands_processed.fetch_add(1, std::memory_order_relaxed);
+  {
+    std::lock_guard lock(describe_mu_);
+    state_.last_active = std::chrono::steady_clock::now();
+    state_.last_command = spec != nullptr ? std::string(spec->name) : lower(argv[0]);
+  }
+
+  if (spec == nullptr) {
+    if (state_.in_multi) state_.multi_dirty = true;
+    reply_now(Reply::Error(unknown_command_error(argv)));
+    return true;
+  }
+  if (!kv::arity_ok(*spec, argv.size())) {
+    if (state_.in_multi) state_.multi_dirty = true;
+    reply_now(Reply::Error(wrong_arity_error(spec->name)));
+    return true;
+  }
+  if (!state_.authenticated && !(spec->flags & kv::kFlagNoAuth)) {
+    if (state_.in_multi) state_.multi_dirty = true;
+    reply_now(Reply::Error("NOAUTH Authentication required."));
+    return true;
+  }
+  if (spec->flags & kv::kFlagInternal) {
+    reply_now(Reply::Error(unknown_command_error(argv)));
+    return true;
+  }
+  run_command(*spec, argv);
+  return true;
+}
+
+void Connection::run_command(const kv::CommandSpec& spec, kv::Argv& argv) {
+  const std::string_view name = spec.name;
+  if (name == "multi") {
+    if (state_.in_multi) {
+      reply_now(Reply::Error("ERR MULTI calls can not be nested"));
+      return;
+    }
+    state_.in_multi = true;
+    state_.multi_dirty = false;
+    state_.queued.clear();
+    reply_now(Reply::Ok());
+    return;
+  }
+  if (name == "exec") {
+    if (!state_.in_multi) {
+      reply_now(Reply::Error("ERR EXEC without MULTI"));
+      return;
+    }
+    run_exec();
+    return;
+  }
+  if (name == "discard") {
+    if (!state_.in_multi) {
+      reply_now(Reply::Error("ERR DISCARD without MULTI"));
+      return;
+    }
+    state_.in_multi = false;
+    state_.queued.clear();
+    state_.watched.clear();
+    reply_now(Reply::Ok());
+    return;
+  }
+  if (state_.in_multi) {
+    if (spec.flags & kv::kFlagNoMulti) {
+      if (name == "watch") {
+        reply_now(Reply::Error("ERR WATCH inside MULTI is not allowed"));
+        return;
+      }
+      state_.multi_dirty = true;
+      reply_now(Reply::Error("ERR Command not allowed inside a transaction"));
+      return;
+    }
+    if (name != "quit" && name != "reset") {
+      if (auto err = check_limits(spec, argv)) {
+        state_.multi_dirty = true;
+        reply_now(Reply::Error(*err));
+        return;
+      }
+      state_.queued.push_back(std::move(argv));
+      reply_now(Reply::Queued());
+      return;
+    }
+  }
+  if (name == "watch") {
+    storage::ReadKeyspace view(*ctx_.engine, now_ms_wall());
+    for (size_t i = 1; i < argv.size(); ++i) {
+      if (!state_.watched.count(argv[i])) state_.watched[argv[i]] = view.version(argv[i]);
+    }
+    reply_now(Reply::Ok());
+    return;
+  }
+  if (name == "unwatch") {
+    state_.watched.clear();
+    reply_now(Reply::Ok());
+    return;
+  }
+  if (spec.flags & kv::kFlagServer) {
+    reply_now(run_server_command(*this, spec, argv));
+    return;
+  }
+  if (spec.flags & kv::kFlagWrite) {
+    run_write(spec, argv);
+    return;
+  }
+  run_read(spec, argv);
+}
+
+std::optional<std::string> Connection::check_limits(const kv::CommandSpec& spec,
+                                                    const kv::Argv& argv) const {
+  if (!(spec.flags & kv::kFlagWrite)) return std::nullopt;
+  auto keys = kv::command_keys(spec, argv);
+  for (auto key : keys) {
+    if (key.size() > ctx_.limits.max_key_size_bytes) {
+      return "ERR key is larger than max_key_size_bytes (" +
+             std::to_string(ctx_.limits.max_key_size_bytes) + " bytes)";
+    }
+  }
+  for (size_t i = 1; i < argv.size(); ++i) {
+    if (argv[i].size() <= ctx_.limits.max_value_size_bytes) continue;
+    bool is_key = std::any_of(keys.begin(), keys.end(),
+                              [&](std::string_view k) { return k.data() == argv[i].data(); });
+    if (!is_key) {
+      return "ERR value is larger than max_value_size_bytes (" +
+             std::to_string(ctx_.limits.max_value_size_bytes) + " bytes)";
+    }
+  }
+  return std::nullopt;
+}
+
+void Connection::run_read(const kv::CommandSpec& spec, const kv::Argv& argv) {
+  std::string error;
+  if (ctx_.replicator->read_now(error)) {
+    storage::ReadKeyspace view(*ctx_.engine, now_ms_wall());
+    kv::CommandContext cctx{view, ctx_.limits};
+    reply_now(kv::execute(spec, cctx, argv));
+    return;
+  }
+  if (!error.empty()) {
+    reply_now(Reply::Error(error));
+    return;
+  }
+  auto seq = reserve_slot();
+  ctx_.replicator->read_barrier([self = shared_from_this(), seq, &spec, argv](const std::string& err) {
+    asio::post(self->socket_.get_executor(), [self, seq, &spec, argv, err] {
+      if (!err.empty()) {
+        self->complete(seq, Reply::Error(err));
+        return;
+      }
+      storage::ReadKeyspace view(*self->ctx_.engine, now_ms_wall());
+      kv::CommandContext cctx{view, self->ctx_.limits};
+      self->complete(seq, kv::execute(spec, cctx, argv));
+    });
+  });
+}
+
+void Connection::run_write(const kv::CommandSpec& spec, kv::Argv& argv) {
+  if (auto err = check_limits(spec, argv)) {
+    reply_now(Reply::Error(*err));
+    return;
+  }
+  ctx_.stats.write_commands.fetch_add(1, std::memory_order_relaxed);
+  kv::Operation op;
+  op.kind = kv::Operation::Kind::kCommand;
+  op.now_ms = ctx_.replicator->proposal_time_ms();
+  op.commands.push_back(std::move(argv));
+  auto seq = reserve_slot();
+  auto self = shared_from_this();
+  ctx_.replicator->propose(kv::encode_operation(op), [self, seq](Reply reply) {
+    asio::post(self->socket_.get_executor(),
+               [self, seq, reply = std::move(reply)]() mutable { self->complete(seq, std::move(reply)); });
+  });
+}
+
+void Connection::run_exec() {
+  std::vector<kv::Argv> queued = std::move(state_.queued);
+  auto watched = std::move(state_.watched);
+  bool dirty = state_.multi_dirty;
+  state_.in_multi = false;
+  state_.multi_dirty = false;
+  state_.queued.clear();
+  state_.watched.clear();
+  if (dirty) {
+    reply_now(Reply::Error("EXECABORT Transaction discarded because of previous errors."));
+    return;
+  }
+  // Keyspace commands go to the log as one Operation; server commands queued among them (PING,
+  // ECHO, TIME...) run here when the reply arrives and take their place in the array.
+  kv::Operation op;
+  op.kind = kv::Operation::Kind::kTransaction;
+  op.now_ms = ctx_.replicator->proposal_time_ms();
+  std::vector<std::optional<kv::Argv>> server_side(queued.size());
+  for (size_t i = 0; i < queued.size(); ++i) {
+    const kv::CommandSpec* spec = kv::find_command(queued[i][0]);
+    if (spec != nullptr && (spec->flags & kv::kFlagServer)) {
+      server_side[i] = std::move(queued[i]);
+    } else {
+      op.commands.push_back(std::move(queued[i]));
+    }
+  }
+  for (auto& [key, version] : watched) op.watches.emplace_back(key, version);
+
+  auto assemble = [self = shared_from_this(), server_side = std::move(server_side)](Reply applied) mutable {
+    if (applied.type() != Reply::Type::kArray) return applied;  // aborted by WATCH, or an error
+    std::vector<Reply> out;
+    size_t next = 0;
+    for (auto& argv : server_side) {
+      if (argv) {
+        const kv::CommandSpec* spec = kv::find_command((*argv)[0]);
+        out.push_back(run_server_command(*self, *spec, *argv));
+      } else if (next < applied.items().size()) {
+        out.push_back(std::move(applied.mutable_items()[next++]));
+      }
+    }
+    return Reply::Array(std::move(out));
+  };
+
+  auto seq = reserve_slot();
+  if (op.commands.empty() && op.watches.empty()) {
+    complete(seq, assemble(Reply::Array()));
+    return;
+  }
+  auto self = shared_from_this();
+  ctx_.replicator->propose(kv::encode_operation(op), [self, seq, assemble = std::move(assemble)](Reply reply) mutable {
+    asio::post(self->socket_.get_executor(),
+               [self, seq, assemble = std::move(assemble), reply = std::move(reply)]() mutable {
+                 self->complete(seq, assemble(std::move(reply)));
+               });
+  });
+}
+
+// ---- replies ----
+
+void Connection::reply_now(Reply reply) {
+  if (slots_.empty()) {
+    protocol::write_reply(out_, reply, state_.resp);
+    return;
+  }
+  Slot s;
+  s.ready = true;
+  s.reply = std::move(reply);
+  slots_.push_back(std::move(s));
+}
+
+uint64_t Connection::reserve_slot() {
+  slots_.emplace_back();
+  ++pending_;
+  return first_seq_ + slots_.size() - 1;
+}
+
+void Connection::complete(uint64_t seq, Reply reply) {
+  if (closed_) return;
+  if (seq < first_seq_ || seq - first_seq_ >= slots_.size()) return;
+  Slot& slot = slots_[seq - first_seq_];
+  slot.ready = true;
+  slot.reply = std::move(reply);
+  --pending_;
+  while (!slots_.empty() && slots_.front().ready) {
+    protocol::write_reply(out_, slots_.front().reply, state_.resp);
+    slots_.pop_front();
+    ++first_seq_;
+  }
+  if (pending_ == 0) process_input();
+  flush();
+  read_more();
+}
+
+void Connection::flush() {
+  if (closed_ || write_in_flight_) return;
+  if (out_.empty()) {
+    if (close_after_flush_ && pending_ == 0) close();
+    return;
+  }
+  writing_.swap(out_);
+  out_.clear();
+  write_in_flight_ = true;
+  ctx_.stats.net_output_bytes.fetch_add(writing_.size(), std::memory_order_relaxed);
+  asio::async_write(socket_, asio::buffer(writing_),
+                    [self = shared_from_this()](const asio::error_code& ec, size_t) {
+                      self->on_written(ec);
+                    });
+}
+
+void Connection::on_written(const asio::error_code& ec) {
+  write_in_flight_ = false;
+  writing_.clear();
+  if (ec) {
+    close();
+    return;
+  }
+  flush();
+  read_more();
+}
+
+void Connection::close() {
+  if (closed_) return;
+  closed_ = true;
+  asio::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+  if (registered_) {
+    ctx_.clients.remove(state_.id);
+    registered_ = false;
+  }
+}
+
+}  // namespace seshat::server

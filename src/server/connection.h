@@ -1,0 +1,125 @@
+// One client connection: reads requests, runs them in order, writes replies in order.
+//
+// Ordering rule: replies leave in request order, and a command sees every earlier write of the
+// same connection. Writes are proposed as soon as they are parsed, so a pipeline of writes joins
+// one group commit; any other command waits until the connection's earlier writes are applied.
+// All of a connection's state is touched only on its own io_context thread; replies from the
+// replicator are posted back to it.
+#pragma once
+
+#include <asio.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kv/command.h"
+#include "protocol/reply.h"
+#include "protocol/resp_parser.h"
+#include "protocol/resp_writer.h"
+#include "server/server_context.h"
+
+namespace seshat::server {
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(asio::ip::tcp::socket socket, ServerContext& ctx);
+  ~Connection();
+
+  // Registers with the client registry (refusing the client if the node is full) and starts
+  // reading.
+  void start();
+  // Stops reading new requests; in-flight ones still get their replies, then the socket closes.
+  void shutdown();
+
+  // Connection state, for the server commands.
+  struct State {
+    uint64_t id = 0;
+    protocol::ProtocolVersion resp = protocol::ProtocolVersion::kResp2;
+    bool authenticated = false;
+    std::string name;
+    std::string lib_name;
+    std::string lib_ver;
+    std::string last_command;
+    std::string peer;
+    std::string local;
+    std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point last_active = std::chrono::steady_clock::now();
+    // MULTI: queued commands, and whether queueing hit an error (EXEC then aborts).
+    bool in_multi = false;
+    bool multi_dirty = false;
+    std::vector<kv::Argv> queued;
+    // WATCH: key -> version seen.
+    std::map<std::string, uint64_t> watched;
+  };
+
+  State& state() { return state_; }
+  // Changes state fields that describe() reads from other threads (CLIENT LIST on another
+  // connection): name, library, protocol, MULTI. Runs `change` under describe_mu_.
+  template <typename F>
+  void update_state(F&& change) {
+    std::lock_guard lock(describe_mu_);
+    change(state_);
+  }
+  ServerContext& context() { return ctx_; }
+  std::string describe();  // CLIENT LIST / CLIENT INFO line, without the newline
+  void close_after_reply() { close_after_flush_ = true; }
+  asio::any_io_executor socket_executor() { return socket_.get_executor(); }
+
+ private:
+  struct Slot {
+    bool ready = false;
+    protocol::Reply reply;
+  };
+
+  void read_more();
+  void on_read(const asio::error_code& ec, size_t n);
+  void process_input();
+  // Runs one command; returns false if it must wait for the connection's pending writes.
+  bool dispatch(kv::Argv& argv);
+  void run_command(const kv::CommandSpec& spec, kv::Argv& argv);
+  void run_read(const kv::CommandSpec& spec, const kv::Argv& argv);
+  void run_write(const kv::CommandSpec& spec, kv::Argv& argv);
+  void run_exec();
+  std::optional<std::string> check_limits(const kv::CommandSpec& spec, const kv::Argv& argv) const;
+
+  // Reply plumbing: an immediate reply, or a slot filled later by complete().
+  void reply_now(protocol::Reply reply);
+  uint64_t reserve_slot();
+  void complete(uint64_t seq, protocol::Reply reply);
+  void flush();
+  void on_written(const asio::error_code& ec);
+  void close();
+
+  asio::ip::tcp::socket socket_;
+  ServerContext& ctx_;
+  State state_;
+  std::mutex describe_mu_;  // guards the fields describe() reads from other threads
+
+  protocol::RequestParser parser_;
+  std::string in_;
+  size_t in_pos_ = 0;  // bytes of in_ already parsed
+  char read_buf_[16 * 1024];
+  bool reading_ = false;
+  bool stop_reading_ = false;
+  bool close_after_flush_ = false;
+  bool closed_ = false;
+  bool registered_ = false;
+
+  std::deque<Slot> slots_;     // replies not yet written, in request order
+  uint64_t first_seq_ = 0;     // sequence number of slots_.front()
+  size_t pending_ = 0;         // slots waiting for the replicator
+  std::optional<kv::Argv> deferred_;  // parsed but waiting for pending writes
+
+  std::string out_;        // serialised replies not yet handed to the socket
+  std::string writing_;    // buffer of the write in flight
+  bool write_in_flight_ = false;
+};
+
+}  // namespace seshat::server

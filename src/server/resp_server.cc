@@ -1,0 +1,120 @@
+#include "server/resp_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include "server/connection.h"
+
+namespace seshat::server {
+
+bool split_host_port(const std::string& addr, std::string& host, uint16_t& port) {
+  auto colon = addr.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 >= addr.size()) return false;
+  host = addr.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned long p = 0;
+  for (size_t i = colon + 1; i < addr.size(); ++i) {
+    if (addr[i] < '0' || addr[i] > '9') return false;
+    p = p * 10 + static_cast<unsigned long>(addr[i] - '0');
+    if (p > 65535) return false;
+  }
+  port = static_cast<uint16_t>(p);
+  return true;
+}
+
+RespServer::RespServer(ServerContext& ctx) : ctx_(ctx) {}
+
+RespServer::~RespServer() { stop(std::chrono::milliseconds(0)); }
+
+absl::Status RespServer::start() {
+  std::string host;
+  uint16_t port = 0;
+  if (!split_host_port(ctx_.config.client_addr, host, port)) {
+    return absl::InvalidArgumentError("client_addr '" + ctx_.config.client_addr +
+                                      "' is not host:port");
+  }
+  size_t n = std::max<uint64_t>(1, ctx_.config.io_threads);
+  for (size_t i = 0; i < n; ++i) {
+    ios_.push_back(std::make_unique<asio::io_context>(1));
+    work_.emplace_back(asio::make_work_guard(*ios_.back()));
+  }
+  asio::error_code ec;
+  auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
+  if (ec) return absl::InvalidArgumentError("client_addr host '" + host + "': " + ec.message());
+  asio::ip::tcp::endpoint endpoint(address, port);
+  acceptor_ = std::make_unique<asio::ip::tcp::acceptor>(*ios_[0]);
+  acceptor_->open(endpoint.protocol(), ec);
+  if (!ec) acceptor_->set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_->bind(endpoint, ec);
+  if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return absl::UnavailableError("cannot listen on " + ctx_.config.client_addr + ": " +
+                                  ec.message());
+  }
+  port_ = acceptor_->local_endpoint().port();
+  accept_next();
+  for (size_t i = 0; i < n; ++i) {
+    threads_.emplace_back([io = ios_[i].get()] { io->run(); });
+  }
+  return absl::OkStatus();
+}
+
+void RespServer::accept_next() {
+  // Each connection lives on one io_context, chosen round-robin.
+  auto& io = *ios_[next_io_++ % ios_.size()];
+  acceptor_->async_accept(io, [this](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted) return;
+      spdlog::warn("accept failed: {}", ec.message());
+    } else {
+      auto conn = std::make_shared<Connection>(std::move(socket), ctx_);
+      {
+        std::lock_guard lock(mu_);
+        // Forget connections that are gone so the list does not grow without bound.
+        std::erase_if(connections_, [](const std::weak_ptr<Connection>& w) { return w.expired(); });
+        connections_.push_back(conn);
+      }
+      asio::post(conn->socket_executor(), [conn] { conn->start(); });
+    }
+    if (acceptor_ && acceptor_->is_open()) accept_next();
+  });
+}
+
+void RespServer::stop_accepting() {
+  if (!acceptor_) return;
+  asio::post(ios_[0]->get_executor(), [this] {
+    asio::error_code ec;
+    if (acceptor_) acceptor_->close(ec);
+  });
+  std::vector<std::shared_ptr<Connection>> live;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& w : connections_) {
+      if (auto c = w.lock()) live.push_back(std::move(c));
+    }
+  }
+  for (auto& c : live) c->shutdown();
+}
+
+void RespServer::stop(std::chrono::milliseconds grace) {
+  if (threads_.empty()) return;
+  stop_accepting();
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  // Connections close themselves once their last reply is written.
+  while (std::chrono::steady_clock::now() < deadline) {
+    bool any = false;
+    {
+      std::lock_guard lock(mu_);
+      for (auto& w : connections_) any = any || !w.expired();
+    }
+    if (!any) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  work_.clear();
+  for (auto& io : ios_) io->stop();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  acceptor_.reset();
+  connections_.clear();
+}
+
+}  // namespace seshat::server

@@ -1,0 +1,53 @@
+// The client-facing TCP server: an acceptor and a pool of io threads, each running its own
+// io_context so a connection's work never crosses threads (no strands, no locks on the hot path).
+#pragma once
+
+#include <asio.hpp>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "server/server_context.h"
+
+namespace seshat::server {
+
+class Connection;
+
+class RespServer {
+ public:
+  explicit RespServer(ServerContext& ctx);
+  ~RespServer();
+
+  // Binds client_addr and starts the io threads.
+  absl::Status start();
+  // Stops accepting, lets connections finish what is in flight, closes them. Call before the
+  // replicator stops so that pending replies can still be delivered.
+  void stop_accepting();
+  // Joins the io threads; waits at most `grace` for connections to drain.
+  void stop(std::chrono::milliseconds grace);
+
+  uint16_t port() const { return port_; }
+
+ private:
+  void accept_next();
+
+  ServerContext& ctx_;
+  std::vector<std::unique_ptr<asio::io_context>> ios_;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::vector<std::thread> threads_;
+  std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
+  size_t next_io_ = 0;
+  uint16_t port_ = 0;
+
+  std::mutex mu_;
+  std::vector<std::weak_ptr<Connection>> connections_;  // for shutdown
+};
+
+// Splits "host:port"; false when malformed.
+bool split_host_port(const std::string& addr, std::string& host, uint16_t& port);
+
+}  // namespace seshat::server

@@ -1,0 +1,363 @@
+// The connection and server commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET, CLIENT,
+// TIME, INFO, CONFIG, COMMAND and the cluster commands a standalone node refuses. Their replies
+// and error texts match Redis 7.0.15 byte for byte (checked against a live redis-server), since
+// client libraries branch on them during their handshake.
+#include "server/server_commands.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <climits>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/number_format.h"
+#include "server/connection.h"
+#include "server/server_commands_internal.h"
+#include "server/server_context.h"
+#include "server/subcommands.h"
+
+namespace seshat::server {
+
+namespace {
+
+using protocol::Reply;
+
+constexpr std::string_view kRedisVersion = "7.0.15";
+constexpr std::string_view kWrongPass =
+    "WRONGPASS invalid username-password pair or user is disabled.";
+constexpr std::string_view kSyntaxError = "ERR syntax error";
+constexpr std::string_view kClusterDisabled = "ERR This instance has cluster support disabled";
+// Redis shows at most this many bytes of a client-supplied name in an error.
+constexpr size_t kMaxShownBytes = 128;
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// A client-supplied string as Redis's "%.*s" formatting shows it in an error line: cut at the
+// first NUL byte and at `max_len` bytes, with CR and LF turned into spaces so that the error
+// stays one RESP line.
+std::string shown(std::string_view s, size_t max_len) {
+  s = s.substr(0, std::min(s.find('\0'), max_len));
+  std::string out(s);
+  std::replace_if(out.begin(), out.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+  return out;
+}
+
+// Redis compares passwords in time independent of where they differ, so that a network
+// observer cannot find the password byte by byte; so do we.
+bool equal_constant_time(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  const size_t n = std::max(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+    unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
+    diff |= static_cast<unsigned char>(x ^ y);
+  }
+  return diff == 0;
+}
+
+// Only the "default" user exists. Without requirepass it has no password, so (as in Redis) any
+// password authenticates it.
+bool credentials_ok(const ServerContext& ctx, std::string_view user, std::string_view password) {
+  if (user != "default") return false;
+  return ctx.config.requirepass.empty() || equal_constant_time(password, ctx.config.requirepass);
+}
+
+// Client names and library attributes appear space-separated in CLIENT LIST, so Redis accepts
+// only printable ASCII without spaces.
+bool valid_client_attr(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '!' && c <= '~'; });
+}
+
+Reply ping(const kv::Argv& argv) {
+  if (argv.size() > 2) return Reply::Error(wrong_arity_error("ping"));
+  return argv.size() == 1 ? Reply::Simple("PONG") : Reply::Bulk(argv[1]);
+}
+
+Reply hello(Connection& conn, const kv::Argv& argv) {
+  int64_t version = 0;
+  size_t next = 1;
+  if (argv.size() >= 2) {
+    auto parsed = protocol::parse_int64(argv[next++]);
+    if (!parsed) return Reply::Error("ERR Protocol version is not an integer or out of range");
+    version = *parsed;
+    if (version < 2 || version > 3) return Reply::Error("NOPROTO unsupported protocol version");
+  }
+  const std::string* user = nullptr;
+  const std::string* password = nullptr;
+  const std::string* name = nullptr;
+  for (size_t i = next; i < argv.size(); ++i) {
+    const size_t more = argv.size() - 1 - i;
+    const std::string opt = lower(argv[i]);
+    if (opt == "auth" && more >= 2) {
+      user = &argv[i + 1];
+      password = &argv[i + 2];
+      i += 2;
+    } else if (opt == "setname" && more >= 1) {
+      name = &argv[++i];
+    } else {
+      return Reply::Error("ERR Syntax error in HELLO option '" + shown(argv[i], SIZE_MAX) + "'");
+    }
+  }
+  ServerContext& ctx = conn.context();
+  if (user != nullptr) {
+    if (!credentials_ok(ctx, *user, *password)) return Reply::Error(std::string(kWrongPass));
+    conn.update_state([](Connection::State& s) { s.authenticated = true; });
+  }
+  if (!conn.state().authenticated) {
+    return Reply::Error(
+        "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+        "HELLO AUTH <user> <pass> option can be used to authenticate the client and select the "
+        "RESP protocol version at the same time");
+  }
+  if (name != nullptr) {
+    if (!valid_client_attr(*name)) {
+      return Reply::Error("ERR Client names cannot contain spaces, newlines or special characters.");
+    }
+    conn.update_state([name](Connection::State& s) { s.name = *name; });
+  }
+  if (version != 0) {
+    auto resp = version == 3 ? protocol::ProtocolVersion::kResp3 : protocol::ProtocolVersion::kResp2;
+    conn.update_state([resp](Connection::State& s) { s.resp = resp; });
+  }
+  return Reply::Map({
+      Reply::Bulk("server"), Reply::Bulk("redis"),
+      Reply::Bulk("version"), Reply::Bulk(std::string(kRedisVersion)),
+      Reply::Bulk("proto"), Reply::Integer(static_cast<int>(conn.state().resp)),
+      Reply::Bulk("id"), Reply::Integer(static_cast<int64_t>(conn.state().id)),
+      Reply::Bulk("mode"), Reply::Bulk("standalone"),
+      Reply::Bulk("role"), Reply::Bulk("master"),
+      Reply::Bulk("modules"), Reply::Array(),
+  });
+}
+
+Reply auth(Connection& conn, const kv::Argv& argv) {
+  if (argv.size() > 3) return Reply::Error(std::string(kSyntaxError));
+  ServerContext& ctx = conn.context();
+  if (argv.size() == 2 && ctx.config.requirepass.empty()) {
+    return Reply::Error(
+        "ERR AUTH <password> called without any password configured for the default user. "
+        "Are you sure your configuration is correct?");
+  }
+  const std::string_view user = argv.size() == 2 ? std::string_view("default") : argv[1];
+  if (!credentials_ok(ctx, user, argv.back())) return Reply::Error(std::string(kWrongPass));
+  conn.update_state([](Connection::State& s) { s.authenticated = true; });
+  return Reply::Ok();
+}
+
+Reply select(const kv::Argv& argv) {
+  auto index = protocol::parse_int64(argv[1]);
+  if (!index) return Reply::Error("ERR value is not an integer or out of range");
+  if (*index < INT_MIN || *index > INT_MAX) {
+    return Reply::Error(
+        "ERR value is out of range, value must between -2147483648 and 2147483647");
+  }
+  // One database: Raft replicates one keyspace, and SELECT 0 is what clients send by default.
+  if (*index != 0) return Reply::Error("ERR DB index is out of range");
+  return Reply::Ok();
+}
+
+Reply reset(Connection& conn) {
+  const bool open = conn.context().config.requirepass.empty();
+  conn.update_state([open](Connection::State& s) {
+    s.in_multi = false;
+    s.multi_dirty = false;
+    s.queued.clear();
+    s.watched.clear();
+    s.name.clear();
+    s.resp = protocol::ProtocolVersion::kResp2;
+    s.authenticated = open;
+  });
+  return Reply::Simple("RESET");
+}
+
+Reply time_now() {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  return Reply::Array(
+      {Reply::Bulk(std::to_string(us / 1000000)), Reply::Bulk(std::to_string(us % 1000000))});
+}
+
+// CLIENT LIST [TYPE type | ID id ...].
+Reply client_list(Connection& conn, const kv::Argv& argv) {
+  const std::string all = conn.context().clients.describe_all();
+  if (argv.size() == 4 && lower(argv[2]) == "type") {
+    const std::string type = lower(argv[3]);
+    if (type == "normal") return Reply::Verbatim(all);
+    if (type == "master" || type == "replica" || type == "slave" || type == "pubsub") {
+      return Reply::Verbatim("");  // Seshat has no replica or pub/sub connections
+    }
+    return Reply::Error("ERR Unknown client type '" + shown(argv[3], SIZE_MAX) + "'");
+  }
+  if (argv.size() > 3 && lower(argv[2]) == "id") {
+    std::map<int64_t, std::string_view> lines;
+    std::string_view rest = all;
+    while (!rest.empty()) {
+      size_t end = rest.find('\n');
+      std::string_view line = rest.substr(0, end == std::string_view::npos ? rest.size() : end + 1);
+      rest.remove_prefix(line.size());
+      size_t space = line.find(' ');
+      if (line.rfind("id=", 0) == 0) {
+        if (auto id = protocol::parse_int64(line.substr(3, space - 3))) lines[*id] = line;
+      }
+    }
+    std::string out;
+    for (size_t i = 3; i < argv.size(); ++i) {
+      auto id = protocol::parse_int64(argv[i]);
+      if (!id) return Reply::Error("ERR Invalid client ID");
+      if (auto it = lines.find(*id); it != lines.end()) out += it->second;
+    }
+    return Reply::Verbatim(std::move(out));
+  }
+  if (argv.size() != 2) return Reply::Error(std::string(kSyntaxError));
+  return Reply::Verbatim(all);
+}
+
+// The answer to a two-state switch (NO-EVICT, NO-TOUCH) that Seshat has no use for: there is
+// no eviction and no LRU, so either setting is honoured trivially.
+Reply on_off(const std::string& value) {
+  const std::string v = lower(value);
+  return v == "on" || v == "off" ? Reply::Ok() : Reply::Error(std::string(kSyntaxError));
+}
+
+Reply client(Connection& conn, const kv::Argv& argv) {
+  const std::string sub = lower(argv[1]);
+  if (sub == "id") return Reply::Integer(static_cast<int64_t>(conn.state().id));
+  if (sub == "info") return Reply::Verbatim(conn.describe() + "\n");
+  if (sub == "list") return client_list(conn, argv);
+  if (sub == "getname") {
+    const std::string& name = conn.state().name;
+    return name.empty() ? Reply::Null() : Reply::Bulk(name);
+  }
+  if (sub == "setname") {
+    if (!valid_client_attr(argv[2])) {
+      return Reply::Error("ERR Client names cannot contain spaces, newlines or special characters.");
+    }
+    conn.update_state([&argv](Connection::State& s) { s.name = argv[2]; });
+    return Reply::Ok();
+  }
+  if (sub == "setinfo") {
+    const std::string attr = lower(argv[2]);
+    if (attr != "lib-name" && attr != "lib-ver") {
+      return Reply::Error("ERR Unrecognized option '" + shown(argv[2], SIZE_MAX) + "'");
+    }
+    if (!valid_client_attr(argv[3])) {
+      return Reply::Error("ERR " + shown(argv[2], SIZE_MAX) +
+                          " cannot contain spaces, newlines or special characters.");
+    }
+    conn.update_state([&](Connection::State& s) {
+      (attr == "lib-name" ? s.lib_name : s.lib_ver) = argv[3];
+    });
+    return Reply::Ok();
+  }
+  if (sub == "no-evict" || sub == "no-touch") return on_off(argv[2]);
+  if (sub == "reply") {
+    const std::string mode = lower(argv[2]);
+    if (mode == "on") return Reply::Ok();
+    // Suppressing replies would break the connection's reply ordering; refuse rather than
+    // pretend.
+    if (mode == "off" || mode == "skip") {
+      return Reply::Error("ERR CLIENT REPLY OFF and SKIP are not supported");
+    }
+    return Reply::Error(std::string(kSyntaxError));
+  }
+  if (sub == "help") {
+    return help_reply(
+        "CLIENT",
+        {"GETNAME", "    Return the name of the current connection.", "ID",
+         "    Return the ID of the current connection.", "INFO",
+         "    Return information about the current client connection.", "LIST [options ...]",
+         "    Return information about client connections. Options:",
+         "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Return clients of specified type.",
+         "    * ID <id> [<id> ...]", "      Return the clients with the given IDs.",
+         "REPLY ON", "    Reply to every command (the only mode supported).",
+         "SETNAME <name>", "    Assign the name <name> to the current connection.",
+         "SETINFO <LIB-NAME|LIB-VER> <value>",
+         "    Record the client library's name or version for CLIENT LIST.",
+         "NO-EVICT (ON|OFF)", "    Accepted for compatibility: clients are never evicted.",
+         "NO-TOUCH (ON|OFF)", "    Accepted for compatibility: keys have no access times."});
+  }
+  return Reply::Error(unknown_subcommand_error(argv[1], argv[0]));
+}
+
+}  // namespace
+
+Reply help_reply(std::string_view container, const std::vector<std::string_view>& lines) {
+  std::vector<Reply> out;
+  out.push_back(Reply::Simple(std::string(container) +
+                              " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
+  for (auto line : lines) out.push_back(Reply::Simple(std::string(line)));
+  out.push_back(Reply::Simple("HELP"));
+  out.push_back(Reply::Simple("    Prints this help."));
+  return Reply::Array(std::move(out));
+}
+
+Reply run_server_command(Connection& conn, const kv::CommandSpec& spec, const kv::Argv& argv) {
+  // Redis rejects an unknown subcommand or a wrong subcommand arity before running anything.
+  if (std::string err = subcommand_error(argv); !err.empty()) return Reply::Error(err);
+  const std::string_view name = spec.name;
+  if (name == "ping") return ping(argv);
+  if (name == "echo") return Reply::Bulk(argv[1]);
+  if (name == "hello") return hello(conn, argv);
+  if (name == "auth") return auth(conn, argv);
+  if (name == "select") return select(argv);
+  if (name == "quit") {
+    conn.close_after_reply();
+    return Reply::Ok();
+  }
+  if (name == "reset") return reset(conn);
+  if (name == "client") return client(conn, argv);
+  if (name == "command") return command_command(argv);
+  if (name == "config") return config_command(conn.context(), argv);
+  if (name == "time") return time_now();
+  if (name == "info") {
+    std::vector<std::string> sections(argv.begin() + 1, argv.end());
+    return Reply::Verbatim(info_sections_text(conn.context(), sections));
+  }
+  // A standalone Redis answers every cluster command this way; so does a single Seshat node
+  // until cluster mode exists.
+  if (name == "cluster" || name == "readonly" || name == "readwrite" || name == "asking") {
+    return Reply::Error(std::string(kClusterDisabled));
+  }
+  // A server command in the table that this file does not know: say so as Redis would rather
+  // than crash or reply something invented.
+  return Reply::Error(unknown_command_error(argv));
+}
+
+std::string unknown_command_error(const kv::Argv& argv) {
+  // Redis quotes arguments while fewer than 128 bytes of them have been written, each cut to
+  // what is left of those 128 bytes.
+  std::string args;
+  for (size_t i = 1; i < argv.size() && args.size() < kMaxShownBytes; ++i) {
+    const size_t room = kMaxShownBytes - args.size();  // measured before the opening quote
+    args += '\'';
+    args += shown(argv[i], room);
+    args += "' ";
+  }
+  const std::string name = argv.empty() ? std::string() : shown(argv[0], kMaxShownBytes);
+  return "ERR unknown command '" + name + "', with args beginning with: " + args;
+}
+
+std::string wrong_arity_error(std::string_view name) {
+  return "ERR wrong number of arguments for '" + std::string(name) + "' command";
+}
+
+std::string unknown_subcommand_error(std::string_view sub, std::string_view command) {
+  return "ERR unknown subcommand '" + shown(sub, kMaxShownBytes) + "'. Try " +
+         shown(upper(command), SIZE_MAX) + " HELP.";
+}
+
+}  // namespace seshat::server

@@ -1,0 +1,64 @@
+// State shared by every client connection of a node: configuration, the database, the
+// replicator, the registry of connected clients and the counters INFO reports.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "kv/command.h"
+#include "server/config.h"
+#include "server/replicator.h"
+#include "storage/engine.h"
+
+namespace seshat::server {
+
+struct ServerStats {
+  std::atomic<uint64_t> connections_received{0};
+  std::atomic<uint64_t> rejected_connections{0};
+  std::atomic<uint64_t> commands_processed{0};
+  std::atomic<uint64_t> keyspace_hits{0};
+  std::atomic<uint64_t> keyspace_misses{0};
+  std::atomic<uint64_t> net_input_bytes{0};
+  std::atomic<uint64_t> net_output_bytes{0};
+  std::atomic<uint64_t> write_commands{0};
+  std::atomic<uint64_t> protocol_errors{0};
+};
+
+// One line of CLIENT LIST, produced by the connection on its own thread.
+using ClientDescriber = std::function<std::string()>;
+
+class ClientRegistry {
+ public:
+  // Returns false when the node already serves max_clients connections.
+  bool add(uint64_t id, ClientDescriber describe, uint64_t max_clients);
+  void remove(uint64_t id);
+  size_t size() const;
+  std::string describe_all() const;  // CLIENT LIST
+  uint64_t next_id() { return next_id_.fetch_add(1) + 1; }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<uint64_t, ClientDescriber> clients_;
+  std::atomic<uint64_t> next_id_{0};
+};
+
+struct ServerContext {
+  Config config;
+  kv::Limits limits;
+  storage::Engine* engine = nullptr;
+  Replicator* replicator = nullptr;
+  ClientRegistry clients;
+  ServerStats stats;
+  std::string run_id;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  // Extra INFO sections provided by the replicator (e.g. "raft"); may be empty.
+  std::function<std::string(const std::string& section)> extra_info;
+};
+
+}  // namespace seshat::server

@@ -1,0 +1,450 @@
+#include "server/subcommands.h"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include "server/server_commands.h"
+
+namespace seshat::server {
+
+namespace {
+
+using namespace kv;  // the flag and argument constants keep the tables below readable
+
+// Metadata as Redis 7.0.15 reports it in COMMAND INFO and COMMAND DOCS (generated from a live
+// redis-server), except SETINFO and NO-TOUCH which arrived in Redis 7.2 and that current client
+// libraries send on connect.
+std::vector<kv::CommandSpec> client_subcommands() {
+  return {
+      {.name = "client|id",
+       .arity = 2,
+       .flags = kFlagNoScript | kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "connection",
+       .summary = "Returns the client ID for the current connection",
+       .since = "5.0.0",
+       .acl_categories = {"@slow", "@connection"},
+       .complexity = "O(1)"},
+      {.name = "client|info",
+       .arity = 2,
+       .flags = kFlagNoScript | kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "connection",
+       .summary = "Returns information about the current client connection.",
+       .since = "6.2.0",
+       .acl_categories = {"@slow", "@connection"},
+       .tips = {"nondeterministic_output"},
+       .complexity = "O(1)"},
+      {.name = "client|setname",
+       .arity = 3,
+       .flags = kFlagNoScript | kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "connection",
+       .summary = "Set the current connection name",
+       .since = "2.6.9",
+       .acl_categories = {"@slow", "@connection"},
+       .complexity = "O(1)",
+       .arguments = {{.name = "connection-name", .type = "string"}}},
+      {.name = "client|getname",
+       .arity = 2,
+       .flags = kFlagNoScript | kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "connection",
+       .summary = "Get the current connection name",
+       .since = "2.6.9",
+       .acl_categories = {"@slow", "@connection"},
+       .complexity = "O(1)"},
+      {.name = "client|list",
+       .arity = -2,
+       .flags = kFlagAdmin | kFlagNoScript | kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "connection",
+       .summary = "Get the list of client connections",
+       .since = "2.4.0",
+       .acl_categories = {"@admin", "@slow", "@dangerous", "@connection"},
+       .tips = {"nondeterministic_output"},
+       .complexity = "O(N) where N is the number of client connections",
+       .arguments =
+           {{.name = "normal_master_replica_pubsub",
+             .type = "oneof",
+             .token = "TYPE",
+             .since = "5.0.0",
+             .flags = kArgOptional,
+             .arguments = {{.name = "normal", .type = "pure-token", .token = "NORMAL"},
+                           {.name = "master", .type = "pure-token", .token = "MASTER"},
+                           {.name = "replica", .type = "pure-token", .token = "REPLICA"},
+                           {.name = "pubsub", .type = "pure-token", .token = "PUBSUB"}}},
+            {.name = "id",
+             .type = "block",
+             .token = "ID",
+             .since = "6.2.0",
+             .flags = kArgOptional,
+             .arguments = {{.name = "client-id", .type = "integer", .flags = kArgMultiple}}}}},
+      {.name = "client|no-evict",
+       .arity = 3,
+       .flags = kFlagAdmin | kFlagNoScript | kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "connection",
+       .summary = "Set client eviction mode for the current connection",
+       .since = "7.0.0",
+       .acl_categories = {"@admin", "@slow", "@dangerous", "@connection"},
+       .complexity = "O(1)",
+       .arguments = {{.name = "enabled",
+                      .type = "oneof",
+                      .arguments = {{.name = "on", .type = "pure-token", .token = "ON"},
+                                    {.name = "off", .type = "pure-token", .token = "OFF"}}}}},
+      {.name = "client|reply",
+       .arity = 3,
+       .flags = kFlagNoScript | kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "connection",
+       .summary = "Instruct the server whether to reply to commands",
+       .since = "3.2.0",
+       .acl_categories = {"@slow", "@connection"},
+       .complexity = "O(1)",
+       .arguments = {{.name = "on_off_skip",
+                      .type = "oneof",
+                      .arguments = {{.name = "on", .type = "pure-token", .token = "ON"},
+                                    {.name = "off", .type = "pure-token", .token = "OFF"},
+                                    {.name = "skip", .type = "pure-token", .token = "SKIP"}}}}},
+      {.name = "client|help",
+       .arity = 2,
+       .flags = kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "connection",
+       .summary = "Show helpful text about the different subcommands",
+       .since = "5.0.0",
+       .acl_categories = {"@slow", "@connection"},
+       .complexity = "O(1)"},
+      {.name = "client|setinfo",
+       .arity = 4,
+       .flags = kFlagNoScript | kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "connection",
+       .summary = "Set client or connection specific info",
+       .since = "7.2.0",
+       .acl_categories = {"@slow", "@connection"},
+       .complexity = "O(1)",
+       .arguments = {{.name = "attr",
+                      .type = "oneof",
+                      .arguments = {{.name = "libname", .type = "string", .token = "LIB-NAME"},
+                                    {.name = "libver", .type = "string", .token = "LIB-VER"}}}}},
+      {.name = "client|no-touch",
+       .arity = 3,
+       .flags = kFlagNoScript | kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "connection",
+       .summary = "Controls whether commands sent by the client will alter the LRU/LFU of the keys "
+                  "they access.",
+       .since = "7.2.0",
+       .acl_categories = {"@slow", "@connection"},
+       .complexity = "O(1)",
+       .arguments = {{.name = "enabled",
+                      .type = "oneof",
+                      .arguments = {{.name = "on", .type = "pure-token", .token = "ON"},
+                                    {.name = "off", .type = "pure-token", .token = "OFF"}}}}},
+  };
+}
+
+std::vector<kv::CommandSpec> command_subcommands() {
+  return {
+      {.name = "command|count",
+       .arity = 2,
+       .flags = kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "server",
+       .summary = "Get total number of Redis commands",
+       .since = "2.8.13",
+       .acl_categories = {"@slow", "@connection"},
+       .complexity = "O(1)"},
+      {.name = "command|docs",
+       .arity = -2,
+       .flags = kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "server",
+       .summary = "Get array of specific Redis command documentation",
+       .since = "7.0.0",
+       .acl_categories = {"@slow", "@connection"},
+       .tips = {"nondeterministic_output_order"},
+       .complexity = "O(N) where N is the number of commands to look up",
+       .arguments = {{.name = "command-name",
+                      .type = "string",
+                      .flags = kArgOptional | kArgMultiple}}},
+      {.name = "command|getkeys",
+       .arity = -4,
+       .flags = kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "server",
+       .summary = "Extract keys given a full Redis command",
+       .since = "2.8.13",
+       .acl_categories = {"@slow", "@connection"},
+       .complexity = "O(N) where N is the number of arguments to the command"},
+      {.name = "command|getkeysandflags",
+       .arity = -4,
+       .flags = kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "server",
+       .summary = "Extract keys and access flags given a full Redis command",
+       .since = "7.0.0",
+       .acl_categories = {"@slow", "@connection"},
+       .complexity = "O(N) where N is the number of arguments to the command"},
+      {.name = "command|help",
+       .arity = 2,
+       .flags = kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "server",
+       .summary = "Show helpful text about the different subcommands",
+       .since = "5.0.0",
+       .acl_categories = {"@slow", "@connection"},
+       .complexity = "O(1)"},
+      {.name = "command|info",
+       .arity = -2,
+       .flags = kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "server",
+       .summary = "Get array of specific Redis command details, or all when no argument is given.",
+       .since = "2.8.13",
+       .acl_categories = {"@slow", "@connection"},
+       .tips = {"nondeterministic_output_order"},
+       .complexity = "O(N) where N is the number of commands to look up",
+       .arguments = {{.name = "command-name",
+                      .type = "string",
+                      .flags = kArgOptional | kArgMultiple}}},
+      {.name = "command|list",
+       .arity = -2,
+       .flags = kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "server",
+       .summary = "Get an array of Redis command names",
+       .since = "7.0.0",
+       .acl_categories = {"@slow", "@connection"},
+       .tips = {"nondeterministic_output_order"},
+       .complexity = "O(N) where N is the total number of Redis commands",
+       .arguments = {{.name = "filterby",
+                      .type = "oneof",
+                      .token = "FILTERBY",
+                      .flags = kArgOptional,
+                      .arguments = {{.name = "module-name", .type = "string", .token = "MODULE"},
+                                    {.name = "category", .type = "string", .token = "ACLCAT"},
+                                    {.name = "pattern", .type = "pattern", .token = "PATTERN"}}}}},
+  };
+}
+
+std::vector<kv::CommandSpec> config_subcommands() {
+  return {
+      {.name = "config|get",
+       .arity = -3,
+       .flags = kFlagAdmin | kFlagNoScript | kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "server",
+       .summary = "Get the values of configuration parameters",
+       .since = "2.0.0",
+       .acl_categories = {"@admin", "@slow", "@dangerous"},
+       .complexity = "O(N) when N is the number of configuration parameters provided",
+       .arguments = {{.name = "parameter",
+                      .type = "block",
+                      .flags = kArgMultiple,
+                      .arguments = {{.name = "parameter", .type = "string"}}}}},
+      {.name = "config|set",
+       .arity = -4,
+       .flags = kFlagAdmin | kFlagNoScript | kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "server",
+       .summary = "Set configuration parameters to the given values",
+       .since = "2.0.0",
+       .acl_categories = {"@admin", "@slow", "@dangerous"},
+       .tips = {"request_policy:all_nodes", "response_policy:all_succeeded"},
+       .complexity = "O(N) when N is the number of configuration parameters provided",
+       .arguments = {{.name = "parameter_value",
+                      .type = "block",
+                      .flags = kArgMultiple,
+                      .arguments = {{.name = "parameter", .type = "string"},
+                                    {.name = "value", .type = "string"}}}}},
+      {.name = "config|resetstat",
+       .arity = 2,
+       .flags = kFlagAdmin | kFlagNoScript | kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "server",
+       .summary = "Reset the stats returned by INFO",
+       .since = "2.0.0",
+       .acl_categories = {"@admin", "@slow", "@dangerous"},
+       .complexity = "O(1)"},
+      {.name = "config|rewrite",
+       .arity = 2,
+       .flags = kFlagAdmin | kFlagNoScript | kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "server",
+       .summary = "Rewrite the configuration file with the in memory configuration",
+       .since = "2.8.0",
+       .acl_categories = {"@admin", "@slow", "@dangerous"},
+       .complexity = "O(1)"},
+      {.name = "config|help",
+       .arity = 2,
+       .flags = kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "server",
+       .summary = "Show helpful text about the different subcommands",
+       .since = "5.0.0",
+       .acl_categories = {"@slow"},
+       .complexity = "O(1)"},
+  };
+}
+
+// CLUSTER subcommands of Redis 7.0 with their arities: checked for Redis's error precedence
+// only, since a standalone node refuses all of them.
+constexpr std::pair<std::string_view, int> kClusterSubcommands[] = {
+    {"addslots", -3},
+    {"addslotsrange", -4},
+    {"bumpepoch", 2},
+    {"count-failure-reports", 3},
+    {"countkeysinslot", 3},
+    {"delslots", -3},
+    {"delslotsrange", -4},
+    {"failover", -2},
+    {"flushslots", 2},
+    {"forget", 3},
+    {"getkeysinslot", 4},
+    {"help", 2},
+    {"info", 2},
+    {"keyslot", 3},
+    {"links", 2},
+    {"meet", -4},
+    {"myid", 2},
+    {"nodes", 2},
+    {"replicas", 3},
+    {"replicate", 3},
+    {"reset", -2},
+    {"saveconfig", 2},
+    {"set-config-epoch", 3},
+    {"setslot", -4},
+    {"shards", 2},
+    {"slaves", 3},
+    {"slots", 2},
+};
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+const std::vector<kv::CommandSpec>& subcommands_of(std::string_view container) {
+  static const std::vector<kv::CommandSpec> kClient = client_subcommands();
+  static const std::vector<kv::CommandSpec> kCommand = command_subcommands();
+  static const std::vector<kv::CommandSpec> kConfig = config_subcommands();
+  static const std::vector<kv::CommandSpec> kNone;
+  if (container == "client") return kClient;
+  if (container == "command") return kCommand;
+  if (container == "config") return kConfig;
+  return kNone;
+}
+
+const kv::CommandSpec* find_subcommand(std::string_view container, std::string_view sub) {
+  for (const kv::CommandSpec& spec : subcommands_of(container)) {
+    std::string_view name = spec.name.substr(spec.name.find('|') + 1);
+    if (iequals(name, sub)) return &spec;
+  }
+  return nullptr;
+}
+
+bool is_container(std::string_view name) {
+  return iequals(name, "client") || iequals(name, "command") || iequals(name, "config") ||
+         iequals(name, "cluster");
+}
+
+std::string subcommand_error(const kv::Argv& argv) {
+  if (argv.size() < 2 || !is_container(argv[0])) return "";
+  const std::string container = lower(argv[0]);
+  if (container == "cluster") {
+    for (const auto& [name, arity] : kClusterSubcommands) {
+      if (!iequals(name, argv[1])) continue;
+      const size_t argc = argv.size();
+      bool ok = arity >= 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
+      if (ok) return "";
+      return wrong_arity_error(container + "|" + std::string(name));
+    }
+    return unknown_subcommand_error(argv[1], argv[0]);
+  }
+  const kv::CommandSpec* spec = find_subcommand(container, argv[1]);
+  if (spec == nullptr) return unknown_subcommand_error(argv[1], argv[0]);
+  if (!kv::arity_ok(*spec, argv.size())) return wrong_arity_error(spec->name);
+  return "";
+}
+
+}  // namespace seshat::server

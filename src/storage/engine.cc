@@ -1,0 +1,180 @@
+#include "storage/engine.h"
+
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/filter_policy.h>
+
+#include <filesystem>
+#include <random>
+#include <vector>
+
+#include "storage/kv_format.h"
+
+namespace seshat::storage {
+
+namespace {
+
+std::string random_cluster_id() {
+  std::random_device rd;
+  std::string out;
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 32; ++i) out.push_back(kHex[rd() % 16]);
+  return out;
+}
+
+rocksdb::ColumnFamilyOptions cf_options(Cf cf) {
+  rocksdb::ColumnFamilyOptions o;
+  if (cf == Cf::kKvData) {
+    rocksdb::BlockBasedTableOptions t;
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    t.whole_key_filtering = true;
+    o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+    o.write_buffer_size = 64 << 20;
+  }
+  return o;
+}
+
+}  // namespace
+
+const char* cf_name(Cf cf) {
+  switch (cf) {
+    case Cf::kKvData: return "kv_data";
+    case Cf::kRaftLog: return "raft_log";
+    case Cf::kRaftState: return "raft_state";
+    case Cf::kSnapshots: return "snapshots";
+    case Cf::kMetadata: return "metadata";
+    case Cf::kTombstones: return "tombstones";
+    case Cf::kExpiry: return "expiry";
+    case Cf::kCount: break;
+  }
+  return "?";
+}
+
+absl::Status to_status(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  std::string msg = std::string(what) + ": " + s.ToString();
+  if (s.IsNotFound()) return absl::NotFoundError(msg);
+  if (s.IsCorruption()) return absl::DataLossError(msg);
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(msg);
+  return absl::InternalError(msg);
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::open(const OpenOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.dir, ec);
+  if (ec) {
+    return absl::FailedPreconditionError("cannot create data directory " + options.dir + ": " +
+                                         ec.message());
+  }
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  // Every acknowledged write is synced through the WAL; fsync rather than fdatasync is not needed.
+  db_options.use_fsync = false;
+  db_options.info_log_level = rocksdb::WARN_LEVEL;
+  db_options.keep_log_file_num = 3;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  for (size_t i = 0; i < static_cast<size_t>(Cf::kCount); ++i) {
+    descriptors.emplace_back(cf_name(static_cast<Cf>(i)), cf_options(static_cast<Cf>(i)));
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.dir, descriptors, &handles, &raw);
+  if (!s.ok()) return to_status(s, "open " + options.dir);
+
+  std::unique_ptr<Engine> engine(new Engine());
+  engine->db_.reset(raw);
+  engine->dir_ = options.dir;
+  // handles[0] is the default family, which we do not use but must close.
+  for (size_t i = 0; i < static_cast<size_t>(Cf::kCount); ++i) engine->handles_[i] = handles[i + 1];
+  engine->db_->DestroyColumnFamilyHandle(handles[0]);
+
+  if (auto st = engine->check_identity(options); !st.ok()) return st;
+  return engine;
+}
+
+absl::Status Engine::check_identity(const OpenOptions& options) {
+  auto stored_node = get(Cf::kMetadata, kMetaNodeId);
+  if (!stored_node.ok()) return stored_node.status();
+  auto stored_cluster = get(Cf::kMetadata, kMetaClusterId);
+  if (!stored_cluster.ok()) return stored_cluster.status();
+
+  if (stored_node->has_value()) {
+    uint64_t id = std::strtoull((*stored_node)->c_str(), nullptr, 10);
+    if (id != options.node_id) {
+      return absl::FailedPreconditionError(
+          "data directory " + options.dir + " belongs to node id " + std::to_string(id) +
+          ", not node id " + std::to_string(options.node_id) +
+          "; use that node's id or an empty directory");
+    }
+  }
+  if (stored_cluster->has_value() && !options.cluster_id.empty() &&
+      **stored_cluster != options.cluster_id) {
+    return absl::FailedPreconditionError("data directory " + options.dir +
+                                         " belongs to cluster " + **stored_cluster +
+                                         ", not cluster " + options.cluster_id);
+  }
+  node_id_ = options.node_id;
+  if (stored_cluster->has_value()) {
+    cluster_id_ = **stored_cluster;
+  } else {
+    cluster_id_ = options.cluster_id.empty() ? random_cluster_id() : options.cluster_id;
+  }
+  if (!stored_node->has_value() || !stored_cluster->has_value()) {
+    rocksdb::WriteBatch batch;
+    batch.Put(cf(Cf::kMetadata), std::string(kMetaNodeId), std::to_string(node_id_));
+    batch.Put(cf(Cf::kMetadata), std::string(kMetaClusterId), cluster_id_);
+    if (auto st = write(&batch, /*sync=*/true); !st.ok()) return st;
+  }
+
+  auto applied = get(Cf::kMetadata, kMetaAppliedIndex);
+  if (!applied.ok()) return applied.status();
+  auto count = get(Cf::kMetadata, kMetaKeyCount);
+  if (!count.ok()) return count.status();
+  uint64_t applied_index = 0, key_count = 0;
+  if (applied->has_value() && (*applied)->size() == 8) applied_index = get_u64_be((*applied)->data());
+  if (count->has_value() && (*count)->size() == 8) key_count = get_u64_be((*count)->data());
+  publish_applied(applied_index, key_count);
+  return absl::OkStatus();
+}
+
+void Engine::publish_applied(uint64_t index, uint64_t key_count) {
+  key_count_.store(key_count, std::memory_order_release);
+  applied_index_.store(index, std::memory_order_release);
+}
+
+absl::StatusOr<std::optional<std::string>> Engine::get(Cf which, std::string_view key) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(which), key, &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return to_status(s, std::string("read ") + cf_name(which));
+  return std::optional<std::string>(std::move(value));
+}
+
+absl::Status Engine::write(rocksdb::WriteBatch* batch, bool sync) {
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  return to_status(db_->Write(wo, batch), "write");
+}
+
+absl::Status Engine::close() {
+  if (!db_) return absl::OkStatus();
+  rocksdb::FlushOptions fo;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles(handles_.begin(), handles_.end());
+  rocksdb::Status flush = db_->Flush(fo, handles);
+  for (auto*& h : handles_) {
+    if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
+    h = nullptr;
+  }
+  rocksdb::Status closed = db_->Close();
+  db_.reset();
+  if (!flush.ok()) return to_status(flush, "flush");
+  return to_status(closed, "close");
+}
+
+Engine::~Engine() { (void)close(); }
+
+}  // namespace seshat::storage

@@ -1,0 +1,90 @@
+// The RocksDB database of one node: the column families of DESIGN.md, the node's identity, and
+// the committed counters (applied index, key count) that readers consult without touching disk.
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace seshat::storage {
+
+enum class Cf : size_t {
+  kKvData = 0,  // user keys -> records (kv_format.h)
+  kRaftLog,     // log index -> entry
+  kRaftState,   // hard state: term, vote, commit
+  kSnapshots,   // snapshot metadata
+  kMetadata,    // node id, cluster id, membership, applied index, key count
+  kTombstones,  // deleted/expired user keys -> when, version
+  kExpiry,      // expire time | key -> "" (active expiry index)
+  kCount,
+};
+
+const char* cf_name(Cf cf);
+
+// Metadata keys.
+inline constexpr std::string_view kMetaNodeId = "node_id";
+inline constexpr std::string_view kMetaClusterId = "cluster_id";
+inline constexpr std::string_view kMetaAppliedIndex = "applied_index";
+inline constexpr std::string_view kMetaKeyCount = "key_count";
+
+struct OpenOptions {
+  std::string dir;
+  uint64_t node_id = 0;
+  // Empty: accept whatever cluster id the directory holds, or create a new one. Otherwise the
+  // directory must hold this id (or be new).
+  std::string cluster_id;
+};
+
+class Engine {
+ public:
+  // Opens or creates the database. A directory that belongs to another node id or cluster is
+  // refused with FailedPrecondition naming both ids; nothing in it is touched.
+  static absl::StatusOr<std::unique_ptr<Engine>> open(const OpenOptions& options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  rocksdb::DB* db() { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* cf(Cf which) { return handles_[static_cast<size_t>(which)]; }
+
+  const std::string& cluster_id() const { return cluster_id_; }
+  uint64_t node_id() const { return node_id_; }
+  const std::string& dir() const { return dir_; }
+
+  // The index of the last applied log entry and the number of stored keys, as of the last
+  // committed apply batch.
+  uint64_t applied_index() const { return applied_index_.load(std::memory_order_acquire); }
+  uint64_t key_count() const { return key_count_.load(std::memory_order_acquire); }
+  void publish_applied(uint64_t index, uint64_t key_count);
+
+  absl::StatusOr<std::optional<std::string>> get(Cf cf, std::string_view key);
+  absl::Status write(rocksdb::WriteBatch* batch, bool sync);
+
+  // Flushes memtables and closes; called by the destructor too. Errors are logged there.
+  absl::Status close();
+
+ private:
+  Engine() = default;
+  absl::Status check_identity(const OpenOptions& options);
+
+  std::string dir_;
+  uint64_t node_id_ = 0;
+  std::string cluster_id_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::array<rocksdb::ColumnFamilyHandle*, static_cast<size_t>(Cf::kCount)> handles_{};
+  std::atomic<uint64_t> applied_index_{0};
+  std::atomic<uint64_t> key_count_{0};
+};
+
+absl::Status to_status(const rocksdb::Status& s, std::string_view what);
+
+}  // namespace seshat::storage

@@ -1,0 +1,56 @@
+// The on-disk encoding of the keyspace, in one place.
+//
+//   kv_data     hash64(key) big-endian (8) | key          -> format(1) | expire_at_ms LE (8) |
+//                                                            version LE (8) | value
+//   expiry      expire_at_ms big-endian (8) | key          -> ""   (only keys with an expiry)
+//   tombstones  key                                        -> deleted_at_ms LE (8) | version LE (8)
+//
+// kv_data is ordered by a stable hash of the key so that a SCAN cursor can be a plain integer:
+// the cursor is the hash to resume from. The expiry index is ordered by time so the active
+// expiry cycle finds due keys with one short range scan.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "storage/keyspace.h"
+
+namespace seshat::storage {
+
+inline constexpr uint8_t kRecordFormatString = 1;
+inline constexpr size_t kRecordHeaderSize = 1 + 8 + 8;
+inline constexpr size_t kHashPrefixSize = 8;
+
+// A stable 64-bit hash (FNV-1a followed by a final avalanche mix). It must never change: it
+// decides the order of keys on disk.
+uint64_t key_hash(std::string_view key);
+
+void put_u64_be(std::string& out, uint64_t v);
+void put_u64_le(std::string& out, uint64_t v);
+uint64_t get_u64_be(const char* p);
+uint64_t get_u64_le(const char* p);
+
+std::string data_key(std::string_view key);
+std::string_view user_key_of_data_key(std::string_view data_key);
+uint64_t hash_of_data_key(std::string_view data_key);
+
+std::string encode_record(std::string_view value, int64_t expire_at_ms, uint64_t version);
+// nullopt if the bytes are not a record this version understands (a corrupt or future format).
+std::optional<Record> decode_record(std::string_view bytes);
+
+std::string expiry_key(int64_t expire_at_ms, std::string_view key);
+
+std::string encode_tombstone(int64_t deleted_at_ms, uint64_t version);
+struct Tombstone {
+  int64_t deleted_at_ms = 0;
+  uint64_t version = 0;
+};
+std::optional<Tombstone> decode_tombstone(std::string_view bytes);
+
+// A record stored but expired has a version distinct from any live one, so a WATCH taken
+// while the key was alive sees the expiry as a change.
+inline uint64_t expired_version(uint64_t version) { return version | (1ull << 63); }
+
+}  // namespace seshat::storage

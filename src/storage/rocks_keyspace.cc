@@ -1,0 +1,240 @@
+#include "storage/rocks_keyspace.h"
+
+#include <cstdlib>
+#include <random>
+
+#include "storage/kv_format.h"
+
+namespace seshat::storage {
+
+namespace {
+
+// A broken invariant: the command table sent a write to a read view.
+[[noreturn]] void read_only_violation(const char* what) {
+  std::fprintf(stderr, "seshat: invariant broken: %s on a read-only keyspace\n", what);
+  std::abort();
+}
+
+[[noreturn]] void storage_failure(const rocksdb::Status& s, const char* what) {
+  // A failing RocksDB read in the middle of apply cannot be answered with a partial state
+  // change; stopping the node is the only safe reaction (it recovers from the log on restart).
+  std::fprintf(stderr, "seshat: storage failure during %s: %s\n", what, s.ToString().c_str());
+  std::abort();
+}
+
+}  // namespace
+
+std::optional<Record> RocksKeyspaceBase::raw_record(std::string_view key) {
+  auto bytes = raw_get(Cf::kKvData, data_key(key));
+  if (!bytes) return std::nullopt;
+  return decode_record(*bytes);
+}
+
+std::optional<Record> RocksKeyspaceBase::get(std::string_view key) {
+  auto r = raw_record(key);
+  if (!r || expired(*r)) return std::nullopt;
+  return r;
+}
+
+uint64_t RocksKeyspaceBase::version(std::string_view key) {
+  if (auto r = raw_record(key)) return expired(*r) ? expired_version(r->version) : r->version;
+  if (auto t = raw_get(Cf::kTombstones, key)) {
+    if (auto ts = decode_tombstone(*t)) return ts->version;
+  }
+  return 0;
+}
+
+uint64_t RocksKeyspaceBase::scan(uint64_t cursor, size_t count,
+                                 const std::function<void(std::string_view, const Record&)>& visit) {
+  auto it = iterator(Cf::kKvData);
+  std::string start;
+  put_u64_be(start, cursor);
+  size_t seen = 0;
+  uint64_t last_hash = 0;
+  bool any = false;
+  for (it->Seek(start); it->Valid(); it->Next()) {
+    uint64_t h = hash_of_data_key(it->key().ToStringView());
+    // Stop only between two different hashes, so keys sharing a hash are never split across
+    // calls (the cursor is a hash and could not point between them).
+    if (any && seen >= count && h != last_hash) return h == 0 ? 1 : h;
+    any = true;
+    last_hash = h;
+    ++seen;
+    auto r = decode_record(it->value().ToStringView());
+    if (!r || expired(*r)) continue;
+    visit(user_key_of_data_key(it->key().ToStringView()), *r);
+  }
+  if (!it->status().ok()) storage_failure(it->status(), "scan");
+  return 0;
+}
+
+std::optional<std::string> RocksKeyspaceBase::random_key() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  auto it = iterator(Cf::kKvData);
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    std::string start;
+    put_u64_be(start, rng());
+    it->Seek(start);
+    if (!it->Valid()) it->SeekToFirst();
+    // Walk a little from the random point to step over expired records.
+    for (int step = 0; step < 8 && it->Valid(); ++step, it->Next()) {
+      auto r = decode_record(it->value().ToStringView());
+      if (r && !expired(*r)) return std::string(user_key_of_data_key(it->key().ToStringView()));
+    }
+    it->SeekToFirst();
+    if (!it->Valid()) return std::nullopt;
+  }
+  // Mostly expired keys: fall back to a full walk.
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto r = decode_record(it->value().ToStringView());
+    if (r && !expired(*r)) return std::string(user_key_of_data_key(it->key().ToStringView()));
+  }
+  return std::nullopt;
+}
+
+// ---- ReadKeyspace ----
+
+void ReadKeyspace::put(std::string_view, std::string_view, int64_t) { read_only_violation("put"); }
+bool ReadKeyspace::erase(std::string_view) { read_only_violation("erase"); }
+bool ReadKeyspace::purge_if_expired(std::string_view) { read_only_violation("purge"); }
+void ReadKeyspace::clear() { read_only_violation("clear"); }
+
+std::optional<std::string> ReadKeyspace::raw_get(Cf cf, std::string_view key) {
+  std::string value;
+  rocksdb::Status s = engine_.db()->Get(rocksdb::ReadOptions(), engine_.cf(cf), key, &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) storage_failure(s, "read");
+  return value;
+}
+
+std::unique_ptr<rocksdb::Iterator> ReadKeyspace::iterator(Cf cf) {
+  return std::unique_ptr<rocksdb::Iterator>(
+      engine_.db()->NewIterator(rocksdb::ReadOptions(), engine_.cf(cf)));
+}
+
+// ---- ApplyBatch ----
+
+ApplyBatch::ApplyBatch(Engine& engine)
+    : RocksKeyspaceBase(engine, 0),
+      batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true),
+      index_(engine.applied_index()),
+      key_count_(engine.key_count()) {}
+
+void ApplyBatch::begin_entry(uint64_t index, int64_t now_ms) {
+  index_ = index;
+  if (now_ms > now_ms_) now_ms_ = now_ms;
+}
+
+std::optional<std::string> ApplyBatch::raw_get(Cf cf, std::string_view key) {
+  std::string value;
+  rocksdb::Status s = batch_.GetFromBatchAndDB(engine_.db(), rocksdb::ReadOptions(),
+                                               engine_.cf(cf), key, &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) storage_failure(s, "apply read");
+  return value;
+}
+
+std::unique_ptr<rocksdb::Iterator> ApplyBatch::iterator(Cf cf) {
+  rocksdb::Iterator* base = engine_.db()->NewIterator(rocksdb::ReadOptions(), engine_.cf(cf));
+  return std::unique_ptr<rocksdb::Iterator>(batch_.NewIteratorWithBase(engine_.cf(cf), base));
+}
+
+void ApplyBatch::put(std::string_view key, std::string_view value, int64_t expire_at_ms) {
+  std::string dkey = data_key(key);
+  auto old_bytes = raw_get(Cf::kKvData, dkey);
+  std::optional<Record> old;
+  if (old_bytes) old = decode_record(*old_bytes);
+  if (old && old->expire_at_ms != 0 && old->expire_at_ms != expire_at_ms) {
+    batch_.Delete(engine_.cf(Cf::kExpiry), expiry_key(old->expire_at_ms, key));
+  }
+  if (!old_bytes) {
+    ++key_count_;
+    batch_.Delete(engine_.cf(Cf::kTombstones), key);
+  }
+  batch_.Put(engine_.cf(Cf::kKvData), dkey, encode_record(value, expire_at_ms, index_));
+  if (expire_at_ms != 0) batch_.Put(engine_.cf(Cf::kExpiry), expiry_key(expire_at_ms, key), "");
+}
+
+void ApplyBatch::remove(std::string_view key, const Record& old) {
+  batch_.Delete(engine_.cf(Cf::kKvData), data_key(key));
+  if (old.expire_at_ms != 0) batch_.Delete(engine_.cf(Cf::kExpiry), expiry_key(old.expire_at_ms, key));
+  batch_.Put(engine_.cf(Cf::kTombstones), key, encode_tombstone(now_ms_, index_));
+  if (key_count_ > 0) --key_count_;
+}
+
+bool ApplyBatch::erase(std::string_view key) {
+  auto old = raw_record(key);
+  if (!old) return false;
+  bool live = !expired(*old);
+  remove(key, *old);
+  return live;
+}
+
+bool ApplyBatch::purge_if_expired(std::string_view key) {
+  auto old = raw_record(key);
+  if (!old || !expired(*old)) return false;
+  remove(key, *old);
+  return true;
+}
+
+void ApplyBatch::clear() {
+  std::vector<std::pair<std::string, Record>> all;
+  auto it = iterator(Cf::kKvData);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto r = decode_record(it->value().ToStringView());
+    if (r) all.emplace_back(std::string(user_key_of_data_key(it->key().ToStringView())), std::move(*r));
+  }
+  if (!it->status().ok()) storage_failure(it->status(), "clear");
+  it.reset();
+  for (auto& [key, r] : all) remove(key, r);
+  key_count_ = 0;
+}
+
+absl::Status ApplyBatch::commit(bool sync) {
+  std::string applied, count;
+  put_u64_be(applied, index_);
+  put_u64_be(count, key_count_);
+  batch_.Put(engine_.cf(Cf::kMetadata), std::string(kMetaAppliedIndex), applied);
+  batch_.Put(engine_.cf(Cf::kMetadata), std::string(kMetaKeyCount), count);
+  absl::Status st = engine_.write(batch_.GetWriteBatch(), sync);
+  if (!st.ok()) return st;
+  engine_.publish_applied(index_, key_count_);
+  batch_.Clear();
+  return absl::OkStatus();
+}
+
+// ---- background maintenance ----
+
+std::vector<std::string> due_expiries(Engine& engine, int64_t now_ms, size_t limit) {
+  std::vector<std::string> keys;
+  std::unique_ptr<rocksdb::Iterator> it(
+      engine.db()->NewIterator(rocksdb::ReadOptions(), engine.cf(Cf::kExpiry)));
+  for (it->SeekToFirst(); it->Valid() && keys.size() < limit; it->Next()) {
+    auto k = it->key().ToStringView();
+    if (k.size() < 8) continue;
+    if (static_cast<int64_t>(get_u64_be(k.data())) > now_ms) break;
+    keys.emplace_back(k.substr(8));
+  }
+  return keys;
+}
+
+std::string collect_tombstones(Engine& engine, int64_t older_than_ms, size_t budget,
+                               const std::string& resume_from, absl::Status* status) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      engine.db()->NewIterator(rocksdb::ReadOptions(), engine.cf(Cf::kTombstones)));
+  rocksdb::WriteBatch batch;
+  size_t visited = 0;
+  std::string next;
+  for (it->Seek(resume_from); it->Valid(); it->Next()) {
+    if (visited++ >= budget) {
+      next = it->key().ToString();
+      break;
+    }
+    auto ts = decode_tombstone(it->value().ToStringView());
+    if (!ts || ts->deleted_at_ms < older_than_ms) batch.Delete(engine.cf(Cf::kTombstones), it->key());
+  }
+  *status = batch.Count() > 0 ? engine.write(&batch, false) : absl::OkStatus();
+  return next;
+}
+
+}  // namespace seshat::storage

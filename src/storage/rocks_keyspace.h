@@ -1,0 +1,94 @@
+// Keyspace views over RocksDB: ReadKeyspace serves reads from committed state with the local
+// clock; ApplyBatch collects one apply round's writes in a WriteBatchWithIndex (so a later
+// command in the same round reads what an earlier one wrote) and commits them together with the
+// applied index, which makes apply idempotent across crashes.
+#pragma once
+
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include <memory>
+
+#include "absl/status/status.h"
+#include "storage/engine.h"
+#include "storage/keyspace.h"
+
+namespace seshat::storage {
+
+// Shared logic of both views: expiry visibility, versions, scan order. Subclasses supply raw
+// reads and iterators (committed state, or batch over committed state).
+class RocksKeyspaceBase : public Keyspace {
+ public:
+  RocksKeyspaceBase(Engine& engine, int64_t now_ms) : engine_(engine), now_ms_(now_ms) {}
+
+  int64_t now_ms() const override { return now_ms_; }
+  std::optional<Record> get(std::string_view key) override;
+  uint64_t version(std::string_view key) override;
+  uint64_t scan(uint64_t cursor, size_t count,
+                const std::function<void(std::string_view, const Record&)>& visit) override;
+  std::optional<std::string> random_key() override;
+
+ protected:
+  // The stored record whether or not it has expired.
+  std::optional<Record> raw_record(std::string_view key);
+  virtual std::optional<std::string> raw_get(Cf cf, std::string_view key) = 0;
+  virtual std::unique_ptr<rocksdb::Iterator> iterator(Cf cf) = 0;
+  bool expired(const Record& r) const { return r.expire_at_ms != 0 && r.expire_at_ms <= now_ms_; }
+
+  Engine& engine_;
+  int64_t now_ms_;
+};
+
+class ReadKeyspace final : public RocksKeyspaceBase {
+ public:
+  ReadKeyspace(Engine& engine, int64_t now_ms) : RocksKeyspaceBase(engine, now_ms) {}
+
+  void put(std::string_view, std::string_view, int64_t) override;
+  bool erase(std::string_view) override;
+  bool purge_if_expired(std::string_view) override;
+  void clear() override;
+  uint64_t count() override { return engine_.key_count(); }
+
+ private:
+  std::optional<std::string> raw_get(Cf cf, std::string_view key) override;
+  std::unique_ptr<rocksdb::Iterator> iterator(Cf cf) override;
+};
+
+class ApplyBatch final : public RocksKeyspaceBase {
+ public:
+  explicit ApplyBatch(Engine& engine);
+
+  // Set before applying each log entry: the entry's index (the version of what it writes) and
+  // the proposer's clock. The clock never goes backwards within the state machine, so a key
+  // once expired stays expired even if a later leader's clock is behind.
+  void begin_entry(uint64_t index, int64_t now_ms);
+
+  void put(std::string_view key, std::string_view value, int64_t expire_at_ms) override;
+  bool erase(std::string_view key) override;
+  bool purge_if_expired(std::string_view key) override;
+  void clear() override;
+  uint64_t count() override { return key_count_; }
+
+  // Writes everything with the applied index; `sync` for callers whose log is not synced.
+  absl::Status commit(bool sync);
+  uint64_t index() const { return index_; }
+  bool empty() { return batch_.GetWriteBatch()->Count() == 0; }
+
+ private:
+  std::optional<std::string> raw_get(Cf cf, std::string_view key) override;
+  std::unique_ptr<rocksdb::Iterator> iterator(Cf cf) override;
+  void remove(std::string_view key, const Record& old);
+
+  rocksdb::WriteBatchWithIndex batch_;
+  uint64_t index_ = 0;
+  uint64_t key_count_ = 0;
+};
+
+// Keys whose expiry time is <= now_ms, oldest first, at most `limit` of them.
+std::vector<std::string> due_expiries(Engine& engine, int64_t now_ms, size_t limit);
+
+// Removes tombstones older than `older_than_ms`, visiting at most `budget` of them per call from
+// `resume_from`; returns where to resume (empty when the sweep wrapped around).
+std::string collect_tombstones(Engine& engine, int64_t older_than_ms, size_t budget,
+                               const std::string& resume_from, absl::Status* status);
+
+}  // namespace seshat::storage

@@ -1,0 +1,31 @@
+// raft::Message <-> protobuf (proto/raft.proto), one field to one field, so that
+// from_proto(to_proto(m)) == m for every message the Raft core can produce. Internal to the
+// transport layer (and its tests): it pulls in the generated protobuf header.
+#pragma once
+
+#include <optional>
+
+#include "raft.pb.h"
+#include "raft/types.h"
+
+namespace seshat::transport {
+
+namespace pb = ::seshat::transport;
+
+// Moves the byte strings (entry data, snapshot data, context) into the protobuf rather than
+// copying them: the sender thread owns its messages and encodes each once.
+void to_proto(raft::Message&& in, pb::Message* out);
+void to_proto(const raft::Message& in, pb::Message* out);
+void to_proto(const raft::SnapshotMetadata& in, pb::SnapshotMetadata* out);
+
+// std::nullopt when the bytes name a message or entry type that raft::MessageType /
+// raft::EntryType does not have (a newer or corrupt peer): the caller rejects the batch.
+// Consumes `in`'s byte strings.
+std::optional<raft::Message> from_proto(pb::Message&& in);
+raft::SnapshotMetadata from_proto(const pb::SnapshotMetadata& in);
+
+// The bytes a message counts for in the send queue's byte bound: payloads plus a fixed
+// allowance per message and entry, without encoding it (send() runs on the driver's thread).
+size_t approximate_size(const raft::Message& m);
+
+}  // namespace seshat::transport

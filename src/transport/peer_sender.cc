@@ -1,0 +1,383 @@
+#include "transport/peer_sender.h"
+
+#include <spdlog/spdlog.h>
+
+#include <utility>
+
+#include "transport/backoff.h"
+
+namespace seshat::transport {
+
+namespace {
+
+int ms(std::chrono::milliseconds d) { return static_cast<int>(d.count()); }
+
+std::shared_ptr<grpc::Channel> make_channel(const GrpcTransportOptions& o,
+                                            const std::string& addr) {
+  grpc::ChannelArguments args;
+  args.SetMaxSendMessageSize(o.max_grpc_message_bytes);
+  args.SetMaxReceiveMessageSize(o.max_grpc_message_bytes);
+  // gRPC's own reconnect backoff defaults to 1 s .. 120 s; a peer back after a restart must be
+  // reached within our backoff_max, so the channel follows the same schedule.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, ms(o.backoff_initial));
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, ms(o.backoff_initial));
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, ms(o.backoff_max));
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, ms(o.keepalive_time));
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, ms(o.keepalive_timeout));
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // Idle links (follower to follower) still ping: no cap on pings without data.
+  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  // Our own connection per channel, not one shared process-wide per target.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(addr, grpc::InsecureChannelCredentials(), args);
+}
+
+}  // namespace
+
+PeerSender::PeerSender(const GrpcTransportOptions& options, const TransportHandlers& handlers,
+                       PeerRegistry& registry, raft::NodeId peer, std::string addr)
+    : options_(options),
+      handlers_(handlers),
+      registry_(registry),
+      peer_(peer),
+      addr_(std::move(addr)),
+      message_stub_(pb::RaftTransport::NewStub(make_channel(options, addr_))),
+      snapshot_stub_(pb::RaftTransport::NewStub(make_channel(options, addr_))) {}
+
+PeerSender::~PeerSender() { stop(); }
+
+void PeerSender::start() {
+  message_thread_ = std::thread([this] { run_messages(); });
+  snapshot_thread_ = std::thread([this] { run_snapshots(); });
+}
+
+void PeerSender::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    // Unblocks a Write waiting on flow control, a Hello waiting for the connection, or a
+    // snapshot chunk: each returns false and its thread sees stopping_.
+    if (message_ctx_ != nullptr) message_ctx_->TryCancel();
+    if (snapshot_ctx_ != nullptr) snapshot_ctx_->TryCancel();
+  }
+  cv_.notify_all();
+  if (message_thread_.joinable()) message_thread_.join();
+  if (snapshot_thread_.joinable()) snapshot_thread_.join();
+}
+
+void PeerSender::enqueue(raft::Message msg) {
+  const size_t bytes = approximate_size(msg);
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    if (blocked_) {
+      ++stats_.dropped_blocked;
+      return;
+    }
+    // Drop the newest rather than block the driver or grow without bound: Raft resends what a
+    // peer did not acknowledge. An oversized message still goes when the queue is empty, or it
+    // could never be sent at all.
+    const bool full = queue_.size() >= options_.max_queue_messages ||
+                      (!queue_.empty() && queued_bytes_ + bytes > options_.max_queue_bytes);
+    if (full) {
+      ++stats_.dropped_queue_full;
+      return;
+    }
+    queued_bytes_ += bytes;
+    queue_.push_back(std::move(msg));
+  }
+  cv_.notify_all();
+}
+
+void PeerSender::send_snapshot(raft::Message msg, SnapshotSource source) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;  // the snapshot thread is gone or going; nobody would report
+    if (blocked_ || snapshot_job_.has_value() || snapshot_running_) {
+      ++snapshot_rejections_;
+    } else {
+      snapshot_job_ = SnapshotJob{std::move(msg), std::move(source)};
+    }
+  }
+  cv_.notify_all();
+}
+
+void PeerSender::set_blocked(bool blocked) {
+  std::lock_guard lock(mu_);
+  blocked_ = blocked;
+  if (blocked) {
+    // What was queued before the cut is lost too, as in a real partition.
+    stats_.dropped_blocked += queue_.size();
+    queue_.clear();
+    queued_bytes_ = 0;
+    if (snapshot_ctx_ != nullptr) snapshot_ctx_->TryCancel();
+  }
+}
+
+LinkStats PeerSender::stats() const {
+  std::lock_guard lock(mu_);
+  LinkStats s = stats_;
+  s.queued_messages = queue_.size();
+  s.queued_bytes = queued_bytes_;
+  return s;
+}
+
+bool PeerSender::install_context(grpc::ClientContext* ctx, grpc::ClientContext** slot) {
+  std::lock_guard lock(mu_);
+  if (stopping_) return false;
+  *slot = ctx;
+  return true;
+}
+
+void PeerSender::clear_context(grpc::ClientContext** slot) {
+  std::lock_guard lock(mu_);
+  *slot = nullptr;
+}
+
+std::unique_ptr<grpc::ClientContext> PeerSender::new_context() const {
+  return std::make_unique<grpc::ClientContext>();
+}
+
+void PeerSender::wait_for(std::chrono::milliseconds delay) {
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, delay, [this] { return stopping_; });
+}
+
+// ---- messages ----
+
+void PeerSender::run_messages() {
+  Backoff backoff(options_.backoff_initial, options_.backoff_max);
+  for (;;) {
+    std::unique_ptr<grpc::ClientContext> ctx;
+    std::unique_ptr<grpc::ClientWriter<pb::MessageBatch>> writer;
+    pb::SendAck ack;
+    if (connect(&ctx, &writer, &ack)) {
+      backoff.reset();
+      const bool stopped = stream_batches(writer.get());
+      if (stopped) ctx->TryCancel();
+      writer->WritesDone();
+      const grpc::Status status = writer->Finish();
+      clear_context(&message_ctx_);
+      {
+        std::lock_guard lock(mu_);
+        stats_.connected = false;
+        if (stopping_) return;
+      }
+      on_link_failure(status, "stream");
+    }
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+    }
+    wait_for(backoff.next());
+  }
+}
+
+bool PeerSender::connect(std::unique_ptr<grpc::ClientContext>* ctx,
+                         std::unique_ptr<grpc::ClientWriter<pb::MessageBatch>>* writer,
+                         pb::SendAck* ack) {
+  // Hello first: it waits (up to connect_timeout) for the connection, proves that the node at
+  // addr_ is the peer we mean, and swaps client addresses.
+  auto hello_ctx = new_context();
+  hello_ctx->set_wait_for_ready(true);
+  hello_ctx->set_deadline(std::chrono::system_clock::now() + options_.connect_timeout);
+  if (!install_context(hello_ctx.get(), &message_ctx_)) return false;
+  pb::HelloRequest request;
+  request.set_cluster_id(options_.cluster_id);
+  request.set_node_id(options_.node_id);
+  request.set_client_addr(options_.client_addr);
+  pb::HelloResponse response;
+  grpc::Status status = message_stub_->Hello(hello_ctx.get(), request, &response);
+  clear_context(&message_ctx_);
+  if (!status.ok()) {
+    on_link_failure(status, "hello");
+    return false;
+  }
+  if (response.cluster_id() != options_.cluster_id || response.node_id() != peer_) {
+    on_link_failure(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                                 "node at " + addr_ + " is node " +
+                                     std::to_string(response.node_id()) + " of cluster '" +
+                                     response.cluster_id() + "'"),
+                    "hello");
+    return false;
+  }
+  registry_.set_client_addr(peer_, response.client_addr());
+
+  *ctx = new_context();
+  if (!install_context(ctx->get(), &message_ctx_)) return false;
+  *writer = message_stub_->Send(ctx->get(), ack);
+  {
+    std::lock_guard lock(mu_);
+    ++stats_.connects;
+    stats_.connected = true;
+    if (link_down_logged_) {
+      spdlog::info("transport: node {} -> {} ({}): link up again", options_.node_id, peer_,
+                   addr_);
+    }
+    link_down_logged_ = false;
+  }
+  return true;
+}
+
+bool PeerSender::stream_batches(grpc::ClientWriter<pb::MessageBatch>* writer) {
+  for (;;) {
+    std::vector<raft::Message> batch;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return true;
+      size_t bytes = 0;
+      // At least one message per batch, then as many as fit in max_batch_bytes.
+      while (!queue_.empty()) {
+        const size_t size = approximate_size(queue_.front());
+        if (!batch.empty() && bytes + size > options_.max_batch_bytes) break;
+        bytes += size;
+        queued_bytes_ -= size;
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    // Encoding happens here, on the sender thread, not on the driver's.
+    pb::MessageBatch pbatch;
+    pbatch.set_cluster_id(options_.cluster_id);
+    pbatch.set_from(options_.node_id);
+    pbatch.set_to(peer_);
+    pbatch.mutable_messages()->Reserve(static_cast<int>(batch.size()));
+    for (raft::Message& m : batch) to_proto(std::move(m), pbatch.add_messages());
+    // Blocks while gRPC's flow control holds the stream (a slow peer); send() keeps queueing
+    // meanwhile, and stop() cancels the call to unblock it.
+    if (!writer->Write(pbatch)) return false;
+    std::lock_guard lock(mu_);
+    stats_.sent_messages += batch.size();
+    ++stats_.sent_batches;
+  }
+}
+
+void PeerSender::on_link_failure(const grpc::Status& status, const char* what) {
+  bool log;
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    ++stats_.connect_failures;
+    // Messages queued for a dead link are stale by the time it comes back; Raft resends.
+    stats_.dropped_disconnected += queue_.size();
+    queue_.clear();
+    queued_bytes_ = 0;
+    log = !link_down_logged_;
+    link_down_logged_ = true;
+  }
+  if (log) {
+    spdlog::warn("transport: node {} -> {} ({}): link down ({} failed: {} {}); retrying with "
+                 "backoff",
+                 options_.node_id, peer_, addr_, what, static_cast<int>(status.error_code()),
+                 status.error_message());
+  }
+  if (handlers_.on_unreachable) handlers_.on_unreachable(peer_);
+}
+
+// ---- snapshots ----
+
+void PeerSender::run_snapshots() {
+  for (;;) {
+    std::optional<SnapshotJob> job;
+    int rejections = 0;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] {
+        return stopping_ || snapshot_job_.has_value() || snapshot_rejections_ > 0;
+      });
+      rejections = snapshot_rejections_;
+      snapshot_rejections_ = 0;
+      if (stopping_) {
+        // Every accepted call is answered exactly once, even at shutdown.
+        if (snapshot_job_.has_value()) ++rejections;
+        snapshot_job_.reset();
+      } else if (snapshot_job_.has_value()) {
+        job = std::move(snapshot_job_);
+        snapshot_job_.reset();
+        snapshot_running_ = true;
+      }
+      stats_.snapshots_failed += static_cast<uint64_t>(rejections);
+    }
+    for (int i = 0; i < rejections; ++i) {
+      if (handlers_.on_snapshot_status) handlers_.on_snapshot_status(peer_, false);
+    }
+    if (!job.has_value()) {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+      continue;
+    }
+    const bool ok = transfer_snapshot(*job);
+    job.reset();  // releases the source (and whatever it holds) before the report
+    {
+      std::lock_guard lock(mu_);
+      snapshot_running_ = false;
+      ++(ok ? stats_.snapshots_sent : stats_.snapshots_failed);
+    }
+    if (handlers_.on_snapshot_status) handlers_.on_snapshot_status(peer_, ok);
+  }
+}
+
+bool PeerSender::transfer_snapshot(SnapshotJob& job) {
+  const raft::SnapshotMetadata metadata =
+      job.msg.snapshot.has_value() ? job.msg.snapshot->metadata : raft::SnapshotMetadata{};
+  if (!job.msg.snapshot.has_value()) job.msg.snapshot.emplace();
+  job.msg.snapshot->data.clear();  // the data travels in the chunks
+
+  auto ctx = new_context();
+  if (!install_context(ctx.get(), &snapshot_ctx_)) return false;
+  pb::SnapshotAck ack;
+  auto writer = snapshot_stub_->SendSnapshot(ctx.get(), &ack);
+  uint64_t offset = 0;
+  bool first = true;
+  bool sent_last = false;
+  bool aborted = false;
+  while (!sent_last) {
+    {
+      std::lock_guard lock(mu_);
+      aborted = stopping_ || blocked_;
+    }
+    if (aborted) break;
+    std::optional<SnapshotPiece> piece = job.source(options_.snapshot_chunk_bytes);
+    if (!piece.has_value()) {
+      spdlog::warn("transport: node {} -> {}: snapshot source failed at byte {}; aborting",
+                   options_.node_id, peer_, offset);
+      aborted = true;
+      break;
+    }
+    pb::SnapshotChunk chunk;
+    chunk.set_cluster_id(options_.cluster_id);
+    chunk.set_from(options_.node_id);
+    chunk.set_to(peer_);
+    if (first) {
+      to_proto(metadata, chunk.mutable_metadata());
+      to_proto(job.msg, chunk.mutable_message());
+      first = false;
+    }
+    const size_t size = piece->data.size();
+    chunk.set_data(std::move(piece->data));
+    chunk.set_offset(offset);
+    chunk.set_last(piece->last);
+    // gRPC flow control paces this loop: Write blocks until the receiver has room.
+    if (!writer->Write(chunk)) break;
+    offset += size;
+    sent_last = piece->last;
+  }
+  // A cancelled call makes the receiver drop what it assembled.
+  if (!sent_last) ctx->TryCancel();
+  writer->WritesDone();
+  const grpc::Status status = writer->Finish();
+  clear_context(&snapshot_ctx_);
+  const bool ok = sent_last && status.ok() && ack.received_bytes() == offset;
+  if (ok) {
+    spdlog::info("transport: node {} -> {}: snapshot at index {} term {} sent ({} bytes)",
+                 options_.node_id, peer_, metadata.index, metadata.term, offset);
+  } else if (!aborted) {
+    spdlog::warn("transport: node {} -> {}: snapshot at index {} failed after {} bytes: {} {}",
+                 options_.node_id, peer_, metadata.index, offset,
+                 static_cast<int>(status.error_code()), status.error_message());
+  }
+  return ok;
+}
+
+}  // namespace seshat::transport

@@ -1,0 +1,187 @@
+#include "transport/raft_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <string>
+
+namespace seshat::transport {
+
+class RaftService::CallGuard {
+ public:
+  CallGuard(RaftService& service, grpc::ServerContext* ctx) : service_(service), ctx_(ctx) {
+    std::lock_guard lock(service_.mu_);
+    admitted_ = !service_.cancelled_;
+    if (admitted_) service_.calls_.insert(ctx_);
+  }
+  ~CallGuard() {
+    std::lock_guard lock(service_.mu_);
+    service_.calls_.erase(ctx_);
+  }
+  CallGuard(const CallGuard&) = delete;
+  CallGuard& operator=(const CallGuard&) = delete;
+  // False once shutdown began: the call must end at once.
+  bool admitted() const { return admitted_; }
+
+ private:
+  RaftService& service_;
+  grpc::ServerContext* ctx_;
+  bool admitted_ = false;
+};
+
+namespace {
+
+const grpc::Status kShuttingDown(grpc::StatusCode::UNAVAILABLE, "node is shutting down");
+
+}  // namespace
+
+RaftService::RaftService(const GrpcTransportOptions& options, const TransportHandlers& handlers,
+                         PeerRegistry& registry)
+    : options_(options), handlers_(handlers), registry_(registry) {}
+
+void RaftService::cancel_all() {
+  std::lock_guard lock(mu_);
+  cancelled_ = true;
+  for (grpc::ServerContext* ctx : calls_) ctx->TryCancel();
+}
+
+grpc::Status RaftService::reject(grpc::StatusCode code, raft::NodeId from,
+                                 const std::string& why) {
+  bool first;
+  {
+    std::lock_guard lock(mu_);
+    // Bounded: a misconfigured cluster has a handful of senders, not thousands.
+    if (logged_rejections_.size() > 1024) logged_rejections_.clear();
+    first = logged_rejections_.emplace(from, static_cast<int>(code)).second;
+  }
+  if (first) {
+    spdlog::warn("transport: node {}: rejected traffic from node {}: {}", options_.node_id, from,
+                 why);
+  }
+  return grpc::Status(code, why);
+}
+
+grpc::Status RaftService::check_identity(const std::string& cluster_id, raft::NodeId from,
+                                         raft::NodeId to) {
+  if (cluster_id != options_.cluster_id) {
+    return reject(grpc::StatusCode::FAILED_PRECONDITION, from,
+                  "cluster id '" + cluster_id + "' is not this node's cluster '" +
+                      options_.cluster_id + "'");
+  }
+  if (to != options_.node_id) {
+    return reject(grpc::StatusCode::FAILED_PRECONDITION, from,
+                  "addressed to node " + std::to_string(to) + ", this is node " +
+                      std::to_string(options_.node_id));
+  }
+  if (!registry_.is_member(from)) {
+    return reject(grpc::StatusCode::PERMISSION_DENIED, from,
+                  "node " + std::to_string(from) + " is not a member");
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status RaftService::Hello(grpc::ServerContext* ctx, const pb::HelloRequest* request,
+                                pb::HelloResponse* response) {
+  CallGuard guard(*this, ctx);
+  if (!guard.admitted()) return kShuttingDown;
+  // Hello checks what it can (it carries no `to`: the caller checks our answer instead), so that
+  // a stranger fails here, under the caller's growing backoff, not on its first batch.
+  grpc::Status st = check_identity(request->cluster_id(), request->node_id(), options_.node_id);
+  if (!st.ok()) return st;
+  registry_.set_client_addr(request->node_id(), request->client_addr());
+  response->set_cluster_id(options_.cluster_id);
+  response->set_node_id(options_.node_id);
+  response->set_client_addr(options_.client_addr);
+  return grpc::Status::OK;
+}
+
+grpc::Status RaftService::Send(grpc::ServerContext* ctx,
+                               grpc::ServerReader<pb::MessageBatch>* reader, pb::SendAck*) {
+  CallGuard guard(*this, ctx);
+  if (!guard.admitted()) return kShuttingDown;
+  pb::MessageBatch batch;
+  // Read() returns false when the sender ends the stream, the connection fails or cancel_all()
+  // cancels the call.
+  while (reader->Read(&batch)) {
+    grpc::Status st = check_identity(batch.cluster_id(), batch.from(), batch.to());
+    if (!st.ok()) return st;
+    for (pb::Message& pm : *batch.mutable_messages()) {
+      // The batch's identity was checked; each message must agree with it, or a member could
+      // speak for another.
+      if (pm.from() != batch.from() || pm.to() != batch.to()) {
+        return reject(grpc::StatusCode::PERMISSION_DENIED, batch.from(),
+                      "message from " + std::to_string(pm.from()) + " to " +
+                          std::to_string(pm.to()) + " inside a batch from " +
+                          std::to_string(batch.from()));
+      }
+      std::optional<raft::Message> msg = from_proto(std::move(pm));
+      if (!msg.has_value()) {
+        return reject(grpc::StatusCode::INVALID_ARGUMENT, batch.from(),
+                      "undecodable message (unknown message or entry type)");
+      }
+      // Only the local node may generate these; the Raft core would refuse them anyway.
+      if (raft::is_local_message(msg->type)) continue;
+      if (handlers_.on_message) handlers_.on_message(std::move(*msg));
+    }
+  }
+  return ctx->IsCancelled() ? grpc::Status::CANCELLED : grpc::Status::OK;
+}
+
+// Snapshots are assembled in memory: raft::Snapshot holds its data as a string, so the driver
+// needs it there anyway. max_snapshot_bytes bounds what one transfer may allocate.
+grpc::Status RaftService::SendSnapshot(grpc::ServerContext* ctx,
+                                       grpc::ServerReader<pb::SnapshotChunk>* reader,
+                                       pb::SnapshotAck* ack) {
+  CallGuard guard(*this, ctx);
+  if (!guard.admitted()) return kShuttingDown;
+  pb::SnapshotChunk chunk;
+  std::optional<raft::Message> msg;
+  std::string data;
+  while (reader->Read(&chunk)) {
+    grpc::Status st = check_identity(chunk.cluster_id(), chunk.from(), chunk.to());
+    if (!st.ok()) return st;
+    if (!msg.has_value()) {
+      if (!chunk.has_message() || !chunk.has_metadata()) {
+        return reject(grpc::StatusCode::INVALID_ARGUMENT, chunk.from(),
+                      "first snapshot chunk carries no message or metadata");
+      }
+      raft::SnapshotMetadata metadata = from_proto(chunk.metadata());
+      msg = from_proto(std::move(*chunk.mutable_message()));
+      if (!msg.has_value() || msg->type != raft::MessageType::kSnap ||
+          msg->from != chunk.from() || msg->to != chunk.to()) {
+        return reject(grpc::StatusCode::INVALID_ARGUMENT, chunk.from(),
+                      "first snapshot chunk carries no valid kSnap message");
+      }
+      if (!msg->snapshot.has_value()) msg->snapshot.emplace();
+      if (msg->snapshot->metadata != metadata && msg->snapshot->metadata.index != 0) {
+        return reject(grpc::StatusCode::INVALID_ARGUMENT, chunk.from(),
+                      "snapshot metadata disagrees with its message");
+      }
+      msg->snapshot->metadata = std::move(metadata);
+    }
+    if (chunk.offset() != data.size()) {
+      return reject(grpc::StatusCode::INVALID_ARGUMENT, chunk.from(),
+                    "snapshot chunk at offset " + std::to_string(chunk.offset()) +
+                        ", expected " + std::to_string(data.size()));
+    }
+    if (data.size() + chunk.data().size() > options_.max_snapshot_bytes) {
+      return reject(grpc::StatusCode::RESOURCE_EXHAUSTED, chunk.from(),
+                    "snapshot larger than max_snapshot_bytes (" +
+                        std::to_string(options_.max_snapshot_bytes) + ")");
+    }
+    data.append(chunk.data());
+    if (chunk.last()) {
+      ack->set_received_bytes(data.size());
+      spdlog::info("transport: node {}: received snapshot at index {} term {} from node {} "
+                   "({} bytes)",
+                   options_.node_id, msg->snapshot->metadata.index, msg->snapshot->metadata.term,
+                   msg->from, data.size());
+      msg->snapshot->data = std::move(data);
+      if (handlers_.on_message) handlers_.on_message(std::move(*msg));
+      return grpc::Status::OK;
+    }
+  }
+  // The sender gave up, failed or was cancelled: what was assembled is dropped with this frame.
+  return grpc::Status(grpc::StatusCode::ABORTED, "snapshot stream ended before its last chunk");
+}
+
+}  // namespace seshat::transport

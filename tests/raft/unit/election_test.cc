@@ -1,0 +1,179 @@
+// PreVote, CheckQuorum and leadership transfer (thesis §9.6, §6.2 and §3.10).
+#include <gtest/gtest.h>
+
+#include "support/cluster.h"
+#include "support/raft_helpers.h"
+
+namespace seshat::raft::testing {
+namespace {
+
+auto with(bool pre_vote, bool check_quorum) {
+  return [=](Config& c) {
+    c.pre_vote = pre_vote;
+    c.check_quorum = check_quorum;
+  };
+}
+
+void elect(Cluster& c, NodeId id) {
+  c.campaign(id);
+  c.stabilize();
+  ASSERT_EQ(c.leader(), id);
+}
+
+// Thesis §9.6: a node returning from a partition does not disrupt the leader when PreVote is on:
+// its pre-election fails and no one's term changes.
+TEST(PreVote, Thesis9_6_PartitionedNodeDoesNotDisruptLeader) {
+  Cluster c({1, 2, 3}, with(true, false));
+  elect(c, 1);
+  c.isolate(3);
+  // The majority moves on while 3 is away, so 3's log is behind.
+  ASSERT_TRUE(c.propose(1, "while-away").ok());
+  c.stabilize();
+  for (int i = 0; i < 100; ++i) c.tick(3);
+  c.stabilize();
+  EXPECT_EQ(c.raft(3).state(), StateType::kPreCandidate);
+  EXPECT_EQ(c.raft(3).term(), 1u);  // PreVote never bumps the term
+  c.heal();
+  c.campaign(3);
+  c.stabilize();
+  EXPECT_EQ(c.leader(), 1u);
+  EXPECT_EQ(c.raft(1).term(), 1u);
+}
+
+// Without PreVote the same node forces a new election with a higher term.
+TEST(PreVote, WithoutPreVoteATermBumpDisrupts) {
+  Cluster c({1, 2, 3}, with(false, false));
+  elect(c, 1);
+  c.isolate(3);
+  for (int i = 0; i < 100; ++i) c.tick(3);
+  c.stabilize();
+  EXPECT_GT(c.raft(3).term(), 1u);
+  c.heal();
+  c.campaign(3);
+  c.stabilize();
+  EXPECT_GT(c.raft(1).term(), 1u);
+}
+
+// PreVote still elects a leader when the leader is really gone.
+TEST(PreVote, ElectsWhenLeaderIsGone) {
+  Cluster c({1, 2, 3}, with(true, true));
+  elect(c, 1);
+  c.isolate(1);
+  for (int i = 0; i < 30; ++i) {
+    c.tick(2);
+    c.tick(3);
+    c.stabilize();
+  }
+  EXPECT_EQ(c.raft(2).state(), StateType::kLeader);
+  EXPECT_EQ(c.raft(2).term(), 2u);
+}
+
+// Thesis §6.2: with CheckQuorum a leader that cannot reach a quorum steps down after an
+// election timeout.
+TEST(CheckQuorum, Thesis6_2_LeaderStepsDownWithoutQuorum) {
+  Cluster c({1, 2, 3}, with(false, true));
+  elect(c, 1);
+  c.isolate(1);
+  for (int i = 0; i < 21; ++i) {
+    c.tick(1);
+    c.stabilize();
+  }
+  EXPECT_EQ(c.raft(1).state(), StateType::kFollower);
+}
+
+// And one that hears from a quorum keeps leading.
+TEST(CheckQuorum, LeaderWithQuorumStays) {
+  Cluster c({1, 2, 3}, with(false, true));
+  elect(c, 1);
+  c.isolate(3);
+  for (int i = 0; i < 50; ++i) {
+    c.tick(1);
+    c.stabilize();
+  }
+  EXPECT_EQ(c.raft(1).state(), StateType::kLeader);
+}
+
+// Thesis §4.2.3: with CheckQuorum a follower that heard from its leader within the election
+// timeout ignores vote requests (the leader lease), so a removed or partitioned server cannot
+// depose it.
+TEST(CheckQuorum, Thesis4_2_3_FollowerInLeaseIgnoresVotes) {
+  Cluster c({1, 2, 3}, with(false, true));
+  elect(c, 1);
+  Message vote = msg(MessageType::kVote, 3, 2, 5);
+  vote.index = 100;
+  vote.log_term = 5;
+  ASSERT_TRUE(c.node(2).raw().step(vote).ok());
+  EXPECT_EQ(c.raft(2).term(), 1u);
+  EXPECT_EQ(c.raft(2).vote(), 1u);
+}
+
+// A stale leader (its partition healed) learns the new term from followers' answers and
+// steps down, even though followers ignore its traffic.
+TEST(CheckQuorum, StaleLeaderLearnsNewTerm) {
+  Cluster c({1, 2, 3}, with(true, true));
+  elect(c, 1);
+  c.isolate(1);
+  for (int i = 0; i < 30; ++i) {
+    c.tick(2);
+    c.tick(3);
+    c.stabilize();
+  }
+  ASSERT_EQ(c.raft(2).state(), StateType::kLeader);
+  c.heal();
+  c.tick(1);  // heartbeat at the old term
+  c.stabilize();
+  EXPECT_EQ(c.raft(1).state(), StateType::kFollower);
+  EXPECT_EQ(c.raft(1).term(), c.raft(2).term());
+}
+
+// Thesis §3.10: leadership transfer catches the target up, then sends TimeoutNow.
+TEST(LeaderTransfer, Thesis3_10_TransferToUpToDateFollower) {
+  Cluster c({1, 2, 3}, with(true, true));
+  elect(c, 1);
+  c.node(1).raw().transfer_leader(2);
+  c.stabilize();
+  EXPECT_EQ(c.leader(), 2u);
+  EXPECT_EQ(c.raft(1).state(), StateType::kFollower);
+  EXPECT_EQ(c.raft(2).term(), 2u);
+}
+
+TEST(LeaderTransfer, CatchesUpLaggingTargetFirst) {
+  Cluster c({1, 2, 3}, with(true, true));
+  elect(c, 1);
+  c.isolate(3);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(c.propose(1, "x").ok());
+  c.stabilize();
+  c.heal();
+  c.node(1).raw().transfer_leader(3);
+  // Proposals are refused while the transfer is in progress.
+  EXPECT_EQ(c.propose(1, "y").code(), ErrorCode::kProposalDropped);
+  c.stabilize();
+  EXPECT_EQ(c.leader(), 3u);
+  EXPECT_EQ(c.raft(3).log().committed(), c.raft(3).log().last_index());
+}
+
+TEST(LeaderTransfer, AbortedAfterElectionTimeout) {
+  Cluster c({1, 2, 3}, with(false, false));
+  elect(c, 1);
+  c.isolate(3);
+  c.node(1).raw().transfer_leader(3);
+  EXPECT_EQ(c.raft(1).lead_transferee(), 3u);
+  for (int i = 0; i < 10; ++i) c.tick(1);
+  EXPECT_EQ(c.raft(1).lead_transferee(), kNone);
+  EXPECT_TRUE(c.propose(1, "after").ok());
+}
+
+TEST(LeaderTransfer, ToLearnerIsIgnored) {
+  Cluster c({1, 2}, with(false, false));
+  c.add_fresh_node(3);
+  elect(c, 1);
+  ConfChange cc;
+  cc.changes.push_back({ConfChangeType::kAddLearnerNode, 3});
+  ASSERT_TRUE(c.node(1).raw().propose_conf_change(cc).ok());
+  c.stabilize();
+  c.node(1).raw().transfer_leader(3);
+  EXPECT_EQ(c.raft(1).lead_transferee(), kNone);
+}
+
+}  // namespace
+}  // namespace seshat::raft::testing

@@ -1,0 +1,116 @@
+// ReadIndex (thesis §6.4): linearizable reads without log writes, batched heartbeat rounds.
+#include <gtest/gtest.h>
+
+#include "support/cluster.h"
+#include "support/raft_helpers.h"
+
+namespace seshat::raft::testing {
+namespace {
+
+TEST(ReadIndex, Thesis6_4_LeaderConfirmsWithHeartbeatRound) {
+  Cluster c({1, 2, 3});
+  c.campaign(1);
+  c.stabilize();
+  ASSERT_TRUE(c.propose(1, "a").ok());
+  c.stabilize();
+  c.node(1).raw().read_index("ctx1");
+  // Nothing before the heartbeat round completes.
+  c.process_ready(1);
+  EXPECT_TRUE(c.node(1).read_states().empty());
+  c.stabilize();
+  ASSERT_EQ(c.node(1).read_states().size(), 1u);
+  EXPECT_EQ(c.node(1).read_states()[0].request_ctx, "ctx1");
+  EXPECT_EQ(c.node(1).read_states()[0].index, 2u);
+}
+
+TEST(ReadIndex, FollowerReadGoesThroughLeader) {
+  Cluster c({1, 2, 3});
+  c.campaign(1);
+  c.stabilize();
+  c.node(3).raw().read_index("f");
+  c.stabilize();
+  ASSERT_EQ(c.node(3).read_states().size(), 1u);
+  EXPECT_EQ(c.node(3).read_states()[0].index, c.raft(1).log().committed());
+}
+
+TEST(ReadIndex, ManyReadsShareOneHeartbeatRound) {
+  Cluster c({1, 2, 3});
+  c.campaign(1);
+  c.stabilize();
+  size_t heartbeats = 0;
+  c.on_send = [&](const Message& m) { heartbeats += m.type == MessageType::kHeartbeat; };
+  for (int i = 0; i < 3; ++i) c.node(1).raw().read_index("r" + std::to_string(i));
+  // The queued heartbeats of the three requests all carry contexts; acknowledging the last one
+  // answers all. Deliver only the heartbeat round of the last read.
+  c.stabilize();
+  EXPECT_EQ(c.node(1).read_states().size(), 3u);
+  EXPECT_EQ(heartbeats, 6u);
+}
+
+TEST(ReadIndex, PartitionedLeaderCannotServe) {
+  Cluster c({1, 2, 3});
+  c.campaign(1);
+  c.stabilize();
+  c.isolate(1);
+  c.node(1).raw().read_index("stale");
+  c.stabilize();
+  EXPECT_TRUE(c.node(1).read_states().empty());
+  EXPECT_EQ(c.raft(1).pending_read_count(), 1u);
+}
+
+TEST(ReadIndex, NewLeaderWaitsForItsFirstCommit) {
+  MemoryStorage st;
+  auto r = new_raft(1, {1, 2, 3}, st);
+  r->become_candidate();
+  r->become_leader();
+  Message m = msg(MessageType::kReadIndex, kNone, 1);
+  m.context = "early";
+  ASSERT_TRUE(r->step(m).ok());
+  // Not even a heartbeat: the commit index is not known yet.
+  auto msgs = read_messages(*r);
+  for (const auto& x : msgs) EXPECT_NE(x.type, MessageType::kHeartbeat);
+  persist(*r, st);
+  Message ack = msg(MessageType::kAppResp, 2, 1, 1);
+  ack.index = 1;
+  ASSERT_TRUE(r->step(ack).ok());
+  // Committed its empty entry: the read now goes out with a heartbeat round.
+  bool heartbeat_with_ctx = false;
+  for (const auto& x : read_messages(*r)) {
+    heartbeat_with_ctx |= x.type == MessageType::kHeartbeat && x.context == "early";
+  }
+  EXPECT_TRUE(heartbeat_with_ctx);
+}
+
+TEST(ReadIndex, LeaseBasedAnswersAtOnce) {
+  Cluster c({1, 2, 3}, [](Config& cfg) {
+    cfg.check_quorum = true;
+    cfg.read_only_option = ReadOnlyOption::kLeaseBased;
+  });
+  c.campaign(1);
+  c.stabilize();
+  c.node(1).raw().read_index("lease");
+  c.process_ready(1);
+  ASSERT_EQ(c.node(1).read_states().size(), 1u);
+}
+
+TEST(ReadIndex, LeaseWithoutCheckQuorumIsRefused) {
+  MemoryStorage st;
+  Config cfg;
+  cfg.id = 1;
+  cfg.storage = &st;
+  cfg.read_only_option = ReadOnlyOption::kLeaseBased;
+  EXPECT_EQ(cfg.validate().code(), ErrorCode::kInvalidConfig);
+}
+
+TEST(ReadIndex, PlantedBugAnswersWithoutQuorum) {
+  Cluster c({1, 2, 3}, [](Config& cfg) { cfg.planted_bugs.read_index_without_quorum = true; });
+  c.campaign(1);
+  c.stabilize();
+  c.isolate(1);
+  c.node(1).raw().read_index("stale");
+  c.process_ready(1);
+  EXPECT_EQ(c.node(1).read_states().size(), 1u);
+}
+
+}  // namespace
+}  // namespace seshat::raft::testing

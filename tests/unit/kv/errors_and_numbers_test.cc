@@ -1,0 +1,69 @@
+// Error texts built from arguments, and the SCAN cursor rules, byte for byte as Redis 7.0.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "kv/errors.h"
+#include "kv/number_parse.h"
+
+namespace seshat::kv {
+namespace {
+
+TEST(Errors, WrongArityAndExpireTime) {
+  EXPECT_EQ(err::wrong_arity("get"), "ERR wrong number of arguments for 'get' command");
+  EXPECT_EQ(err::invalid_expire_time("pexpireat"),
+            "ERR invalid expire time in 'pexpireat' command");
+}
+
+TEST(Errors, UnknownCommand) {
+  EXPECT_EQ(err::unknown_command({"foo"}), "ERR unknown command 'foo', with args beginning with: ");
+  EXPECT_EQ(err::unknown_command({"FOO", "bar", "baz"}),
+            "ERR unknown command 'FOO', with args beginning with: 'bar' 'baz' ");
+  EXPECT_EQ(err::unknown_command({"foo", "a\r\nb", "c"}),
+            "ERR unknown command 'foo', with args beginning with: 'a  b' 'c' ");
+  // Arguments are printed with %s: a NUL ends one.
+  EXPECT_EQ(err::unknown_command({"foo", std::string("a\0b", 3), "c"}),
+            "ERR unknown command 'foo', with args beginning with: 'a' 'c' ");
+  // At most 128 bytes of arguments are shown, the last one cut to fit.
+  EXPECT_EQ(
+      err::unknown_command({"foo", std::string(200, 'a'), "next"}),
+      "ERR unknown command 'foo', with args beginning with: '" + std::string(128, 'a') + "' ");
+  EXPECT_EQ(err::unknown_command({"foo", std::string(100, 'a'), std::string(100, 'b'), "c"}),
+            "ERR unknown command 'foo', with args beginning with: '" + std::string(100, 'a') +
+                "' '" + std::string(25, 'b') + "' ");
+  EXPECT_EQ(err::unknown_command({std::string(200, 'x')}),
+            "ERR unknown command '" + std::string(128, 'x') + "', with args beginning with: ");
+}
+
+TEST(Errors, UnsupportedOption) {
+  EXPECT_EQ(err::unsupported_option("foo"), "ERR Unsupported option foo");
+  EXPECT_EQ(err::unsupported_option("a\nb"), "ERR Unsupported option a b");
+}
+
+TEST(ScanCursor, StrtoulSemantics) {
+  EXPECT_EQ(parse_scan_cursor("0"), 0u);
+  EXPECT_EQ(parse_scan_cursor(""), 0u);
+  EXPECT_EQ(parse_scan_cursor("+7"), 7u);
+  EXPECT_EQ(parse_scan_cursor("007"), 7u);
+  EXPECT_EQ(parse_scan_cursor("-1"), UINT64_MAX);
+  EXPECT_EQ(parse_scan_cursor("18446744073709551615"), UINT64_MAX);
+  EXPECT_EQ(parse_scan_cursor(std::string("12\0junk", 7)), 12u);
+  EXPECT_FALSE(parse_scan_cursor("18446744073709551616"));
+  EXPECT_FALSE(parse_scan_cursor(" 1"));
+  EXPECT_FALSE(parse_scan_cursor("1 "));
+  EXPECT_FALSE(parse_scan_cursor("-"));
+  EXPECT_FALSE(parse_scan_cursor("+"));
+  EXPECT_FALSE(parse_scan_cursor("0x1"));
+  EXPECT_FALSE(parse_scan_cursor("abc"));
+}
+
+TEST(CheckedAdd, Overflow) {
+  EXPECT_EQ(checked_add(1, 2), 3);
+  EXPECT_EQ(checked_add(INT64_MAX, 0), INT64_MAX);
+  EXPECT_FALSE(checked_add(INT64_MAX, 1));
+  EXPECT_FALSE(checked_add(INT64_MIN, -1));
+  EXPECT_EQ(checked_add(INT64_MIN, INT64_MAX), -1);
+}
+
+}  // namespace
+}  // namespace seshat::kv
