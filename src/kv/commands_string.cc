@@ -239,7 +239,7 @@ Reply append(CommandContext& ctx, const Argv& argv) {
     return Reply::Integer(static_cast<int64_t>(argv[2].size()));
   }
   if (!fits_value_limit(ctx, old->value.size(), argv[2].size())) {
-    return error_reply(err::kStringTooLong);
+    return error_reply(err::string_grows_too_large(ctx.limits.max_value_size_bytes));
   }
   old->value += argv[2];
   ks.put(argv[1], old->value, old->expire_at_ms);
@@ -282,13 +282,13 @@ Reply setrange(CommandContext& ctx, const Argv& argv) {
   if (!rec) {
     if (patch.empty()) return Reply::Integer(0);
     if (!fits_value_limit(ctx, static_cast<uint64_t>(*offset), patch.size())) {
-      return error_reply(err::kStringTooLong);
+      return error_reply(err::string_grows_too_large(ctx.limits.max_value_size_bytes));
     }
     rec = storage::Record{};
   } else {
     if (patch.empty()) return Reply::Integer(static_cast<int64_t>(rec->value.size()));
     if (!fits_value_limit(ctx, static_cast<uint64_t>(*offset), patch.size())) {
-      return error_reply(err::kStringTooLong);
+      return error_reply(err::string_grows_too_large(ctx.limits.max_value_size_bytes));
     }
   }
   const auto off = static_cast<size_t>(*offset);

@@ -50,4 +50,17 @@ std::string not_applicable(std::string_view command_name) {
   return "ERR command '" + std::string(command_name) + "' is not executed by the state machine";
 }
 
+std::string key_too_large(uint64_t limit) {
+  return "ERR key is larger than max_key_size_bytes (" + std::to_string(limit) + " bytes)";
+}
+
+std::string value_too_large(uint64_t limit) {
+  return "ERR value is larger than max_value_size_bytes (" + std::to_string(limit) + " bytes)";
+}
+
+std::string string_grows_too_large(uint64_t limit) {
+  if (limit == kRedisProtoMaxBulkLen) return std::string(kStringTooLong);
+  return value_too_large(limit);
+}
+
 }  // namespace seshat::kv::err

@@ -46,6 +46,14 @@ std::string wrong_arity(std::string_view command_name);
 // a NUL byte (Redis formats them with %s), CR and LF turned into spaces.
 std::string unknown_command(const Argv& argv);
 
+// A key or value over Seshat's configured limits (max_key_size_bytes, max_value_size_bytes).
+// A value limit left at Redis's default (512 MB, proto-max-bulk-len) keeps Redis's own text for
+// APPEND/SETRANGE growth, so a client sees exactly what Redis says.
+inline constexpr uint64_t kRedisProtoMaxBulkLen = 512ull * 1024 * 1024;
+std::string key_too_large(uint64_t limit);
+std::string value_too_large(uint64_t limit);
+std::string string_grows_too_large(uint64_t limit);
+
 // "ERR Unsupported option foo" (EXPIRE and friends).
 std::string unsupported_option(std::string_view option);
 

@@ -34,12 +34,14 @@ inline protocol::Reply bulk_or_null(const std::optional<storage::Record>& rec) {
 
 // Writes a record whose absolute expiry may already have passed. Redis deletes such a key at
 // once instead of keeping a dead value around (SET ... PXAT <past>, EXPIRE with a negative time,
-// GETEX ... EXAT <past>); storing and then purging leaves the same state and a tombstone, so a
-// WATCH on the key still sees the write.
+// GETEX ... EXAT <past>); storing and then erasing leaves the same state and a tombstone, so a
+// WATCH on the key still sees the write. "Already expired" here is expire_at <= now (Redis's
+// checkAlreadyExpired), unlike visibility, where a record is expired only once now > expire_at:
+// at expire_at == now the record would still be live, so it is erased rather than purged.
 inline void put_maybe_expired(storage::Keyspace& ks, std::string_view key, std::string_view value,
                               int64_t expire_at_ms) {
   ks.put(key, value, expire_at_ms);
-  if (expire_at_ms != 0 && expire_at_ms <= ks.now_ms()) ks.purge_if_expired(key);
+  if (expire_at_ms != 0 && expire_at_ms <= ks.now_ms()) ks.erase(key);
 }
 
 }  // namespace seshat::kv

@@ -101,6 +101,7 @@ bool well_formed(const Operation& op) {
       }
       return true;
     case Operation::Kind::kPurgeExpired:
+    case Operation::Kind::kCollectTombstones:
       return op.commands.size() == 1 && op.watches.empty();
   }
   return false;
@@ -140,7 +141,7 @@ std::optional<Operation> decode_operation(std::string_view bytes) {
   if (!format || *format != kFormatV1) return std::nullopt;
   auto kind = r.u8();
   if (!kind || *kind < static_cast<uint8_t>(Operation::Kind::kCommand) ||
-      *kind > static_cast<uint8_t>(Operation::Kind::kPurgeExpired)) {
+      *kind > static_cast<uint8_t>(Operation::Kind::kCollectTombstones)) {
     return std::nullopt;
   }
   Operation op;

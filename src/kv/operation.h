@@ -20,6 +20,11 @@ struct Operation {
     kCommand = 1,      // one command; the reply is its reply
     kTransaction = 2,  // MULTI/EXEC: reply is an array, or a null array if a WATCH failed
     kPurgeExpired = 3, // active expiry: remove each listed key that is expired at now_ms
+    // Drop the tombstones of the listed keys that are older than now_ms. Tombstones decide what
+    // WATCH sees for a deleted key, so every replica must drop the same ones at the same point
+    // of the log: collecting them locally would let an EXEC succeed on one replica and abort on
+    // another.
+    kCollectTombstones = 4,
   };
   Kind kind = Kind::kCommand;
   int64_t now_ms = 0;
@@ -32,7 +37,7 @@ struct Operation {
 // The format is documented in operation.cc. Only well-formed operations decode:
 //   kCommand      exactly one non-empty argv, no watches;
 //   kTransaction  any number of non-empty argvs (zero for an empty MULTI/EXEC), any watches;
-//   kPurgeExpired exactly one argv (the keys, possibly none), no watches.
+//   kPurgeExpired, kCollectTombstones exactly one argv (the keys, possibly none), no watches.
 // Encoding is canonical: decode(encode(op)) == op for a well-formed op, and any bytes that decode
 // re-encode to themselves.
 std::string encode_operation(const Operation& op);

@@ -59,6 +59,15 @@ Reply apply_operation(const Operation& op, storage::Keyspace& keyspace, const Li
       }
       return Reply::Integer(purged);
     }
+
+    case Operation::Kind::kCollectTombstones: {
+      if (op.commands.size() != 1) return error_reply(err::kMalformedOperation);
+      int64_t dropped = 0;
+      for (const std::string& key : op.commands[0]) {
+        if (keyspace.drop_tombstone(key, op.now_ms)) ++dropped;
+      }
+      return Reply::Integer(dropped);
+    }
   }
   return error_reply(err::kMalformedOperation);
 }

@@ -71,10 +71,10 @@ Reply key_spec_reply(const kv::KeySpecDoc& ks) {
   m.push_back(Reply::Map({bulk("type"), bulk("index"), bulk("spec"),
                           Reply::Map({bulk("index"), Reply::Integer(ks.begin_index)})}));
   m.push_back(bulk("find_keys"));
-  m.push_back(Reply::Map({bulk("type"), bulk("range"), bulk("spec"),
-                          Reply::Map({bulk("lastkey"), Reply::Integer(ks.last_key), bulk("keystep"),
-                                      Reply::Integer(ks.key_step), bulk("limit"),
-                                      Reply::Integer(ks.limit)})}));
+  m.push_back(Reply::Map(
+      {bulk("type"), bulk("range"), bulk("spec"),
+       Reply::Map({bulk("lastkey"), Reply::Integer(ks.last_key), bulk("keystep"),
+                   Reply::Integer(ks.key_step), bulk("limit"), Reply::Integer(ks.limit)})}));
   return Reply::Map(std::move(m));
 }
 
@@ -136,8 +136,8 @@ Reply args_reply(const std::vector<kv::ArgDoc>& args) {
 
 // One value of COMMAND DOCS: a map with summary, since, group and what else the table knows.
 Reply docs_entry(const kv::CommandSpec& spec) {
-  std::vector<Reply> m{bulk("summary"), bulk(spec.summary), bulk("since"), bulk(spec.since),
-                       bulk("group"),   bulk(spec.group)};
+  std::vector<Reply> m{bulk("summary"),  bulk(spec.summary), bulk("since"),
+                       bulk(spec.since), bulk("group"),      bulk(spec.group)};
   auto add = [&m](std::string_view key, std::string_view value) {
     if (value.empty()) return;
     m.push_back(bulk(key));
@@ -240,10 +240,14 @@ Reply list(const kv::Argv& argv) {
   }
   auto keep = [&](const kv::CommandSpec& spec) {
     switch (filter) {
-      case Filter::kNone: return true;
-      case Filter::kModule: return false;  // no command of ours comes from a module
-      case Filter::kAclCat: return has_category(spec, arg);
-      case Filter::kPattern: return glob_match_nocase(arg, spec.name);
+      case Filter::kNone:
+        return true;
+      case Filter::kModule:
+        return false;  // no command of ours comes from a module
+      case Filter::kAclCat:
+        return has_category(spec, arg);
+      case Filter::kPattern:
+        return glob_match_nocase(arg, spec.name);
     }
     return false;
   };

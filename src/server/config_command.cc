@@ -110,18 +110,17 @@ Reply config_set(const ServerContext& ctx, const kv::Argv& argv) {
     // Setting a parameter to the value it has is harmless and common in set-up scripts
     // ("CONFIG SET save ''"); anything else would need a runtime change Seshat does not make.
     if (!same) {
-      return Reply::Error("ERR Unknown option or number of arguments for CONFIG SET - '" +
-                          argv[i] + "'");
+      return Reply::Error("ERR Unknown option or number of arguments for CONFIG SET - '" + argv[i] +
+                          "'");
     }
   }
   return Reply::Ok();
 }
 
 void reset_stats(ServerStats& st) {
-  for (auto* counter : {&st.connections_received, &st.rejected_connections,
-                        &st.commands_processed, &st.keyspace_hits, &st.keyspace_misses,
-                        &st.net_input_bytes, &st.net_output_bytes, &st.write_commands,
-                        &st.protocol_errors}) {
+  for (auto* counter : {&st.connections_received, &st.rejected_connections, &st.commands_processed,
+                        &st.keyspace_hits, &st.keyspace_misses, &st.net_input_bytes,
+                        &st.net_output_bytes, &st.write_commands, &st.protocol_errors}) {
     counter->store(0, std::memory_order_relaxed);
   }
 }
@@ -145,14 +144,15 @@ Reply config_command(ServerContext& ctx, const kv::Argv& argv) {
     return Reply::Error("ERR The server is running without a config file");
   }
   if (sub == "help") {
-    return help_reply("CONFIG", {"GET <pattern>",
-                                 "    Return parameters matching the glob-like <pattern> and "
-                                 "their values.",
-                                 "SET <directive> <value>",
-                                 "    Accepted only when <directive> already has <value>: "
-                                 "the configuration is fixed at start-up.",
-                                 "RESETSTAT", "    Reset the statistics reported by INFO.",
-                                 "REWRITE", "    Refused: the configuration file is not rewritten."});
+    return help_reply("CONFIG",
+                      {"GET <pattern>",
+                       "    Return parameters matching the glob-like <pattern> and "
+                       "their values.",
+                       "SET <directive> <value>",
+                       "    Accepted only when <directive> already has <value>: "
+                       "the configuration is fixed at start-up.",
+                       "RESETSTAT", "    Reset the statistics reported by INFO.", "REWRITE",
+                       "    Refused: the configuration file is not rewritten."});
   }
   return Reply::Error(unknown_subcommand_error(argv[1], argv[0]));
 }

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 
+#include "kv/errors.h"
 #include "kv/operation.h"
 #include "kv/state_machine.h"
 #include "server/server_commands.h"
+#include "server/subcommands.h"
 #include "storage/rocks_keyspace.h"
 
 namespace seshat::server {
@@ -124,6 +126,13 @@ void Connection::on_read(const asio::error_code& ec, size_t n) {
 }
 
 void Connection::process_input() {
+  if (processing_) return;  // a reply completed synchronously inside this very loop
+  processing_ = true;
+  process_input_locked();
+  processing_ = false;
+}
+
+void Connection::process_input_locked() {
   if (deferred_) {
     if (pending_ > 0) return;
     kv::Argv argv = std::move(*deferred_);
@@ -165,11 +174,20 @@ void Connection::process_input() {
 bool Connection::dispatch(kv::Argv& argv) {
   if (argv.empty()) return true;
   const kv::CommandSpec* spec = kv::find_command(argv[0]);
-  bool is_write = spec != nullptr && (spec->flags & kv::kFlagWrite) && !state_.in_multi;
-  // Anything but a write must observe this connection's earlier writes first.
-  if (pending_ > 0 && !is_write) {
-    deferred_ = std::move(argv);
-    return false;
+  // Internal commands (active expiry) exist only in the log; clients cannot name them.
+  if (spec != nullptr && (spec->flags & kv::kFlagInternal)) spec = nullptr;
+  if (pending_ > 0) {
+    // Writes are proposed at once and keep their order in the log; keyspace reads ride behind
+    // them in the replicator's queue. Anything else (connection state, MULTI, errors that
+    // depend on state) waits until this connection's earlier commands are answered.
+    bool pipelinable = spec != nullptr && !state_.in_multi && state_.authenticated &&
+                       kv::arity_ok(*spec, argv.size()) &&
+                       (spec->flags & (kv::kFlagWrite | kv::kFlagReadonly)) &&
+                       !(spec->flags & kv::kFlagServer);
+    if (!pipelinable) {
+      deferred_ = std::move(argv);
+      return false;
+    }
   }
   ctx_.stats.commands_processed.fetch_add(1, std::memory_order_relaxed);
   {
@@ -179,26 +197,45 @@ bool Connection::dispatch(kv::Argv& argv) {
   }
 
   if (spec == nullptr) {
-    if (state_.in_multi) state_.multi_dirty = true;
-    reply_now(Reply::Error(unknown_command_error(argv)));
+    reject(nullptr, unknown_command_error(argv));
     return true;
   }
   if (!kv::arity_ok(*spec, argv.size())) {
-    if (state_.in_multi) state_.multi_dirty = true;
-    reply_now(Reply::Error(wrong_arity_error(spec->name)));
+    reject(spec, wrong_arity_error(spec->name));
+    return true;
+  }
+  // An unknown subcommand or a subcommand's wrong arity is refused like an unknown command,
+  // so inside MULTI it aborts the transaction as Redis does.
+  if (std::string sub_error = subcommand_error(argv); !sub_error.empty()) {
+    reject(spec, sub_error);
     return true;
   }
   if (!state_.authenticated && !(spec->flags & kv::kFlagNoAuth)) {
-    if (state_.in_multi) state_.multi_dirty = true;
-    reply_now(Reply::Error("NOAUTH Authentication required."));
-    return true;
-  }
-  if (spec->flags & kv::kFlagInternal) {
-    reply_now(Reply::Error(unknown_command_error(argv)));
+    reject(spec, "NOAUTH Authentication required.");
     return true;
   }
   run_command(*spec, argv);
   return true;
+}
+
+void Connection::reject(const kv::CommandSpec* spec, const std::string& error) {
+  if (spec != nullptr && spec->name == "exec") {
+    // Redis answers a refused EXEC by discarding the transaction, naming the reason.
+    discard_transaction();
+    std::string_view reason = error;
+    if (reason.rfind("ERR ", 0) == 0) reason.remove_prefix(4);
+    reply_now(Reply::Error("EXECABORT Transaction discarded because of: " + std::string(reason)));
+    return;
+  }
+  if (state_.in_multi) state_.multi_dirty = true;
+  reply_now(Reply::Error(error));
+}
+
+void Connection::discard_transaction() {
+  state_.in_multi = false;
+  state_.multi_dirty = false;
+  state_.queued.clear();
+  state_.watched.clear();
 }
 
 void Connection::run_command(const kv::CommandSpec& spec, kv::Argv& argv) {
@@ -227,13 +264,12 @@ void Connection::run_command(const kv::CommandSpec& spec, kv::Argv& argv) {
       reply_now(Reply::Error("ERR DISCARD without MULTI"));
       return;
     }
-    state_.in_multi = false;
-    state_.queued.clear();
-    state_.watched.clear();
+    discard_transaction();
     reply_now(Reply::Ok());
     return;
   }
-  if (state_.in_multi) {
+  // QUIT and RESET act at once, inside a transaction too (RESET discards it).
+  if (state_.in_multi && name != "quit" && name != "reset") {
     if (spec.flags & kv::kFlagNoMulti) {
       if (name == "watch") {
         reply_now(Reply::Error("ERR WATCH inside MULTI is not allowed"));
@@ -243,16 +279,14 @@ void Connection::run_command(const kv::CommandSpec& spec, kv::Argv& argv) {
       reply_now(Reply::Error("ERR Command not allowed inside a transaction"));
       return;
     }
-    if (name != "quit" && name != "reset") {
-      if (auto err = check_limits(spec, argv)) {
-        state_.multi_dirty = true;
-        reply_now(Reply::Error(*err));
-        return;
-      }
-      state_.queued.push_back(std::move(argv));
-      reply_now(Reply::Queued());
+    if (auto err = check_limits(spec, argv)) {
+      state_.multi_dirty = true;
+      reply_now(Reply::Error(*err));
       return;
     }
+    state_.queued.push_back(std::move(argv));
+    reply_now(Reply::Queued());
+    return;
   }
   if (name == "watch") {
     storage::ReadKeyspace view(*ctx_.engine, now_ms_wall());
@@ -284,8 +318,7 @@ std::optional<std::string> Connection::check_limits(const kv::CommandSpec& spec,
   auto keys = kv::command_keys(spec, argv);
   for (auto key : keys) {
     if (key.size() > ctx_.limits.max_key_size_bytes) {
-      return "ERR key is larger than max_key_size_bytes (" +
-             std::to_string(ctx_.limits.max_key_size_bytes) + " bytes)";
+      return kv::err::key_too_large(ctx_.limits.max_key_size_bytes);
     }
   }
   for (size_t i = 1; i < argv.size(); ++i) {
@@ -293,14 +326,28 @@ std::optional<std::string> Connection::check_limits(const kv::CommandSpec& spec,
     bool is_key = std::any_of(keys.begin(), keys.end(),
                               [&](std::string_view k) { return k.data() == argv[i].data(); });
     if (!is_key) {
-      return "ERR value is larger than max_value_size_bytes (" +
-             std::to_string(ctx_.limits.max_value_size_bytes) + " bytes)";
+      return kv::err::value_too_large(ctx_.limits.max_value_size_bytes);
     }
   }
   return std::nullopt;
 }
 
-void Connection::run_read(const kv::CommandSpec& spec, const kv::Argv& argv) {
+void Connection::run_read(const kv::CommandSpec& spec, kv::Argv& argv) {
+  if (pending_ > 0) {
+    // Must see this connection's earlier writes, which are not applied yet.
+    kv::Operation op;
+    op.kind = kv::Operation::Kind::kCommand;
+    op.now_ms = ctx_.replicator->proposal_time_ms();
+    op.commands.push_back(std::move(argv));
+    auto seq = reserve_slot();
+    auto self = shared_from_this();
+    ctx_.replicator->read_after_writes(kv::encode_operation(op), [self, seq](Reply reply) {
+      asio::post(self->socket_.get_executor(), [self, seq, reply = std::move(reply)]() mutable {
+        self->complete(seq, std::move(reply));
+      });
+    });
+    return;
+  }
   std::string error;
   if (ctx_.replicator->read_now(error)) {
     storage::ReadKeyspace view(*ctx_.engine, now_ms_wall());
@@ -348,10 +395,7 @@ void Connection::run_exec() {
   std::vector<kv::Argv> queued = std::move(state_.queued);
   auto watched = std::move(state_.watched);
   bool dirty = state_.multi_dirty;
-  state_.in_multi = false;
-  state_.multi_dirty = false;
-  state_.queued.clear();
-  state_.watched.clear();
+  discard_transaction();
   if (dirty) {
     reply_now(Reply::Error("EXECABORT Transaction discarded because of previous errors."));
     return;
@@ -387,11 +431,11 @@ void Connection::run_exec() {
     return Reply::Array(std::move(out));
   };
 
-  auto seq = reserve_slot();
   if (op.commands.empty() && op.watches.empty()) {
-    complete(seq, assemble(Reply::Array()));
+    reply_now(assemble(Reply::Array()));
     return;
   }
+  auto seq = reserve_slot();
   auto self = shared_from_this();
   ctx_.replicator->propose(kv::encode_operation(op), [self, seq, assemble = std::move(assemble)](Reply reply) mutable {
     asio::post(self->socket_.get_executor(),

@@ -81,10 +81,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void read_more();
   void on_read(const asio::error_code& ec, size_t n);
   void process_input();
+  void process_input_locked();
+  // Answers a command refused before it ran (unknown, arity, NOAUTH); inside MULTI this makes
+  // EXEC fail, and a refused EXEC discards the transaction.
+  void reject(const kv::CommandSpec* spec, const std::string& error);
+  void discard_transaction();
   // Runs one command; returns false if it must wait for the connection's pending writes.
   bool dispatch(kv::Argv& argv);
   void run_command(const kv::CommandSpec& spec, kv::Argv& argv);
-  void run_read(const kv::CommandSpec& spec, const kv::Argv& argv);
+  void run_read(const kv::CommandSpec& spec, kv::Argv& argv);
   void run_write(const kv::CommandSpec& spec, kv::Argv& argv);
   void run_exec();
   std::optional<std::string> check_limits(const kv::CommandSpec& spec, const kv::Argv& argv) const;
@@ -111,6 +116,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool close_after_flush_ = false;
   bool closed_ = false;
   bool registered_ = false;
+  bool processing_ = false;
 
   std::deque<Slot> slots_;     // replies not yet written, in request order
   uint64_t first_seq_ = 0;     // sequence number of slots_.front()

@@ -30,9 +30,8 @@ constexpr std::string_view kSeshatVersion = "0.1.0";
 
 // The sections Seshat produces, in the order Redis prints them.
 constexpr std::array<std::string_view, 13> kSectionOrder = {
-    "server",       "clients",   "memory",       "persistence", "stats",
-    "replication",  "cpu",       "modules",      "errorstats",  "cluster",
-    "keyspace",     "commandstats", "latencystats",
+    "server",  "clients",    "memory",  "persistence", "stats",        "replication",  "cpu",
+    "modules", "errorstats", "cluster", "keyspace",    "commandstats", "latencystats",
 };
 
 bool in_default(std::string_view section) {
@@ -251,12 +250,12 @@ std::string keyspace_section(ServerContext& ctx) {
   if (keys == 0) return s.take();  // Redis lists only databases that hold keys
   // The expiry index holds one entry per key with a TTL. RocksDB's estimate is cheap and close
   // enough for a statistic; it can count deleted entries not yet compacted, hence the clamp.
-  uint64_t expires = 0;
+  uint64_t expires = 0;  // stays 0 if RocksDB cannot tell
   ctx.engine->db()->GetIntProperty(ctx.engine->cf(storage::Cf::kExpiry),
                                    "rocksdb.estimate-num-keys", &expires);
   if (expires > keys) expires = keys;
-  s.add("db0", "keys=" + std::to_string(keys) + ",expires=" + std::to_string(expires) +
-                   ",avg_ttl=0");
+  s.add("db0",
+        "keys=" + std::to_string(keys) + ",expires=" + std::to_string(expires) + ",avg_ttl=0");
   return s.take();
 }
 
@@ -305,9 +304,13 @@ std::string info_sections_text(ServerContext& ctx, const std::vector<std::string
       defaults = true;
       extra_asked.push_back(name);
     } else {
-      bool ours = std::find(kSectionOrder.begin(), kSectionOrder.end(), name) != kSectionOrder.end();
-      if (ours) wanted.insert(name);
-      else extra_asked.push_back(name);
+      bool ours =
+          std::find(kSectionOrder.begin(), kSectionOrder.end(), name) != kSectionOrder.end();
+      if (ours) {
+        wanted.insert(name);
+      } else {
+        extra_asked.push_back(name);
+      }
     }
   }
   if (sections.empty()) extra_asked.push_back("default");

@@ -86,15 +86,23 @@ int64_t LocalLog::proposal_time_ms() {
 }
 
 void LocalLog::propose(std::string operation, ProposeCallback done) {
+  enqueue(Pending{std::move(operation), std::move(done), false});
+}
+
+void LocalLog::read_after_writes(std::string operation, ProposeCallback done) {
+  enqueue(Pending{std::move(operation), std::move(done), true});
+}
+
+void LocalLog::enqueue(Pending pending) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      queue_.push_back(Pending{std::move(operation), std::move(done)});
+      queue_.push_back(std::move(pending));
       if (queue_.size() == 1) cv_.notify_one();
       return;
     }
   }
-  done(protocol::Reply::Error("TRYAGAIN the node is shutting down"));
+  pending.done(protocol::Reply::Error("TRYAGAIN the node is shutting down"));
 }
 
 LogStats LocalLog::stats() const {
@@ -139,6 +147,7 @@ void LocalLog::process(std::vector<Pending>& batch) {
   std::vector<storage::LogEntry> entries;
   entries.reserve(batch.size());
   for (auto& p : batch) {
+    if (p.read_only) continue;
     storage::LogEntry e;
     e.index = ++last_index_;
     e.term = 1;
@@ -154,22 +163,38 @@ void LocalLog::process(std::vector<Pending>& batch) {
     log_.compact_prefix(wb, applied);
     first_index_ = applied + 1;
   }
-  if (auto st = engine_.write(&wb, /*sync=*/true); !st.ok()) fatal_storage(st, "syncing the log");
+  if (!entries.empty()) {
+    if (auto st = engine_.write(&wb, /*sync=*/true); !st.ok()) fatal_storage(st, "syncing the log");
+  }
   stat_batches_.fetch_add(1, std::memory_order_relaxed);
   stat_entries_.fetch_add(entries.size(), std::memory_order_relaxed);
   stat_last_index_.store(last_index_, std::memory_order_relaxed);
 
-  std::vector<protocol::Reply> replies = apply_entries(entries);
+  std::vector<protocol::Reply> replies = apply_entries(entries, &batch);
   for (size_t i = 0; i < batch.size(); ++i) {
     if (batch[i].done) batch[i].done(std::move(replies[i]));
   }
 }
 
-std::vector<protocol::Reply> LocalLog::apply_entries(const std::vector<storage::LogEntry>& entries) {
+std::vector<protocol::Reply> LocalLog::apply_entries(const std::vector<storage::LogEntry>& entries,
+                                                     const std::vector<Pending>* batch) {
   storage::ApplyBatch apply(engine_);
   std::vector<protocol::Reply> replies;
-  replies.reserve(entries.size());
-  for (const auto& e : entries) {
+  size_t total = batch != nullptr ? batch->size() : entries.size();
+  replies.reserve(total);
+  size_t next_entry = 0;
+  for (size_t i = 0; i < total; ++i) {
+    if (batch != nullptr && (*batch)[i].read_only) {
+      auto op = kv::decode_operation((*batch)[i].operation);
+      if (!op) {
+        replies.push_back(protocol::Reply::Error("ERR internal error: undecodable read"));
+        continue;
+      }
+      apply.begin_entry(apply.index(), op->now_ms);
+      replies.push_back(kv::apply_operation(*op, apply, options_.limits));
+      continue;
+    }
+    const storage::LogEntry& e = entries[next_entry++];
     auto op = kv::decode_operation(e.data);
     if (!op) {
       // Entries are checksummed and were encoded by us: an undecodable one is a bug or
@@ -181,7 +206,9 @@ std::vector<protocol::Reply> LocalLog::apply_entries(const std::vector<storage::
     apply.begin_entry(e.index, op->now_ms);
     replies.push_back(kv::apply_operation(*op, apply, options_.limits));
   }
-  if (auto st = apply.commit(/*sync=*/false); !st.ok()) fatal_storage(st, "applying entries");
+  if (!entries.empty()) {
+    if (auto st = apply.commit(/*sync=*/false); !st.ok()) fatal_storage(st, "applying entries");
+  }
   return replies;
 }
 
@@ -200,12 +227,19 @@ void LocalLog::run_maintenance(int64_t now_ms) {
     process(batch);
     stat_expired_.fetch_add(n, std::memory_order_relaxed);
   }
-  // Tombstones only matter to WATCH; drop the old ones a slice at a time.
-  absl::Status st;
-  tombstone_cursor_ = storage::collect_tombstones(
-      engine_, now_ms - static_cast<int64_t>(options_.tombstone_ttl_ms), kTombstonesPerCycle,
-      tombstone_cursor_, &st);
-  if (!st.ok()) spdlog::warn("tombstone collection failed: {}", st.ToString());
+  // Tombstones only matter to WATCH; drop the old ones a slice at a time, through the log like
+  // every other change to replicated state.
+  const int64_t cutoff = now_ms - static_cast<int64_t>(options_.tombstone_ttl_ms);
+  auto old = storage::old_tombstones(engine_, cutoff, kTombstonesPerCycle, tombstone_cursor_);
+  if (!old.empty()) {
+    kv::Operation op;
+    op.kind = kv::Operation::Kind::kCollectTombstones;
+    op.now_ms = cutoff;
+    op.commands.push_back(std::move(old));
+    std::vector<Pending> batch;
+    batch.push_back(Pending{kv::encode_operation(op), nullptr});
+    process(batch);
+  }
 }
 
 }  // namespace seshat::server

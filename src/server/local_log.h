@@ -49,6 +49,7 @@ class LocalLog final : public Replicator {
   void stop();
 
   void propose(std::string operation, ProposeCallback done) override;
+  void read_after_writes(std::string operation, ProposeCallback done) override;
   // Every acknowledged write is already applied locally: reads never wait.
   bool read_now(std::string&) override { return true; }
   void read_barrier(ReadCallback ready) override { ready(std::string()); }
@@ -60,12 +61,16 @@ class LocalLog final : public Replicator {
   struct Pending {
     std::string operation;
     ProposeCallback done;
+    bool read_only = false;  // evaluated in queue order but not logged
   };
 
   void run();
   void process(std::vector<Pending>& batch);
-  // Applies log entries [from, to] already durable in the log (recovery and normal path).
-  std::vector<protocol::Reply> apply_entries(const std::vector<storage::LogEntry>& entries);
+  void enqueue(Pending pending);
+  // Applies entries already durable in the log (recovery and normal path). Reads in `batch`
+  // (normal path only) are evaluated at their place in the sequence.
+  std::vector<protocol::Reply> apply_entries(const std::vector<storage::LogEntry>& entries,
+                                             const std::vector<Pending>* batch = nullptr);
   void run_maintenance(int64_t now_ms);
 
   storage::Engine& engine_;

@@ -23,6 +23,13 @@ class Replicator {
   // `operation` is an encoded kv::Operation.
   virtual void propose(std::string operation, ProposeCallback done) = 0;
 
+  // A read that must see writes this caller proposed earlier and that are not applied yet
+  // (a pipeline such as SET k v; GET k). It is not logged: it runs against the state machine
+  // right after everything proposed before it has been applied, so a pipeline of mixed reads
+  // and writes still shares one commit. `operation` is an encoded kv::Operation holding one
+  // read-only command; `done` gets its reply, or a retryable error if the writes before it fail.
+  virtual void read_after_writes(std::string operation, ProposeCallback done) = 0;
+
   // Fast path for reads: true when local state may serve a linearizable read right now (single
   // node; a leader whose lease is valid). When false with `error` set, answer with that error;
   // when false with `error` empty, wait with read_barrier().

@@ -11,6 +11,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "protocol/number_format.h"
@@ -51,7 +52,8 @@ std::string upper(std::string_view s) {
 std::string shown(std::string_view s, size_t max_len) {
   s = s.substr(0, std::min(s.find('\0'), max_len));
   std::string out(s);
-  std::replace_if(out.begin(), out.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+  std::replace_if(
+      out.begin(), out.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
   return out;
 }
 
@@ -124,23 +126,29 @@ Reply hello(Connection& conn, const kv::Argv& argv) {
   }
   if (name != nullptr) {
     if (!valid_client_attr(*name)) {
-      return Reply::Error("ERR Client names cannot contain spaces, newlines or special characters.");
+      return Reply::Error(
+          "ERR Client names cannot contain spaces, newlines or special characters.");
     }
     conn.update_state([name](Connection::State& s) { s.name = *name; });
   }
   if (version != 0) {
-    auto resp = version == 3 ? protocol::ProtocolVersion::kResp3 : protocol::ProtocolVersion::kResp2;
+    auto resp =
+        version == 3 ? protocol::ProtocolVersion::kResp3 : protocol::ProtocolVersion::kResp2;
     conn.update_state([resp](Connection::State& s) { s.resp = resp; });
   }
-  return Reply::Map({
-      Reply::Bulk("server"), Reply::Bulk("redis"),
-      Reply::Bulk("version"), Reply::Bulk(std::string(kRedisVersion)),
-      Reply::Bulk("proto"), Reply::Integer(static_cast<int>(conn.state().resp)),
-      Reply::Bulk("id"), Reply::Integer(static_cast<int64_t>(conn.state().id)),
-      Reply::Bulk("mode"), Reply::Bulk("standalone"),
-      Reply::Bulk("role"), Reply::Bulk("master"),
-      Reply::Bulk("modules"), Reply::Array(),
-  });
+  std::vector<Reply> fields;
+  auto field = [&fields](std::string_view key, Reply value) {
+    fields.push_back(Reply::Bulk(std::string(key)));
+    fields.push_back(std::move(value));
+  };
+  field("server", Reply::Bulk("redis"));
+  field("version", Reply::Bulk(std::string(kRedisVersion)));
+  field("proto", Reply::Integer(static_cast<int>(conn.state().resp)));
+  field("id", Reply::Integer(static_cast<int64_t>(conn.state().id)));
+  field("mode", Reply::Bulk("standalone"));
+  field("role", Reply::Bulk("master"));
+  field("modules", Reply::Array());
+  return Reply::Map(std::move(fields));
 }
 
 Reply auth(Connection& conn, const kv::Argv& argv) {
@@ -161,8 +169,7 @@ Reply select(const kv::Argv& argv) {
   auto index = protocol::parse_int64(argv[1]);
   if (!index) return Reply::Error("ERR value is not an integer or out of range");
   if (*index < INT_MIN || *index > INT_MAX) {
-    return Reply::Error(
-        "ERR value is out of range, value must between -2147483648 and 2147483647");
+    return Reply::Error("ERR value is out of range, value must between -2147483648 and 2147483647");
   }
   // One database: Raft replicates one keyspace, and SELECT 0 is what clients send by default.
   if (*index != 0) return Reply::Error("ERR DB index is out of range");
@@ -244,7 +251,8 @@ Reply client(Connection& conn, const kv::Argv& argv) {
   }
   if (sub == "setname") {
     if (!valid_client_attr(argv[2])) {
-      return Reply::Error("ERR Client names cannot contain spaces, newlines or special characters.");
+      return Reply::Error(
+          "ERR Client names cannot contain spaces, newlines or special characters.");
     }
     conn.update_state([&argv](Connection::State& s) { s.name = argv[2]; });
     return Reply::Ok();
@@ -258,9 +266,8 @@ Reply client(Connection& conn, const kv::Argv& argv) {
       return Reply::Error("ERR " + shown(argv[2], SIZE_MAX) +
                           " cannot contain spaces, newlines or special characters.");
     }
-    conn.update_state([&](Connection::State& s) {
-      (attr == "lib-name" ? s.lib_name : s.lib_ver) = argv[3];
-    });
+    conn.update_state(
+        [&](Connection::State& s) { (attr == "lib-name" ? s.lib_name : s.lib_ver) = argv[3]; });
     return Reply::Ok();
   }
   if (sub == "no-evict" || sub == "no-touch") return on_off(argv[2]);
@@ -275,20 +282,28 @@ Reply client(Connection& conn, const kv::Argv& argv) {
     return Reply::Error(std::string(kSyntaxError));
   }
   if (sub == "help") {
-    return help_reply(
-        "CLIENT",
-        {"GETNAME", "    Return the name of the current connection.", "ID",
-         "    Return the ID of the current connection.", "INFO",
-         "    Return information about the current client connection.", "LIST [options ...]",
-         "    Return information about client connections. Options:",
-         "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Return clients of specified type.",
-         "    * ID <id> [<id> ...]", "      Return the clients with the given IDs.",
-         "REPLY ON", "    Reply to every command (the only mode supported).",
-         "SETNAME <name>", "    Assign the name <name> to the current connection.",
-         "SETINFO <LIB-NAME|LIB-VER> <value>",
-         "    Record the client library's name or version for CLIENT LIST.",
-         "NO-EVICT (ON|OFF)", "    Accepted for compatibility: clients are never evicted.",
-         "NO-TOUCH (ON|OFF)", "    Accepted for compatibility: keys have no access times."});
+    return help_reply("CLIENT", {"GETNAME",
+                                 "    Return the name of the current connection.",
+                                 "ID",
+                                 "    Return the ID of the current connection.",
+                                 "INFO",
+                                 "    Return information about the current client connection.",
+                                 "LIST [options ...]",
+                                 "    Return information about client connections. Options:",
+                                 "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                                 "      Return clients of specified type.",
+                                 "    * ID <id> [<id> ...]",
+                                 "      Return the clients with the given IDs.",
+                                 "REPLY ON",
+                                 "    Reply to every command (the only mode supported).",
+                                 "SETNAME <name>",
+                                 "    Assign the name <name> to the current connection.",
+                                 "SETINFO <LIB-NAME|LIB-VER> <value>",
+                                 "    Record the client library's name or version for CLIENT LIST.",
+                                 "NO-EVICT (ON|OFF)",
+                                 "    Accepted for compatibility: clients are never evicted.",
+                                 "NO-TOUCH (ON|OFF)",
+                                 "    Accepted for compatibility: keys have no access times."});
   }
   return Reply::Error(unknown_subcommand_error(argv[1], argv[0]));
 }

@@ -435,7 +435,8 @@ std::string subcommand_error(const kv::Argv& argv) {
     for (const auto& [name, arity] : kClusterSubcommands) {
       if (!iequals(name, argv[1])) continue;
       const size_t argc = argv.size();
-      bool ok = arity >= 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
+      bool ok =
+          arity >= 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
       if (ok) return "";
       return wrong_arity_error(container + "|" + std::string(name));
     }

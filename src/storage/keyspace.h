@@ -23,6 +23,9 @@ class Keyspace {
  public:
   virtual ~Keyspace() = default;
 
+  // A record is expired once now_ms() is past its expire_at_ms (Redis's rule: a key is still
+  // visible during the very millisecond it expires at).
+  //
   // The time against which expiry is judged: the proposer's clock at apply, the local clock for
   // reads. Never decreases within one keyspace.
   virtual int64_t now_ms() const = 0;
@@ -39,6 +42,8 @@ class Keyspace {
   virtual bool erase(std::string_view key) = 0;
   // Removes the key if it is stored but expired at now_ms() (active expiry); returns whether it did.
   virtual bool purge_if_expired(std::string_view key) = 0;
+  // Removes the key's tombstone if it was written before `older_than_ms`; returns whether it did.
+  virtual bool drop_tombstone(std::string_view key, int64_t older_than_ms) = 0;
   // Removes every key (FLUSHDB/FLUSHALL).
   virtual void clear() = 0;
 

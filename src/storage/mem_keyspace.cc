@@ -33,7 +33,7 @@ uint64_t MemKeyspace::version(std::string_view key) {
     return expired(it->second) ? expired_version(it->second.version) : it->second.version;
   }
   auto t = tombstones_.find(key);
-  return t == tombstones_.end() ? 0 : t->second;
+  return t == tombstones_.end() ? 0 : t->second.version;
 }
 
 void MemKeyspace::put(std::string_view key, std::string_view value, int64_t expire_at_ms) {
@@ -47,8 +47,15 @@ void MemKeyspace::put(std::string_view key, std::string_view value, int64_t expi
   if (auto t = tombstones_.find(key); t != tombstones_.end()) tombstones_.erase(t);
 }
 
+bool MemKeyspace::drop_tombstone(std::string_view key, int64_t older_than_ms) {
+  auto t = tombstones_.find(key);
+  if (t == tombstones_.end() || t->second.deleted_at_ms >= older_than_ms) return false;
+  tombstones_.erase(t);
+  return true;
+}
+
 void MemKeyspace::remove(Records::iterator it) {
-  tombstones_.insert_or_assign(it->first.key, index_);
+  tombstones_.insert_or_assign(it->first.key, Tomb{index_, now_ms_});
   records_.erase(it);
 }
 
@@ -108,7 +115,7 @@ std::optional<std::string> MemKeyspace::random_key() {
 MemKeyspace::Dump MemKeyspace::dump() const {
   Dump d;
   for (const auto& [slot, rec] : records_) d.records.emplace_back(slot.key, rec);
-  for (const auto& [key, version] : tombstones_) d.tombstones.emplace_back(key, version);
+  for (const auto& [key, tomb] : tombstones_) d.tombstones.emplace_back(key, tomb.version);
   return d;
 }
 

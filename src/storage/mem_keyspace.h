@@ -38,6 +38,7 @@ class MemKeyspace final : public Keyspace {
   void put(std::string_view key, std::string_view value, int64_t expire_at_ms) override;
   bool erase(std::string_view key) override;
   bool purge_if_expired(std::string_view key) override;
+  bool drop_tombstone(std::string_view key, int64_t older_than_ms) override;
   void clear() override;
   uint64_t count() override { return records_.size(); }
   uint64_t scan(uint64_t cursor, size_t count,
@@ -74,7 +75,7 @@ class MemKeyspace final : public Keyspace {
   };
   using Records = std::map<Slot, Record, SlotLess>;
 
-  bool expired(const Record& r) const { return r.expire_at_ms != 0 && r.expire_at_ms <= now_ms_; }
+  bool expired(const Record& r) const { return r.expire_at_ms != 0 && r.expire_at_ms < now_ms_; }
   Records::iterator find(std::string_view key);
   Records::const_iterator find(std::string_view key) const;
   void remove(Records::iterator it);
@@ -82,7 +83,11 @@ class MemKeyspace final : public Keyspace {
   int64_t now_ms_;
   uint64_t index_;
   Records records_;
-  std::map<std::string, uint64_t, std::less<>> tombstones_;  // key -> version of the delete
+  struct Tomb {
+    uint64_t version;       // index of the delete
+    int64_t deleted_at_ms;  // when, for collection
+  };
+  std::map<std::string, Tomb, std::less<>> tombstones_;
   std::mt19937_64 rng_;
 };
 

@@ -97,6 +97,7 @@ std::optional<std::string> RocksKeyspaceBase::random_key() {
 void ReadKeyspace::put(std::string_view, std::string_view, int64_t) { read_only_violation("put"); }
 bool ReadKeyspace::erase(std::string_view) { read_only_violation("erase"); }
 bool ReadKeyspace::purge_if_expired(std::string_view) { read_only_violation("purge"); }
+bool ReadKeyspace::drop_tombstone(std::string_view, int64_t) { read_only_violation("drop_tombstone"); }
 void ReadKeyspace::clear() { read_only_violation("clear"); }
 
 std::optional<std::string> ReadKeyspace::raw_get(Cf cf, std::string_view key) {
@@ -126,11 +127,19 @@ void ApplyBatch::begin_entry(uint64_t index, int64_t now_ms) {
 }
 
 std::optional<std::string> ApplyBatch::raw_get(Cf cf, std::string_view key) {
+  // Most writes read the record they are about to replace (the handler, then put()): remember
+  // the last record read or written so the second lookup costs nothing.
+  if (cf == Cf::kKvData && cached_key_ && *cached_key_ == key) return cached_value_;
   std::string value;
   rocksdb::Status s = batch_.GetFromBatchAndDB(engine_.db(), rocksdb::ReadOptions(),
                                                engine_.cf(cf), key, &value);
-  if (s.IsNotFound()) return std::nullopt;
+  if (s.IsNotFound()) {
+    value.clear();
+    if (cf == Cf::kKvData) remember(key, std::nullopt);
+    return std::nullopt;
+  }
   if (!s.ok()) storage_failure(s, "apply read");
+  if (cf == Cf::kKvData) remember(key, value);
   return value;
 }
 
@@ -147,16 +156,26 @@ void ApplyBatch::put(std::string_view key, std::string_view value, int64_t expir
   if (old && old->expire_at_ms != 0 && old->expire_at_ms != expire_at_ms) {
     batch_.Delete(engine_.cf(Cf::kExpiry), expiry_key(old->expire_at_ms, key));
   }
-  if (!old_bytes) {
-    ++key_count_;
-    batch_.Delete(engine_.cf(Cf::kTombstones), key);
-  }
-  batch_.Put(engine_.cf(Cf::kKvData), dkey, encode_record(value, expire_at_ms, index_));
+  // A tombstone left by an earlier delete stays: version() looks at the live record first, and
+  // the collector removes it in time. Deleting it here would cost a delete marker per new key
+  // that every later tombstone scan has to step over.
+  if (!old_bytes) ++key_count_;
+  std::string record = encode_record(value, expire_at_ms, index_);
+  batch_.Put(engine_.cf(Cf::kKvData), dkey, record);
+  cached_key_ = std::move(dkey);
+  cached_value_ = std::move(record);
   if (expire_at_ms != 0) batch_.Put(engine_.cf(Cf::kExpiry), expiry_key(expire_at_ms, key), "");
 }
 
+void ApplyBatch::remember(std::string_view dkey, std::optional<std::string> value) {
+  cached_key_ = std::string(dkey);
+  cached_value_ = std::move(value);
+}
+
 void ApplyBatch::remove(std::string_view key, const Record& old) {
-  batch_.Delete(engine_.cf(Cf::kKvData), data_key(key));
+  std::string dkey = data_key(key);
+  batch_.Delete(engine_.cf(Cf::kKvData), dkey);
+  remember(dkey, std::nullopt);
   if (old.expire_at_ms != 0) batch_.Delete(engine_.cf(Cf::kExpiry), expiry_key(old.expire_at_ms, key));
   batch_.Put(engine_.cf(Cf::kTombstones), key, encode_tombstone(now_ms_, index_));
   if (key_count_ > 0) --key_count_;
@@ -177,6 +196,15 @@ bool ApplyBatch::purge_if_expired(std::string_view key) {
   return true;
 }
 
+bool ApplyBatch::drop_tombstone(std::string_view key, int64_t older_than_ms) {
+  auto bytes = raw_get(Cf::kTombstones, key);
+  if (!bytes) return false;
+  auto ts = decode_tombstone(*bytes);
+  if (ts && ts->deleted_at_ms >= older_than_ms) return false;
+  batch_.Delete(engine_.cf(Cf::kTombstones), key);
+  return true;
+}
+
 void ApplyBatch::clear() {
   std::vector<std::pair<std::string, Record>> all;
   auto it = iterator(Cf::kKvData);
@@ -188,6 +216,7 @@ void ApplyBatch::clear() {
   it.reset();
   for (auto& [key, r] : all) remove(key, r);
   key_count_ = 0;
+  cached_key_.reset();
 }
 
 absl::Status ApplyBatch::commit(bool sync) {
@@ -200,6 +229,7 @@ absl::Status ApplyBatch::commit(bool sync) {
   if (!st.ok()) return st;
   engine_.publish_applied(index_, key_count_);
   batch_.Clear();
+  cached_key_.reset();
   return absl::OkStatus();
 }
 
@@ -212,29 +242,28 @@ std::vector<std::string> due_expiries(Engine& engine, int64_t now_ms, size_t lim
   for (it->SeekToFirst(); it->Valid() && keys.size() < limit; it->Next()) {
     auto k = it->key().ToStringView();
     if (k.size() < 8) continue;
-    if (static_cast<int64_t>(get_u64_be(k.data())) > now_ms) break;
+    if (static_cast<int64_t>(get_u64_be(k.data())) >= now_ms) break;  // not yet past due
     keys.emplace_back(k.substr(8));
   }
   return keys;
 }
 
-std::string collect_tombstones(Engine& engine, int64_t older_than_ms, size_t budget,
-                               const std::string& resume_from, absl::Status* status) {
+std::vector<std::string> old_tombstones(Engine& engine, int64_t older_than_ms, size_t budget,
+                                        std::string& resume_from) {
+  std::vector<std::string> keys;
   std::unique_ptr<rocksdb::Iterator> it(
       engine.db()->NewIterator(rocksdb::ReadOptions(), engine.cf(Cf::kTombstones)));
-  rocksdb::WriteBatch batch;
   size_t visited = 0;
-  std::string next;
   for (it->Seek(resume_from); it->Valid(); it->Next()) {
     if (visited++ >= budget) {
-      next = it->key().ToString();
-      break;
+      resume_from = it->key().ToString();
+      return keys;
     }
     auto ts = decode_tombstone(it->value().ToStringView());
-    if (!ts || ts->deleted_at_ms < older_than_ms) batch.Delete(engine.cf(Cf::kTombstones), it->key());
+    if (!ts || ts->deleted_at_ms < older_than_ms) keys.push_back(it->key().ToString());
   }
-  *status = batch.Count() > 0 ? engine.write(&batch, false) : absl::OkStatus();
-  return next;
+  resume_from.clear();
+  return keys;
 }
 
 }  // namespace seshat::storage

@@ -7,6 +7,8 @@
 #include <rocksdb/utilities/write_batch_with_index.h>
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "absl/status/status.h"
 #include "storage/engine.h"
@@ -32,7 +34,7 @@ class RocksKeyspaceBase : public Keyspace {
   std::optional<Record> raw_record(std::string_view key);
   virtual std::optional<std::string> raw_get(Cf cf, std::string_view key) = 0;
   virtual std::unique_ptr<rocksdb::Iterator> iterator(Cf cf) = 0;
-  bool expired(const Record& r) const { return r.expire_at_ms != 0 && r.expire_at_ms <= now_ms_; }
+  bool expired(const Record& r) const { return r.expire_at_ms != 0 && r.expire_at_ms < now_ms_; }
 
   Engine& engine_;
   int64_t now_ms_;
@@ -45,6 +47,7 @@ class ReadKeyspace final : public RocksKeyspaceBase {
   void put(std::string_view, std::string_view, int64_t) override;
   bool erase(std::string_view) override;
   bool purge_if_expired(std::string_view) override;
+  bool drop_tombstone(std::string_view, int64_t) override;
   void clear() override;
   uint64_t count() override { return engine_.key_count(); }
 
@@ -65,6 +68,7 @@ class ApplyBatch final : public RocksKeyspaceBase {
   void put(std::string_view key, std::string_view value, int64_t expire_at_ms) override;
   bool erase(std::string_view key) override;
   bool purge_if_expired(std::string_view key) override;
+  bool drop_tombstone(std::string_view key, int64_t older_than_ms) override;
   void clear() override;
   uint64_t count() override { return key_count_; }
 
@@ -77,8 +81,12 @@ class ApplyBatch final : public RocksKeyspaceBase {
   std::optional<std::string> raw_get(Cf cf, std::string_view key) override;
   std::unique_ptr<rocksdb::Iterator> iterator(Cf cf) override;
   void remove(std::string_view key, const Record& old);
+  void remember(std::string_view dkey, std::optional<std::string> value);
 
   rocksdb::WriteBatchWithIndex batch_;
+  // The last kv_data record read or written through this batch (nullopt value: absent).
+  std::optional<std::string> cached_key_;
+  std::optional<std::string> cached_value_;
   uint64_t index_ = 0;
   uint64_t key_count_ = 0;
 };
@@ -86,9 +94,10 @@ class ApplyBatch final : public RocksKeyspaceBase {
 // Keys whose expiry time is <= now_ms, oldest first, at most `limit` of them.
 std::vector<std::string> due_expiries(Engine& engine, int64_t now_ms, size_t limit);
 
-// Removes tombstones older than `older_than_ms`, visiting at most `budget` of them per call from
-// `resume_from`; returns where to resume (empty when the sweep wrapped around).
-std::string collect_tombstones(Engine& engine, int64_t older_than_ms, size_t budget,
-                               const std::string& resume_from, absl::Status* status);
+// Keys whose tombstones are older than `older_than_ms`, visiting at most `budget` tombstones
+// from `resume_from`. `resume_from` is updated to where the next call continues (empty when the
+// sweep reached the end). The keys are then dropped through the log (kCollectTombstones).
+std::vector<std::string> old_tombstones(Engine& engine, int64_t older_than_ms, size_t budget,
+                                        std::string& resume_from);
 
 }  // namespace seshat::storage

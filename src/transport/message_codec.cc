@@ -1,5 +1,6 @@
 #include "transport/message_codec.h"
 
+#include <iterator>
 #include <utility>
 
 namespace seshat::transport {
@@ -7,11 +8,47 @@ namespace seshat::transport {
 namespace {
 
 // The enums share their numbering (proto/raft.proto says so); these checks keep it that way.
-static_assert(static_cast<int>(raft::MessageType::kPreVoteResp) == pb::MSG_PRE_VOTE_RESP);
-static_assert(static_cast<int>(raft::MessageType::kReadIndexResp) == pb::MSG_READ_INDEX_RESP);
-static_assert(static_cast<int>(raft::MessageType::kSnap) == pb::MSG_SNAP);
+using MT = raft::MessageType;
+constexpr std::pair<MT, pb::MessageType> kSameNumber[] = {
+    {MT::kHup, pb::MSG_HUP},
+    {MT::kBeat, pb::MSG_BEAT},
+    {MT::kProp, pb::MSG_PROP},
+    {MT::kApp, pb::MSG_APP},
+    {MT::kAppResp, pb::MSG_APP_RESP},
+    {MT::kVote, pb::MSG_VOTE},
+    {MT::kVoteResp, pb::MSG_VOTE_RESP},
+    {MT::kSnap, pb::MSG_SNAP},
+    {MT::kHeartbeat, pb::MSG_HEARTBEAT},
+    {MT::kHeartbeatResp, pb::MSG_HEARTBEAT_RESP},
+    {MT::kUnreachable, pb::MSG_UNREACHABLE},
+    {MT::kSnapStatus, pb::MSG_SNAP_STATUS},
+    {MT::kCheckQuorum, pb::MSG_CHECK_QUORUM},
+    {MT::kTransferLeader, pb::MSG_TRANSFER_LEADER},
+    {MT::kTimeoutNow, pb::MSG_TIMEOUT_NOW},
+    {MT::kReadIndex, pb::MSG_READ_INDEX},
+    {MT::kReadIndexResp, pb::MSG_READ_INDEX_RESP},
+    {MT::kPreVote, pb::MSG_PRE_VOTE},
+    {MT::kPreVoteResp, pb::MSG_PRE_VOTE_RESP},
+};
+constexpr bool same_numbering() {
+  for (const auto& [ours, wire] : kSameNumber) {
+    if (static_cast<int>(ours) != static_cast<int>(wire)) return false;
+  }
+  return std::size(kSameNumber) == raft::kMessageTypeCount;
+}
+static_assert(same_numbering(), "raft::MessageType and proto MessageType disagree");
 static_assert(raft::kMessageTypeCount == pb::MessageType_ARRAYSIZE);
 static_assert(static_cast<int>(raft::EntryType::kConfChange) == pb::ENTRY_CONF_CHANGE);
+
+// A field added to one of these structs must be added to proto/raft.proto and to this file too;
+// these size checks (x86-64, libstdc++) make sure such a change does not go unnoticed.
+#if defined(__x86_64__) && defined(__GLIBCXX__)
+static_assert(sizeof(raft::Message) == 288, "raft::Message changed: update the codec");
+static_assert(sizeof(raft::Entry) == 56, "raft::Entry changed: update the codec");
+static_assert(sizeof(raft::ConfState) == 104, "raft::ConfState changed: update the codec");
+static_assert(sizeof(raft::SnapshotMetadata) == 120, "SnapshotMetadata changed: update codec");
+static_assert(sizeof(raft::Snapshot) == 152, "raft::Snapshot changed: update the codec");
+#endif
 
 // Per-message and per-entry allowance for header fields in approximate_size().
 constexpr size_t kMessageOverhead = 64;

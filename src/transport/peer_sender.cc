@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "transport/backoff.h"
@@ -12,15 +13,20 @@ namespace {
 
 int ms(std::chrono::milliseconds d) { return static_cast<int>(d.count()); }
 
+// Longest a snapshot thread waits for its connection before looking at stop() again.
+constexpr std::chrono::milliseconds kWaitSlice{100};
+
 std::shared_ptr<grpc::Channel> make_channel(const GrpcTransportOptions& o,
                                             const std::string& addr) {
   grpc::ChannelArguments args;
   args.SetMaxSendMessageSize(o.max_grpc_message_bytes);
   args.SetMaxReceiveMessageSize(o.max_grpc_message_bytes);
   // gRPC's own reconnect backoff defaults to 1 s .. 120 s; a peer back after a restart must be
-  // reached within our backoff_max, so the channel follows the same schedule.
+  // reached within our backoff_max, so the channel follows the same schedule. The "minimum
+  // backoff" is really the minimum time a connection attempt (TCP + HTTP/2 handshake) is given:
+  // it must not shrink with the backoff, or a loaded peer could never finish a handshake.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, ms(o.backoff_initial));
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, ms(o.backoff_initial));
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, ms(o.connect_timeout));
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, ms(o.backoff_max));
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, ms(o.keepalive_time));
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, ms(o.keepalive_timeout));
@@ -42,7 +48,8 @@ PeerSender::PeerSender(const GrpcTransportOptions& options, const TransportHandl
       peer_(peer),
       addr_(std::move(addr)),
       message_stub_(pb::RaftTransport::NewStub(make_channel(options, addr_))),
-      snapshot_stub_(pb::RaftTransport::NewStub(make_channel(options, addr_))) {}
+      snapshot_channel_(make_channel(options, addr_)),
+      snapshot_stub_(pb::RaftTransport::NewStub(snapshot_channel_)) {}
 
 PeerSender::~PeerSender() { stop(); }
 
@@ -61,6 +68,7 @@ void PeerSender::stop() {
     if (snapshot_ctx_ != nullptr) snapshot_ctx_->TryCancel();
   }
   cv_.notify_all();
+  snapshot_cv_.notify_all();
   if (message_thread_.joinable()) message_thread_.join();
   if (snapshot_thread_.joinable()) snapshot_thread_.join();
 }
@@ -85,8 +93,10 @@ void PeerSender::enqueue(raft::Message msg) {
     }
     queued_bytes_ += bytes;
     queue_.push_back(std::move(msg));
+    // The sender thread only sleeps on an empty queue: later pushes need no wake-up.
+    if (queue_.size() > 1) return;
   }
-  cv_.notify_all();
+  cv_.notify_one();
 }
 
 void PeerSender::send_snapshot(raft::Message msg, SnapshotSource source) {
@@ -99,7 +109,7 @@ void PeerSender::send_snapshot(raft::Message msg, SnapshotSource source) {
       snapshot_job_ = SnapshotJob{std::move(msg), std::move(source)};
     }
   }
-  cv_.notify_all();
+  snapshot_cv_.notify_one();
 }
 
 void PeerSender::set_blocked(bool blocked) {
@@ -152,7 +162,7 @@ void PeerSender::run_messages() {
     std::unique_ptr<grpc::ClientWriter<pb::MessageBatch>> writer;
     pb::SendAck ack;
     if (connect(&ctx, &writer, &ack)) {
-      backoff.reset();
+      const auto connected_at = std::chrono::steady_clock::now();
       const bool stopped = stream_batches(writer.get());
       if (stopped) ctx->TryCancel();
       writer->WritesDone();
@@ -163,6 +173,9 @@ void PeerSender::run_messages() {
         stats_.connected = false;
         if (stopping_) return;
       }
+      // Start over from the shortest wait only after a stream that lived a while: a peer that
+      // accepts Hello and then fails every stream at once must not be retried 20 times a second.
+      if (std::chrono::steady_clock::now() - connected_at >= options_.backoff_max) backoff.reset();
       on_link_failure(status, "stream");
     }
     {
@@ -194,11 +207,11 @@ bool PeerSender::connect(std::unique_ptr<grpc::ClientContext>* ctx,
     return false;
   }
   if (response.cluster_id() != options_.cluster_id || response.node_id() != peer_) {
-    on_link_failure(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
-                                 "node at " + addr_ + " is node " +
-                                     std::to_string(response.node_id()) + " of cluster '" +
-                                     response.cluster_id() + "'"),
-                    "hello");
+    on_link_failure(
+        grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                     "node at " + addr_ + " is node " + std::to_string(response.node_id()) +
+                         " of cluster '" + response.cluster_id() + "'"),
+        "hello");
     return false;
   }
   registry_.set_client_addr(peer_, response.client_addr());
@@ -211,8 +224,7 @@ bool PeerSender::connect(std::unique_ptr<grpc::ClientContext>* ctx,
     ++stats_.connects;
     stats_.connected = true;
     if (link_down_logged_) {
-      spdlog::info("transport: node {} -> {} ({}): link up again", options_.node_id, peer_,
-                   addr_);
+      spdlog::info("transport: node {} -> {} ({}): link up again", options_.node_id, peer_, addr_);
     }
     link_down_logged_ = false;
   }
@@ -254,7 +266,7 @@ bool PeerSender::stream_batches(grpc::ClientWriter<pb::MessageBatch>* writer) {
 }
 
 void PeerSender::on_link_failure(const grpc::Status& status, const char* what) {
-  bool log;
+  bool first_failure;
   {
     std::lock_guard lock(mu_);
     if (stopping_) return;
@@ -263,14 +275,15 @@ void PeerSender::on_link_failure(const grpc::Status& status, const char* what) {
     stats_.dropped_disconnected += queue_.size();
     queue_.clear();
     queued_bytes_ = 0;
-    log = !link_down_logged_;
+    first_failure = !link_down_logged_;
     link_down_logged_ = true;
   }
-  if (log) {
-    spdlog::warn("transport: node {} -> {} ({}): link down ({} failed: {} {}); retrying with "
-                 "backoff",
-                 options_.node_id, peer_, addr_, what, static_cast<int>(status.error_code()),
-                 status.error_message());
+  if (first_failure) {
+    spdlog::warn(
+        "transport: node {} -> {} ({}): link down ({} failed: {} {}); retrying with "
+        "backoff",
+        options_.node_id, peer_, addr_, what, static_cast<int>(status.error_code()),
+        status.error_message());
   }
   if (handlers_.on_unreachable) handlers_.on_unreachable(peer_);
 }
@@ -283,7 +296,7 @@ void PeerSender::run_snapshots() {
     int rejections = 0;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] {
+      snapshot_cv_.wait(lock, [this] {
         return stopping_ || snapshot_job_.has_value() || snapshot_rejections_ > 0;
       });
       rejections = snapshot_rejections_;
@@ -318,12 +331,30 @@ void PeerSender::run_snapshots() {
   }
 }
 
+bool PeerSender::wait_snapshot_channel() {
+  // The snapshot connection is idle between transfers (and may be backing off after a failed
+  // one), where a fail-fast call would fail at once. Wait for it like Hello does, in slices so
+  // that stop() and set_link_blocked() are not held up.
+  const auto end = std::chrono::system_clock::now() + options_.connect_timeout;
+  for (;;) {
+    const auto slice = std::min(end, std::chrono::system_clock::now() + kWaitSlice);
+    if (snapshot_channel_->WaitForConnected(slice)) return true;
+    std::lock_guard lock(mu_);
+    if (stopping_ || blocked_ || std::chrono::system_clock::now() >= end) return false;
+  }
+}
+
 bool PeerSender::transfer_snapshot(SnapshotJob& job) {
   const raft::SnapshotMetadata metadata =
       job.msg.snapshot.has_value() ? job.msg.snapshot->metadata : raft::SnapshotMetadata{};
   if (!job.msg.snapshot.has_value()) job.msg.snapshot.emplace();
   job.msg.snapshot->data.clear();  // the data travels in the chunks
 
+  if (!wait_snapshot_channel()) {
+    spdlog::warn("transport: node {} -> {}: snapshot at index {} not sent: no connection",
+                 options_.node_id, peer_, metadata.index);
+    return false;
+  }
   auto ctx = new_context();
   if (!install_context(ctx.get(), &snapshot_ctx_)) return false;
   pb::SnapshotAck ack;

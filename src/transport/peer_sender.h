@@ -15,8 +15,8 @@
 #include <thread>
 
 #include "raft.grpc.pb.h"
-#include "transport/message_codec.h"
 #include "transport/grpc_transport.h"
+#include "transport/message_codec.h"
 #include "transport/peer_registry.h"
 
 namespace seshat::transport {
@@ -62,6 +62,8 @@ class PeerSender {
   void on_link_failure(const grpc::Status& status, const char* what);
 
   void run_snapshots();
+  // Waits up to connect_timeout for the snapshot connection; false on timeout or stop.
+  bool wait_snapshot_channel();
   bool transfer_snapshot(SnapshotJob& job);
 
   // Makes `ctx` the call that stop() cancels; false when already stopping (ctx is then unused).
@@ -79,10 +81,12 @@ class PeerSender {
   // connections: a snapshot filling the connection's flow-control window must not delay votes
   // and heartbeats behind it.
   std::unique_ptr<pb::RaftTransport::Stub> message_stub_;
+  std::shared_ptr<grpc::Channel> snapshot_channel_;
   std::unique_ptr<pb::RaftTransport::Stub> snapshot_stub_;
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;  // queue, snapshot job or stopping changed
+  std::condition_variable cv_;           // message thread: queue_ or stopping_ changed
+  std::condition_variable snapshot_cv_;  // snapshot thread: job, rejections or stopping_
   bool stopping_ = false;
   bool blocked_ = false;
   bool link_down_logged_ = false;  // an outage is logged once, when it starts
@@ -90,8 +94,8 @@ class PeerSender {
   size_t queued_bytes_ = 0;
   std::optional<SnapshotJob> snapshot_job_;
   bool snapshot_running_ = false;
-  int snapshot_rejections_ = 0;  // failures to report from the snapshot thread
-  grpc::ClientContext* message_ctx_ = nullptr;   // the call stop() must cancel, if any
+  int snapshot_rejections_ = 0;                 // failures to report from the snapshot thread
+  grpc::ClientContext* message_ctx_ = nullptr;  // the call stop() must cancel, if any
   grpc::ClientContext* snapshot_ctx_ = nullptr;
   LinkStats stats_;
 

@@ -44,8 +44,7 @@ void RaftService::cancel_all() {
   for (grpc::ServerContext* ctx : calls_) ctx->TryCancel();
 }
 
-grpc::Status RaftService::reject(grpc::StatusCode code, raft::NodeId from,
-                                 const std::string& why) {
+grpc::Status RaftService::reject(grpc::StatusCode code, raft::NodeId from, const std::string& why) {
   bool first;
   {
     std::lock_guard lock(mu_);
@@ -63,9 +62,9 @@ grpc::Status RaftService::reject(grpc::StatusCode code, raft::NodeId from,
 grpc::Status RaftService::check_identity(const std::string& cluster_id, raft::NodeId from,
                                          raft::NodeId to) {
   if (cluster_id != options_.cluster_id) {
-    return reject(grpc::StatusCode::FAILED_PRECONDITION, from,
-                  "cluster id '" + cluster_id + "' is not this node's cluster '" +
-                      options_.cluster_id + "'");
+    return reject(
+        grpc::StatusCode::FAILED_PRECONDITION, from,
+        "cluster id '" + cluster_id + "' is not this node's cluster '" + options_.cluster_id + "'");
   }
   if (to != options_.node_id) {
     return reject(grpc::StatusCode::FAILED_PRECONDITION, from,
@@ -146,8 +145,8 @@ grpc::Status RaftService::SendSnapshot(grpc::ServerContext* ctx,
       }
       raft::SnapshotMetadata metadata = from_proto(chunk.metadata());
       msg = from_proto(std::move(*chunk.mutable_message()));
-      if (!msg.has_value() || msg->type != raft::MessageType::kSnap ||
-          msg->from != chunk.from() || msg->to != chunk.to()) {
+      if (!msg.has_value() || msg->type != raft::MessageType::kSnap || msg->from != chunk.from() ||
+          msg->to != chunk.to()) {
         return reject(grpc::StatusCode::INVALID_ARGUMENT, chunk.from(),
                       "first snapshot chunk carries no valid kSnap message");
       }
@@ -160,8 +159,8 @@ grpc::Status RaftService::SendSnapshot(grpc::ServerContext* ctx,
     }
     if (chunk.offset() != data.size()) {
       return reject(grpc::StatusCode::INVALID_ARGUMENT, chunk.from(),
-                    "snapshot chunk at offset " + std::to_string(chunk.offset()) +
-                        ", expected " + std::to_string(data.size()));
+                    "snapshot chunk at offset " + std::to_string(chunk.offset()) + ", expected " +
+                        std::to_string(data.size()));
     }
     if (data.size() + chunk.data().size() > options_.max_snapshot_bytes) {
       return reject(grpc::StatusCode::RESOURCE_EXHAUSTED, chunk.from(),
@@ -171,10 +170,11 @@ grpc::Status RaftService::SendSnapshot(grpc::ServerContext* ctx,
     data.append(chunk.data());
     if (chunk.last()) {
       ack->set_received_bytes(data.size());
-      spdlog::info("transport: node {}: received snapshot at index {} term {} from node {} "
-                   "({} bytes)",
-                   options_.node_id, msg->snapshot->metadata.index, msg->snapshot->metadata.term,
-                   msg->from, data.size());
+      spdlog::info(
+          "transport: node {}: received snapshot at index {} term {} from node {} "
+          "({} bytes)",
+          options_.node_id, msg->snapshot->metadata.index, msg->snapshot->metadata.term, msg->from,
+          data.size());
       msg->snapshot->data = std::move(data);
       if (handlers_.on_message) handlers_.on_message(std::move(*msg));
       return grpc::Status::OK;

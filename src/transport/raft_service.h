@@ -25,8 +25,7 @@ class RaftService final : public pb::RaftTransport::Service {
 
   grpc::Status Send(grpc::ServerContext* ctx, grpc::ServerReader<pb::MessageBatch>* reader,
                     pb::SendAck* ack) override;
-  grpc::Status SendSnapshot(grpc::ServerContext* ctx,
-                            grpc::ServerReader<pb::SnapshotChunk>* reader,
+  grpc::Status SendSnapshot(grpc::ServerContext* ctx, grpc::ServerReader<pb::SnapshotChunk>* reader,
                             pb::SnapshotAck* ack) override;
   grpc::Status Hello(grpc::ServerContext* ctx, const pb::HelloRequest* request,
                      pb::HelloResponse* response) override;
@@ -39,8 +38,7 @@ class RaftService final : public pb::RaftTransport::Service {
   class CallGuard;
 
   // OK, or the status to end the call with (logged once per sender and reason).
-  grpc::Status check_identity(const std::string& cluster_id, raft::NodeId from,
-                              raft::NodeId to);
+  grpc::Status check_identity(const std::string& cluster_id, raft::NodeId from, raft::NodeId to);
   grpc::Status reject(grpc::StatusCode code, raft::NodeId from, const std::string& why);
 
   const GrpcTransportOptions& options_;

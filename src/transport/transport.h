@@ -30,7 +30,8 @@ using PeerInfoHandler = std::function<void(raft::NodeId, const std::string& clie
 // Every handler is called from a transport thread (gRPC server threads for messages, the peer's
 // sender thread for the others), possibly from several at once: each must be thread-safe, must
 // not block (hand the event to the driver's queue and return) and must not call back into the
-// transport's stop(). Empty handlers are allowed and ignored.
+// transport's stop(). Empty handlers are allowed and ignored. Once stop() has returned, no
+// handler is called any more.
 struct TransportHandlers {
   MessageHandler on_message;
   UnreachableHandler on_unreachable;
@@ -57,13 +58,13 @@ SnapshotSource snapshot_source_from_string(std::string data);
 
 // Counters for one directed link to a peer (this node -> peer), for INFO and tests.
 struct LinkStats {
-  uint64_t sent_messages = 0;       // handed to gRPC on the stream
+  uint64_t sent_messages = 0;  // handed to gRPC on the stream
   uint64_t sent_batches = 0;
-  uint64_t dropped_queue_full = 0;  // send() found the queue full
-  uint64_t dropped_blocked = 0;     // set_link_blocked() cut the link
+  uint64_t dropped_queue_full = 0;    // send() found the queue full
+  uint64_t dropped_blocked = 0;       // set_link_blocked() cut the link
   uint64_t dropped_disconnected = 0;  // queued when the stream failed
-  uint64_t connects = 0;            // Send streams opened
-  uint64_t connect_failures = 0;    // Hello or stream failures
+  uint64_t connects = 0;              // Send streams opened
+  uint64_t connect_failures = 0;      // Hello or stream failures
   uint64_t snapshots_sent = 0;
   uint64_t snapshots_failed = 0;
   size_t queued_messages = 0;

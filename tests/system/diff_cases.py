@@ -233,6 +233,13 @@ add("incrbyfloat_invalid", ("SET", "k", "abc"), ("INCRBYFLOAT", "k", 1),
     ("INCRBYFLOAT", "m", "abc"), ("INCRBYFLOAT", "m", ""), ("INCRBYFLOAT", "m", " 1"),
     ("INCRBYFLOAT", "m", "1 "), ("INCRBYFLOAT", "m", "1e"), ("INCRBYFLOAT", "m", "0x10"),
     ("SET", "s", " 1.5"), ("INCRBYFLOAT", "s", 1), ("EXISTS", "m"))
+add("incrbyfloat_number_formats", *[("INCRBYFLOAT", f"f{i}", v) for i, v in enumerate(
+    ["1e-20", "123e-2", "-1.5", ".5", "5.", "1E2", "5e-324", "1.7976931348623157e308", "-0.0",
+     "00012.5000", "1e+2", "0.1e1", "4503599627370496.5", "12345678901234567890"])])
+add("incrbyfloat_accumulation", *[("INCRBYFLOAT", "acc", "0.1") for _ in range(12)],
+    ("INCRBYFLOAT", "acc", "-1.2"), ("GET", "acc"))
+add("incrbyfloat_invalid_number_formats", *[("INCRBYFLOAT", "x", v) for v in
+    ["1.5.5", "--1", "1e5000", "-1e5000", "1,5", "1_0", "\x31", "1e-5000"]], ("GET", "x"))
 add("incrbyfloat_keeps_ttl", ("SET", "k", 1, "EX", 100), ("INCRBYFLOAT", "k", "0.5"), ("TTL", "k"))
 
 # ---------------------------------------------------------------------------------------------
@@ -444,6 +451,13 @@ add("watch_other_key_untouched", ("WATCH", "a", "b"), On(1, "SET", "c", 1), ("MU
 add("watch_several_keys_one_touched", ("WATCH", "a", "b"), On(1, "SET", "b", 1), ("MULTI",),
     ("SET", "d", 1), ("EXEC",))
 add("watch_arity", ("WATCH",), ("UNWATCH", "a"))
+add("multi_pipelined_after_exec", Raw(b"".join(encode_command(c) for c in [
+    ("MULTI",), ("EXEC",), ("SET", "k", "v"), ("MULTI",), ("GET", "k"), ("EXEC",)]), 6))
+add("multi_pipelined_whole_transactions", Raw(b"".join(encode_command(c) for c in [
+    ("MULTI",), ("SET", "a", 1), ("EXEC",), ("MULTI",), ("INCR", "a"), ("GET", "a"), ("EXEC",),
+    ("GET", "a")]), 8))
+add("watch_pipelined", Raw(b"".join(encode_command(c) for c in [
+    ("SET", "w", 1), ("WATCH", "w"), ("GET", "w"), ("MULTI",), ("INCR", "w"), ("EXEC",)]), 6))
 add("multi_on_two_clients", ("MULTI",), On(1, "MULTI"), ("SET", "a", 1), On(1, "SET", "a", 2),
     On(1, "EXEC"), ("EXEC",), ("GET", "a"))
 
@@ -535,6 +549,10 @@ add("resp3_keys_and_scan", ("SET", "a", 1), ("KEYS", "*"), ("SCAN", 0), ScanAll(
     ("SET", "b", 1), ScanAll(match=b"a*"), protocol=3)
 add("resp3_misc", ("PING",), ("PING", "x"), ("ECHO", "y"), ("TIME",), ("COPY", "a", "b"),
     ("SET", "a", 1), ("COPY", "a", "b"), ("RENAMENX", "a", "b"), ("TOUCH", "a"), protocol=3)
+add("resp3_big_and_binary", ("SET", "big", BIG), ("GET", "big"), ("SET", BIN_KEY, BIN_VAL),
+    ("MGET", BIN_KEY, "big", "none"), ("GETRANGE", "big", 0, 9), protocol=3)
+add("resp3_exec_with_errors", ("SET", "s", "x"), ("MULTI",), ("INCR", "s"), ("GET", "none"),
+    ("SET", "s", "y", "EX", 0), ("EXEC",), ("MULTI",), ("SET", "a"), ("EXEC",), protocol=3)
 add("resp3_hello_again", ("HELLO", 3), ("HELLO",), ("HELLO", 2), ("GET", "nope"), protocol=3)
 
 # Cases whose commands can all go out in one write (see test_pipelined_batches).

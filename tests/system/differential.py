@@ -169,6 +169,10 @@ def equivalent_exec(queued: List[Sequence], a: Reply, b: Reply) -> bool:
 STEP_TIMEOUT_S = 10.0  # no single step of a case may take longer (a hang fails the case)
 
 
+class CaseStopped(Exception):
+    """A step left a connection out of step (its mismatch is already reported)."""
+
+
 class Side:
     """One server's connections and per-client transaction bookkeeping."""
 
@@ -273,6 +277,8 @@ def run_case(case_: Case, target: Tuple[str, int], reference: Tuple[str, int],
         for index, step in enumerate(case_.steps):
             try:
                 run_step(index, step, sides, differ)
+            except CaseStopped:
+                break
             except (OSError, ConnectionClosed, MalformedReply) as exc:
                 differ(index, step, {"error": f"{type(exc).__name__}: {exc} (case stopped here)"})
                 break
@@ -317,11 +323,21 @@ def run_step(index, step, sides: List[Side], differ) -> None:
         for side in sides:
             conn = side.conn(step.client)
             conn.send_raw(step.data)
-            per_side.append([conn.read_reply() for _ in range(step.replies)])
-        for i, (x, y) in enumerate(zip(*per_side)):
-            if x.raw != y.raw:
-                differ(index, step, {"reply": i, sides[0].label: describe(x),
-                                     sides[1].label: describe(y)})
+            replies = []
+            for _ in range(step.replies):
+                try:
+                    replies.append(conn.read_reply())
+                except (OSError, ConnectionClosed, MalformedReply) as exc:
+                    replies.append(f"<{type(exc).__name__}: {exc}>")
+                    break
+            per_side.append(replies)
+        shown = [[describe(r) if isinstance(r, Reply) else r for r in replies]
+                 for replies in per_side]
+        if shown[0] != shown[1] or any(not isinstance(r, Reply) for r in per_side[0] + per_side[1]):
+            differ(index, step, {side.label: ", ".join(replies) for side, replies in
+                                 zip(sides, shown)})
+            if any(not isinstance(r, Reply) for r in per_side[0] + per_side[1]):
+                raise CaseStopped()  # the connection is out of step: end the case
     else:
         raise TypeError(f"unknown step {step!r}")
 
@@ -337,7 +353,7 @@ def run_pipelined(cases: Sequence[Case], target: Tuple[str, int], reference: Tup
         commands += [(c.name, step) for step in c.steps]
     replies = {}
     for label, (host, port) in ((target_label, target), ("redis", reference)):
-        with RespConnection(host, port, timeout=60) as conn:
+        with RespConnection(host, port, timeout=15) as conn:
             replies[label] = conn.pipeline([cmd for _, cmd in commands])
     problems = []
     queued: Optional[List] = None

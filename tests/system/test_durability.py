@@ -178,12 +178,12 @@ def test_acknowledged_writes_survive_sigkill_at_random_moments(seshat):
     rng = random.Random(seed)
     print(f"crash test seed: {seed} (replay with SESHAT_TEST_SEED={seed})")
     all_writers: List[Writer] = []
-    for round_no in range(4):
+    for round_no in range(5):
         writers = [Writer(seshat, f"r{round_no}:w{i}:{mode}", mode)
                    for i, mode in enumerate(("single", "single", "pipeline", "multi"))]
         for w in writers:
             w.start()
-        target = rng.randint(20, 400)
+        target = rng.randint(20, 2000)
         wait_until(lambda: sum(w.acks() for w in writers) >= target, 60,
                    f"{target} acknowledged writes (seed {seed})")
         code = seshat.kill(signal.SIGKILL)
@@ -197,6 +197,8 @@ def test_acknowledged_writes_survive_sigkill_at_random_moments(seshat):
         client = seshat.client()
         problems = [p for w in all_writers for p in w.check(client)]
         acked = sum(w.acks() for w in writers)
+        print(f"round {round_no}: killed after {acked} acknowledged writes (target {target}); "
+              f"{sum(w.attempted for w in writers)} attempted")
         assert not problems, (f"round {round_no} (seed {seed}, {acked} acks this round): "
                               f"{len(problems)} problem(s):\n" + "\n".join(problems[:30]))
 

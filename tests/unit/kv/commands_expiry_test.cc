@@ -27,7 +27,14 @@ TEST_F(ExpiryCommands, VisibilityBoundary) {
   advance_ms(99);
   EXPECT_EQ(run({"GET", "k"}), Bulk("v"));
   EXPECT_EQ(run({"PTTL", "k"}), Int(1));
-  advance_ms(1);  // now == expiry time: expired
+  // now == expiry time: still visible during that millisecond (Redis: expired only if now > when)
+  advance_ms(1);
+  EXPECT_EQ(run({"GET", "k"}), Bulk("v"));
+  EXPECT_EQ(run({"EXISTS", "k"}), Int(1));
+  EXPECT_EQ(run({"PTTL", "k"}), Int(0));
+  EXPECT_EQ(run({"TTL", "k"}), Int(0));
+  EXPECT_EQ(run({"PEXPIRETIME", "k"}), Int(kNow + 100));
+  advance_ms(1);  // one millisecond past the expiry time: expired
   EXPECT_EQ(run({"GET", "k"}), Nil());
   EXPECT_EQ(run({"PTTL", "k"}), Int(-2));
   EXPECT_EQ(run({"TTL", "k"}), Int(-2));

@@ -127,7 +127,7 @@ TEST_F(KeyspaceCommands, Randomkey) {
   // Expired keys are never chosen.
   EXPECT_EQ(run({"PEXPIRE", "a", "1"}), Int(1));
   EXPECT_EQ(run({"PEXPIRE", "b", "1"}), Int(1));
-  advance_ms(1);
+  advance_ms(2);  // past their expiry time
   for (int i = 0; i < 20; ++i) EXPECT_EQ(run({"RANDOMKEY"}), Bulk("c"));
   EXPECT_EQ(run({"DEL", "c"}), Int(1));
   EXPECT_EQ(run({"RANDOMKEY"}), Nil());
@@ -210,7 +210,7 @@ TEST_F(KeyspaceCommands, DbsizeAndFlush) {
 TEST_F(KeyspaceCommands, DbsizeCountsExpiredKeysUntilPurged) {
   // As in Redis, DBSIZE counts keys that have expired but were not yet removed.
   EXPECT_EQ(run({"SET", "a", "1", "PX", "10"}), Ok());
-  advance_ms(10);
+  advance_ms(11);
   EXPECT_EQ(run({"EXISTS", "a"}), Int(0));
   EXPECT_EQ(run({"DBSIZE"}), Int(1));
   EXPECT_TRUE(ks.purge_if_expired("a"));
@@ -220,7 +220,7 @@ TEST_F(KeyspaceCommands, DbsizeCountsExpiredKeysUntilPurged) {
 TEST_F(KeyspaceCommands, ExpiredKeysAreInvisibleToEveryRead) {
   EXPECT_EQ(run({"SET", "gone", "v", "PX", "100"}), Ok());
   EXPECT_EQ(run({"SET", "kept", "v"}), Ok());
-  advance_ms(100);
+  advance_ms(101);
   EXPECT_EQ(run({"GET", "gone"}), Nil());
   EXPECT_EQ(run({"EXISTS", "gone"}), Int(0));
   EXPECT_EQ(run({"TYPE", "gone"}), Status("none"));
@@ -233,7 +233,7 @@ TEST_F(KeyspaceCommands, ExpiredKeysAreInvisibleToEveryRead) {
   EXPECT_EQ(run({"DEL", "gone"}), Int(0));
   EXPECT_EQ(run({"SETNX", "kept", "x"}), Int(0));
   EXPECT_EQ(run({"SET", "gone2", "v", "PX", "1"}), Ok());
-  advance_ms(1);
+  advance_ms(2);
   EXPECT_EQ(run({"SETNX", "gone2", "new"}), Int(1));  // an expired key does not block NX
   EXPECT_EQ(run({"GET", "gone2"}), Bulk("new"));
   EXPECT_EQ(run({"TTL", "gone2"}), Int(-1));

@@ -228,9 +228,19 @@ TEST_F(StringCommands, AppendRespectsTheValueLimit) {
   limits.max_value_size_bytes = 8;
   EXPECT_EQ(run({"APPEND", "k", "12345"}), Int(5));
   EXPECT_EQ(run({"APPEND", "k", "678"}), Int(8));
+  // A configured limit is named in the error.
   EXPECT_EQ(run({"APPEND", "k", "9"}),
-            Err("ERR string exceeds maximum allowed size (proto-max-bulk-len)"));
+            Err("ERR value is larger than max_value_size_bytes (8 bytes)"));
   EXPECT_EQ(run({"GET", "k"}), Bulk("12345678"));
+}
+
+TEST_F(StringCommands, GrowthPastRedisDefaultLimitKeepsRedisText) {
+  // At Redis's own limit (proto-max-bulk-len, 512 MB) the text is Redis's, byte for byte.
+  limits.max_value_size_bytes = 512ull * 1024 * 1024;
+  const Reply too_long = Err("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+  EXPECT_EQ(run({"SETRANGE", "k", "536870912", "x"}), too_long);
+  EXPECT_EQ(run({"SETRANGE", "k", "536870911", ""}), Int(0));
+  EXPECT_EQ(run({"EXISTS", "k"}), Int(0));
 }
 
 TEST_F(StringCommands, Getrange) {
@@ -271,7 +281,7 @@ TEST_F(StringCommands, Setrange) {
 
 TEST_F(StringCommands, SetrangeRespectsTheValueLimit) {
   limits.max_value_size_bytes = 10;
-  const Reply too_long = Err("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+  const Reply too_long = Err("ERR value is larger than max_value_size_bytes (10 bytes)");
   EXPECT_EQ(run({"SETRANGE", "k", "9", "x"}), Int(10));
   EXPECT_EQ(run({"SETRANGE", "k", "10", "x"}), too_long);
   EXPECT_EQ(run({"SETRANGE", "new", "10", "x"}), too_long);

@@ -34,7 +34,10 @@ TEST(MemKeyspace, ExpiredRecordsAreHiddenButCountedUntilPurged) {
   ks.set_now_ms(kNow + 9);
   EXPECT_TRUE(ks.get("k"));
   EXPECT_FALSE(ks.purge_if_expired("k"));
-  ks.set_now_ms(kNow + 10);
+  ks.set_now_ms(kNow + 10);  // the expiry time itself: still live (expired only once now > it)
+  EXPECT_TRUE(ks.get("k"));
+  EXPECT_FALSE(ks.purge_if_expired("k"));
+  ks.set_now_ms(kNow + 11);
   EXPECT_FALSE(ks.get("k"));
   EXPECT_EQ(ks.count(), 1u);
   EXPECT_TRUE(ks.raw("k"));
@@ -46,6 +49,7 @@ TEST(MemKeyspace, ExpiredRecordsAreHiddenButCountedUntilPurged) {
 TEST(MemKeyspace, EraseOfAnExpiredRecordRemovesItButReportsNoDelete) {
   MemKeyspace ks(kNow, 1);
   ks.put("k", "v", kNow);
+  ks.set_now_ms(kNow + 1);
   EXPECT_FALSE(ks.erase("k"));
   EXPECT_EQ(ks.count(), 0u);
 }
@@ -58,6 +62,8 @@ TEST(MemKeyspace, VersionsTellEveryChangeApart) {
   const uint64_t written = ks.version("k");
   EXPECT_EQ(written, 3u);
   ks.set_now_ms(kNow + 100);
+  EXPECT_EQ(ks.version("k"), written);  // still live at its expiry time
+  ks.set_now_ms(kNow + 101);
   const uint64_t expired = ks.version("k");
   EXPECT_NE(expired, written);
   EXPECT_NE(expired, never);
@@ -86,6 +92,7 @@ TEST(MemKeyspace, ScanVisitsEveryLiveKeyInStableOrder) {
     ks.put(key, "v", dead ? kNow : 0);
     if (!dead) live.insert(key);
   }
+  ks.set_now_ms(kNow + 1);  // past the dead keys' expiry time
   std::vector<std::string> order;
   uint64_t cursor = 0;
   int calls = 0;
@@ -128,6 +135,8 @@ TEST(MemKeyspace, RandomKeyIsLiveAndReproducible) {
     a.put("k" + std::to_string(i), "v", i < 45 ? kNow : 0);
     b.put("k" + std::to_string(i), "v", i < 45 ? kNow : 0);
   }
+  a.set_now_ms(kNow + 1);  // past the expiry time of k0..k44
+  b.set_now_ms(kNow + 1);
   for (int i = 0; i < 20; ++i) {
     auto ka = a.random_key();
     ASSERT_TRUE(ka);

@@ -123,7 +123,7 @@ TEST_F(Apply, WatchSeesDeletesExpiryAndCreation) {
   // Expired in between (the clock of a later entry passes its expiry).
   EXPECT_EQ(apply(command_op({"SET", "e", "1", "PX", "100"})), Ok());
   seen = ks.version("e");
-  EXPECT_EQ(apply(tx_op({{"GET", "e"}}, {{"e", seen}}, kNow + 100)), Reply::NullArray());
+  EXPECT_EQ(apply(tx_op({{"GET", "e"}}, {{"e", seen}}, kNow + 101)), Reply::NullArray());
   // Flushed.
   EXPECT_EQ(apply(command_op({"SET", "f", "1"})), Ok());
   seen = ks.version("f");
@@ -137,13 +137,16 @@ TEST_F(Apply, PurgeExpiredRemovesOnlyExpiredKeys) {
   EXPECT_EQ(apply(command_op({"SET", "c", "1"})), Ok());
   Operation purge;
   purge.kind = Operation::Kind::kPurgeExpired;
-  purge.now_ms = kNow + 10;
   purge.commands = {{"a", "b", "c", "missing"}};
+  purge.now_ms = kNow + 10;  // a's expiry time itself: not expired yet
+  EXPECT_EQ(apply(purge), Int(0));
+  EXPECT_TRUE(ks.raw("a"));
+  purge.now_ms = kNow + 11;
   EXPECT_EQ(apply(purge), Int(1));
   EXPECT_FALSE(ks.raw("a"));
   EXPECT_TRUE(ks.raw("b"));
   EXPECT_TRUE(ks.raw("c"));
-  EXPECT_EQ(apply(command_op({"DBSIZE"}, kNow + 10)), Int(2));
+  EXPECT_EQ(apply(command_op({"DBSIZE"}, kNow + 11)), Int(2));
   // A key rewritten after the purge was proposed is not removed by it.
   EXPECT_EQ(apply(command_op({"SET", "b", "2"}, kNow + 2000)), Ok());
   purge.now_ms = kNow + 2000;

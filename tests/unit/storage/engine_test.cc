@@ -133,8 +133,10 @@ TEST(ApplyBatch, ReadsItsOwnWritesAndCommitsWithTheAppliedIndex) {
   EXPECT_EQ(view.get("k")->value, "v2");
   EXPECT_EQ(view.get("k")->version, 2u);
   EXPECT_EQ(view.get("other")->expire_at_ms, 5000);
-  // Expired at a later time, without any write.
-  ReadKeyspace later(*e, 5000);
+  // Still visible during the millisecond it expires at (Redis's rule), gone after it.
+  ReadKeyspace at(*e, 5000);
+  EXPECT_TRUE(at.get("other").has_value());
+  ReadKeyspace later(*e, 5001);
   EXPECT_FALSE(later.get("other").has_value());
   EXPECT_EQ(later.count(), 2u);  // DBSIZE counts expired keys until they are purged
 }
@@ -172,6 +174,7 @@ TEST(ApplyBatch, ExpiryIndexFindsDueKeysAndPurgeRemovesThem) {
     ASSERT_TRUE(batch.commit(false).ok());
   }
   EXPECT_TRUE(due_expiries(*e, 1100, 10).empty());
+  EXPECT_TRUE(due_expiries(*e, 1200, 10).empty());
   auto due = due_expiries(*e, 2000, 10);
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0], "soon");

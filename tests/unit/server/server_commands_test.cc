@@ -1,0 +1,469 @@
+// Tests for the connection and server commands. Every expected error text below was read from a
+// live redis-server 7.0.15; clients match on them, so they are pinned byte for byte.
+#include "server/server_commands.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <asio.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "server/connection.h"
+#include "server/server_context.h"
+#include "server/subcommands.h"
+#include "unit/storage/temp_dir.h"
+
+namespace seshat::server {
+namespace {
+
+using protocol::Reply;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// ---- error texts ----
+
+TEST(UnknownCommandError, QuotesEachArgumentWithTrailingSpace) {
+  EXPECT_EQ(unknown_command_error({"foo", "a", "b"}),
+            "ERR unknown command 'foo', with args beginning with: 'a' 'b' ");
+  EXPECT_EQ(unknown_command_error({"foo"}),
+            "ERR unknown command 'foo', with args beginning with: ");
+}
+
+TEST(UnknownCommandError, ShowsAtMost128BytesOfArguments) {
+  // The first argument gets 128 bytes; later ones what is left of 128 once the earlier quoted
+  // ones (with quotes and space) are counted; none once 128 are used.
+  EXPECT_EQ(
+      unknown_command_error({"foo", std::string(200, 'a')}),
+      "ERR unknown command 'foo', with args beginning with: '" + std::string(128, 'a') + "' ");
+  EXPECT_EQ(unknown_command_error({"foo", std::string(100, 'a'), std::string(100, 'b'), "c"}),
+            "ERR unknown command 'foo', with args beginning with: '" + std::string(100, 'a') +
+                "' '" + std::string(25, 'b') + "' ");
+  EXPECT_EQ(
+      unknown_command_error({"foo", std::string(126, 'a'), "b"}),
+      "ERR unknown command 'foo', with args beginning with: '" + std::string(126, 'a') + "' ");
+  EXPECT_EQ(unknown_command_error({std::string(200, 'x')}),
+            "ERR unknown command '" + std::string(128, 'x') + "', with args beginning with: ");
+}
+
+TEST(UnknownCommandError, CutsAtNulAndBlanksLineBreaks) {
+  EXPECT_EQ(unknown_command_error({"foo", "a\r\nb", std::string("c\0d", 3), "e"}),
+            "ERR unknown command 'foo', with args beginning with: 'a  b' 'c' 'e' ");
+  EXPECT_EQ(unknown_command_error({std::string("fo\0o", 4), "x"}),
+            "ERR unknown command 'fo', with args beginning with: 'x' ");
+}
+
+TEST(ErrorTexts, ArityAndSubcommand) {
+  EXPECT_EQ(wrong_arity_error("get"), "ERR wrong number of arguments for 'get' command");
+  EXPECT_EQ(unknown_subcommand_error("foo", "client"),
+            "ERR unknown subcommand 'foo'. Try CLIENT HELP.");
+  EXPECT_EQ(unknown_subcommand_error(std::string(200, 'x'), "CLIENT"),
+            "ERR unknown subcommand '" + std::string(128, 'x') + "'. Try CLIENT HELP.");
+  EXPECT_EQ(unknown_subcommand_error("a\nb", "client"),
+            "ERR unknown subcommand 'a b'. Try CLIENT HELP.");
+}
+
+TEST(SubcommandError, ChecksNameThenArity) {
+  EXPECT_EQ(subcommand_error({"CLIENT", "FOO"}), "ERR unknown subcommand 'FOO'. Try CLIENT HELP.");
+  EXPECT_EQ(subcommand_error({"client", "SETNAME"}),
+            "ERR wrong number of arguments for 'client|setname' command");
+  EXPECT_EQ(subcommand_error({"client", "id", "x"}),
+            "ERR wrong number of arguments for 'client|id' command");
+  EXPECT_EQ(subcommand_error({"COMMAND", "COUNT", "x"}),
+            "ERR wrong number of arguments for 'command|count' command");
+  EXPECT_EQ(subcommand_error({"config", "get"}),
+            "ERR wrong number of arguments for 'config|get' command");
+  EXPECT_EQ(subcommand_error({"cluster", "FOO"}),
+            "ERR unknown subcommand 'FOO'. Try CLUSTER HELP.");
+  EXPECT_EQ(subcommand_error({"cluster", "slots", "x"}),
+            "ERR wrong number of arguments for 'cluster|slots' command");
+  EXPECT_EQ(subcommand_error({"client", "setname", "x"}), "");
+  EXPECT_EQ(subcommand_error({"get", "x"}), "");
+  EXPECT_EQ(subcommand_error({"command"}), "");
+}
+
+// ---- commands through a connection ----
+
+// A connection on an unconnected socket: enough for commands that touch only its state.
+class ServerCommandsTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<Connection> connect() {
+    return std::make_shared<Connection>(asio::ip::tcp::socket(io_), ctx_);
+  }
+
+  Reply run(Connection& conn, const kv::Argv& argv) {
+    const kv::CommandSpec* spec = kv::find_command(argv[0]);
+    if (spec == nullptr) {
+      ADD_FAILURE() << "not in the command table: " << argv[0];
+      return Reply::Null();
+    }
+    return run_server_command(conn, *spec, argv);
+  }
+
+  asio::io_context io_;
+  ServerContext ctx_;
+};
+
+TEST_F(ServerCommandsTest, PingAndEcho) {
+  auto conn = connect();
+  EXPECT_EQ(run(*conn, {"PING"}), Reply::Simple("PONG"));
+  EXPECT_EQ(run(*conn, {"ping", "x"}), Reply::Bulk("x"));
+  EXPECT_EQ(run(*conn, {"ping", "a", "b"}),
+            Reply::Error("ERR wrong number of arguments for 'ping' command"));
+  EXPECT_EQ(run(*conn, {"echo", "hi"}), Reply::Bulk("hi"));
+}
+
+TEST_F(ServerCommandsTest, HelloSwitchesProtocolAndDescribesServer) {
+  auto conn = connect();
+  Reply r = run(*conn, {"HELLO", "3"});
+  ASSERT_EQ(r.type(), Reply::Type::kMap);
+  ASSERT_EQ(r.items().size(), 14u);
+  EXPECT_EQ(r.items()[0], Reply::Bulk("server"));
+  EXPECT_EQ(r.items()[1], Reply::Bulk("redis"));
+  EXPECT_EQ(r.items()[3], Reply::Bulk("7.0.15"));
+  EXPECT_EQ(r.items()[5], Reply::Integer(3));
+  EXPECT_EQ(r.items()[7], Reply::Integer(static_cast<int64_t>(conn->state().id)));
+  EXPECT_EQ(r.items()[13], Reply::Array());
+  EXPECT_EQ(conn->state().resp, protocol::ProtocolVersion::kResp3);
+  // Without a version HELLO reports the current one.
+  EXPECT_EQ(run(*conn, {"HELLO"}).items()[5], Reply::Integer(3));
+  EXPECT_EQ(run(*conn, {"HELLO", "2", "SETNAME", "app"}).items()[5], Reply::Integer(2));
+  EXPECT_EQ(conn->state().name, "app");
+}
+
+TEST_F(ServerCommandsTest, HelloErrors) {
+  auto conn = connect();
+  EXPECT_EQ(run(*conn, {"HELLO", "4"}), Reply::Error("NOPROTO unsupported protocol version"));
+  EXPECT_EQ(run(*conn, {"HELLO", "3.0"}),
+            Reply::Error("ERR Protocol version is not an integer or out of range"));
+  EXPECT_EQ(run(*conn, {"HELLO", "2", "FOO"}),
+            Reply::Error("ERR Syntax error in HELLO option 'FOO'"));
+  EXPECT_EQ(run(*conn, {"HELLO", "2", "AUTH", "default"}),
+            Reply::Error("ERR Syntax error in HELLO option 'AUTH'"));
+  EXPECT_EQ(run(*conn, {"HELLO", "3", "AUTH", "bob", "x"}),
+            Reply::Error("WRONGPASS invalid username-password pair or user is disabled."));
+  EXPECT_EQ(
+      run(*conn, {"HELLO", "3", "SETNAME", "a b"}),
+      Reply::Error("ERR Client names cannot contain spaces, newlines or special characters."));
+  EXPECT_EQ(conn->state().resp, protocol::ProtocolVersion::kResp2);
+}
+
+TEST_F(ServerCommandsTest, AuthWithoutPassword) {
+  auto conn = connect();
+  EXPECT_EQ(run(*conn, {"AUTH", "x"}),
+            Reply::Error("ERR AUTH <password> called without any password configured for the "
+                         "default user. Are you sure your configuration is correct?"));
+  // The default user has no password, so any password authenticates it; no other user exists.
+  EXPECT_EQ(run(*conn, {"AUTH", "default", "x"}), Reply::Ok());
+  EXPECT_EQ(run(*conn, {"AUTH", "bob", "x"}),
+            Reply::Error("WRONGPASS invalid username-password pair or user is disabled."));
+  EXPECT_EQ(run(*conn, {"AUTH", "a", "b", "c"}), Reply::Error("ERR syntax error"));
+}
+
+TEST_F(ServerCommandsTest, AuthWithRequirepass) {
+  ctx_.config.requirepass = "sec";
+  auto conn = connect();
+  EXPECT_FALSE(conn->state().authenticated);
+  EXPECT_EQ(run(*conn, {"HELLO", "3"}),
+            Reply::Error("NOAUTH HELLO must be called with the client already authenticated, "
+                         "otherwise the HELLO AUTH <user> <pass> option can be used to "
+                         "authenticate the client and select the RESP protocol version at the "
+                         "same time"));
+  EXPECT_EQ(run(*conn, {"AUTH", "nope"}),
+            Reply::Error("WRONGPASS invalid username-password pair or user is disabled."));
+  EXPECT_FALSE(conn->state().authenticated);
+  EXPECT_EQ(run(*conn, {"AUTH", "sec"}), Reply::Ok());
+  EXPECT_TRUE(conn->state().authenticated);
+
+  auto other = connect();
+  EXPECT_EQ(run(*other, {"HELLO", "3", "AUTH", "default", "sec"}).type(), Reply::Type::kMap);
+  EXPECT_TRUE(other->state().authenticated);
+  EXPECT_EQ(other->state().resp, protocol::ProtocolVersion::kResp3);
+  // RESET logs the client out again when a password is required.
+  EXPECT_EQ(run(*other, {"RESET"}), Reply::Simple("RESET"));
+  EXPECT_FALSE(other->state().authenticated);
+  EXPECT_EQ(other->state().resp, protocol::ProtocolVersion::kResp2);
+}
+
+TEST_F(ServerCommandsTest, Select) {
+  auto conn = connect();
+  EXPECT_EQ(run(*conn, {"SELECT", "0"}), Reply::Ok());
+  EXPECT_EQ(run(*conn, {"SELECT", "1"}), Reply::Error("ERR DB index is out of range"));
+  EXPECT_EQ(run(*conn, {"SELECT", "-1"}), Reply::Error("ERR DB index is out of range"));
+  EXPECT_EQ(run(*conn, {"SELECT", "x"}),
+            Reply::Error("ERR value is not an integer or out of range"));
+  EXPECT_EQ(
+      run(*conn, {"SELECT", "99999999999"}),
+      Reply::Error("ERR value is out of range, value must between -2147483648 and 2147483647"));
+}
+
+TEST_F(ServerCommandsTest, ResetClearsTransactionAndName) {
+  auto conn = connect();
+  conn->state().in_multi = true;
+  conn->state().queued.push_back({"set", "a", "b"});
+  conn->state().watched["k"] = 3;
+  run(*conn, {"CLIENT", "SETNAME", "n"});
+  EXPECT_EQ(run(*conn, {"RESET"}), Reply::Simple("RESET"));
+  EXPECT_FALSE(conn->state().in_multi);
+  EXPECT_TRUE(conn->state().queued.empty());
+  EXPECT_TRUE(conn->state().watched.empty());
+  EXPECT_EQ(run(*conn, {"CLIENT", "GETNAME"}), Reply::Null());
+  EXPECT_TRUE(conn->state().authenticated);
+}
+
+TEST_F(ServerCommandsTest, ClientNameAndInfo) {
+  auto conn = connect();
+  EXPECT_EQ(run(*conn, {"CLIENT", "GETNAME"}), Reply::Null());
+  EXPECT_EQ(
+      run(*conn, {"CLIENT", "SETNAME", "a b"}),
+      Reply::Error("ERR Client names cannot contain spaces, newlines or special characters."));
+  EXPECT_EQ(run(*conn, {"CLIENT", "SETNAME", "worker-1"}), Reply::Ok());
+  EXPECT_EQ(run(*conn, {"client", "getname"}), Reply::Bulk("worker-1"));
+  EXPECT_EQ(run(*conn, {"CLIENT", "ID"}), Reply::Integer(static_cast<int64_t>(conn->state().id)));
+  EXPECT_EQ(run(*conn, {"CLIENT", "SETINFO", "LIB-NAME", "redis-py"}), Reply::Ok());
+  EXPECT_EQ(run(*conn, {"CLIENT", "SETINFO", "lib-ver", "5.0"}), Reply::Ok());
+  EXPECT_EQ(run(*conn, {"CLIENT", "SETINFO", "FOO", "x"}),
+            Reply::Error("ERR Unrecognized option 'FOO'"));
+  Reply info = run(*conn, {"CLIENT", "INFO"});
+  ASSERT_EQ(info.type(), Reply::Type::kVerbatim);
+  EXPECT_THAT(info.str(), StartsWith("id=" + std::to_string(conn->state().id) + " "));
+  EXPECT_THAT(info.str(), HasSubstr(" name=worker-1 "));
+  EXPECT_THAT(info.str(), HasSubstr("lib-name=redis-py lib-ver=5.0"));
+  EXPECT_EQ(info.str().back(), '\n');
+  EXPECT_EQ(run(*conn, {"CLIENT", "NO-EVICT", "on"}), Reply::Ok());
+  EXPECT_EQ(run(*conn, {"CLIENT", "NO-EVICT", "maybe"}), Reply::Error("ERR syntax error"));
+  EXPECT_EQ(run(*conn, {"CLIENT", "REPLY", "ON"}), Reply::Ok());
+  EXPECT_EQ(run(*conn, {"CLIENT", "REPLY", "x"}), Reply::Error("ERR syntax error"));
+  EXPECT_EQ(run(*conn, {"CLIENT", "FOO"}),
+            Reply::Error("ERR unknown subcommand 'FOO'. Try CLIENT HELP."));
+  Reply help = run(*conn, {"CLIENT", "HELP"});
+  ASSERT_EQ(help.type(), Reply::Type::kArray);
+  EXPECT_EQ(help.items().front(),
+            Reply::Simple("CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
+  EXPECT_EQ(help.items().back(), Reply::Simple("    Prints this help."));
+}
+
+TEST_F(ServerCommandsTest, ClientList) {
+  auto conn = connect();
+  ctx_.clients.add(
+      7, [] { return std::string("id=7 addr=a name=x"); }, 100);
+  ctx_.clients.add(
+      9, [] { return std::string("id=9 addr=b name=y"); }, 100);
+  EXPECT_EQ(run(*conn, {"CLIENT", "LIST"}),
+            Reply::Verbatim("id=7 addr=a name=x\nid=9 addr=b name=y\n"));
+  EXPECT_EQ(run(*conn, {"CLIENT", "LIST", "TYPE", "normal"}).str(),
+            "id=7 addr=a name=x\nid=9 addr=b name=y\n");
+  EXPECT_EQ(run(*conn, {"CLIENT", "LIST", "TYPE", "pubsub"}), Reply::Verbatim(""));
+  EXPECT_EQ(run(*conn, {"CLIENT", "LIST", "TYPE", "foo"}),
+            Reply::Error("ERR Unknown client type 'foo'"));
+  EXPECT_EQ(run(*conn, {"CLIENT", "LIST", "ID", "9", "8"}),
+            Reply::Verbatim("id=9 addr=b name=y\n"));
+  EXPECT_EQ(run(*conn, {"CLIENT", "LIST", "ID", "x"}), Reply::Error("ERR Invalid client ID"));
+  EXPECT_EQ(run(*conn, {"CLIENT", "LIST", "x"}), Reply::Error("ERR syntax error"));
+  ctx_.clients.remove(7);
+  ctx_.clients.remove(9);
+}
+
+TEST_F(ServerCommandsTest, CommandCountInfoAndKeys) {
+  auto conn = connect();
+  Reply count = run(*conn, {"COMMAND", "COUNT"});
+  ASSERT_EQ(count.type(), Reply::Type::kInteger);
+  EXPECT_GT(count.integer(), 50);
+
+  Reply info = run(*conn, {"COMMAND", "INFO", "get", "nope"});
+  ASSERT_EQ(info.items().size(), 2u);
+  const Reply& get = info.items()[0];
+  ASSERT_EQ(get.items().size(), 10u);
+  EXPECT_EQ(get.items()[0], Reply::Bulk("get"));
+  EXPECT_EQ(get.items()[1], Reply::Integer(2));
+  EXPECT_EQ(get.items()[2], Reply::Set({Reply::Simple("readonly"), Reply::Simple("fast")}));
+  EXPECT_EQ(get.items()[3], Reply::Integer(1));
+  EXPECT_EQ(get.items()[8].items().size(), 1u);  // one key spec
+  EXPECT_EQ(info.items()[1], Reply::Null());
+
+  Reply client = run(*conn, {"COMMAND", "INFO", "client"}).items()[0];
+  EXPECT_FALSE(client.items()[9].items().empty());  // subcommands listed
+  EXPECT_EQ(run(*conn, {"COMMAND", "INFO", "client|setname"}).items()[0].items()[1],
+            Reply::Integer(3));
+
+  EXPECT_EQ(run(*conn, {"COMMAND", "GETKEYS", "mset", "a", "1", "b", "2"}),
+            Reply::Array({Reply::Bulk("a"), Reply::Bulk("b")}));
+  EXPECT_EQ(run(*conn, {"COMMAND", "GETKEYS", "ping", "x"}),
+            Reply::Error("ERR The command has no key arguments"));
+  EXPECT_EQ(run(*conn, {"COMMAND", "GETKEYS", "foo", "a"}),
+            Reply::Error("ERR Invalid command specified"));
+  EXPECT_EQ(run(*conn, {"COMMAND", "GETKEYS", "get", "a", "b"}),
+            Reply::Error("ERR Invalid number of arguments specified for command"));
+  EXPECT_EQ(run(*conn, {"COMMAND", "FOO"}),
+            Reply::Error("ERR unknown subcommand 'FOO'. Try COMMAND HELP."));
+  EXPECT_EQ(run(*conn, {"COMMAND", "LIST", "x"}), Reply::Error("ERR syntax error"));
+  EXPECT_EQ(run(*conn, {"COMMAND", "LIST", "FILTERBY", "module", "x"}), Reply::Array());
+}
+
+TEST_F(ServerCommandsTest, CommandHidesInternalCommands) {
+  auto conn = connect();
+  for (const auto& spec : kv::all_commands()) {
+    if (!(spec.flags & kv::kFlagInternal)) continue;
+    EXPECT_EQ(run(*conn, {"COMMAND", "INFO", std::string(spec.name)}).items()[0], Reply::Null());
+    EXPECT_EQ(run(*conn, {"COMMAND", "DOCS", std::string(spec.name)}), Reply::Map());
+  }
+  const Reply names = run(*conn, {"COMMAND", "LIST"});
+  for (const Reply& name : names.items()) {
+    const kv::CommandSpec* spec = kv::find_command(name.str());
+    if (spec != nullptr) {
+      EXPECT_FALSE(spec->flags & kv::kFlagInternal) << name.str();
+    }
+  }
+}
+
+TEST_F(ServerCommandsTest, CommandDocs) {
+  auto conn = connect();
+  Reply docs = run(*conn, {"COMMAND", "DOCS", "get", "nope"});
+  ASSERT_EQ(docs.type(), Reply::Type::kMap);
+  ASSERT_EQ(docs.items().size(), 2u);  // unknown names are left out
+  EXPECT_EQ(docs.items()[0], Reply::Bulk("get"));
+  const auto& fields = docs.items()[1].items();
+  ASSERT_GE(fields.size(), 6u);
+  EXPECT_EQ(fields[0], Reply::Bulk("summary"));
+  EXPECT_EQ(fields[1], Reply::Bulk("Get the value of a key"));
+  EXPECT_EQ(fields[2], Reply::Bulk("since"));
+  EXPECT_EQ(fields[4], Reply::Bulk("group"));
+  EXPECT_EQ(fields[5], Reply::Bulk("string"));
+}
+
+TEST_F(ServerCommandsTest, ConfigGetAndSet) {
+  ctx_.config.client_addr = "127.0.0.1:6390";
+  auto conn = connect();
+  EXPECT_EQ(run(*conn, {"CONFIG", "GET", "save"}),
+            Reply::Map({Reply::Bulk("save"), Reply::Bulk("")}));
+  EXPECT_EQ(run(*conn, {"CONFIG", "GET", "PORT"}),
+            Reply::Map({Reply::Bulk("PORT"), Reply::Bulk("6390")}));
+  EXPECT_EQ(run(*conn, {"CONFIG", "GET", "appendonly", "nope"}),
+            Reply::Map({Reply::Bulk("appendonly"), Reply::Bulk("yes")}));
+  Reply maxmem = run(*conn, {"CONFIG", "GET", "MAXMEMORY*"});
+  ASSERT_GE(maxmem.items().size(), 4u);
+  EXPECT_EQ(maxmem.items()[0], Reply::Bulk("maxmemory"));
+  EXPECT_EQ(maxmem.items()[1], Reply::Bulk("0"));
+  EXPECT_EQ(maxmem.items()[3], Reply::Bulk("noeviction"));
+
+  EXPECT_EQ(run(*conn, {"CONFIG", "SET", "foo", "bar"}),
+            Reply::Error("ERR Unknown option or number of arguments for CONFIG SET - 'foo'"));
+  EXPECT_EQ(run(*conn, {"CONFIG", "SET", "maxmemory", "10", "x"}),
+            Reply::Error("ERR syntax error"));
+  EXPECT_EQ(run(*conn, {"CONFIG", "SET", "save", ""}), Reply::Ok());
+  EXPECT_EQ(run(*conn, {"CONFIG", "REWRITE"}),
+            Reply::Error("ERR The server is running without a config file"));
+  ctx_.stats.commands_processed = 5;
+  EXPECT_EQ(run(*conn, {"CONFIG", "RESETSTAT"}), Reply::Ok());
+  EXPECT_EQ(ctx_.stats.commands_processed.load(), 0u);
+  EXPECT_EQ(run(*conn, {"CONFIG", "FOO"}),
+            Reply::Error("ERR unknown subcommand 'FOO'. Try CONFIG HELP."));
+}
+
+TEST_F(ServerCommandsTest, TimeAndClusterCommands) {
+  auto conn = connect();
+  Reply t = run(*conn, {"TIME"});
+  ASSERT_EQ(t.items().size(), 2u);
+  EXPECT_GT(std::stoll(t.items()[0].str()), 1600000000);
+  EXPECT_LT(std::stoll(t.items()[1].str()), 1000000);
+  EXPECT_EQ(run(*conn, {"CLUSTER", "INFO"}),
+            Reply::Error("ERR This instance has cluster support disabled"));
+  EXPECT_EQ(run(*conn, {"READONLY"}),
+            Reply::Error("ERR This instance has cluster support disabled"));
+}
+
+TEST_F(ServerCommandsTest, InfoReplyIsVerbatim) {
+  auto conn = connect();
+  Reply r = run(*conn, {"INFO", "server"});
+  ASSERT_EQ(r.type(), Reply::Type::kVerbatim);
+  EXPECT_THAT(r.str(), StartsWith("# Server\r\nredis_version:7.0.15\r\n"));
+  EXPECT_EQ(run(*conn, {"INFO", "nope"}), Reply::Verbatim(""));
+}
+
+// ---- INFO text ----
+
+class InfoTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto engine = storage::Engine::open({.dir = dir_.path(), .node_id = 1, .cluster_id = ""});
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    engine_ = std::move(*engine);
+    ctx_.engine = engine_.get();
+    ctx_.run_id = std::string(40, 'a');
+    ctx_.config.client_addr = "127.0.0.1:6390";
+  }
+
+  seshat::testing::TempDir dir_;
+  std::unique_ptr<storage::Engine> engine_;
+  ServerContext ctx_;
+};
+
+TEST_F(InfoTest, ServerSection) {
+  std::string text = info_text(ctx_, "server");
+  EXPECT_THAT(text, StartsWith("# Server\r\nredis_version:7.0.15\r\n"));
+  EXPECT_THAT(text, HasSubstr("\r\nredis_mode:standalone\r\n"));
+  EXPECT_THAT(text, HasSubstr("\r\nrun_id:" + std::string(40, 'a') + "\r\n"));
+  EXPECT_THAT(text, HasSubstr("\r\ntcp_port:6390\r\n"));
+  EXPECT_THAT(text, HasSubstr("\r\nseshat_version:0.1.0\r\n"));
+  EXPECT_THAT(text, HasSubstr("\r\nuptime_in_days:0\r\n"));
+  EXPECT_EQ(text.substr(text.size() - 2), "\r\n");
+  EXPECT_EQ(text.find("\r\n\r\n"), std::string::npos);  // one section, no blank line
+  EXPECT_EQ(info_text(ctx_, "SERVER").substr(0, 30), text.substr(0, 30));  // any case
+}
+
+TEST_F(InfoTest, DefaultSectionsInRedisOrder) {
+  std::string text = info_text(ctx_, "");
+  size_t last = 0;
+  for (const char* title :
+       {"# Server\r\n", "\r\n\r\n# Clients\r\n", "\r\n\r\n# Memory\r\n",
+        "\r\n\r\n# Persistence\r\n", "\r\n\r\n# Stats\r\n", "\r\n\r\n# Replication\r\n",
+        "\r\n\r\n# CPU\r\n", "\r\n\r\n# Cluster\r\n", "\r\n\r\n# Keyspace\r\n"}) {
+    size_t at = text.find(title);
+    ASSERT_NE(at, std::string::npos) << title;
+    EXPECT_GE(at, last) << title;
+    last = at;
+  }
+  EXPECT_THAT(text, HasSubstr("\r\nmaxmemory_policy:noeviction\r\n"));
+  EXPECT_THAT(text, HasSubstr("\r\naof_enabled:1\r\n"));
+  EXPECT_THAT(text, HasSubstr("\r\nrole:master\r\n"));
+  EXPECT_THAT(text, HasSubstr("\r\nmem_allocator:libc\r\n"));
+  EXPECT_THAT(info_text(ctx_, "default"), StartsWith("# Server\r\n"));
+  EXPECT_THAT(info_text(ctx_, "all"), HasSubstr("# Commandstats\r\n"));
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("# Commandstats")));
+}
+
+TEST_F(InfoTest, KeyspaceListsDb0OnlyWithKeys) {
+  EXPECT_EQ(info_text(ctx_, "keyspace"), "# Keyspace\r\n");
+  engine_->publish_applied(10, 42);
+  EXPECT_EQ(info_text(ctx_, "keyspace"), "# Keyspace\r\ndb0:keys=42,expires=0,avg_ttl=0\r\n");
+}
+
+TEST_F(InfoTest, StatsAndClients) {
+  ctx_.stats.commands_processed = 17;
+  ctx_.stats.keyspace_hits = 3;
+  ctx_.config.max_concurrent_client_connections = 77;
+  std::string text = info_text(ctx_, "stats");
+  EXPECT_THAT(text, StartsWith("# Stats\r\n"));
+  EXPECT_THAT(text, HasSubstr("\r\ntotal_commands_processed:17\r\n"));
+  EXPECT_THAT(text, HasSubstr("\r\nkeyspace_hits:3\r\n"));
+  EXPECT_THAT(info_text(ctx_, "clients"), HasSubstr("\r\nmaxclients:77\r\n"));
+}
+
+TEST_F(InfoTest, UnknownSectionIsEmptyAndExtraSectionsAppend) {
+  EXPECT_EQ(info_text(ctx_, "nope"), "");
+  std::vector<std::string> asked;
+  ctx_.extra_info = [&asked](const std::string& section) {
+    asked.push_back(section);
+    return section == "raft" || section == "default" ? std::string("# Raft\r\nterm:3\r\n")
+                                                     : std::string();
+  };
+  EXPECT_EQ(info_text(ctx_, "raft"), "# Raft\r\nterm:3\r\n");
+  EXPECT_EQ(info_text(ctx_, "nope"), "");
+  std::string all = info_text(ctx_, "");
+  EXPECT_THAT(all, HasSubstr("\r\n\r\n# Raft\r\nterm:3\r\n"));
+  EXPECT_EQ(asked, (std::vector<std::string>{"raft", "nope", "default"}));
+}
+
+}  // namespace
+}  // namespace seshat::server
