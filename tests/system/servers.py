@@ -93,6 +93,10 @@ class ServerProcess:
 
     def start(self) -> "ServerProcess":
         self.spawn()
+        return self.start_wait()
+
+    def start_wait(self) -> "ServerProcess":
+        """Waits for a process already spawned to answer PING."""
         problem = wait_for_ping(self.host, self.port, time.monotonic() + START_TIMEOUT_S,
                                 alive=lambda: self.proc.poll() is None)
         if problem is not None:
