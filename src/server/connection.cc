@@ -335,17 +335,7 @@ std::optional<std::string> Connection::check_limits(const kv::CommandSpec& spec,
 void Connection::run_read(const kv::CommandSpec& spec, kv::Argv& argv) {
   if (pending_ > 0) {
     // Must see this connection's earlier writes, which are not applied yet.
-    kv::Operation op;
-    op.kind = kv::Operation::Kind::kCommand;
-    op.now_ms = ctx_.replicator->proposal_time_ms();
-    op.commands.push_back(std::move(argv));
-    auto seq = reserve_slot();
-    auto self = shared_from_this();
-    ctx_.replicator->read_after_writes(kv::encode_operation(op), [self, seq](Reply reply) {
-      asio::post(self->socket_.get_executor(), [self, seq, reply = std::move(reply)]() mutable {
-        self->complete(seq, std::move(reply));
-      });
-    });
+    ctx_.replicator->read_after_writes(single_command_operation(std::move(argv)), reply_later());
     return;
   }
   std::string error;
@@ -379,16 +369,24 @@ void Connection::run_write(const kv::CommandSpec& spec, kv::Argv& argv) {
     return;
   }
   ctx_.stats.write_commands.fetch_add(1, std::memory_order_relaxed);
+  ctx_.replicator->propose(single_command_operation(std::move(argv)), reply_later());
+}
+
+std::string Connection::single_command_operation(kv::Argv argv) {
   kv::Operation op;
   op.kind = kv::Operation::Kind::kCommand;
   op.now_ms = ctx_.replicator->proposal_time_ms();
   op.commands.push_back(std::move(argv));
+  return kv::encode_operation(op);
+}
+
+Replicator::ProposeCallback Connection::reply_later() {
   auto seq = reserve_slot();
-  auto self = shared_from_this();
-  ctx_.replicator->propose(kv::encode_operation(op), [self, seq](Reply reply) {
-    asio::post(self->socket_.get_executor(),
-               [self, seq, reply = std::move(reply)]() mutable { self->complete(seq, std::move(reply)); });
-  });
+  return [self = shared_from_this(), seq](Reply reply) {
+    asio::post(self->socket_.get_executor(), [self, seq, reply = std::move(reply)]() mutable {
+      self->complete(seq, std::move(reply));
+    });
+  };
 }
 
 void Connection::run_exec() {

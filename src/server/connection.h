@@ -57,6 +57,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::vector<kv::Argv> queued;
     // WATCH: key -> version seen.
     std::map<std::string, uint64_t> watched;
+    // READONLY (cluster mode): this client accepts reads served by a follower.
+    bool readonly = false;
   };
 
   State& state() { return state_; }
@@ -92,6 +94,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void run_read(const kv::CommandSpec& spec, kv::Argv& argv);
   void run_write(const kv::CommandSpec& spec, kv::Argv& argv);
   void run_exec();
+  // An encoded Operation holding one command, stamped with the replicator's clock.
+  std::string single_command_operation(kv::Argv argv);
+  // Reserves the next reply slot and returns the callback that fills it from any thread.
+  Replicator::ProposeCallback reply_later();
   std::optional<std::string> check_limits(const kv::CommandSpec& spec, const kv::Argv& argv) const;
 
   // Reply plumbing: an immediate reply, or a slot filled later by complete().
