@@ -39,12 +39,13 @@ sim: build
 	./$(BUILD_DIR)/raft-sim --seeds $(SEEDS) --nodes 3
 	./$(BUILD_DIR)/raft-sim --seeds $(SEEDS) --nodes 5
 
+# Three local nodes from config/node{1,2,3}.toml: clients on 6379-6381, Raft on 7379-7381,
+# data and logs under ./data/nodeN.
 cluster: build
-	@echo "make cluster: the replicated cluster is not built yet (issue 4); 'make run' starts one node."
-	@exit 1
+	@SESHAT_BIN=$(BUILD_DIR)/seshat bash scripts/cluster.sh start
 
 cluster-stop:
-	@echo "make cluster-stop: no cluster to stop yet (issue 4)."
+	@bash scripts/cluster.sh stop
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -7,6 +7,7 @@
 #include "kv/errors.h"
 #include "kv/operation.h"
 #include "kv/state_machine.h"
+#include "server/cluster_slots.h"
 #include "server/server_commands.h"
 #include "server/subcommands.h"
 #include "storage/rocks_keyspace.h"
@@ -213,6 +214,16 @@ bool Connection::dispatch(kv::Argv& argv) {
   if (!state_.authenticated && !(spec->flags & kv::kFlagNoAuth)) {
     reject(spec, "NOAUTH Authentication required.");
     return true;
+  }
+  // In a cluster, a keyed command that this node may not serve goes to the leader: MOVED, as
+  // Redis Cluster clients expect, or CLUSTERDOWN while no leader is known.
+  if (ctx_.cluster != nullptr && !(spec->flags & kv::kFlagServer)) {
+    auto view = ctx_.cluster->current();
+    if (auto redirect = redirect_for(*view, *spec, argv, state_.readonly,
+                                     (spec->flags & kv::kFlagWrite) != 0)) {
+      reject(spec, *redirect);
+      return true;
+    }
   }
   run_command(*spec, argv);
   return true;

@@ -105,7 +105,7 @@ std::string server_section(ServerContext& ctx) {
   s.add("redis_git_sha1", "00000000");
   s.add("redis_git_dirty", "0");
   s.add("redis_build_id", "0");
-  s.add("redis_mode", "standalone");
+  s.add("redis_mode", ctx.cluster != nullptr ? "cluster" : "standalone");
   utsname name{};
   if (uname(&name) == 0) {
     s.add("os", std::string(name.sysname) + " " + name.release + " " + name.machine);
@@ -271,7 +271,7 @@ std::string section_text(ServerContext& ctx, std::string_view section) {
   if (section == "errorstats") return Section("Errorstats").take();
   if (section == "cluster") {
     Section s("Cluster");
-    s.add("cluster_enabled", "0");
+    s.add("cluster_enabled", ctx.cluster != nullptr ? "1" : "0");
     return s.take();
   }
   if (section == "keyspace") return keyspace_section(ctx);

@@ -4,12 +4,18 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <random>
 
+#include "server/cluster_view.h"
 #include "server/local_log.h"
+#include "server/raft_driver.h"
 #include "server/resp_server.h"
 #include "server/server_context.h"
 #include "storage/engine.h"
+#include "storage/kv_format.h"
+#include "storage/raft_log_storage.h"
+#include "transport/grpc_transport.h"
 
 namespace seshat::server {
 
@@ -42,6 +48,109 @@ int wait_for_shutdown_signal() {
   return sig;
 }
 
+// Every member derives the same cluster id from the same initial membership, so nodes that
+// were configured for different clusters refuse each other's messages and data directories.
+std::string derive_cluster_id(std::vector<Member> members) {
+  std::sort(members.begin(), members.end(),
+            [](const Member& a, const Member& b) { return a.id < b.id; });
+  std::string text;
+  for (const auto& m : members) text += std::to_string(m.id) + "=" + m.addr + ";";
+  uint64_t a = storage::key_hash(text);
+  uint64_t b = storage::key_hash("seshat:" + text);
+  return fmt::format("{:016x}{:016x}", a, b);
+}
+
+int wait_and_log_signal() {
+  int sig = wait_for_shutdown_signal();
+  spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  return sig;
+}
+
+// A node of a replicated cluster: Raft over gRPC. Returns the exit code.
+int run_cluster_node(const Config& config, storage::Engine& engine, ServerContext& ctx) {
+  auto log = storage::RaftLogStorage::open(engine);
+  if (!log.ok()) {
+    spdlog::error("cannot load the Raft log: {}", log.status().ToString());
+    return 1;
+  }
+  if ((*log)->is_new()) {
+    raft::ConfState cs;
+    for (const auto& m : config.initial_members) cs.voters.push_back(m.id);
+    std::sort(cs.voters.begin(), cs.voters.end());
+    if (auto st = (*log)->bootstrap(cs); !st.ok()) {
+      spdlog::error("cannot record the initial membership: {}", st.ToString());
+      return 1;
+    }
+    spdlog::info("bootstrapped a new cluster of {} members", cs.voters.size());
+  }
+  ClusterViewHolder view;
+  ctx.cluster = &view;
+
+  RaftDriverOptions options;
+  options.node_id = config.node_id;
+  options.members = config.initial_members;
+  options.client_addr = config.client_addr;
+  options.internal_addr = config.internal_addr;
+  options.heartbeat_interval_ms = config.heartbeat_interval_ms;
+  options.election_timeout_min_ms = config.election_timeout_min_ms;
+  options.snapshot_interval_entries = config.snapshot_interval_entries;
+  options.request_timeout_ms = config.request_timeout_secs * 1000;
+  options.active_expire_interval_ms = config.active_expire_interval_ms;
+  options.tombstone_ttl_ms = config.tombstone_ttl_secs * 1000;
+  options.stale_reads = config.read_mode == "stale";
+  options.limits = ctx.limits;
+  RaftDriver driver(engine, **log, options, &view);
+
+  transport::GrpcTransportOptions topt;
+  topt.cluster_id = engine.cluster_id();
+  topt.node_id = config.node_id;
+  topt.listen_addr = config.internal_addr;
+  topt.client_addr = config.client_addr;
+  for (const auto& m : config.initial_members) {
+    if (m.id != config.node_id) topt.peers[m.id] = m.addr;
+  }
+  transport::TransportHandlers handlers;
+  handlers.on_message = [&driver](raft::Message m) { driver.on_message(std::move(m)); };
+  handlers.on_unreachable = [&driver](raft::NodeId id) { driver.on_unreachable(id); };
+  handlers.on_snapshot_status = [&driver](raft::NodeId id, bool ok) { driver.on_snapshot_status(id, ok); };
+  handlers.on_peer_info = [&driver](raft::NodeId id, const std::string& addr) {
+    driver.on_peer_info(id, addr);
+  };
+  transport::GrpcTransport transport(topt, handlers);
+  if (auto st = transport.start(); !st.ok()) {
+    spdlog::error("cannot start the peer transport on {}: {}", config.internal_addr, st.ToString());
+    return 1;
+  }
+  driver.set_transport(&transport);
+  if (auto st = driver.start(); !st.ok()) {
+    spdlog::error("{}", st.ToString());
+    transport.stop();
+    return 1;
+  }
+  ctx.replicator = &driver;
+  ctx.extra_info = [&driver](const std::string& section) {
+    if (section == "raft" || section == "all" || section == "everything" || section == "default") {
+      return driver.info_raft();
+    }
+    return std::string();
+  };
+
+  RespServer server(ctx);
+  if (auto st = server.start(); !st.ok()) {
+    spdlog::error("{}", std::string(st.message()));
+    driver.stop();
+    transport.stop();
+    return 1;
+  }
+  spdlog::info("ready to accept connections on {} (raft on {})", config.client_addr,
+               config.internal_addr);
+  wait_and_log_signal();
+  server.stop(std::chrono::milliseconds(config.request_timeout_secs * 1000));
+  driver.stop();
+  transport.stop();
+  return 0;
+}
+
 }  // namespace
 
 void block_shutdown_signals() {
@@ -59,9 +168,11 @@ int run_node(const Config& config) {
   spdlog::info("starting seshat node {}: clients on {}, data in {}", config.node_id,
                config.client_addr, config.data_dir);
 
+  const bool cluster_mode = !config.initial_members.empty();
   storage::OpenOptions open;
   open.dir = config.data_dir;
   open.node_id = config.node_id;
+  if (cluster_mode) open.cluster_id = derive_cluster_id(config.initial_members);
   auto engine = storage::Engine::open(open);
   if (!engine.ok()) {
     spdlog::error("cannot open data directory: {}", std::string(engine.status().message()));
@@ -76,6 +187,16 @@ int run_node(const Config& config) {
   ctx.limits.max_value_size_bytes = config.max_value_size_bytes;
   ctx.engine = engine->get();
   ctx.run_id = random_hex(40);
+
+  if (cluster_mode) {
+    int code = run_cluster_node(config, **engine, ctx);
+    if (auto st = (*engine)->close(); !st.ok()) {
+      spdlog::error("closing the database failed: {}", st.ToString());
+      return 1;
+    }
+    if (code == 0) spdlog::info("stopped cleanly");
+    return code;
+  }
 
   LocalLogOptions log_options;
   log_options.limits = ctx.limits;
@@ -97,8 +218,7 @@ int run_node(const Config& config) {
   }
   spdlog::info("ready to accept connections on {}", config.client_addr);
 
-  int sig = wait_for_shutdown_signal();
-  spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  wait_and_log_signal();
   // Order matters: stop taking requests, let in-flight ones commit and be answered, then stop
   // the log, then close RocksDB.
   server.stop(std::chrono::milliseconds(config.request_timeout_secs * 1000));

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "protocol/number_format.h"
+#include "server/cluster_commands.h"
 #include "server/connection.h"
 #include "server/server_commands_internal.h"
 #include "server/server_context.h"
@@ -186,6 +187,7 @@ Reply reset(Connection& conn) {
     s.name.clear();
     s.resp = protocol::ProtocolVersion::kResp2;
     s.authenticated = open;
+    s.readonly = false;  // Redis's RESET clears READONLY too
   });
   return Reply::Simple("RESET");
 }
@@ -342,9 +344,10 @@ Reply run_server_command(Connection& conn, const kv::CommandSpec& spec, const kv
     std::vector<std::string> sections(argv.begin() + 1, argv.end());
     return Reply::Verbatim(info_sections_text(conn.context(), sections));
   }
-  // A standalone Redis answers every cluster command this way; so does a single Seshat node
-  // until cluster mode exists.
+  // A standalone Redis answers every cluster command this way; so does a standalone Seshat
+  // node (no cluster view).
   if (name == "cluster" || name == "readonly" || name == "readwrite" || name == "asking") {
+    if (conn.context().cluster != nullptr) return cluster_mode_command(conn, spec, argv);
     return Reply::Error(std::string(kClusterDisabled));
   }
   // A server command in the table that this file does not know: say so as Redis would rather

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "kv/command.h"
+#include "server/cluster_view.h"
 #include "server/config.h"
 #include "server/replicator.h"
 #include "storage/engine.h"
@@ -59,6 +60,10 @@ struct ServerContext {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // Extra INFO sections provided by the replicator (e.g. "raft"); may be empty.
   std::function<std::string(const std::string& section)> extra_info;
+  // The Raft group as Redis Cluster clients see it, published by the replicator. nullptr is
+  // standalone mode: CLUSTER, READONLY, READWRITE and ASKING answer "cluster support disabled"
+  // and nothing is ever redirected.
+  ClusterViewHolder* cluster = nullptr;
 };
 
 }  // namespace seshat::server

@@ -1,0 +1,574 @@
+#include "server/raft_driver.h"
+
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+#include "kv/operation.h"
+#include "kv/state_machine.h"
+#include "server/cluster_view.h"
+#include "storage/rocks_keyspace.h"
+#include "storage/snapshot_codec.h"
+#include "transport/transport.h"
+
+namespace seshat::server {
+
+namespace {
+
+using protocol::Reply;
+using Clock = std::chrono::steady_clock;
+
+int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+[[noreturn]] void fatal(const std::string& what) {
+  spdlog::critical("{}; stopping the node", what);
+  spdlog::shutdown();
+  std::abort();
+}
+
+// Retryable errors, in the words Redis Cluster clients know how to retry.
+constexpr const char* kNoLeader = "CLUSTERDOWN The cluster is down: no leader is elected";
+constexpr const char* kTimedOut =
+    "TRYAGAIN the request was not committed within request_timeout_secs; it may still be applied";
+constexpr const char* kNotLeader = "TRYAGAIN this node is no longer the leader; retry";
+constexpr const char* kShuttingDown = "TRYAGAIN the node is shutting down";
+
+constexpr size_t kMaxExpiriesPerCycle = 200;
+constexpr size_t kTombstonesPerCycle = 1000;
+
+}  // namespace
+
+RaftDriver::RaftDriver(storage::Engine& engine, storage::RaftLogStorage& log,
+                       RaftDriverOptions options, ClusterViewHolder* cluster_view)
+    : engine_(engine), log_(log), options_(std::move(options)), cluster_view_(cluster_view) {
+  // Proposal ids only need to be unique among this process's live proposals and must not
+  // match ids of entries proposed before a restart: start from a random point.
+  std::random_device rd;
+  next_proposal_id_ = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  for (const auto& m : options_.members) {
+    if (!m.client_addr.empty()) client_addrs_[m.id] = m.client_addr;
+  }
+  client_addrs_[options_.node_id] = options_.client_addr;
+}
+
+RaftDriver::~RaftDriver() { stop(); }
+
+absl::Status RaftDriver::start() {
+  raft::Config config;
+  config.id = options_.node_id;
+  const uint64_t hb = std::max<uint64_t>(1, options_.heartbeat_interval_ms);
+  config.heartbeat_tick = 1;
+  config.election_tick = static_cast<int>(std::max<uint64_t>(2, options_.election_timeout_min_ms / hb));
+  config.storage = &log_;
+  config.applied = engine_.applied_index();
+  config.check_quorum = true;
+  config.pre_vote = true;
+  config.max_size_per_msg = 1 << 20;
+  config.max_inflight_msgs = 256;
+  config.max_uncommitted_entries_size = 256ull << 20;
+  auto node = raft::RawNode::create(config);
+  if (!node.ok()) return absl::InternalError("cannot start the Raft node (bad config or storage)");
+  node_ = std::move(*node);
+  applied_ = engine_.applied_index();
+  applied_index_ = applied_;
+  last_snapshot_index_ = applied_;
+  spdlog::info("raft: node {} starting at applied index {}, {} members", options_.node_id,
+               applied_, options_.members.size());
+  // A cluster of one has nobody to wait for: take leadership at once instead of after an
+  // election timeout, so a single-member node serves writes as soon as it listens.
+  const auto& voters = log_.conf_state().voters;
+  if (voters.size() == 1 && voters[0] == options_.node_id) {
+    (void)node_->campaign();
+    while (node_->has_ready()) handle_ready();
+  }
+  next_tick_ = Clock::now() + std::chrono::milliseconds(hb);
+  next_maintenance_ = Clock::now() + std::chrono::milliseconds(options_.active_expire_interval_ms);
+  publish_view();
+  thread_ = std::thread([this] { run(); });
+  return absl::OkStatus();
+}
+
+void RaftDriver::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+// ---- inputs from other threads ----
+
+void RaftDriver::enqueue(Input input) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(std::move(input));
+      if (queue_.size() == 1) cv_.notify_one();
+      return;
+    }
+  }
+  if (input.done) input.done(Reply::Error(kShuttingDown));
+  if (input.read_done) input.read_done(kShuttingDown);
+}
+
+void RaftDriver::on_message(raft::Message msg) {
+  Input in;
+  in.kind = InputKind::kStep;
+  in.msg = std::move(msg);
+  enqueue(std::move(in));
+}
+
+void RaftDriver::on_unreachable(raft::NodeId peer) {
+  Input in;
+  in.kind = InputKind::kUnreachable;
+  in.peer = peer;
+  enqueue(std::move(in));
+}
+
+void RaftDriver::on_snapshot_status(raft::NodeId peer, bool ok) {
+  Input in;
+  in.kind = InputKind::kSnapStatus;
+  in.peer = peer;
+  in.ok = ok;
+  enqueue(std::move(in));
+}
+
+void RaftDriver::on_peer_info(raft::NodeId peer, const std::string& client_addr) {
+  Input in;
+  in.kind = InputKind::kPeerInfo;
+  in.peer = peer;
+  in.data = client_addr;
+  enqueue(std::move(in));
+}
+
+void RaftDriver::propose(std::string operation, ProposeCallback done) {
+  Input in;
+  in.kind = InputKind::kPropose;
+  in.data = std::move(operation);
+  in.done = std::move(done);
+  enqueue(std::move(in));
+}
+
+void RaftDriver::read_after_writes(std::string operation, ProposeCallback done) {
+  Input in;
+  in.kind = InputKind::kReadAfter;
+  in.data = std::move(operation);
+  in.done = std::move(done);
+  enqueue(std::move(in));
+}
+
+bool RaftDriver::read_now(std::string& error) {
+  if (options_.stale_reads) return true;
+  if (leader_id_.load() == 0) {
+    error = kNoLeader;
+    return false;
+  }
+  return false;  // a ReadIndex round, batched with the other reads of the turn
+}
+
+void RaftDriver::read_barrier(ReadCallback ready) {
+  Input in;
+  in.kind = InputKind::kRead;
+  in.read_done = std::move(ready);
+  enqueue(std::move(in));
+}
+
+int64_t RaftDriver::proposal_time_ms() {
+  int64_t now = wall_clock_ms();
+  int64_t prev = last_proposal_ms_.load(std::memory_order_relaxed);
+  while (prev < now && !last_proposal_ms_.compare_exchange_weak(prev, now)) {
+  }
+  return std::max(prev, now);
+}
+
+// ---- the driver loop ----
+
+void RaftDriver::run() {
+  const auto tick_interval = std::chrono::milliseconds(std::max<uint64_t>(1, options_.heartbeat_interval_ms));
+  std::vector<Input> inputs;
+  for (;;) {
+    bool stopping;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait_until(lock, std::min(next_tick_, next_maintenance_),
+                     [this] { return !queue_.empty() || stopping_; });
+      inputs.swap(queue_);
+      stopping = stopping_;
+    }
+    if (stopping) {
+      for (auto& in : inputs) {
+        if (in.done) in.done(Reply::Error(kShuttingDown));
+        if (in.read_done) in.read_done(kShuttingDown);
+      }
+      fail_all(kShuttingDown);
+      return;
+    }
+    auto now = Clock::now();
+    if (now >= next_tick_) {
+      node_->tick();
+      next_tick_ = now + tick_interval;
+    }
+    handle_inputs(inputs);
+    inputs.clear();
+    while (node_->has_ready()) handle_ready();
+    serve_reads();
+    expire_requests(Clock::now());
+    if (Clock::now() >= next_maintenance_) {
+      publish_view();  // INFO and CLUSTER NODES stay current (match indexes, commit)
+      run_maintenance();
+      next_maintenance_ = Clock::now() + std::chrono::milliseconds(options_.active_expire_interval_ms);
+      while (node_->has_ready()) handle_ready();
+    }
+  }
+}
+
+void RaftDriver::handle_inputs(std::vector<Input>& inputs) {
+  const auto timeout = std::chrono::milliseconds(options_.request_timeout_ms);
+  const bool leader = leader_id_.load() == options_.node_id;
+  std::vector<Proposal> batch;
+  for (auto& in : inputs) {
+    switch (in.kind) {
+      case InputKind::kPropose: {
+        if (!leader) {
+          in.done(Reply::Error(leader_id_.load() == 0 ? kNoLeader : kNotLeader));
+          break;
+        }
+        uint64_t id = next_proposal_id_++;
+        batch.push_back(Proposal{id, std::move(in.data)});
+        proposals_[id] = PendingProposal{std::move(in.done), in.arrived + timeout, {}};
+        last_proposal_id_ = id;
+        break;
+      }
+      case InputKind::kReadAfter: {
+        auto it = proposals_.find(last_proposal_id_);
+        if (it != proposals_.end()) {
+          it->second.reads_after.emplace_back(std::move(in.data), std::move(in.done));
+        } else {
+          // The writes it follows are already applied: an ordinary linearizable read, run on
+          // the driver once the barrier passes.
+          auto op = std::make_shared<std::string>(std::move(in.data));
+          auto done = std::make_shared<ProposeCallback>(std::move(in.done));
+          reads_unsent_.push_back(PendingRead{
+              [this, op, done](const std::string& error) {
+                if (!error.empty()) {
+                  (*done)(Reply::Error(error));
+                  return;
+                }
+                auto decoded = kv::decode_operation(*op);
+                storage::ReadKeyspace view(engine_, proposal_time_ms());
+                (*done)(decoded ? kv::apply_operation(*decoded, view, options_.limits)
+                                : Reply::Error("ERR internal error: undecodable read"));
+              },
+              in.arrived + timeout});
+        }
+        break;
+      }
+      case InputKind::kRead:
+        reads_unsent_.push_back(PendingRead{std::move(in.read_done), in.arrived + timeout});
+        break;
+      case InputKind::kStep: {
+        // Messages from peers: the core checks terms and membership itself.
+        (void)node_->step(in.msg);
+        break;
+      }
+      case InputKind::kUnreachable:
+        node_->report_unreachable(in.peer);
+        break;
+      case InputKind::kSnapStatus:
+        node_->report_snapshot(in.peer, !in.ok);
+        break;
+      case InputKind::kPeerInfo:
+        if (client_addrs_[in.peer] != in.data) {
+          client_addrs_[in.peer] = in.data;
+          publish_view();
+        }
+        break;
+    }
+  }
+  if (!batch.empty()) {
+    // All proposals of this turn in one entry: one append, one replication round.
+    std::vector<uint64_t> ids;
+    for (const auto& p : batch) ids.push_back(p.id);
+    if (!node_->propose(encode_proposal_batch(batch)).ok()) {
+      for (uint64_t id : ids) {
+        auto it = proposals_.find(id);
+        if (it == proposals_.end()) continue;
+        it->second.done(Reply::Error(kNotLeader));
+        for (auto& [op, done] : it->second.reads_after) done(Reply::Error(kNotLeader));
+        proposals_.erase(it);
+      }
+    }
+  }
+  if (!reads_unsent_.empty()) {
+    if (leader_id_.load() == 0) {
+      for (auto& r : reads_unsent_) r.done(kNoLeader);
+    } else {
+      std::string ctx = std::to_string(options_.node_id) + ":" + std::to_string(next_read_ctx_++);
+      node_->read_index(ctx);
+      reads_waiting_index_[ctx] = std::move(reads_unsent_);
+    }
+    reads_unsent_.clear();
+  }
+}
+
+void RaftDriver::send(std::vector<raft::Message> msgs) {
+  if (msgs.empty() || transport_ == nullptr) return;
+  transport_->send(std::move(msgs));
+}
+
+void RaftDriver::handle_ready() {
+  raft::Ready rd = node_->ready();
+  if (rd.soft_state) {
+    uint64_t before = leader_id_.load();
+    leader_id_ = rd.soft_state->lead;
+    if (rd.soft_state->lead != before) {
+      if (rd.soft_state->lead == options_.node_id) {
+        last_election_ms_ = wall_clock_ms();
+        spdlog::info("raft: became leader (term {})", node_->status().hard_state.term);
+      } else if (rd.soft_state->lead == 0) {
+        spdlog::info("raft: no leader (term {})", node_->status().hard_state.term);
+      } else {
+        spdlog::info("raft: following node {} (term {})", rd.soft_state->lead,
+                     node_->status().hard_state.term);
+      }
+      publish_view();
+    }
+  }
+  // 1. A leader's replication traffic goes out before its own write.
+  send(std::move(rd.messages));
+  // 2. Make the snapshot, entries and hard state durable in one batch.
+  if (rd.snapshot && !rd.snapshot->empty()) {
+    auto st = storage::install_snapshot(engine_, log_, *rd.snapshot);
+    if (!st.ok()) fatal("installing a snapshot failed: " + st.ToString());
+    applied_ = rd.snapshot->metadata.index;
+    applied_index_ = applied_;
+    last_snapshot_index_ = applied_;
+    spdlog::info("raft: installed snapshot at index {} (term {})", rd.snapshot->metadata.index,
+                 rd.snapshot->metadata.term);
+  }
+  if (rd.hard_state || !rd.entries.empty()) {
+    auto st = log_.persist(rd.hard_state, rd.entries, rd.must_sync);
+    if (!st.ok()) fatal("persisting the Raft log failed: " + st.ToString());
+  }
+  if (rd.hard_state) {
+    term_ = rd.hard_state->term;
+    commit_index_ = rd.hard_state->commit;
+  }
+  // 3. Acknowledgements and votes only once durable.
+  send(std::move(rd.messages_after_persist));
+  // 4. Apply, then answer.
+  if (!rd.committed_entries.empty()) apply_committed(rd.committed_entries);
+  for (auto& rs : rd.read_states) {
+    auto it = reads_waiting_index_.find(rs.request_ctx);
+    if (it == reads_waiting_index_.end()) continue;
+    for (auto& r : it->second) reads_waiting_apply_.emplace(rs.index, std::move(r));
+    reads_waiting_index_.erase(it);
+  }
+  node_->advance(rd);
+}
+
+void RaftDriver::apply_committed(const std::vector<raft::Entry>& entries) {
+  storage::ApplyBatch apply(engine_);
+  std::vector<std::pair<ProposeCallback, Reply>> answers;
+  bool membership_changed = false;
+  for (const auto& e : entries) {
+    if (e.index <= applied_) continue;  // already applied before a restart
+    if (e.type == raft::EntryType::kConfChange) {
+      auto cc = raft::decode_conf_change(e.data);
+      if (cc.ok()) {
+        auto cs = node_->apply_conf_change(*cc);
+        if (cs.ok()) {
+          membership_changed = true;
+          if (auto st = log_.set_conf_state(*cs); !st.ok()) fatal("recording membership: " + st.ToString());
+          spdlog::info("raft: membership changed at index {}: {} voters", e.index, (*cs).voters.size());
+        }
+      }
+      apply.begin_entry(e.index, apply.now_ms());
+    } else if (e.data.empty()) {
+      apply.begin_entry(e.index, apply.now_ms());  // a new leader's empty entry
+    } else {
+      apply_normal_entry(e, apply, answers);
+    }
+    applied_ = e.index;
+  }
+  if (!apply.empty() || applied_ != engine_.applied_index()) {
+    apply.begin_entry(applied_, apply.now_ms());
+    if (auto st = apply.commit(/*sync=*/false); !st.ok()) fatal("applying entries failed: " + st.ToString());
+  }
+  applied_index_ = applied_;
+  for (auto& [done, reply] : answers) done(std::move(reply));
+  if (membership_changed) publish_view();
+  maybe_snapshot();
+}
+
+void RaftDriver::apply_normal_entry(const raft::Entry& e, storage::ApplyBatch& apply,
+                                    std::vector<std::pair<ProposeCallback, Reply>>& answers) {
+  auto proposals = decode_proposal_batch(e.data);
+  if (!proposals) fatal("log entry " + std::to_string(e.index) + " holds an undecodable batch");
+  for (auto& p : *proposals) {
+    auto op = kv::decode_operation(p.operation);
+    if (!op) fatal("log entry " + std::to_string(e.index) + " holds an undecodable operation");
+    apply.begin_entry(e.index, op->now_ms);
+    Reply reply = kv::apply_operation(*op, apply, options_.limits);
+    auto it = proposals_.find(p.id);
+    if (it == proposals_.end()) continue;  // proposed by another node, or timed out here
+    answers.emplace_back(std::move(it->second.done), std::move(reply));
+    // Reads pipelined behind this write see exactly the state right after it.
+    for (auto& [read_op, done] : it->second.reads_after) {
+      auto decoded = kv::decode_operation(read_op);
+      answers.emplace_back(std::move(done),
+                           decoded ? kv::apply_operation(*decoded, apply, options_.limits)
+                                   : Reply::Error("ERR internal error: undecodable read"));
+    }
+    proposals_.erase(it);
+  }
+}
+
+void RaftDriver::serve_reads() {
+  while (!reads_waiting_apply_.empty() && reads_waiting_apply_.begin()->first <= applied_) {
+    auto node = reads_waiting_apply_.extract(reads_waiting_apply_.begin());
+    node.mapped().done(std::string());
+  }
+}
+
+void RaftDriver::expire_requests(Clock::time_point now) {
+  for (auto it = proposals_.begin(); it != proposals_.end();) {
+    if (it->second.deadline > now) {
+      ++it;
+      continue;
+    }
+    it->second.done(Reply::Error(kTimedOut));
+    for (auto& [op, done] : it->second.reads_after) done(Reply::Error(kTimedOut));
+    it = proposals_.erase(it);
+  }
+  for (auto it = reads_waiting_index_.begin(); it != reads_waiting_index_.end();) {
+    auto& readers = it->second;
+    std::erase_if(readers, [&](PendingRead& r) {
+      if (r.deadline > now) return false;
+      r.done(kTimedOut);
+      return true;
+    });
+    it = readers.empty() ? reads_waiting_index_.erase(it) : std::next(it);
+  }
+  for (auto it = reads_waiting_apply_.begin(); it != reads_waiting_apply_.end();) {
+    if (it->second.deadline > now) {
+      ++it;
+      continue;
+    }
+    it->second.done(kTimedOut);
+    it = reads_waiting_apply_.erase(it);
+  }
+}
+
+void RaftDriver::fail_all(const std::string& error) {
+  for (auto& [id, p] : proposals_) {
+    p.done(Reply::Error(error));
+    for (auto& [op, done] : p.reads_after) done(Reply::Error(error));
+  }
+  proposals_.clear();
+  for (auto& [ctx, readers] : reads_waiting_index_) {
+    for (auto& r : readers) r.done(error);
+  }
+  reads_waiting_index_.clear();
+  for (auto& [index, r] : reads_waiting_apply_) r.done(error);
+  reads_waiting_apply_.clear();
+}
+
+void RaftDriver::maybe_snapshot() {
+  if (applied_ < last_snapshot_index_ + options_.snapshot_interval_entries) return;
+  // A snapshot is the state machine itself, cut on demand when a follower needs one; what
+  // remains to do here is to drop the log behind the applied index. Keep some entries behind the snapshot so a follower that is a little behind catches up
+  // from the log instead of needing the whole snapshot.
+  const uint64_t keep = std::min<uint64_t>(options_.snapshot_interval_entries / 2, 5000);
+  if (applied_ > keep) {
+    if (auto c = log_.compact(applied_ - keep); !c.ok()) {
+      spdlog::warn("raft: log compaction failed: {}", c.ToString());
+    }
+  }
+  last_snapshot_index_ = applied_;
+  spdlog::info("raft: snapshot at index {}, log compacted", applied_);
+}
+
+void RaftDriver::propose_internal(std::string operation) {
+  uint64_t id = next_proposal_id_++;
+  (void)node_->propose(encode_proposal_batch({Proposal{id, std::move(operation)}}));
+}
+
+void RaftDriver::run_maintenance() {
+  if (leader_id_.load() != options_.node_id) return;  // only the leader proposes deletions
+  const int64_t now = proposal_time_ms();
+  auto due = storage::due_expiries(engine_, now, kMaxExpiriesPerCycle);
+  if (!due.empty()) {
+    kv::Operation op;
+    op.kind = kv::Operation::Kind::kPurgeExpired;
+    op.now_ms = now;
+    op.commands.push_back(std::move(due));
+    propose_internal(kv::encode_operation(op));
+  }
+  const int64_t cutoff = now - static_cast<int64_t>(options_.tombstone_ttl_ms);
+  auto old = storage::old_tombstones(engine_, cutoff, kTombstonesPerCycle, tombstone_cursor_);
+  if (!old.empty()) {
+    kv::Operation op;
+    op.kind = kv::Operation::Kind::kCollectTombstones;
+    op.now_ms = cutoff;
+    op.commands.push_back(std::move(old));
+    propose_internal(kv::encode_operation(op));
+  }
+}
+
+void RaftDriver::publish_view() {
+  auto status = node_->status();
+  {
+    std::lock_guard lock(status_mu_);
+    std::string s = "# Raft\r\n";
+    s += "raft_node_id:" + std::to_string(options_.node_id) + "\r\n";
+    s += "raft_role:" + std::string(raft::to_string(status.soft_state.state)) + "\r\n";
+    s += "raft_term:" + std::to_string(status.hard_state.term) + "\r\n";
+    s += "raft_leader_id:" + std::to_string(status.soft_state.lead) + "\r\n";
+    s += "raft_commit_index:" + std::to_string(status.hard_state.commit) + "\r\n";
+    s += "raft_applied_index:" + std::to_string(applied_) + "\r\n";
+    s += "raft_snapshot_index:" + std::to_string(last_snapshot_index_) + "\r\n";
+    s += "raft_last_election_ms:" + std::to_string(last_election_ms_.load()) + "\r\n";
+    for (const auto& [id, pr] : status.progress) {
+      s += "raft_peer_" + std::to_string(id) + ":match=" + std::to_string(pr.match) +
+           ",next=" + std::to_string(pr.next) +
+           ",lag=" + std::to_string(status.hard_state.commit > pr.match ? status.hard_state.commit - pr.match : 0) +
+           "\r\n";
+    }
+    status_text_ = std::move(s);
+  }
+  if (cluster_view_ == nullptr) return;
+  ClusterView view;
+  view.self_id = options_.node_id;
+  view.leader_id = status.soft_state.lead;
+  view.term = status.hard_state.term;
+  view.config_epoch = status.hard_state.term;
+  view.cluster_id = engine_.cluster_id();
+  for (const auto& m : options_.members) {
+    ClusterMember cm;
+    cm.id = m.id;
+    cm.internal_addr = m.addr;
+    auto it = client_addrs_.find(m.id);
+    cm.client_addr = it != client_addrs_.end() ? it->second : std::string();
+    cm.is_leader = m.id == status.soft_state.lead;
+    cm.is_learner = false;
+    cm.connected = true;
+    auto pr = status.progress.find(m.id);
+    cm.match_index = pr != status.progress.end() ? pr->second.match : 0;
+    view.members.push_back(std::move(cm));
+  }
+  cluster_view_->publish(std::move(view));
+}
+
+std::string RaftDriver::info_raft() const {
+  std::lock_guard lock(status_mu_);
+  return status_text_;
+}
+
+}  // namespace seshat::server

