@@ -233,3 +233,50 @@ def test_minority_node_refuses_writes_with_a_retryable_error(cluster, tmp_path):
         assert reply.raw.startswith(b"-MOVED"), reply
         assert time.monotonic() < deadline, f"still {reply.raw!r} after 15s"
         time.sleep(0.05)
+
+
+def test_a_follower_behind_the_compacted_log_catches_up_through_a_snapshot(tmp_path):
+    # Compact often, so that the wiped follower is far behind the start of the leader's log.
+    c = Cluster(tmp_path, options={"snapshot_interval_entries": 50}).start()
+    try:
+        leader = c.leader()
+        follower = c.followers(leader)[0]
+        client = leader.client()
+        for i in range(300):
+            assert client.set(f"s{i}", i) is True
+        assert client.set("expiring", "v", px=3_600_000) is True
+        follower.kill(signal.SIGKILL)
+        for i in range(300, 400):
+            assert client.set(f"s{i}", i) is True
+        follower.start()
+        wait_until(lambda: read_when_ready(follower, b"s399") == b"399", 30,
+                   "the lagging follower to catch up")
+        c2 = follower.client()
+        c2.execute_command("READONLY")
+        assert [c2.get(f"s{i}") for i in range(400)] == [str(i).encode() for i in range(400)]
+        assert 0 < c2.pttl("expiring") <= 3_600_000
+        assert "installed snapshot" in follower.log_text()
+    finally:
+        c.stop()
+
+
+def test_a_paused_leader_is_deposed_and_serves_nothing_stale(cluster):
+    leader = cluster.leader()
+    writer_client = leader.client(socket_timeout=10)
+    assert writer_client.set("paused", "before") is True
+    stale_conn = leader.raw(timeout=15)
+    leader.kill(signal.SIGSTOP)
+    try:
+        others = cluster.followers(leader)
+        new_leader = cluster.leader(among=others)
+        assert new_leader is not leader
+        assert new_leader.client().set("paused", "after") is True
+    finally:
+        leader.kill(signal.SIGCONT)
+    # The old leader wakes up believing it leads: it must neither acknowledge a write nor serve
+    # the old value as a linearizable read.
+    reply = stale_conn.call("GET", "paused")
+    assert reply.raw in (b"$5\r\nafter\r\n",) or reply.is_error, reply
+    reply = stale_conn.call("SET", "paused", "stale-write")
+    assert reply.is_error, reply
+    assert new_leader.client().get("paused") == b"after"
