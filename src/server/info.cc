@@ -220,12 +220,47 @@ std::string stats_section(ServerContext& ctx) {
 
 std::string replication_section(ServerContext& ctx) {
   Section s("Replication");
-  s.add("role", "master");
-  s.add("connected_slaves", "0");
+  const uint64_t applied = ctx.engine != nullptr ? ctx.engine->applied_index() : 0;
+  std::shared_ptr<const ClusterView> view;
+  if (ctx.cluster != nullptr) view = ctx.cluster->current();
+  if (view && !view->self_is_leader()) {
+    // A follower reports its leader the way a Redis replica reports its master.
+    s.add("role", "slave");
+    const ClusterMember* leader = view->leader();
+    std::string host = "", port = "0";
+    if (leader != nullptr) {
+      auto colon = leader->client_addr.rfind(':');
+      host = leader->client_addr.substr(0, colon);
+      if (colon != std::string::npos) port = leader->client_addr.substr(colon + 1);
+    }
+    s.add("master_host", host);
+    s.add("master_port", port);
+    s.add("master_link_status", leader != nullptr ? "up" : "down");
+    s.add("master_sync_in_progress", "0");
+    s.add("slave_repl_offset", applied);
+    s.add("slave_read_only", "1");
+    s.add("connected_slaves", "0");
+  } else {
+    s.add("role", "master");
+    std::vector<std::string> replicas;
+    if (view) {
+      for (const auto& m : view->members) {
+        if (m.id == view->self_id) continue;
+        auto colon = m.client_addr.rfind(':');
+        const uint64_t lag = applied > m.match_index ? applied - m.match_index : 0;
+        replicas.push_back("ip=" + m.client_addr.substr(0, colon) + ",port=" +
+                           (colon == std::string::npos ? "0" : m.client_addr.substr(colon + 1)) +
+                           ",state=" + (m.connected ? "online" : "wait_bgsave") +
+                           ",offset=" + std::to_string(m.match_index) + ",lag=" + std::to_string(lag));
+      }
+    }
+    s.add("connected_slaves", replicas.size());
+    for (size_t i = 0; i < replicas.size(); ++i) s.add("slave" + std::to_string(i), replicas[i]);
+  }
   s.add("master_failover_state", "no-failover");
   s.add("master_replid", ctx.run_id);
   s.add("master_replid2", std::string(40, '0'));
-  s.add("master_repl_offset", ctx.engine != nullptr ? ctx.engine->applied_index() : 0);
+  s.add("master_repl_offset", applied);
   s.add("second_repl_offset", "-1");
   s.add("repl_backlog_active", "0");
   return s.take();

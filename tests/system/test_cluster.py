@@ -280,3 +280,25 @@ def test_a_paused_leader_is_deposed_and_serves_nothing_stale(cluster):
     reply = stale_conn.call("SET", "paused", "stale-write")
     assert reply.is_error, reply
     assert new_leader.client().get("paused") == b"after"
+
+
+def test_info_replication_speaks_redis_roles(cluster):
+    leader = cluster.leader()
+    # The match indexes reach the view on the next refresh: poll until both replicas show.
+    def leader_lists_replicas():
+        info = leader.client().info("replication")
+        return info["role"] == "master" and info["connected_slaves"] == 2 and \
+            {info["slave0"]["port"], info["slave1"]["port"]} == {f.port for f in cluster.followers(leader)}
+    wait_until(leader_lists_replicas, 10, "the leader to list its replicas")
+    for follower in cluster.followers(leader):
+        info = follower.client().info("replication")
+        assert info["role"] == "slave"
+        assert info["master_port"] == leader.port
+        assert info["master_link_status"] == "up"
+    assert leader.client().set("x", "1") is True
+    # INFO raft is refreshed by the driver every maintenance interval: poll for the write.
+    wait_until(lambda: info_raft(leader)["raft_commit_index"] >= 2, 10, "INFO raft to show it")
+    raft = info_raft(leader)
+    assert raft["raft_role"] == "StateLeader"
+    assert raft["raft_term"] >= 1
+    assert raft["raft_applied_index"] >= 2
