@@ -47,6 +47,12 @@ class RawNode {
   // Applies a committed configuration change; call when applying its entry.
   Result<ConfState> apply_conf_change(const ConfChange& cc);
   void report_unreachable(NodeId id);
+  // On the leader: forgets what it knew of `id`'s log (match back to 0, probing from the end
+  // of the log). Call when the peer may have restarted with less than it acknowledged, such as
+  // a follower whose data directory was wiped: the leader then finds its real log by probing,
+  // sending a snapshot if needed, and never sends it a commit index beyond what it holds.
+  // Safe at any time: commit never moves back, and a lower match only delays commits.
+  void reset_peer_progress(NodeId id);
   // The outcome of sending a snapshot to `id` (failed=true if it did not arrive).
   void report_snapshot(NodeId id, bool failed);
 

@@ -273,7 +273,14 @@ void RaftDriver::handle_inputs(std::vector<Input>& inputs) {
         reads_unsent_.push_back(PendingRead{std::move(in.read_done), in.arrived + timeout});
         break;
       case InputKind::kStep: {
-        // Messages from peers: the core checks terms and membership itself.
+        // Messages from peers: the core checks terms and membership itself. A heartbeat sent
+        // before the leader learned that this node restarted with a shorter log may carry a
+        // commit index beyond it; the core would take that as corruption. Clamp it: the
+        // leader's next probe brings the log (or a snapshot).
+        if (in.msg.type == raft::MessageType::kHeartbeat) {
+          const raft::Index last = node_->raft().log().last_index();
+          if (in.msg.commit > last) in.msg.commit = last;
+        }
         (void)node_->step(in.msg);
         break;
       }
@@ -284,6 +291,10 @@ void RaftDriver::handle_inputs(std::vector<Input>& inputs) {
         node_->report_snapshot(in.peer, !in.ok);
         break;
       case InputKind::kPeerInfo:
+        // A handshake: the peer (re)connected. It may be a restarted process holding less than
+        // it acknowledged (a wiped data directory): forget its progress so the leader finds
+        // its real log by probing instead of trusting the old match index.
+        node_->reset_peer_progress(in.peer);
         if (client_addrs_[in.peer] != in.data) {
           client_addrs_[in.peer] = in.data;
           publish_view();

@@ -36,12 +36,11 @@ class PeerRegistry {
     {
       std::lock_guard lock(mu_);
       if (members_.count(id) == 0 || addr.empty()) return;
-      auto [it, inserted] = client_addrs_.try_emplace(id, addr);
-      if (!inserted) {
-        if (it->second == addr) return;
-        it->second = addr;
-      }
+      client_addrs_[id] = addr;
     }
+    // Reported on every handshake, not only when the address changes: a handshake means the
+    // peer (re)connected, perhaps as a restarted process that holds less than it had
+    // acknowledged, and the driver wants to know that.
     if (on_peer_info_) on_peer_info_(id, addr);
   }
   std::optional<std::string> client_addr(raft::NodeId id) const {

@@ -24,7 +24,8 @@ using MessageHandler = std::function<void(raft::Message)>;
 using UnreachableHandler = std::function<void(raft::NodeId)>;
 // A snapshot transfer to a peer ended: the driver steps kSnapStatus (reject = !ok).
 using SnapshotStatusHandler = std::function<void(raft::NodeId, bool ok)>;
-// A peer told us (through Hello) where Redis clients reach it.
+// A peer told us (through Hello) where Redis clients reach it. Called on every handshake with
+// that peer (each reconnect), not only when the address changes.
 using PeerInfoHandler = std::function<void(raft::NodeId, const std::string& client_addr)>;
 
 // Every handler is called from a transport thread (gRPC server threads for messages, the peer's

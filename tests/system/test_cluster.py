@@ -5,6 +5,7 @@ after each fault: an acknowledged write must never be lost."""
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import threading
@@ -302,3 +303,29 @@ def test_info_replication_speaks_redis_roles(cluster):
     assert raft["raft_role"] == "StateLeader"
     assert raft["raft_term"] >= 1
     assert raft["raft_applied_index"] >= 2
+
+
+def test_a_wiped_follower_rejoins_through_a_snapshot(tmp_path):
+    c = Cluster(tmp_path, options={"snapshot_interval_entries": 50}).start()
+    try:
+        leader = c.leader()
+        follower = c.followers(leader)[0]
+        client = leader.client()
+        for i in range(300):
+            assert client.set(f"w{i}", i) is True
+        follower.kill(signal.SIGKILL)
+        shutil.rmtree(follower.data_dir)
+        for i in range(300, 350):
+            assert client.set(f"w{i}", i) is True
+        follower.start()
+        wait_until(lambda: read_when_ready(follower, b"w349") == b"349", 30,
+                   "the wiped follower to catch up")
+        c2 = follower.client()
+        c2.execute_command("READONLY")
+        assert [c2.get(f"w{i}") for i in range(350)] == [str(i).encode() for i in range(350)]
+        assert "installed snapshot" in follower.log_text()
+        # And it keeps replicating afterwards.
+        assert client.set("after", "yes") is True
+        wait_until(lambda: read_when_ready(follower, b"after") == b"yes", 10, "new writes")
+    finally:
+        c.stop()
