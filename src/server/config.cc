@@ -50,7 +50,7 @@ struct Key {
 
 // Every key the node understands. The flag is spelled out rather than derived because [node] id
 // is --node-id, and a grep for a flag should land here.
-const std::array<Key, 24> kKeys = {{
+const std::array<Key, 25> kKeys = {{
     {"node", "id", "--node-id", &Config::node_id, 1, kNoMax,
      "this node's id; unique in the cluster and never reused"},
     {"node", "client_addr", "--client-addr", &Config::client_addr, 0, 0,
@@ -105,6 +105,10 @@ const std::array<Key, 24> kKeys = {{
      "how often the active expiry cycle looks for expired keys"},
     {"server", "log_level", "--log-level", &Config::log_level, 0, 0,
      "trace, debug, info, warn, error, critical or off"},
+    {"server", "enable_fault_injection", "--enable-fault-injection",
+     &Config::enable_fault_injection, 0, 0,
+     "accept SESHAT LINK commands that cut this node's peer links (tests only; never in "
+     "production)"},
 }};
 
 constexpr std::array<std::string_view, 5> kSections = {"node", "cluster", "raft", "limits",

@@ -128,6 +128,15 @@ int run_cluster_node(const Config& config, storage::Engine& engine, ServerContex
     return 1;
   }
   ctx.replicator = &driver;
+  if (config.enable_fault_injection) {
+    spdlog::warn("fault injection is enabled: SESHAT LINK can cut this node's peer links");
+    ctx.block_link = [&transport, &config](uint64_t peer, bool blocked) {
+      bool known = false;
+      for (const auto& m : config.initial_members) known = known || (m.id == peer && peer != config.node_id);
+      if (known) transport.set_link_blocked(peer, blocked);
+      return known;
+    };
+  }
   ctx.extra_info = [&driver](const std::string& section) {
     if (section == "raft" || section == "all" || section == "everything" || section == "default") {
       return driver.info_raft();

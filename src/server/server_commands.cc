@@ -322,6 +322,30 @@ Reply help_reply(std::string_view container, const std::vector<std::string_view>
   return Reply::Array(std::move(out));
 }
 
+// SESHAT LINK BLOCK|UNBLOCK <peer-id>: cuts (or restores) this node's messages to one peer,
+// for partition tests. Only with enable_fault_injection, and only in a cluster.
+Reply seshat_command(ServerContext& ctx, const kv::Argv& argv) {
+  auto upper = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+  };
+  if (argv.size() != 4 || upper(argv[1]) != "LINK" ||
+      (upper(argv[2]) != "BLOCK" && upper(argv[2]) != "UNBLOCK")) {
+    return Reply::Error("ERR syntax error: SESHAT LINK BLOCK|UNBLOCK <peer-id>");
+  }
+  if (!ctx.config.enable_fault_injection || !ctx.block_link) {
+    return Reply::Error(
+        "ERR fault injection is disabled (start the node with --enable-fault-injection)");
+  }
+  uint64_t peer = 0;
+  for (char c : argv[3]) {
+    if (c < '0' || c > '9') return Reply::Error("ERR value is not an integer or out of range");
+    peer = peer * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (!ctx.block_link(peer, upper(argv[2]) == "BLOCK")) return Reply::Error("ERR unknown peer");
+  return Reply::Ok();
+}
+
 Reply run_server_command(Connection& conn, const kv::CommandSpec& spec, const kv::Argv& argv) {
   // Redis rejects an unknown subcommand or a wrong subcommand arity before running anything.
   if (std::string err = subcommand_error(argv); !err.empty()) return Reply::Error(err);
@@ -350,6 +374,7 @@ Reply run_server_command(Connection& conn, const kv::CommandSpec& spec, const kv
     if (conn.context().cluster != nullptr) return cluster_mode_command(conn, spec, argv);
     return Reply::Error(std::string(kClusterDisabled));
   }
+  if (name == "seshat") return seshat_command(conn.context(), argv);
   // A server command in the table that this file does not know: say so as Redis would rather
   // than crash or reply something invented.
   return Reply::Error(unknown_command_error(argv));

@@ -60,6 +60,9 @@ struct ServerContext {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // Extra INFO sections provided by the replicator (e.g. "raft"); may be empty.
   std::function<std::string(const std::string& section)> extra_info;
+  // Fault injection (cluster mode with enable_fault_injection): cut or restore this node's
+  // outgoing messages to a peer; false if the peer is unknown.
+  std::function<bool(uint64_t peer, bool blocked)> block_link;
   // The Raft group as Redis Cluster clients see it, published by the replicator. nullptr is
   // standalone mode: CLUSTER, READONLY, READWRITE and ASKING answer "cluster support disabled"
   // and nothing is ever redirected.

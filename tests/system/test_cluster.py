@@ -329,3 +329,54 @@ def test_a_wiped_follower_rejoins_through_a_snapshot(tmp_path):
         wait_until(lambda: read_when_ready(follower, b"after") == b"yes", 10, "new writes")
     finally:
         c.stop()
+
+
+def isolate(cluster: Cluster, node: SeshatProcess, blocked: bool):
+    """Cuts (or restores) every peer link of `node`, in both directions."""
+    verb = "BLOCK" if blocked else "UNBLOCK"
+    for other in cluster.nodes:
+        if other is node or not other.alive():
+            continue
+        assert other.client().execute_command("SESHAT", "LINK", verb, node.node_id) == b"OK"
+        assert node.client().execute_command("SESHAT", "LINK", verb, other.node_id) == b"OK"
+
+
+def test_fault_injection_is_refused_unless_enabled(cluster):
+    leader = cluster.leader()
+    with pytest.raises(redis.ResponseError, match="fault injection is disabled"):
+        leader.client().execute_command("SESHAT", "LINK", "BLOCK", 2)
+
+
+@pytest.mark.parametrize("victim", ["leader", "follower"])
+def test_two_one_partition_majority_goes_on_minority_refuses(tmp_path, victim):
+    c = Cluster(tmp_path, options={"enable_fault_injection": "true",
+                                   "request_timeout_secs": 2}).start()
+    try:
+        leader = c.leader()
+        assert leader.client().set("before", "1") is True
+        lonely = leader if victim == "leader" else c.followers(leader)[0]
+        isolate(c, lonely, True)
+        majority = [n for n in c.nodes if n is not lonely]
+        new_leader = c.leader(among=majority)
+        mc = new_leader.client(socket_timeout=5)
+        wait_until(lambda: _try_set(mc, b"during"), 10, "a write on the majority")
+        # The minority answers every write with a retryable error within the request timeout
+        # (plus scheduling slack), never OK; once it knows it has no leader, at once.
+        conn = lonely.raw(timeout=10)
+        deadline = time.monotonic() + 15
+        while True:
+            start = time.monotonic()
+            reply = conn.call("SET", "minority", "x")
+            assert time.monotonic() - start < 4, "a write on the minority hung"
+            assert reply.is_error, reply
+            if reply.raw.startswith(b"-CLUSTERDOWN"):
+                break
+            assert reply.raw.startswith((b"-TRYAGAIN", b"-MOVED")), reply
+            assert time.monotonic() < deadline, f"still {reply.raw!r}"
+        isolate(c, lonely, False)
+        wait_until(lambda: read_when_ready(lonely, b"during") == b"1", 20, "the minority to heal")
+        # Nothing the minority was asked to write took effect: its uncommitted entries were
+        # replaced by the majority's log when the partition healed.
+        assert c.leader().client().get("minority") is None
+    finally:
+        c.stop()
