@@ -94,6 +94,7 @@ int run_cluster_node(const Config& config, storage::Engine& engine, ServerContex
   options.heartbeat_interval_ms = config.heartbeat_interval_ms;
   options.election_timeout_min_ms = config.election_timeout_min_ms;
   options.snapshot_interval_entries = config.snapshot_interval_entries;
+  options.snapshot_interval_bytes = config.snapshot_interval_bytes;
   options.request_timeout_ms = config.request_timeout_secs * 1000;
   options.active_expire_interval_ms = config.active_expire_interval_ms;
   options.tombstone_ttl_ms = config.tombstone_ttl_secs * 1000;

@@ -407,6 +407,7 @@ void RaftDriver::apply_committed(const std::vector<raft::Entry>& entries) {
       apply_normal_entry(e, apply, answers);
     }
     applied_ = e.index;
+    bytes_since_snapshot_ += e.data.size();
   }
   if (!apply.empty() || applied_ != engine_.applied_index()) {
     apply.begin_entry(applied_, apply.now_ms());
@@ -492,17 +493,22 @@ void RaftDriver::fail_all(const std::string& error) {
 }
 
 void RaftDriver::maybe_snapshot() {
-  if (applied_ < last_snapshot_index_ + options_.snapshot_interval_entries) return;
+  if (applied_ < last_snapshot_index_ + options_.snapshot_interval_entries &&
+      bytes_since_snapshot_ < options_.snapshot_interval_bytes) {
+    return;
+  }
   // A snapshot is the state machine itself, cut on demand when a follower needs one; what
   // remains to do here is to drop the log behind the applied index. Keep some entries behind the snapshot so a follower that is a little behind catches up
   // from the log instead of needing the whole snapshot.
-  const uint64_t keep = std::min<uint64_t>(options_.snapshot_interval_entries / 2, 5000);
+  const uint64_t keep = std::min<uint64_t>({options_.snapshot_interval_entries / 2, 5000,
+                                            (applied_ - last_snapshot_index_) / 2});
   if (applied_ > keep) {
     if (auto c = log_.compact(applied_ - keep); !c.ok()) {
       spdlog::warn("raft: log compaction failed: {}", c.ToString());
     }
   }
   last_snapshot_index_ = applied_;
+  bytes_since_snapshot_ = 0;
   spdlog::info("raft: snapshot at index {}, log compacted", applied_);
 }
 

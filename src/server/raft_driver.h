@@ -50,6 +50,7 @@ struct RaftDriverOptions {
   uint64_t heartbeat_interval_ms = 100;
   uint64_t election_timeout_min_ms = 500;
   uint64_t snapshot_interval_entries = 10000;
+  uint64_t snapshot_interval_bytes = 64ull << 20;
   uint64_t request_timeout_ms = 5000;
   uint64_t active_expire_interval_ms = 100;
   uint64_t tombstone_ttl_ms = 3600 * 1000;
@@ -150,6 +151,7 @@ class RaftDriver final : public Replicator {
   std::vector<PendingRead> reads_unsent_;
   raft::Index applied_ = 0;
   raft::Index last_snapshot_index_ = 0;
+  uint64_t bytes_since_snapshot_ = 0;
   std::map<raft::NodeId, std::string> client_addrs_;
   std::string tombstone_cursor_;
   std::chrono::steady_clock::time_point next_tick_;

@@ -380,3 +380,17 @@ def test_two_one_partition_majority_goes_on_minority_refuses(tmp_path, victim):
         assert c.leader().client().get("minority") is None
     finally:
         c.stop()
+
+
+def test_the_log_is_compacted_by_bytes_too(tmp_path):
+    c = Cluster(tmp_path, options={"snapshot_interval_entries": 1_000_000,
+                                   "snapshot_interval_bytes": 20_000}).start()
+    try:
+        client = c.leader().client()
+        for i in range(100):
+            assert client.set(f"b{i}", b"x" * 1000) is True
+        for node in c.nodes:
+            wait_until(lambda node=node: "log compacted" in node.log_text(), 10,
+                       f"{node.name} to compact its log by size")
+    finally:
+        c.stop()
