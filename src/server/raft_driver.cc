@@ -221,6 +221,7 @@ void RaftDriver::run() {
     expire_requests(Clock::now());
     if (Clock::now() >= next_maintenance_) {
       publish_view();  // INFO and CLUSTER NODES stay current (match indexes, commit)
+      log_.drop_unclaimed_snapshot_streams(std::chrono::seconds(60));
       run_maintenance();
       next_maintenance_ = Clock::now() + std::chrono::milliseconds(options_.active_expire_interval_ms);
       while (node_->has_ready()) handle_ready();
@@ -330,7 +331,33 @@ void RaftDriver::handle_inputs(std::vector<Input>& inputs) {
 
 void RaftDriver::send(std::vector<raft::Message> msgs) {
   if (msgs.empty() || transport_ == nullptr) return;
-  transport_->send(std::move(msgs));
+  // A snapshot's data is a token for a RocksDB view: stream it from that view on the
+  // transport's thread, so the driver never waits for a whole data set to be read.
+  std::vector<raft::Message> plain;
+  plain.reserve(msgs.size());
+  for (auto& m : msgs) {
+    std::shared_ptr<storage::SnapshotStreamWriter> writer;
+    if (m.type == raft::MessageType::kSnap && m.snapshot) {
+      writer = log_.claim_snapshot_stream(m.snapshot->data);
+    }
+    if (!writer) {
+      plain.push_back(std::move(m));
+      continue;
+    }
+    m.snapshot->data.clear();
+    spdlog::info("raft: streaming a snapshot at index {} to node {}", m.snapshot->metadata.index, m.to);
+    transport_->send_snapshot(std::move(m), [writer](size_t max_bytes) -> std::optional<transport::SnapshotPiece> {
+      transport::SnapshotPiece piece;
+      auto last = writer->next(max_bytes, piece.data);
+      if (!last.ok()) {
+        spdlog::warn("raft: reading the snapshot failed: {}", last.status().ToString());
+        return std::nullopt;
+      }
+      piece.last = *last;
+      return piece;
+    });
+  }
+  if (!plain.empty()) transport_->send(std::move(plain));
 }
 
 void RaftDriver::handle_ready() {

@@ -274,17 +274,43 @@ raft::Result<std::vector<raft::Entry>> RaftLogStorage::entries(raft::Index lo, r
   return out;
 }
 
+namespace {
+constexpr std::string_view kStreamToken = "SESHSTRM";
+}
+
 raft::Result<raft::Snapshot> RaftLogStorage::snapshot() const {
+  auto writer = std::make_shared<SnapshotStreamWriter>(engine_);
   raft::Snapshot snap;
-  snap.metadata.index = engine_.applied_index();
+  snap.metadata.index = writer->applied_index();
   auto t = term(snap.metadata.index);
   if (!t.ok()) return raft::ErrorCode::kSnapshotTemporarilyUnavailable;
   snap.metadata.term = *t;
   snap.metadata.conf_state = conf_state_;
-  auto data = serialize_state(engine_);
-  if (!data.ok()) return raft::ErrorCode::kSnapshotTemporarilyUnavailable;
-  snap.data = std::move(*data);
+  std::lock_guard lock(streams_mu_);
+  uint64_t id = next_stream_id_++;
+  snap.data = std::string(kStreamToken);
+  put_u64_le(snap.data, id);
+  streams_[id] = PendingStream{std::move(writer), std::chrono::steady_clock::now()};
   return snap;
+}
+
+std::shared_ptr<SnapshotStreamWriter> RaftLogStorage::claim_snapshot_stream(std::string_view data) {
+  if (data.size() != kStreamToken.size() + 8 || data.substr(0, kStreamToken.size()) != kStreamToken) {
+    return nullptr;
+  }
+  uint64_t id = get_u64_le(data.data() + kStreamToken.size());
+  std::lock_guard lock(streams_mu_);
+  auto it = streams_.find(id);
+  if (it == streams_.end()) return nullptr;
+  auto writer = std::move(it->second.writer);
+  streams_.erase(it);
+  return writer;
+}
+
+void RaftLogStorage::drop_unclaimed_snapshot_streams(std::chrono::seconds older_than) {
+  const auto cutoff = std::chrono::steady_clock::now() - older_than;
+  std::lock_guard lock(streams_mu_);
+  std::erase_if(streams_, [&](const auto& kv) { return kv.second.taken < cutoff; });
 }
 
 }  // namespace seshat::storage

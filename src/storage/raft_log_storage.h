@@ -5,13 +5,18 @@
 // either all of it or none. The core reads term() and last_index() constantly: both come from
 // memory, and so do recently appended entries (the leader sends them to followers right away).
 //
-// A snapshot is the state machine itself at its applied index (snapshot_codec.h): snapshot()
-// serialises it on demand, on the driver thread between two apply batches, so its data and its
-// metadata always describe the same index.
+// A snapshot is the state machine itself at its applied index (snapshot_codec.h). snapshot()
+// only takes a RocksDB view (cheap, on the driver thread between two apply batches, so data and
+// metadata describe the same index) and returns a small token as its data; the driver claims
+// the token's stream writer and hands it to the transport, which reads the view chunk by chunk
+// on its own thread while the driver keeps going.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -21,6 +26,7 @@
 #include "raft/storage.h"
 #include "storage/engine.h"
 #include "storage/log_store.h"
+#include "storage/snapshot_codec.h"
 
 namespace seshat::storage {
 
@@ -55,6 +61,12 @@ class RaftLogStorage final : public raft::Storage {
   raft::Result<raft::Index> last_index() const override { return offset_index_ + terms_.size(); }
   raft::Result<raft::Snapshot> snapshot() const override;
 
+  // The stream behind a token that snapshot() returned, or null if `data` is no token (or was
+  // claimed already). The caller owns it from then on.
+  std::shared_ptr<SnapshotStreamWriter> claim_snapshot_stream(std::string_view data);
+  // Releases views whose token nobody claimed for a while (a snapshot message the core dropped).
+  void drop_unclaimed_snapshot_streams(std::chrono::seconds older_than);
+
   const raft::HardState& hard_state() const { return hard_state_; }
   const raft::ConfState& conf_state() const { return conf_state_; }
 
@@ -78,6 +90,14 @@ class RaftLogStorage final : public raft::Storage {
   // The most recent entries, whole, up to kTailCacheBytes.
   std::deque<raft::Entry> tail_;
   uint64_t tail_bytes_ = 0;
+  // Snapshot views taken by snapshot() (a const method the core calls) until claimed.
+  struct PendingStream {
+    std::shared_ptr<SnapshotStreamWriter> writer;
+    std::chrono::steady_clock::time_point taken;
+  };
+  mutable std::mutex streams_mu_;
+  mutable std::map<uint64_t, PendingStream> streams_;
+  mutable uint64_t next_stream_id_ = 1;
 };
 
 }  // namespace seshat::storage

@@ -2,8 +2,6 @@
 
 #include <zlib.h>
 
-#include <memory>
-
 #include "storage/kv_format.h"
 #include "storage/raft_log_storage.h"
 
@@ -11,7 +9,7 @@ namespace seshat::storage {
 
 namespace {
 
-constexpr std::string_view kMagic = "SESHSNP1";
+constexpr std::string_view kMagic = "SESHSNP2";
 
 void put_u32(std::string& out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -23,110 +21,124 @@ uint32_t get_u32(const char* p) {
   return v;
 }
 
-uint32_t crc(std::string_view bytes) {
+uint32_t crc_update(uint32_t crc, std::string_view bytes) {
   return static_cast<uint32_t>(
-      crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
+      crc32(crc, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
 }
-
-// Appends every key/value of a column family, framed, and returns how many.
-absl::StatusOr<uint64_t> dump_cf(Engine& engine, Cf cf, const rocksdb::Snapshot* snap,
-                                 std::string& out) {
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snap;
-  std::unique_ptr<rocksdb::Iterator> it(engine.db()->NewIterator(ro, engine.cf(cf)));
-  uint64_t n = 0;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    put_u32(out, static_cast<uint32_t>(it->key().size()));
-    out.append(it->key().data(), it->key().size());
-    put_u32(out, static_cast<uint32_t>(it->value().size()));
-    out.append(it->value().data(), it->value().size());
-    ++n;
-  }
-  if (!it->status().ok()) return to_status(it->status(), "snapshot read");
-  return n;
-}
-
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  bool u64(uint64_t& v) {
-    if (in_.size() < 8) return false;
-    v = get_u64_le(in_.data());
-    in_.remove_prefix(8);
-    return true;
-  }
-  bool bytes(std::string_view& v) {
-    if (in_.size() < 4) return false;
-    uint32_t n = get_u32(in_.data());
-    in_.remove_prefix(4);
-    if (in_.size() < n) return false;
-    v = in_.substr(0, n);
-    in_.remove_prefix(n);
-    return true;
-  }
-  bool empty() const { return in_.empty(); }
-
- private:
-  std::string_view in_;
-};
 
 }  // namespace
 
+SnapshotStreamWriter::SnapshotStreamWriter(Engine& engine)
+    : engine_(engine),
+      view_(engine.db()->GetSnapshot()),
+      applied_(engine.applied_index()),
+      key_count_(engine.key_count()) {}
+
+SnapshotStreamWriter::~SnapshotStreamWriter() {
+  it_.reset();  // an iterator must not outlive the view it reads
+  engine_.db()->ReleaseSnapshot(view_);
+}
+
+void SnapshotStreamWriter::frame(char tag, std::string_view key, std::string_view value,
+                                 std::string& out) {
+  out.push_back(tag);
+  put_u32(out, static_cast<uint32_t>(key.size()));
+  out.append(key);
+  put_u32(out, static_cast<uint32_t>(value.size()));
+  out.append(value);
+}
+
+absl::StatusOr<bool> SnapshotStreamWriter::next(size_t max_bytes, std::string& out) {
+  const size_t start = out.size();
+  if (phase_ == 0) {
+    out.append(kMagic);
+    put_u64_le(out, applied_);
+    put_u64_le(out, key_count_);
+    phase_ = 1;
+  }
+  while (phase_ == 1 || phase_ == 2) {
+    if (!it_) {
+      rocksdb::ReadOptions ro;
+      ro.snapshot = view_;
+      it_.reset(engine_.db()->NewIterator(ro, engine_.cf(phase_ == 1 ? Cf::kKvData : Cf::kTombstones)));
+      it_->SeekToFirst();
+    }
+    for (; it_->Valid() && out.size() - start < max_bytes; it_->Next()) {
+      frame(phase_ == 1 ? 'R' : 'T', it_->key().ToStringView(), it_->value().ToStringView(), out);
+    }
+    if (!it_->status().ok()) return to_status(it_->status(), "snapshot read");
+    if (it_->Valid()) break;  // this piece is full
+    it_.reset();
+    ++phase_;
+  }
+  if (phase_ == 3) {
+    out.push_back('E');
+    crc_ = crc_update(crc_, std::string_view(out).substr(start));
+    put_u32(out, crc_);
+    phase_ = 4;
+    return true;
+  }
+  crc_ = crc_update(crc_, std::string_view(out).substr(start));
+  return phase_ == 4;
+}
+
 absl::StatusOr<std::string> serialize_state(Engine& engine) {
-  const rocksdb::Snapshot* snap = engine.db()->GetSnapshot();
-  std::string out(kMagic);
-  put_u64_le(out, engine.applied_index());
-  put_u64_le(out, engine.key_count());
-  std::string records, tombstones;
-  auto nr = dump_cf(engine, Cf::kKvData, snap, records);
-  auto nt = nr.ok() ? dump_cf(engine, Cf::kTombstones, snap, tombstones) : nr;
-  engine.db()->ReleaseSnapshot(snap);
-  if (!nr.ok()) return nr.status();
-  if (!nt.ok()) return nt.status();
-  put_u64_le(out, *nr);
-  out += records;
-  put_u64_le(out, *nt);
-  out += tombstones;
-  put_u32(out, crc(out));
-  return out;
+  SnapshotStreamWriter writer(engine);
+  std::string out;
+  for (;;) {
+    auto done = writer.next(1 << 20, out);
+    if (!done.ok()) return done.status();
+    if (*done) return out;
+  }
 }
 
 absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::Snapshot& snap) {
   std::string_view data = snap.data;
-  if (data.size() < kMagic.size() + 4 || data.substr(0, kMagic.size()) != kMagic) {
+  const size_t header = kMagic.size() + 16;
+  if (data.size() < header + 5 || data.substr(0, kMagic.size()) != kMagic) {
     return absl::DataLossError("snapshot data has no Seshat header");
   }
-  if (crc(data.substr(0, data.size() - 4)) != get_u32(data.data() + data.size() - 4)) {
+  if (crc_update(0, data.substr(0, data.size() - 4)) != get_u32(data.data() + data.size() - 4)) {
     return absl::DataLossError("snapshot data fails its checksum");
   }
-  Reader r(data.substr(kMagic.size(), data.size() - kMagic.size() - 4));
-  uint64_t applied = 0, key_count = 0, n = 0;
-  if (!r.u64(applied) || !r.u64(key_count) || !r.u64(n)) return absl::DataLossError("snapshot header");
+  const uint64_t key_count = get_u64_le(data.data() + kMagic.size() + 8);
+  std::string_view frames = data.substr(header, data.size() - header - 4);
 
   rocksdb::WriteBatch batch;
   // Clear the old state machine: every key of the three families it owns.
   for (Cf cf : {Cf::kKvData, Cf::kExpiry, Cf::kTombstones}) {
-    std::unique_ptr<rocksdb::Iterator> it(engine.db()->NewIterator(rocksdb::ReadOptions(), engine.cf(cf)));
+    std::unique_ptr<rocksdb::Iterator> it(
+        engine.db()->NewIterator(rocksdb::ReadOptions(), engine.cf(cf)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) batch.Delete(engine.cf(cf), it->key());
     if (!it->status().ok()) return to_status(it->status(), "snapshot install");
   }
-  for (uint64_t i = 0; i < n; ++i) {
-    std::string_view k, v;
-    if (!r.bytes(k) || !r.bytes(v)) return absl::DataLossError("snapshot record truncated");
-    batch.Put(engine.cf(Cf::kKvData), k, v);
-    auto rec = decode_record(v);
-    if (rec && rec->expire_at_ms != 0) {
-      batch.Put(engine.cf(Cf::kExpiry), expiry_key(rec->expire_at_ms, user_key_of_data_key(k)), "");
+  for (;;) {
+    if (frames.empty()) return absl::DataLossError("snapshot ends without its end mark");
+    const char tag = frames[0];
+    frames.remove_prefix(1);
+    if (tag == 'E') break;
+    if (tag != 'R' && tag != 'T') return absl::DataLossError("snapshot has an unknown frame");
+    std::string_view kv[2];
+    for (auto& part : kv) {
+      if (frames.size() < 4) return absl::DataLossError("snapshot frame truncated");
+      uint32_t n = get_u32(frames.data());
+      frames.remove_prefix(4);
+      if (frames.size() < n) return absl::DataLossError("snapshot frame truncated");
+      part = frames.substr(0, n);
+      frames.remove_prefix(n);
+    }
+    if (tag == 'R') {
+      batch.Put(engine.cf(Cf::kKvData), kv[0], kv[1]);
+      auto rec = decode_record(kv[1]);
+      if (rec && rec->expire_at_ms != 0) {
+        batch.Put(engine.cf(Cf::kExpiry), expiry_key(rec->expire_at_ms, user_key_of_data_key(kv[0])), "");
+      }
+    } else {
+      batch.Put(engine.cf(Cf::kTombstones), kv[0], kv[1]);
     }
   }
-  if (!r.u64(n)) return absl::DataLossError("snapshot tombstones truncated");
-  for (uint64_t i = 0; i < n; ++i) {
-    std::string_view k, v;
-    if (!r.bytes(k) || !r.bytes(v)) return absl::DataLossError("snapshot tombstone truncated");
-    batch.Put(engine.cf(Cf::kTombstones), k, v);
-  }
-  if (!r.empty()) return absl::DataLossError("snapshot has trailing bytes");
-  // The state machine is at the snapshot's index, whatever index the data was cut at.
+  if (!frames.empty()) return absl::DataLossError("snapshot has trailing bytes");
+  // The state machine is at the snapshot's index.
   const uint64_t index = snap.metadata.index;
   std::string applied_bytes, count_bytes;
   put_u64_be(applied_bytes, index);
@@ -137,7 +149,6 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
   if (auto st = engine.write(&batch, /*sync=*/true); !st.ok()) return st;
   engine.publish_applied(index, key_count);
   log.reset_after_snapshot(snap.metadata);
-  (void)applied;
   return absl::OkStatus();
 }
 
