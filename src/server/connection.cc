@@ -219,9 +219,15 @@ bool Connection::dispatch(kv::Argv& argv) {
   // Redis Cluster clients expect, or CLUSTERDOWN while no leader is known.
   if (ctx_.cluster != nullptr && !(spec->flags & kv::kFlagServer)) {
     auto view = ctx_.cluster->current();
-    if (auto redirect = redirect_for(*view, *spec, argv, state_.readonly,
-                                     (spec->flags & kv::kFlagWrite) != 0)) {
+    const bool is_write = (spec->flags & kv::kFlagWrite) != 0;
+    if (auto redirect = redirect_for(*view, *spec, argv, state_.readonly, is_write)) {
       reject(spec, *redirect);
+      return true;
+    }
+    // A keyless write (FLUSHALL, FLUSHDB) has no slot to redirect by: a replica refuses it the
+    // way a Redis replica does.
+    if (is_write && !view->self_is_leader() && !command_slot(*spec, argv)) {
+      reject(spec, "READONLY You can't write against a read only replica.");
       return true;
     }
   }

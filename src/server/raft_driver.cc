@@ -602,8 +602,16 @@ void RaftDriver::publish_view() {
     cm.client_addr = it != client_addrs_.end() ? it->second : std::string();
     cm.is_leader = m.id == status.soft_state.lead;
     cm.is_learner = false;
-    cm.connected = true;
     auto pr = status.progress.find(m.id);
+    // Reachability as far as this node can tell: the leader knows whom it heard from within
+    // the last election timeout; a follower knows whether its own link to the peer is up.
+    if (m.id == options_.node_id) {
+      cm.connected = true;
+    } else if (status.soft_state.state == raft::StateType::kLeader && pr != status.progress.end()) {
+      cm.connected = pr->second.recent_active;
+    } else if (transport_ != nullptr) {
+      cm.connected = transport_->link_stats(m.id).connected;
+    }
     cm.match_index = pr != status.progress.end() ? pr->second.match : 0;
     view.members.push_back(std::move(cm));
   }

@@ -377,6 +377,7 @@ constexpr std::pair<std::string_view, int> kClusterSubcommands[] = {
     {"links", 2},
     {"meet", -4},
     {"myid", 2},
+    {"myshardid", 2},
     {"nodes", 2},
     {"replicas", 3},
     {"replicate", 3},

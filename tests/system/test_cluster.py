@@ -394,3 +394,24 @@ def test_the_log_is_compacted_by_bytes_too(tmp_path):
                        f"{node.name} to compact its log by size")
     finally:
         c.stop()
+
+
+def test_keyless_writes_on_a_follower_are_refused_like_on_a_replica(cluster):
+    leader = cluster.leader()
+    follower = cluster.followers(leader)[0]
+    assert leader.client().set("k", "v") is True
+    conn = follower.raw()
+    assert conn.call("FLUSHALL").raw == b"-READONLY You can't write against a read only replica.\r\n"
+    assert leader.client().get("k") == b"v"
+    assert conn.call("CLUSTER", "MYSHARDID").raw.startswith(b"$40\r\n")
+
+
+def test_cluster_slots_drops_a_dead_replica(cluster):
+    leader = cluster.leader()
+    follower = cluster.followers(leader)[0]
+    follower.kill(signal.SIGKILL)
+
+    def replicas_listed():
+        slots = leader.client().execute_command("CLUSTER", "SLOTS")
+        return len(slots[0]) - 3  # start, end, master, then one entry per replica
+    wait_until(lambda: replicas_listed() == 1, 10, "the dead replica to leave CLUSTER SLOTS")
