@@ -146,8 +146,12 @@ Reply hello(Connection& conn, const kv::Argv& argv) {
   field("version", Reply::Bulk(std::string(kRedisVersion)));
   field("proto", Reply::Integer(static_cast<int>(conn.state().resp)));
   field("id", Reply::Integer(static_cast<int64_t>(conn.state().id)));
-  field("mode", Reply::Bulk("standalone"));
-  field("role", Reply::Bulk("master"));
+  // In a cluster, clients learn the topology from HELLO as from Redis Cluster: the leader is
+  // the master of every slot, the others its replicas.
+  ClusterViewHolder* cluster = conn.context().cluster;
+  const bool replica = cluster != nullptr && !cluster->current()->self_is_leader();
+  field("mode", Reply::Bulk(cluster != nullptr ? "cluster" : "standalone"));
+  field("role", Reply::Bulk(replica ? "replica" : "master"));
   field("modules", Reply::Array());
   return Reply::Map(std::move(fields));
 }

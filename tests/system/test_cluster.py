@@ -415,3 +415,13 @@ def test_cluster_slots_drops_a_dead_replica(cluster):
         slots = leader.client().execute_command("CLUSTER", "SLOTS")
         return len(slots[0]) - 3  # start, end, master, then one entry per replica
     wait_until(lambda: replicas_listed() == 1, 10, "the dead replica to leave CLUSTER SLOTS")
+
+
+def test_hello_reports_cluster_mode_and_role(cluster):
+    leader = cluster.leader()
+    follower = cluster.followers(leader)[0]
+    conn = follower.raw()
+    hello = conn.call("HELLO", "3").raw
+    assert b"$4\r\nmode\r\n$7\r\ncluster\r\n" in hello
+    assert b"$4\r\nrole\r\n$7\r\nreplica\r\n" in hello
+    assert b"$4\r\nrole\r\n$6\r\nmaster\r\n" in leader.raw().call("HELLO", "3").raw
