@@ -6,21 +6,34 @@ Starts build/seshat (one node, free ports, temporary data directory) and
 after it is fsynced), runs redis-benchmark SET and GET against each for the rows in ROWS, prints
 a markdown table with the ratio seshat/redis and writes it to build/bench.md.
 
+In the same run it also starts a three-node Seshat cluster (free loopback ports, one temporary
+data directory per node; every node fsyncs its log, as Seshat always does), finds the leader
+through INFO raft, and runs the same rows against the leader (a follower would answer writes
+with -MOVED). Each row runs against the single node, the cluster's leader and redis one after
+another, so the second table, "3-node cluster vs redis-server (appendfsync always)", reuses the
+redis numbers of the first: they were measured right beside the cluster's.
+
 Knobs (environment):
   BENCH_REQUESTS         requests per row with 50 clients   (default 100000)
   BENCH_REQUESTS_SINGLE  requests per row with 1 client     (default 20000)
   BENCH_KEYSPACE         redis-benchmark -r                 (default 100000)
   BENCH_DATA_SIZE        value size in bytes, -d            (default 100)
   BENCH_TIMEOUT          seconds one redis-benchmark run may take (default 600)
+  BENCH_CLUSTER          0 skips the three-node cluster     (default 1)
   SESHAT_BIN             the server binary                  (default build/seshat)
 
-Options (see --help): --seshat-ports to measure an already running Seshat (a cluster, later),
---seshat-cmd to start something else in Seshat's place (useful to test this script itself).
+Every server is stopped on the way out (SIGTERM, then SIGKILL after a deadline), also on Ctrl-C,
+SIGTERM or SIGHUP, and the temporary directories are removed.
+
+Options (see --help): --seshat-ports to measure an already running Seshat, --seshat-cmd to start
+something else in Seshat's place (useful to test this script itself; the cluster still runs
+--seshat-bin, so add BENCH_CLUSTER=0 when there is none).
 """
 
 import argparse
 import contextlib
 import csv
+import ctypes
 import io
 import os
 import shlex
@@ -34,7 +47,11 @@ from dataclasses import dataclass
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 READY_TIMEOUT_SECS = 30
+LEADER_TIMEOUT_SECS = 30
 STOP_TIMEOUT_SECS = 15
+CLUSTER_SIZE = 3
+PR_SET_PDEATHSIG = 1
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 @dataclass(frozen=True)
@@ -82,27 +99,107 @@ def ping(port):
         return False
 
 
+class RespError(str):
+    """An error reply (-ERR ..., -MOVED ..., -CLUSTERDOWN ...), returned rather than raised."""
+
+
+def resp_command(port, *args, timeout=2.0):
+    """Sends one command on a fresh connection and returns the reply: a str for a simple or bulk
+    string, None for a nil, a RespError for an error. Enough for INFO and SET; raises OSError
+    when the connection fails or the reply is not one of those."""
+    payload = b"*%d\r\n" % len(args) + b"".join(
+        b"$%d\r\n%s\r\n" % (len(a), a) for a in (str(arg).encode() for arg in args))
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(payload)
+        with s.makefile("rb") as f:
+            line = f.readline()
+            if not line.endswith(b"\r\n"):
+                raise OSError(f"connection to port {port} closed mid-reply")
+            kind, rest = line[:1], line[1:-2].decode(errors="replace")
+            if kind == b"+":
+                return rest
+            if kind == b"-":
+                return RespError(rest)
+            if kind == b"$":
+                size = int(rest)
+                if size < 0:
+                    return None
+                data = f.read(size + 2)
+                if len(data) != size + 2:
+                    raise OSError(f"connection to port {port} closed mid-reply")
+                return data[:-2].decode(errors="replace")
+            raise OSError(f"unexpected reply from port {port}: {line[:80]!r}")
+
+
+def info(port, section):
+    """INFO <section> as a dict of its key:value lines; raises OSError when it cannot be had."""
+    reply = resp_command(port, "INFO", section)
+    if not isinstance(reply, str) or isinstance(reply, RespError):
+        raise OSError(f"INFO {section} on port {port} answered {reply!r}")
+    fields = {}
+    for line in reply.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and not key.startswith("#"):
+            fields[key.strip()] = value.strip()
+    return fields
+
+
+def _die_with_parent():
+    """Runs in a server's child process before exec: should this script be killed outright
+    (SIGKILL, where no clean-up can run) the kernel kills the server too. Best effort."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def stop_all(servers, timeout=STOP_TIMEOUT_SECS):
+    """SIGTERM to every server still running, then SIGKILL to those still there after `timeout`
+    seconds (one deadline for all, so a cluster stops in one timeout, not three)."""
+    running = [s for s in servers if s.proc is not None and s.proc.poll() is None]
+    for server in running:
+        server.proc.terminate()
+    deadline = time.monotonic() + timeout
+    for server in running:
+        try:
+            server.proc.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            print(f"{server.name} ignored SIGTERM for {timeout}s; killing it", file=sys.stderr)
+            server.proc.kill()
+            server.proc.wait()
+    for server in servers:
+        if server.log is not None and not server.log.closed:
+            server.log.close()
+
+
 class Server:
-    """A server process we started: stopped (SIGTERM, then SIGKILL) when the context exits."""
+    """A server process we started: stopped (SIGTERM, then SIGKILL) when the context exits.
+
+    It runs in a session of its own, so a Ctrl-C in the terminal reaches only this script, which
+    then stops the servers in order rather than having them race their own shutdown."""
 
     def __init__(self, name, argv, port, log_path):
         self.name, self.argv, self.port, self.log_path = name, argv, port, log_path
         self.proc = None
+        self.log = None
 
     def __enter__(self):
-        self.log = open(self.log_path, "wb")
-        try:
-            self.proc = subprocess.Popen(self.argv, stdout=self.log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL)
-        except OSError as e:
-            self.log.close()
-            raise BenchError(f"cannot start {self.name} ({self.argv[0]}): {e}")
+        self.start()
         try:
             self.wait_ready()
         except BaseException:
             self.stop()
             raise
         return self
+
+    def start(self):
+        """Spawns the process without waiting for it to answer."""
+        self.log = open(self.log_path, "wb")
+        try:
+            self.proc = subprocess.Popen(self.argv, stdout=self.log, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL, start_new_session=True,
+                                         preexec_fn=_die_with_parent)
+        except OSError as e:
+            self.log.close()
+            raise BenchError(f"cannot start {self.name} ({self.argv[0]}): {e}")
 
     def __exit__(self, *exc):
         self.stop()
@@ -124,17 +221,7 @@ class Server:
             raise BenchError(f"{self.name} died (exit {self.proc.returncode})\n{self.log_tail()}")
 
     def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(STOP_TIMEOUT_SECS)
-            except subprocess.TimeoutExpired:
-                print(f"{self.name} ignored SIGTERM for {STOP_TIMEOUT_SECS}s; killing it",
-                      file=sys.stderr)
-                self.proc.kill()
-                self.proc.wait()
-        if not self.log.closed:
-            self.log.close()
+        stop_all([self])
 
     def log_tail(self, lines=20):
         try:
@@ -145,6 +232,93 @@ class Server:
         return "\n".join(f"  {self.name}| {line}" for line in text[-lines:])
 
 
+class Cluster:
+    """CLUSTER_SIZE Seshat nodes on free loopback ports, each with a data directory under `tmp`,
+    all listing each other as initial members. Stopped together when the context exits."""
+
+    def __init__(self, seshat_bin, tmp):
+        if not os.access(seshat_bin, os.X_OK):
+            raise BenchError(f"{seshat_bin} is missing: run `make build` first "
+                             f"(or BENCH_CLUSTER=0 to skip the cluster)")
+        ids = range(1, CLUSTER_SIZE + 1)
+        ports = {i: (free_port(), free_port()) for i in ids}  # (client, internal)
+        members = ",".join(f"{i}=127.0.0.1:{internal}@127.0.0.1:{client}"
+                           for i, (client, internal) in ports.items())
+        self.nodes = []
+        for i, (client, internal) in ports.items():
+            node = Server(f"node{i}", [
+                seshat_bin, "--node-id", str(i), "--client-addr", f"127.0.0.1:{client}",
+                "--internal-addr", f"127.0.0.1:{internal}",
+                "--data-dir", os.path.join(tmp, f"node{i}"), "--initial-members", members,
+                "--log-level", "warn"], client, os.path.join(tmp, f"node{i}.log"))
+            node.node_id = i
+            self.nodes.append(node)
+        self.leader = None  # the Server that leads, as last found
+        self.term = None    # its term then
+
+    def __enter__(self):
+        try:
+            for node in self.nodes:
+                node.start()
+            for node in self.nodes:
+                node.wait_ready()
+            self.find_leader()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        stop_all(self.nodes)
+
+    def check_alive(self):
+        for node in self.nodes:
+            node.check_alive()
+
+    def find_leader(self):
+        """Polls INFO raft until one node says raft_role:StateLeader, every node names it in
+        raft_leader_id, and a write on it commits (a new leader must commit an entry of its
+        own term first). Returns that node; BenchError after LEADER_TIMEOUT_SECS."""
+        deadline = time.monotonic() + LEADER_TIMEOUT_SECS
+        seen = {}
+        while time.monotonic() < deadline:
+            self.check_alive()
+            answers = {}
+            for node in self.nodes:
+                with contextlib.suppress(OSError, ValueError):
+                    answers[node.name] = info(node.port, "raft")
+            seen.update({name: (f.get("raft_role"), f.get("raft_term"), f.get("raft_leader_id"))
+                         for name, f in answers.items()})
+            leaders = [n for n in self.nodes
+                       if answers.get(n.name, {}).get("raft_role") == "StateLeader"]
+            if (len(answers) == len(self.nodes) and len(leaders) == 1 and
+                    {f.get("raft_leader_id") for f in answers.values()} ==
+                    {str(leaders[0].node_id)}):
+                leader = leaders[0]
+                with contextlib.suppress(OSError):
+                    if resp_command(leader.port, "SET", "bench:leader-probe", "1",
+                                    timeout=5) == "OK":
+                        self.leader = leader
+                        self.term = answers[leader.name].get("raft_term")
+                        return leader
+            time.sleep(0.05)  # a poll interval, not a guess at election time
+        raise BenchError(f"no agreed leader within {LEADER_TIMEOUT_SECS}s "
+                         f"(role, term, leader id per node: {seen})\n" +
+                         "\n".join(n.log_tail(10) for n in self.nodes))
+
+    def leader_kept(self):
+        """True when the leader found last still leads in the same term (so it never stepped
+        down in between)."""
+        try:
+            fields = info(self.leader.port, "raft")
+        except (OSError, ValueError):
+            return False
+        return fields.get("raft_role") == "StateLeader" and fields.get("raft_term") == self.term
+
+
 def benchmark_argv(port, test, clients, pipeline, requests, keyspace, data_size):
     return ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-t", test.lower(),
             "-n", str(requests), "-c", str(clients), "-P", str(pipeline),
@@ -152,7 +326,7 @@ def benchmark_argv(port, test, clients, pipeline, requests, keyspace, data_size)
 
 
 def bench_ports(ports, test, row, keyspace, data_size):
-    """Ops/s of one row against a list of ports: one node, or later every node of a cluster.
+    """Ops/s of one row against a list of ports: one node, or several given with --seshat-ports.
 
     With several ports the clients and requests are split evenly and one redis-benchmark per
     port runs at the same time; the row's rate is their sum. Returns (ops/s, saw_errors)."""
@@ -190,23 +364,136 @@ def format_rate(rate):
     return f"{rate:,.0f}"
 
 
-def render_table(results, keyspace, data_size):
-    lines = ["| row | seshat ops/s | redis ops/s | ratio (seshat/redis) |",
-             "| --- | ---: | ---: | ---: |"]
-    notes = []
-    for label, (seshat, seshat_errors), (redis, redis_errors) in results:
-        ratio = f"{seshat / redis:.2f}" if redis > 0 else "n/a"
-        lines.append(f"| {label} | {format_rate(seshat)} | {format_rate(redis)} | {ratio} |")
-        if seshat_errors or redis_errors:
-            who = " and ".join(n for n, e in (("seshat", seshat_errors), ("redis", redis_errors))
-                               if e)
-            notes.append(f"- {label}: {who} answered some requests with errors")
-    header = (f"redis-benchmark, keyspace {keyspace}, values of {data_size} bytes; "
-              f"-n {os.environ.get('BENCH_REQUESTS', 100000)} for 50 clients, "
-              f"{os.environ.get('BENCH_REQUESTS_SINGLE', 20000)} for 1 client. "
-              f"redis-server with appendonly yes, appendfsync always, no RDB saves. "
-              f"{os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M')}.")
-    return "\n".join([header, "", *lines, *([""] + notes if notes else [])]) + "\n"
+def render_header(keyspace, data_size):
+    return (f"redis-benchmark, keyspace {keyspace}, values of {data_size} bytes; "
+            f"-n {os.environ.get('BENCH_REQUESTS', 100000)} for 50 clients, "
+            f"{os.environ.get('BENCH_REQUESTS_SINGLE', 20000)} for 1 client. "
+            f"redis-server with appendonly yes, appendfsync always, no RDB saves. "
+            f"{os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M')}.")
+
+
+def render_table(who, results, notes=(), baseline=None):
+    """One markdown table: `who`'s rate beside redis's, row by row. results holds
+    (label, (rate, errors), (redis_rate, redis_errors), baseline_rate); with `baseline` (a
+    column name) a last column gives who/baseline."""
+    head = f"| row | {who} ops/s | redis ops/s | ratio ({who}/redis) |"
+    rule = "| --- | ---: | ---: | ---: |"
+    if baseline:
+        head += f" {who}/{baseline} |"
+        rule += " ---: |"
+    lines, notes = [head, rule], list(notes)
+    for label, (rate, errors), (redis, redis_errors), base in results:
+        ratio = f"{rate / redis:.2f}" if redis > 0 else "n/a"
+        line = f"| {label} | {format_rate(rate)} | {format_rate(redis)} | {ratio} |"
+        if baseline:
+            line += f" {rate / base:.2f} |" if base > 0 else " n/a |"
+        lines.append(line)
+        if errors or redis_errors:
+            culprits = " and ".join(n for n, e in ((who, errors), ("redis", redis_errors)) if e)
+            notes.append(f"- {label}: {culprits} answered some requests with errors")
+    return "\n".join([*lines, *([""] + notes if notes else [])]) + "\n"
+
+
+def bench_cluster(cluster, test, row, keyspace, data_size, notes):
+    """One row against the cluster's leader. The leader is confirmed first (found again, with a
+    note, if it changed) and checked after; a change during the row is noted, since that row's
+    rate then includes an election and -MOVED answers."""
+    label = row.label(test)
+    if not cluster.leader_kept():
+        old = cluster.leader.name
+        cluster.find_leader()
+        notes.append(f"- leader changed before \"{label}\": {old} -> {cluster.leader.name}")
+    result = bench_ports([cluster.leader.port], test, row, keyspace, data_size)
+    if not cluster.leader_kept():
+        notes.append(f"- leadership changed during \"{label}\" (was {cluster.leader.name}); "
+                     f"its rate includes the election")
+    return result
+
+
+def ignore_signals_from_now_on():
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+
+
+def run(args):
+    """Starts everything, runs every row, stops everything; returns the report's sections
+    (a list of (title, markdown))."""
+    keyspace = int(os.environ.get("BENCH_KEYSPACE", 100000))
+    data_size = int(os.environ.get("BENCH_DATA_SIZE", 100))
+    with_cluster = os.environ.get("BENCH_CLUSTER", "1").strip() not in ("0", "", "no", "false")
+    with contextlib.ExitStack() as stack:
+        # Registered first, so it runs last: signals behave as before once all is clean.
+        for sig in STOP_SIGNALS:
+            stack.callback(signal.signal, sig, signal.getsignal(sig))
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="seshat-bench-"))
+        servers = []
+        if args.seshat_ports:
+            seshat_ports = [int(p) for p in args.seshat_ports.split(",")]
+        else:
+            port, internal_port = free_port(), free_port()
+            data_dir = os.path.join(tmp, "seshat")
+            seshat = stack.enter_context(Server(
+                "seshat", seshat_argv(args, port, internal_port, data_dir), port,
+                os.path.join(tmp, "seshat.log")))
+            servers.append(seshat)
+            seshat_ports = [port]
+        cluster = None
+        if with_cluster:
+            print("starting a 3-node cluster and waiting for its leader ...", file=sys.stderr,
+                  flush=True)
+            cluster = stack.enter_context(Cluster(args.seshat_bin, tmp))
+            servers.extend(cluster.nodes)
+            print(f"cluster leader: {cluster.leader.name} (client port {cluster.leader.port})",
+                  file=sys.stderr, flush=True)
+        redis_port = free_port()
+        redis_dir = os.path.join(tmp, "redis")
+        os.mkdir(redis_dir)
+        redis = stack.enter_context(Server(
+            "redis", ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
+                      "--dir", redis_dir, "--appendonly", "yes", "--appendfsync", "always",
+                      "--save", "", "--daemonize", "no", "--protected-mode", "no"],
+            redis_port, os.path.join(tmp, "redis.log")))
+        servers.append(redis)
+        # Registered last, so it runs first: a second Ctrl-C (or SIGTERM) must not cut the
+        # clean-up short, which is bounded anyway (SIGKILL after STOP_TIMEOUT_SECS).
+        stack.callback(ignore_signals_from_now_on)
+
+        single, clustered, cluster_notes = [], [], []
+        first_leader = cluster.leader.name if cluster else None
+        for row in ROWS:
+            for test in TESTS:
+                label = row.label(test)
+                print(f"running: {label} ...", file=sys.stderr, flush=True)
+                # Each row runs against all servers one after the other, so each pair in a
+                # table was measured a few seconds apart on the same machine state.
+                seshat_result = bench_ports(seshat_ports, test, row, keyspace, data_size)
+                if cluster:
+                    cluster_result = bench_cluster(cluster, test, row, keyspace, data_size,
+                                                   cluster_notes)
+                redis_result = bench_ports([redis_port], test, row, keyspace, data_size)
+                for server in servers:
+                    server.check_alive()
+                single.append((label, seshat_result, redis_result, None))
+                if cluster:
+                    clustered.append((label, cluster_result, redis_result, seshat_result[0]))
+
+        header = render_header(keyspace, data_size)
+        sections = [("Single node vs redis-server (appendfsync always)",
+                     header + "\n\n" + render_table("seshat", single))]
+        if cluster:
+            sections.append((
+                "3-node cluster vs redis-server (appendfsync always)",
+                f"Three Seshat nodes on this machine (every node fsyncs its log), measured "
+                f"through the leader ({first_leader}; a follower answers -MOVED). The redis "
+                f"column reuses the redis numbers of the table above: each row ran against the "
+                f"single node, the cluster's leader and redis one after the other. The last "
+                f"column compares the cluster with the single node.\n\n" +
+                render_table("cluster", clustered, cluster_notes, baseline="single")))
+        return sections
+
+
+def format_sections(sections, level):
+    return "\n".join(f"{'#' * level} {title}\n\n{body}" for title, body in sections)
 
 
 def parse_args():
@@ -234,64 +521,25 @@ def seshat_argv(args, port, internal_port, data_dir):
             "--log-level", "warn"]
 
 
-def run(args):
-    keyspace = int(os.environ.get("BENCH_KEYSPACE", 100000))
-    data_size = int(os.environ.get("BENCH_DATA_SIZE", 100))
-    with contextlib.ExitStack() as stack:
-        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="seshat-bench-"))
-        servers = []
-        if args.seshat_ports:
-            seshat_ports = [int(p) for p in args.seshat_ports.split(",")]
-        else:
-            port, internal_port = free_port(), free_port()
-            data_dir = os.path.join(tmp, "seshat")
-            seshat = stack.enter_context(Server(
-                "seshat", seshat_argv(args, port, internal_port, data_dir), port,
-                os.path.join(tmp, "seshat.log")))
-            servers.append(seshat)
-            seshat_ports = [port]
-        redis_port = free_port()
-        redis_dir = os.path.join(tmp, "redis")
-        os.mkdir(redis_dir)
-        redis = stack.enter_context(Server(
-            "redis", ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
-                      "--dir", redis_dir, "--appendonly", "yes", "--appendfsync", "always",
-                      "--save", "", "--daemonize", "no", "--protected-mode", "no"],
-            redis_port, os.path.join(tmp, "redis.log")))
-        servers.append(redis)
-
-        results = []
-        for row in ROWS:
-            for test in TESTS:
-                label = row.label(test)
-                print(f"running: {label} ...", file=sys.stderr, flush=True)
-                # Alternate the two servers row by row so that neither always runs on a machine
-                # warmed (or loaded) by the other.
-                seshat_result = bench_ports(seshat_ports, test, row, keyspace, data_size)
-                redis_result = bench_ports([redis_port], test, row, keyspace, data_size)
-                for server in servers:
-                    server.check_alive()
-                results.append((label, seshat_result, redis_result))
-        return render_table(results, keyspace, data_size)
-
-
 def main():
     args = parse_args()
     # SIGTERM/SIGHUP unwind like Ctrl-C so that every server we started is stopped on the way out.
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda *_, s=sig: sys.exit(128 + s))
     try:
-        table = run(args)
+        sections = run(args)
     except BenchError as e:
         print(f"bench: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("bench: interrupted", file=sys.stderr)
+        print("bench: interrupted; every server stopped, temporary files removed",
+              file=sys.stderr)
         return 130
-    print(table)
+    print(format_sections(sections, 2))
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
-        f.write("# Seshat vs redis-server (appendfsync always)\n\n" + table)
+        f.write("# Seshat vs redis-server (appendfsync always)\n\n" +
+                format_sections(sections, 2))
     print(f"written to {os.path.relpath(args.out)}", file=sys.stderr)
     return 0
 
