@@ -7,6 +7,7 @@
 
 #include "kv/operation.h"
 #include "kv/state_machine.h"
+#include "server/maintenance.h"
 #include "storage/rocks_keyspace.h"
 
 namespace seshat::server {
@@ -27,8 +28,6 @@ int64_t wall_clock_ms() {
   std::abort();
 }
 
-constexpr size_t kMaxExpiriesPerCycle = 200;
-constexpr size_t kTombstonesPerCycle = 1000;
 
 }  // namespace
 
@@ -213,33 +212,12 @@ std::vector<protocol::Reply> LocalLog::apply_entries(const std::vector<storage::
 }
 
 void LocalLog::run_maintenance(int64_t now_ms) {
-  // Active expiry: propose the removal of keys that are due, like any other write, so the
-  // decision is in the log with its time.
-  auto due = storage::due_expiries(engine_, now_ms, kMaxExpiriesPerCycle);
-  if (!due.empty()) {
-    kv::Operation op;
-    op.kind = kv::Operation::Kind::kPurgeExpired;
-    op.now_ms = now_ms;
-    op.commands.push_back(std::move(due));
-    size_t n = op.commands[0].size();
-    std::vector<Pending> batch;
-    batch.push_back(Pending{kv::encode_operation(op), nullptr});
-    process(batch);
-    stat_expired_.fetch_add(n, std::memory_order_relaxed);
-  }
-  // Tombstones only matter to WATCH; drop the old ones a slice at a time, through the log like
-  // every other change to replicated state.
-  const int64_t cutoff = now_ms - static_cast<int64_t>(options_.tombstone_ttl_ms);
-  auto old = storage::old_tombstones(engine_, cutoff, kTombstonesPerCycle, tombstone_cursor_);
-  if (!old.empty()) {
-    kv::Operation op;
-    op.kind = kv::Operation::Kind::kCollectTombstones;
-    op.now_ms = cutoff;
-    op.commands.push_back(std::move(old));
-    std::vector<Pending> batch;
-    batch.push_back(Pending{kv::encode_operation(op), nullptr});
-    process(batch);
-  }
+  auto work = plan_maintenance(engine_, now_ms, options_.tombstone_ttl_ms, tombstone_cursor_);
+  if (work.operations.empty()) return;
+  std::vector<Pending> batch;
+  for (auto& op : work.operations) batch.push_back(Pending{std::move(op), nullptr});
+  process(batch);
+  stat_expired_.fetch_add(work.expired_keys, std::memory_order_relaxed);
 }
 
 }  // namespace seshat::server

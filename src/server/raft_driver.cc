@@ -7,6 +7,7 @@
 #include "kv/operation.h"
 #include "kv/state_machine.h"
 #include "server/cluster_view.h"
+#include "server/maintenance.h"
 #include "storage/rocks_keyspace.h"
 #include "storage/snapshot_codec.h"
 #include "transport/transport.h"
@@ -37,8 +38,6 @@ constexpr const char* kTimedOut =
 constexpr const char* kNotLeader = "TRYAGAIN this node is no longer the leader; retry";
 constexpr const char* kShuttingDown = "TRYAGAIN the node is shutting down";
 
-constexpr size_t kMaxExpiriesPerCycle = 200;
-constexpr size_t kTombstonesPerCycle = 1000;
 
 }  // namespace
 
@@ -546,24 +545,9 @@ void RaftDriver::propose_internal(std::string operation) {
 
 void RaftDriver::run_maintenance() {
   if (leader_id_.load() != options_.node_id) return;  // only the leader proposes deletions
-  const int64_t now = proposal_time_ms();
-  auto due = storage::due_expiries(engine_, now, kMaxExpiriesPerCycle);
-  if (!due.empty()) {
-    kv::Operation op;
-    op.kind = kv::Operation::Kind::kPurgeExpired;
-    op.now_ms = now;
-    op.commands.push_back(std::move(due));
-    propose_internal(kv::encode_operation(op));
-  }
-  const int64_t cutoff = now - static_cast<int64_t>(options_.tombstone_ttl_ms);
-  auto old = storage::old_tombstones(engine_, cutoff, kTombstonesPerCycle, tombstone_cursor_);
-  if (!old.empty()) {
-    kv::Operation op;
-    op.kind = kv::Operation::Kind::kCollectTombstones;
-    op.now_ms = cutoff;
-    op.commands.push_back(std::move(old));
-    propose_internal(kv::encode_operation(op));
-  }
+  auto work = plan_maintenance(engine_, proposal_time_ms(), options_.tombstone_ttl_ms,
+                               tombstone_cursor_);
+  for (auto& op : work.operations) propose_internal(std::move(op));
 }
 
 void RaftDriver::publish_view() {

@@ -1,0 +1,39 @@
+#include "server/maintenance.h"
+
+#include "kv/operation.h"
+#include "storage/rocks_keyspace.h"
+
+namespace seshat::server {
+
+namespace {
+constexpr size_t kMaxExpiriesPerCycle = 200;
+constexpr size_t kTombstonesPerCycle = 1000;
+}  // namespace
+
+MaintenanceWork plan_maintenance(storage::Engine& engine, int64_t now_ms,
+                                 uint64_t tombstone_ttl_ms, std::string& tombstone_cursor) {
+  MaintenanceWork work;
+  auto due = storage::due_expiries(engine, now_ms, kMaxExpiriesPerCycle);
+  if (!due.empty()) {
+    kv::Operation op;
+    op.kind = kv::Operation::Kind::kPurgeExpired;
+    op.now_ms = now_ms;
+    work.expired_keys = due.size();
+    op.commands.push_back(std::move(due));
+    work.operations.push_back(kv::encode_operation(op));
+  }
+  // Tombstones only matter to WATCH; old ones go a slice at a time. The cutoff travels as the
+  // operation's time, so every replica drops exactly the same ones.
+  const int64_t cutoff = now_ms - static_cast<int64_t>(tombstone_ttl_ms);
+  auto old = storage::old_tombstones(engine, cutoff, kTombstonesPerCycle, tombstone_cursor);
+  if (!old.empty()) {
+    kv::Operation op;
+    op.kind = kv::Operation::Kind::kCollectTombstones;
+    op.now_ms = cutoff;
+    op.commands.push_back(std::move(old));
+    work.operations.push_back(kv::encode_operation(op));
+  }
+  return work;
+}
+
+}  // namespace seshat::server
