@@ -39,7 +39,7 @@ TEST(CommandTable, EveryRequiredCommandIsPresent) {
   const char* server[] = {"ping",     "echo",      "hello",   "auth",  "select",  "quit",
                           "reset",    "client",    "command", "info",  "time",    "config",
                           "multi",    "exec",      "discard", "watch", "unwatch", "cluster",
-                          "readonly", "readwrite", "asking"};
+                          "readonly", "readwrite", "asking",  "seshat"};
   for (const char* name : server) {
     const CommandSpec* spec = find_command(name);
     ASSERT_NE(spec, nullptr) << name;
