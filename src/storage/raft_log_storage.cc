@@ -1,5 +1,7 @@
 #include "storage/raft_log_storage.h"
 
+#include <algorithm>
+
 #include "storage/kv_format.h"
 #include "storage/snapshot_codec.h"
 
@@ -28,6 +30,19 @@ bool get_ids(std::string_view& in, std::vector<raft::NodeId>& ids) {
     in.remove_prefix(8);
   }
   return true;
+}
+
+// The hard state once the log starts after a snapshot point. Everything up to that point is
+// committed (the core refuses to start from a commit index below its first index, so a crash
+// between a snapshot install and the next hard state write would otherwise stop the node), and
+// a term behind the snapshot's is stale: raising it drops a vote that belonged to the old term.
+raft::HardState after_snapshot(raft::HardState hs, const raft::SnapshotMetadata& meta) {
+  if (hs.term < meta.term) {
+    hs.term = meta.term;
+    hs.vote = raft::kNone;
+  }
+  hs.commit = std::max(hs.commit, meta.index);
+  return hs;
 }
 
 }  // namespace
@@ -96,9 +111,28 @@ absl::Status RaftLogStorage::load() {
     for (auto& e : *batch) terms_.push_back(e.term);
     next = batch->back().index + 1;
   }
+  // Data written before snapshot installs raised the commit index could hold a commit index
+  // behind the compaction point; everything up to that point is committed by definition.
+  if (offset_index_ > 0) {
+    hard_state_ = after_snapshot(hard_state_, {conf_state_, offset_index_, offset_term_});
+  }
   if (hard_state_.commit > offset_index_ + terms_.size()) {
     return absl::DataLossError("raft commit index " + std::to_string(hard_state_.commit) +
                                " is beyond the last stored entry " +
+                               std::to_string(offset_index_ + terms_.size()));
+  }
+  // The state machine is the snapshot behind the compaction point: if it is older, the entries
+  // between them are gone. It cannot be ahead of the log either: entries are written before
+  // they are applied, in the same WAL order.
+  const uint64_t applied = engine_.applied_index();
+  if (applied < offset_index_) {
+    return absl::DataLossError("raft log is compacted up to " + std::to_string(offset_index_) +
+                               " but the state machine has applied only up to " +
+                               std::to_string(applied));
+  }
+  if (applied > offset_index_ + terms_.size()) {
+    return absl::DataLossError("state machine applied index " + std::to_string(applied) +
+                               " is beyond the last stored raft entry " +
                                std::to_string(offset_index_ + terms_.size()));
   }
   return absl::OkStatus();
@@ -115,8 +149,25 @@ void RaftLogStorage::put_offset(rocksdb::WriteBatch& batch, raft::Index index, r
   batch.Put(engine_.cf(Cf::kRaftState), std::string(kOffsetKey), v);
 }
 
-void RaftLogStorage::put_conf_state(rocksdb::WriteBatch& batch, const raft::ConfState& cs) {
-  batch.Put(engine_.cf(Cf::kSnapshots), std::string(kConfStateKey), encode_conf_state(cs));
+void RaftLogStorage::put_hard_state(rocksdb::WriteBatch& batch, const raft::HardState& hs) {
+  std::string v;
+  put_u64_le(v, hs.term);
+  put_u64_le(v, hs.vote);
+  put_u64_le(v, hs.commit);
+  batch.Put(engine_.cf(Cf::kRaftState), std::string(kHardStateKey), v);
+}
+
+void RaftLogStorage::put_conf_state(rocksdb::WriteBatchBase& batch, const raft::ConfState& cs) {
+  (void)batch.Put(engine_.cf(Cf::kSnapshots), std::string(kConfStateKey), encode_conf_state(cs));
+}
+
+void RaftLogStorage::stage_conf_state(rocksdb::WriteBatchBase& batch, const raft::ConfState& cs) {
+  put_conf_state(batch, cs);
+}
+
+void RaftLogStorage::note_conf_state(const raft::ConfState& cs) {
+  conf_state_ = cs;
+  has_conf_state_ = true;
 }
 
 absl::Status RaftLogStorage::bootstrap(const raft::ConfState& cs) {
@@ -139,15 +190,45 @@ absl::Status RaftLogStorage::set_conf_state(const raft::ConfState& cs) {
 }
 
 absl::Status RaftLogStorage::persist(const std::optional<raft::HardState>& hs,
-                                     const std::vector<raft::Entry>& entries, bool sync) {
+                                     const std::vector<raft::Entry>& entries,
+                                     const raft::SnapshotMetadata* snapshot_meta, bool sync) {
   rocksdb::WriteBatch batch;
+  // The log as it stands once the snapshot point (if any) is in: entries start after `offset`
+  // and `kept` of the cached ones survive.
+  raft::Index offset = offset_index_;
+  size_t kept = terms_.size();
+  std::optional<raft::HardState> hs_out = hs;
+  bool reset = false;
+  if (snapshot_meta != nullptr) {
+    const raft::SnapshotMetadata& meta = *snapshot_meta;
+    if (meta.index < offset_index_ || (meta.index == offset_index_ && meta.term != offset_term_)) {
+      return absl::FailedPreconditionError(
+          "snapshot at index " + std::to_string(meta.index) + " (term " +
+          std::to_string(meta.term) + ") is older than the log's compaction point " +
+          std::to_string(offset_index_) + " (term " + std::to_string(offset_term_) + ")");
+    }
+    if (meta.index > offset_index_) {
+      if (engine_.applied_index() < meta.index) {
+        return absl::FailedPreconditionError(
+            "the state machine is at index " + std::to_string(engine_.applied_index()) +
+            ", behind the snapshot at " + std::to_string(meta.index) + ": install it first");
+      }
+      log_.compact_prefix(batch, UINT64_MAX - 1);
+      put_offset(batch, meta.index, meta.term);
+      offset = meta.index;
+      kept = 0;
+      reset = true;
+    }
+    put_conf_state(batch, meta.conf_state);
+    hs_out = after_snapshot(hs ? *hs : hard_state_, meta);
+  }
   size_t skip = 0;
-  const raft::Index first = offset_index_ + 1;
+  const raft::Index first = offset + 1;
   if (!entries.empty() && entries.front().index < first) {
     // Entries at or below the compaction point are committed and already applied.
     skip = std::min<size_t>(entries.size(), first - entries.front().index);
   }
-  const raft::Index last = offset_index_ + terms_.size();
+  const raft::Index last = offset + kept;
   if (skip < entries.size()) {
     raft::Index from = entries[skip].index;
     if (from > last + 1) {
@@ -160,17 +241,16 @@ absl::Status RaftLogStorage::persist(const std::optional<raft::HardState>& hs,
       log_.append(batch, LogEntry{e.index, e.term, static_cast<uint8_t>(e.type), e.data});
     }
   }
-  if (hs) {
-    std::string v;
-    put_u64_le(v, hs->term);
-    put_u64_le(v, hs->vote);
-    put_u64_le(v, hs->commit);
-    batch.Put(engine_.cf(Cf::kRaftState), std::string(kHardStateKey), v);
-  }
+  if (hs_out) put_hard_state(batch, *hs_out);
   if (batch.Count() == 0) return absl::OkStatus();
   if (auto st = engine_.write(&batch, sync); !st.ok()) return st;
   // Only now that it is written: update the caches.
-  if (hs) hard_state_ = *hs;
+  if (snapshot_meta != nullptr) {
+    if (reset) reset_caches(*snapshot_meta);
+    conf_state_ = snapshot_meta->conf_state;
+    has_conf_state_ = true;
+  }
+  if (hs_out) hard_state_ = *hs_out;
   if (skip < entries.size()) {
     raft::Index from = entries[skip].index;
     terms_.resize(from - first);
@@ -203,6 +283,12 @@ absl::Status RaftLogStorage::compact(raft::Index up_to) {
   const raft::Index last = offset_index_ + terms_.size();
   if (up_to <= offset_index_) return absl::OkStatus();
   if (up_to > last) return absl::InvalidArgumentError("compaction beyond the last entry");
+  if (up_to > engine_.applied_index()) {
+    // What is dropped must be covered by the snapshot, which is the state machine.
+    return absl::FailedPreconditionError("compaction to " + std::to_string(up_to) +
+                                         " beyond the applied index " +
+                                         std::to_string(engine_.applied_index()));
+  }
   raft::Term t = terms_[up_to - offset_index_ - 1];
   rocksdb::WriteBatch batch;
   log_.compact_prefix(batch, up_to);
@@ -219,17 +305,23 @@ void RaftLogStorage::stage_snapshot(rocksdb::WriteBatch& batch, const raft::Snap
   log_.compact_prefix(batch, UINT64_MAX - 1);
   put_offset(batch, meta.index, meta.term);
   put_conf_state(batch, meta.conf_state);
+  // In the same batch, so that no crash leaves a commit index behind the new first index.
+  put_hard_state(batch, after_snapshot(hard_state_, meta));
 }
 
-void RaftLogStorage::reset_after_snapshot(const raft::SnapshotMetadata& meta) {
+void RaftLogStorage::reset_caches(const raft::SnapshotMetadata& meta) {
   offset_index_ = meta.index;
   offset_term_ = meta.term;
   terms_.clear();
   tail_.clear();
   tail_bytes_ = 0;
+}
+
+void RaftLogStorage::reset_after_snapshot(const raft::SnapshotMetadata& meta) {
+  reset_caches(meta);
   conf_state_ = meta.conf_state;
   has_conf_state_ = true;
-  if (hard_state_.commit < meta.index) hard_state_.commit = meta.index;
+  hard_state_ = after_snapshot(hard_state_, meta);
 }
 
 raft::Result<raft::InitialState> RaftLogStorage::initial_state() const {
@@ -280,6 +372,7 @@ constexpr std::string_view kStreamToken = "SESHSTRM";
 
 raft::Result<raft::Snapshot> RaftLogStorage::snapshot() const {
   auto writer = std::make_shared<SnapshotStreamWriter>(engine_);
+  if (!writer->status().ok()) return raft::ErrorCode::kSnapshotTemporarilyUnavailable;
   raft::Snapshot snap;
   snap.metadata.index = writer->applied_index();
   auto t = term(snap.metadata.index);

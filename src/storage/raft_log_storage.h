@@ -21,6 +21,8 @@
 #include <optional>
 #include <vector>
 
+#include <rocksdb/write_batch_base.h>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "raft/storage.h"
@@ -42,11 +44,32 @@ class RaftLogStorage final : public raft::Storage {
   // Persists one Ready: entries (replacing any stored suffix from the first one on) and the
   // hard state, in one batch; synced when `sync`.
   absl::Status persist(const std::optional<raft::HardState>& hs,
-                       const std::vector<raft::Entry>& entries, bool sync);
-  // Drops entries up to and including `up_to`, which must be applied; its term is remembered.
+                       const std::vector<raft::Entry>& entries, bool sync) {
+    return persist(hs, entries, nullptr, sync);
+  }
+  // The same with a snapshot point first, all in one batch: the log is emptied up to
+  // `snapshot_meta->index`, which becomes the compaction point, and the membership is recorded.
+  // Only the log's side: the state machine must already be at that index (install_snapshot()
+  // puts both in one batch), otherwise FailedPrecondition, because a log reset ahead of the
+  // state machine would skip entries it never applied. A snapshot at the current compaction
+  // point with the same term is already in place and only its membership is recorded.
+  absl::Status persist(const std::optional<raft::HardState>& hs,
+                       const std::vector<raft::Entry>& entries,
+                       const raft::SnapshotMetadata* snapshot_meta, bool sync);
+  // Drops entries up to and including `up_to`, which must be applied (FailedPrecondition
+  // otherwise: the state machine is the snapshot that covers them); its term is remembered.
   absl::Status compact(raft::Index up_to);
   // Records a newer membership (applied conf changes), so a restart starts from it.
   absl::Status set_conf_state(const raft::ConfState& cs);
+  // The same, staged in the caller's batch: the apply batch of the conf change entry, so that
+  // the membership and the applied index move together (a crash leaves both or neither, and
+  // re-applying the entry after a restart starts from the membership it was applied to). Call
+  // note_conf_state() once that batch is written.
+  void stage_conf_state(rocksdb::WriteBatchBase& batch, const raft::ConfState& cs);
+  void note_conf_state(const raft::ConfState& cs);
+  // True once a membership is recorded (bootstrap, a join, a snapshot): the directory belongs
+  // to a Raft group.
+  bool has_membership() const { return has_conf_state_; }
   // After a snapshot install rewrote the state machine and reset the log in `batch`: adds this
   // storage's part (log emptied up to the snapshot point, membership) to the same batch. Call
   // reset_after_snapshot() once the batch is written.
@@ -74,7 +97,10 @@ class RaftLogStorage final : public raft::Storage {
   explicit RaftLogStorage(Engine& engine) : engine_(engine), log_(engine) {}
   absl::Status load();
   void put_offset(rocksdb::WriteBatch& batch, raft::Index index, raft::Term term);
-  void put_conf_state(rocksdb::WriteBatch& batch, const raft::ConfState& cs);
+  void put_hard_state(rocksdb::WriteBatch& batch, const raft::HardState& hs);
+  // Drops the cached entries and terms after the log was reset to a snapshot point.
+  void reset_caches(const raft::SnapshotMetadata& meta);
+  void put_conf_state(rocksdb::WriteBatchBase& batch, const raft::ConfState& cs);
   void trim_tail_cache();
 
   Engine& engine_;

@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+
 #include "storage/kv_format.h"
 #include "storage/raft_log_storage.h"
 
@@ -29,10 +31,25 @@ uint32_t crc_update(uint32_t crc, std::string_view bytes) {
 }  // namespace
 
 SnapshotStreamWriter::SnapshotStreamWriter(Engine& engine)
-    : engine_(engine),
-      view_(engine.db()->GetSnapshot()),
-      applied_(engine.applied_index()),
-      key_count_(engine.key_count()) {}
+    : engine_(engine), view_(engine.db()->GetSnapshot()) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = view_;
+  for (auto [key, out] :
+       {std::pair{kMetaAppliedIndex, &applied_}, std::pair{kMetaKeyCount, &key_count_}}) {
+    std::string value;
+    rocksdb::Status s = engine_.db()->Get(ro, engine_.cf(Cf::kMetadata), key, &value);
+    if (s.IsNotFound()) continue;  // a state machine that never applied anything
+    if (!s.ok()) {
+      status_ = to_status(s, "snapshot metadata");
+      return;
+    }
+    if (value.size() != 8) {
+      status_ = absl::DataLossError("metadata " + std::string(key) + " is corrupt");
+      return;
+    }
+    *out = get_u64_be(value.data());
+  }
+}
 
 SnapshotStreamWriter::~SnapshotStreamWriter() {
   it_.reset();  // an iterator must not outlive the view it reads
@@ -49,11 +66,27 @@ void SnapshotStreamWriter::frame(char tag, std::string_view key, std::string_vie
 }
 
 absl::StatusOr<bool> SnapshotStreamWriter::next(size_t max_bytes, std::string& out) {
-  const size_t start = out.size();
+  if (!status_.ok()) return status_;
+  max_bytes = std::max<size_t>(max_bytes, 1);
+  // Frames are encoded into pending_ and handed out in pieces of at most max_bytes: a frame
+  // may span pieces, so one large value never makes a piece larger than the transport allows.
+  pending_.erase(0, pending_pos_);
+  pending_pos_ = 0;
+  while (pending_.size() < max_bytes && phase_ != 4) {
+    if (auto st = produce(max_bytes - pending_.size()); !st.ok()) return st;
+  }
+  const size_t n = std::min(max_bytes, pending_.size());
+  out.append(pending_, 0, n);
+  pending_pos_ = n;
+  return phase_ == 4 && pending_pos_ == pending_.size();
+}
+
+absl::Status SnapshotStreamWriter::produce(size_t want) {
+  const size_t start = pending_.size();
   if (phase_ == 0) {
-    out.append(kMagic);
-    put_u64_le(out, applied_);
-    put_u64_le(out, key_count_);
+    pending_.append(kMagic);
+    put_u64_le(pending_, applied_);
+    put_u64_le(pending_, key_count_);
     phase_ = 1;
   }
   while (phase_ == 1 || phase_ == 2) {
@@ -63,23 +96,22 @@ absl::StatusOr<bool> SnapshotStreamWriter::next(size_t max_bytes, std::string& o
       it_.reset(engine_.db()->NewIterator(ro, engine_.cf(phase_ == 1 ? Cf::kKvData : Cf::kTombstones)));
       it_->SeekToFirst();
     }
-    for (; it_->Valid() && out.size() - start < max_bytes; it_->Next()) {
-      frame(phase_ == 1 ? 'R' : 'T', it_->key().ToStringView(), it_->value().ToStringView(), out);
+    for (; it_->Valid() && pending_.size() - start < want; it_->Next()) {
+      frame(phase_ == 1 ? 'R' : 'T', it_->key().ToStringView(), it_->value().ToStringView(),
+            pending_);
     }
     if (!it_->status().ok()) return to_status(it_->status(), "snapshot read");
-    if (it_->Valid()) break;  // this piece is full
+    if (it_->Valid()) break;  // produced enough for now
     it_.reset();
     ++phase_;
   }
+  if (phase_ == 3) pending_.push_back('E');
+  crc_ = crc_update(crc_, std::string_view(pending_).substr(start));
   if (phase_ == 3) {
-    out.push_back('E');
-    crc_ = crc_update(crc_, std::string_view(out).substr(start));
-    put_u32(out, crc_);
+    put_u32(pending_, crc_);  // the checksum covers everything before it
     phase_ = 4;
-    return true;
   }
-  crc_ = crc_update(crc_, std::string_view(out).substr(start));
-  return phase_ == 4;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> serialize_state(Engine& engine) {
@@ -101,16 +133,34 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
   if (crc_update(0, data.substr(0, data.size() - 4)) != get_u32(data.data() + data.size() - 4)) {
     return absl::DataLossError("snapshot data fails its checksum");
   }
+  const uint64_t data_index = get_u64_le(data.data() + kMagic.size());
   const uint64_t key_count = get_u64_le(data.data() + kMagic.size() + 8);
+  if (data_index != snap.metadata.index) {
+    // Installing it would label one state with another index: entries would be skipped or
+    // applied twice.
+    return absl::DataLossError("snapshot data is at applied index " + std::to_string(data_index) +
+                               " but its metadata says " + std::to_string(snap.metadata.index));
+  }
+  if (snap.metadata.index <= engine.applied_index()) {
+    return absl::FailedPreconditionError(
+        "snapshot at index " + std::to_string(snap.metadata.index) +
+        " is not newer than the applied index " + std::to_string(engine.applied_index()));
+  }
   std::string_view frames = data.substr(header, data.size() - header - 4);
 
   rocksdb::WriteBatch batch;
-  // Clear the old state machine: every key of the three families it owns.
+  // Clear the old state machine: each family it owns as one range, from the empty key to just
+  // past its last key (keys are arbitrary bytes, so no fixed upper bound covers them all). A
+  // range tombstone costs the batch nothing per key, unlike a Delete per old key.
   for (Cf cf : {Cf::kKvData, Cf::kExpiry, Cf::kTombstones}) {
     std::unique_ptr<rocksdb::Iterator> it(
         engine.db()->NewIterator(rocksdb::ReadOptions(), engine.cf(cf)));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) batch.Delete(engine.cf(cf), it->key());
+    it->SeekToLast();
     if (!it->status().ok()) return to_status(it->status(), "snapshot install");
+    if (!it->Valid()) continue;
+    std::string end = it->key().ToString();
+    end.push_back('\0');
+    batch.DeleteRange(engine.cf(cf), rocksdb::Slice(), end);
   }
   for (;;) {
     if (frames.empty()) return absl::DataLossError("snapshot ends without its end mark");

@@ -30,34 +30,50 @@ std::optional<raft::ConfState> decode_conf_state(std::string_view in);
 // and releases it when destroyed. Safe to use from another thread than the one that made it.
 class SnapshotStreamWriter {
  public:
-  // Takes the view now: the data describes the state machine as of this call.
+  // Takes the view now: the data describes the state machine as of this call. The applied
+  // index and key count are read from the view too, so they match the data exactly even while
+  // apply batches land concurrently.
   explicit SnapshotStreamWriter(Engine& engine);
   ~SnapshotStreamWriter();
   SnapshotStreamWriter(const SnapshotStreamWriter&) = delete;
   SnapshotStreamWriter& operator=(const SnapshotStreamWriter&) = delete;
 
+  // Not ok when the view's metadata could not be read; next() then returns the same error.
+  const absl::Status& status() const { return status_; }
   uint64_t applied_index() const { return applied_; }
-  // Appends about `max_bytes` (at least one frame) to `out`; returns true once the last piece
-  // (with the checksum) has been produced. A RocksDB read error is returned as a status.
+  // Appends the next piece, at most `max_bytes` (frames may span pieces; only the last piece
+  // may be shorter), to `out`; returns true once the last piece (with the checksum) has been
+  // produced. A RocksDB read error is returned as a status.
   absl::StatusOr<bool> next(size_t max_bytes, std::string& out);
 
  private:
   void frame(char tag, std::string_view key, std::string_view value, std::string& out);
+  // Encodes about `want` more bytes (at least one frame, or the end) into pending_.
+  absl::Status produce(size_t want);
 
   Engine& engine_;
   const rocksdb::Snapshot* view_;
-  uint64_t applied_;
-  uint64_t key_count_;
-  int phase_ = 0;  // 0 header, 1 records, 2 tombstones, 3 done
+  absl::Status status_;
+  uint64_t applied_ = 0;
+  uint64_t key_count_ = 0;
+  int phase_ = 0;  // 0 header, 1 records, 2 tombstones, 3 end mark, 4 done
   std::unique_ptr<rocksdb::Iterator> it_;
   uint32_t crc_ = 0;
+  // Encoded but not yet handed out: pending_[pending_pos_..].
+  std::string pending_;
+  size_t pending_pos_ = 0;
 };
 
 // The whole snapshot data at once (tests, small states).
 absl::StatusOr<std::string> serialize_state(Engine& engine);
 
 // Replaces the state machine and the Raft log by the snapshot, atomically (one synced batch):
-// a crash leaves the old state or the new one, never a mix.
+// a crash leaves the old state or the new one, never a mix. The old kv_data, expiry and
+// tombstones go as one DeleteRange each, the new contents are Puts in the same batch, so the
+// batch (and the assembled data before it) must fit in memory: about twice the data size.
+// Refuses (DataLoss) data whose checksum, framing or applied index (which must equal the
+// metadata's) is wrong, and (FailedPrecondition) a snapshot not newer than the applied index.
+// Nothing is written when it refuses.
 absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::Snapshot& snap);
 
 }  // namespace seshat::storage

@@ -1,0 +1,281 @@
+// Snapshots as the state machine at an applied index: streamed from a RocksDB view in bounded
+// pieces, installed atomically, identical on the other side, and exact while writes go on.
+#include <gtest/gtest.h>
+#include <rocksdb/transaction_log.h>
+
+#include <atomic>
+#include <thread>
+
+#include "storage/kv_format.h"
+#include "storage/raft_log_storage.h"
+#include "storage/rocks_keyspace.h"
+#include "storage/snapshot_codec.h"
+#include "unit/storage/open_storage.h"
+#include "unit/storage/temp_dir.h"
+
+namespace seshat::storage {
+namespace {
+
+using seshat::testing::TempDir;
+using testing::open_engine;
+using testing::open_log;
+using Dump = std::vector<std::pair<std::string, std::string>>;
+
+constexpr int64_t kNow = 1'000'000;
+
+Dump dump(Engine& e, Cf cf) {
+  Dump out;
+  std::unique_ptr<rocksdb::Iterator> it(e.db()->NewIterator(rocksdb::ReadOptions(), e.cf(cf)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    out.emplace_back(it->key().ToString(), it->value().ToString());
+  }
+  EXPECT_TRUE(it->status().ok());
+  return out;
+}
+
+// Streams a snapshot in pieces of at most `max_bytes`, checking each piece's size.
+std::string stream(SnapshotStreamWriter& writer, size_t max_bytes, int* pieces = nullptr) {
+  std::string data;
+  int n = 0;
+  for (bool last = false; !last; ++n) {
+    std::string piece;
+    auto done = writer.next(max_bytes, piece);
+    EXPECT_TRUE(done.ok()) << done.status();
+    if (!done.ok()) return data;
+    last = *done;
+    EXPECT_LE(piece.size(), max_bytes);
+    if (!last) {
+      EXPECT_EQ(piece.size(), max_bytes);  // only the last piece may be short
+    }
+    data += piece;
+  }
+  if (pieces != nullptr) *pieces = n;
+  return data;
+}
+
+int batches_since(Engine& e, rocksdb::SequenceNumber since) {
+  std::unique_ptr<rocksdb::TransactionLogIterator> it;
+  if (!e.db()->GetUpdatesSince(since + 1, &it).ok()) return -1;
+  int n = 0;
+  for (; it->Valid(); it->Next()) n += it->GetBatch().sequence > since ? 1 : 0;
+  return n;
+}
+
+// A source with many keys, values of every size (one bigger than a piece), expiries in the
+// future and in the past (stored, not yet purged), and tombstones; applied up to index 40.
+void fill(Engine& e) {
+  for (uint64_t round = 0; round < 4; ++round) {
+    ApplyBatch batch(e);
+    batch.begin_entry(10 * round + 10, kNow);
+    for (int i = 0; i < 1500; ++i) {
+      const std::string key = "key:" + std::to_string(round) + ":" + std::to_string(i);
+      const int64_t expire = i % 3 == 0 ? kNow + 60'000 : i % 7 == 0 ? kNow + 5 : 0;
+      batch.put(key, std::string(static_cast<size_t>(i % 50) * 37, static_cast<char>('a' + i % 26)),
+                expire);
+    }
+    for (int i = 0; i < 1500; i += 11) {
+      batch.erase("key:" + std::to_string(round) + ":" + std::to_string(i));
+    }
+    if (round == 2) batch.put("big", std::string(3 << 20, 'B'), 0);
+    ASSERT_TRUE(batch.commit(false).ok());
+  }
+}
+
+TEST(SnapshotStream, RoundTripReproducesTheStateMachineExactly) {
+  TempDir src_dir, dst_dir;
+  auto src = open_engine(src_dir.path(), 1);
+  fill(*src);
+  ASSERT_EQ(src->applied_index(), 40u);
+
+  SnapshotStreamWriter writer(*src);
+  ASSERT_TRUE(writer.status().ok());
+  EXPECT_EQ(writer.applied_index(), 40u);
+  int pieces = 0;
+  std::string data = stream(writer, 1 << 20, &pieces);
+  EXPECT_GE(pieces, 4);  // the 3 MiB value alone spans three pieces
+  EXPECT_EQ(data, *serialize_state(*src));
+
+  // The receiver had state of its own: none of it may survive.
+  auto dst = open_engine(dst_dir.path(), 2);
+  auto dst_log = open_log(*dst);
+  {
+    ApplyBatch mine(*dst);
+    mine.begin_entry(3, kNow);
+    mine.put("only-here", "x", kNow + 1000);
+    mine.put("zzzz-last", "y", 0);
+    mine.put("doomed", "z", 0);
+    mine.put("key:0:1", "the receiver's own value", 0);  // the snapshot's value must win
+    mine.erase("doomed");
+    ASSERT_TRUE(mine.commit(false).ok());
+  }
+  raft::SnapshotMetadata meta{raft::ConfState{{1, 2, 3}, {4}, {}, {}, false}, 40, 7};
+  ASSERT_TRUE(install_snapshot(*dst, *dst_log, raft::Snapshot{data, meta}).ok());
+
+  auto same_state = [&](const char* when) {
+    SCOPED_TRACE(when);
+    for (Cf cf : {Cf::kKvData, Cf::kExpiry, Cf::kTombstones}) {
+      EXPECT_TRUE(dump(*src, cf) == dump(*dst, cf)) << cf_name(cf);
+    }
+    EXPECT_EQ(dst->applied_index(), 40u);
+    EXPECT_EQ(dst->key_count(), src->key_count());
+    ReadKeyspace a(*src, kNow), b(*dst, kNow);
+    for (uint64_t round = 0; round < 4; ++round) {
+      for (int i = 0; i < 1500; i += 3) {
+        const std::string key = "key:" + std::to_string(round) + ":" + std::to_string(i);
+        auto ra = a.get(key), rb = b.get(key);
+        ASSERT_EQ(ra.has_value(), rb.has_value()) << key;
+        if (ra) {
+          EXPECT_EQ(ra->value, rb->value);
+          EXPECT_EQ(ra->expire_at_ms, rb->expire_at_ms);
+        }
+        EXPECT_EQ(a.version(key), b.version(key)) << key;  // tombstones carry versions
+      }
+    }
+    EXPECT_FALSE(b.get("only-here").has_value());
+    EXPECT_FALSE(b.get("zzzz-last").has_value());
+    EXPECT_EQ(b.version("doomed"), 0u);
+    EXPECT_EQ(b.get("big")->value.size(), 3u << 20);
+    EXPECT_EQ(due_expiries(*src, kNow + 10, 100'000), due_expiries(*dst, kNow + 10, 100'000));
+  };
+  same_state("after install");
+  EXPECT_EQ(*dst_log->first_index(), 41u);
+  EXPECT_EQ(*dst_log->term(40), 7u);
+  EXPECT_EQ((*dst_log->initial_state()).conf_state, meta.conf_state);
+
+  dst_log.reset();
+  dst.reset();
+  dst = open_engine(dst_dir.path(), 2);
+  dst_log = open_log(*dst);
+  same_state("after reopen");
+  EXPECT_EQ(*dst_log->first_index(), 41u);
+  EXPECT_EQ((*dst_log->initial_state()).hard_state.commit, 40u);
+}
+
+TEST(SnapshotStream, InstallIsOneBatchAndARefusalWritesNothing) {
+  TempDir src_dir, dst_dir;
+  auto src = open_engine(src_dir.path(), 1);
+  fill(*src);
+  auto data = serialize_state(*src);
+  ASSERT_TRUE(data.ok());
+  auto dst = open_engine(dst_dir.path(), 2);
+  auto dst_log = open_log(*dst);
+  raft::SnapshotMetadata meta{raft::ConfState{{1, 2, 3}, {}, {}, {}, false}, 40, 2};
+
+  auto seq = dst->db()->GetLatestSequenceNumber();
+  auto refused = [&](std::string bytes, raft::SnapshotMetadata m, absl::StatusCode code) {
+    EXPECT_EQ(install_snapshot(*dst, *dst_log, raft::Snapshot{std::move(bytes), m}).code(), code);
+  };
+  std::string flipped = *data;
+  flipped[flipped.size() / 2] ^= 0x20;
+  refused(flipped, meta, absl::StatusCode::kDataLoss);
+  refused(data->substr(0, data->size() - 1), meta, absl::StatusCode::kDataLoss);
+  refused(data->substr(0, 100), meta, absl::StatusCode::kDataLoss);
+  refused("", meta, absl::StatusCode::kDataLoss);
+  raft::SnapshotMetadata wrong_index = meta;
+  wrong_index.index = 41;  // the data is at 40
+  refused(*data, wrong_index, absl::StatusCode::kDataLoss);
+  EXPECT_EQ(dst->db()->GetLatestSequenceNumber(), seq);
+  EXPECT_EQ(dst->applied_index(), 0u);
+
+  ASSERT_TRUE(install_snapshot(*dst, *dst_log, raft::Snapshot{*data, meta}).ok());
+  EXPECT_EQ(batches_since(*dst, seq), 1);  // a crash keeps all of it or none
+
+  // Not newer than what is applied: installing it would roll the state machine back.
+  seq = dst->db()->GetLatestSequenceNumber();
+  refused(*data, meta, absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(dst->db()->GetLatestSequenceNumber(), seq);
+}
+
+TEST(SnapshotStream, AnEmptyStateMachineIsASnapshotToo) {
+  TempDir src_dir, dst_dir;
+  auto src = open_engine(src_dir.path(), 1);
+  {
+    ApplyBatch only_noops(*src);
+    only_noops.begin_entry(5, kNow);
+    ASSERT_TRUE(only_noops.commit(false).ok());
+  }
+  auto data = serialize_state(*src);
+  ASSERT_TRUE(data.ok());
+  auto dst = open_engine(dst_dir.path(), 2);
+  auto dst_log = open_log(*dst);
+  fill(*dst);  // applied 40: a snapshot at 5 is older
+  raft::SnapshotMetadata meta{raft::ConfState{{1}, {}, {}, {}, false}, 5, 1};
+  EXPECT_EQ(install_snapshot(*dst, *dst_log, raft::Snapshot{*data, meta}).code(),
+            absl::StatusCode::kFailedPrecondition);
+  {
+    ApplyBatch more(*src);
+    more.begin_entry(50, kNow);
+    ASSERT_TRUE(more.commit(false).ok());
+  }
+  data = serialize_state(*src);
+  meta.index = 50;
+  ASSERT_TRUE(install_snapshot(*dst, *dst_log, raft::Snapshot{*data, meta}).ok());
+  for (Cf cf : {Cf::kKvData, Cf::kExpiry, Cf::kTombstones}) EXPECT_TRUE(dump(*dst, cf).empty());
+  EXPECT_EQ(dst->key_count(), 0u);
+  EXPECT_EQ(dst->applied_index(), 50u);
+}
+
+// The state at index i is a function of i alone, so any snapshot can be checked against the
+// index it claims: "counter" holds i, keys k1..ki exist except every third one, deleted again.
+void apply_step(Engine& e, uint64_t i) {
+  ApplyBatch batch(e);
+  batch.begin_entry(i, kNow);
+  batch.put("counter", std::to_string(i), 0);
+  batch.put("k" + std::to_string(i), std::string(200, 'v'), i % 2 ? kNow + 100'000 : 0);
+  if (i % 3 == 0) batch.erase("k" + std::to_string(i - 1));
+  ASSERT_TRUE(batch.commit(false).ok());
+}
+
+void expect_state_at(Engine& e, uint64_t i) {
+  ReadKeyspace view(e, kNow);
+  ASSERT_TRUE(view.get("counter").has_value());
+  EXPECT_EQ(view.get("counter")->value, std::to_string(i));
+  uint64_t keys = 1;
+  for (uint64_t j = 1; j <= i + 1; ++j) {
+    const bool live = j <= i && !(j % 3 == 2 && j + 1 <= i);
+    EXPECT_EQ(view.get("k" + std::to_string(j)).has_value(), live) << j << " at " << i;
+    keys += live ? 1 : 0;
+  }
+  EXPECT_EQ(e.key_count(), keys);
+}
+
+TEST(SnapshotStream, ASnapshotTakenDuringWritesIsExactlyItsAppliedIndex) {
+  TempDir src_dir;
+  auto src = open_engine(src_dir.path(), 1);
+  apply_step(*src, 1);
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> written{1};
+  std::thread writer_thread([&] {
+    for (uint64_t i = 2; !stop.load() && i < 1'000'000; ++i) {
+      apply_step(*src, i);
+      written = i;
+    }
+  });
+  std::vector<uint64_t> seen;
+  int overtaken = 0;  // rounds in which writes landed while the snapshot was read
+  for (int round = 0; round < 6; ++round) {
+    // Wait for some progress so that the snapshots land at different indexes.
+    const uint64_t from = written.load();
+    while (written.load() < from + 50) std::this_thread::yield();
+    SnapshotStreamWriter writer(*src);
+    ASSERT_TRUE(writer.status().ok());
+    const uint64_t before = written.load();
+    std::string data = stream(writer, 4096);  // slow, small pieces: the writes overtake it
+    overtaken += written.load() > before ? 1 : 0;
+    TempDir dst_dir;
+    auto dst = open_engine(dst_dir.path(), 2);
+    auto dst_log = open_log(*dst);
+    raft::SnapshotMetadata meta{raft::ConfState{{1}, {}, {}, {}, false}, writer.applied_index(), 1};
+    ASSERT_TRUE(install_snapshot(*dst, *dst_log, raft::Snapshot{data, meta}).ok());
+    EXPECT_EQ(dst->applied_index(), writer.applied_index());
+    expect_state_at(*dst, writer.applied_index());
+    seen.push_back(writer.applied_index());
+  }
+  stop = true;
+  writer_thread.join();
+  EXPECT_LT(seen.front(), seen.back());
+  EXPECT_GT(overtaken, 0);
+}
+
+}  // namespace
+}  // namespace seshat::storage
