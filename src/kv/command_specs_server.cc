@@ -297,7 +297,8 @@ std::vector<CommandSpec> server_command_specs() {
        .key_step = 0,
        .handler = nullptr,
        .group = "server",
-       .summary = "Seshat administration: SESHAT LINK BLOCK|UNBLOCK <peer-id> (fault injection)",
+       .summary = "Seshat administration: SESHAT LINK BLOCK|UNBLOCK|DROP <peer-id> [percent] "
+                  "(fault injection), SESHAT PROXY-LINK (a follower proxy's link: never forward)",
        .since = "0.1.0",
        .acl_categories = {"@admin", "@slow", "@dangerous"},
        .complexity = "O(1)"},

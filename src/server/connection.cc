@@ -185,6 +185,14 @@ bool Connection::dispatch(kv::Argv& argv) {
                        kv::arity_ok(*spec, argv.size()) &&
                        (spec->flags & (kv::kFlagWrite | kv::kFlagReadonly)) &&
                        !(spec->flags & kv::kFlagServer);
+    if (pipelinable) {
+      // follower_proxy: a command served here and one forwarded to the leader must not overtake
+      // each other (a local read must see a write forwarded before it; a forwarded write must
+      // not land before a local read sent first), so the two routes do not mix in a pipeline:
+      // a command waits while replies of the other route are outstanding.
+      const bool forwarded = forwards(*spec, argv);
+      pipelinable = forwarded ? forwarded_ == pending_ : forwarded_ == 0;
+    }
     if (!pipelinable) {
       deferred_ = std::move(argv);
       return false;
@@ -216,13 +224,23 @@ bool Connection::dispatch(kv::Argv& argv) {
     return true;
   }
   // In a cluster, a keyed command that this node may not serve goes to the leader: MOVED, as
-  // Redis Cluster clients expect, or CLUSTERDOWN while no leader is known.
+  // Redis Cluster clients expect, or CLUSTERDOWN while no leader is known. With follower_proxy
+  // the node sends it there itself instead of answering MOVED.
   if (ctx_.cluster != nullptr && !(spec->flags & kv::kFlagServer)) {
     auto view = ctx_.cluster->current();
     const bool is_write = (spec->flags & kv::kFlagWrite) != 0;
     if (auto redirect = redirect_for(*view, *spec, argv, state_.readonly, is_write)) {
-      reject(spec, *redirect);
-      return true;
+      const bool proxied = ctx_.leader_proxy != nullptr && !state_.proxy_link &&
+                           redirect->rfind("MOVED ", 0) == 0;
+      if (!proxied) {
+        reject(spec, *redirect);
+        return true;
+      }
+      if (!state_.in_multi) {
+        forward_to_leader(*view, std::span<const kv::Argv>(&argv, 1), false);
+        return true;
+      }
+      // Inside MULTI the command is queued like any other; EXEC forwards the transaction.
     }
     // A keyless write (FLUSHALL, FLUSHDB) has no slot to redirect by: a replica refuses it the
     // way a Redis replica does.
@@ -446,6 +464,27 @@ void Connection::run_exec() {
     return Reply::Array(std::move(out));
   };
 
+  // follower_proxy: on a follower, the keyspace commands go to the leader as one transaction
+  // (MULTI ... EXEC on the proxy's link); server commands still run here, in their place.
+  if (ctx_.leader_proxy != nullptr && ctx_.cluster != nullptr && !state_.proxy_link) {
+    auto view = ctx_.cluster->current();
+    std::optional<std::string> redirect;
+    for (const kv::Argv& argv : op.commands) {
+      const kv::CommandSpec* spec = kv::find_command(argv[0]);
+      if (spec != nullptr && (redirect = redirect_for(*view, *spec, argv, false, true))) break;
+    }
+    if (redirect) {
+      // WATCH compared this node's key versions; the leader cannot check them over RESP, so a
+      // watched transaction gets the redirect, as it would without the proxy. So does one that
+      // finds no leader.
+      if (redirect->rfind("MOVED ", 0) != 0 || !watched.empty()) {
+        reply_now(Reply::Error("EXECABORT Transaction discarded because of: " + *redirect));
+        return;
+      }
+      forward_to_leader(*view, op.commands, true, std::move(assemble));
+      return;
+    }
+  }
   if (op.commands.empty() && op.watches.empty()) {
     reply_now(assemble(Reply::Array()));
     return;
@@ -458,6 +497,37 @@ void Connection::run_exec() {
                  self->complete(seq, assemble(std::move(reply)));
                });
   });
+}
+
+// ---- follower_proxy ----
+
+bool Connection::forwards(const kv::CommandSpec& spec, const kv::Argv& argv) const {
+  if (ctx_.leader_proxy == nullptr || ctx_.cluster == nullptr || state_.proxy_link ||
+      state_.in_multi || (spec.flags & kv::kFlagServer)) {
+    return false;
+  }
+  auto view = ctx_.cluster->current();
+  const bool is_write = (spec.flags & kv::kFlagWrite) != 0;
+  auto redirect = redirect_for(*view, spec, argv, state_.readonly, is_write);
+  return redirect && redirect->rfind("MOVED ", 0) == 0;
+}
+
+void Connection::forward_to_leader(const ClusterView& view, std::span<const kv::Argv> commands,
+                                   bool transaction, std::function<Reply(Reply)> finish) {
+  auto seq = reserve_slot();
+  ++forwarded_;
+  // The proxy calls back on this connection's own io thread (its links live there), never
+  // inline, so the slot is completed exactly as a replicator reply would be.
+  ctx_.leader_proxy->forward(
+      socket_.get_executor(), view, commands, transaction, state_.resp,
+      [self = shared_from_this(), seq, finish = std::move(finish)](LeaderProxy::Result result) {
+        --self->forwarded_;
+        if (result.raw) {
+          self->complete(seq, Reply(), std::move(result.raw));
+        } else {
+          self->complete(seq, finish ? finish(std::move(result.reply)) : std::move(result.reply));
+        }
+      });
 }
 
 // ---- replies ----
@@ -479,15 +549,20 @@ uint64_t Connection::reserve_slot() {
   return first_seq_ + slots_.size() - 1;
 }
 
-void Connection::complete(uint64_t seq, Reply reply) {
+void Connection::complete(uint64_t seq, Reply reply, std::optional<std::string> raw) {
   if (closed_) return;
   if (seq < first_seq_ || seq - first_seq_ >= slots_.size()) return;
   Slot& slot = slots_[seq - first_seq_];
   slot.ready = true;
   slot.reply = std::move(reply);
+  slot.raw = std::move(raw);
   --pending_;
   while (!slots_.empty() && slots_.front().ready) {
-    protocol::write_reply(out_, slots_.front().reply, state_.resp);
+    if (slots_.front().raw) {
+      out_.append(*slots_.front().raw);  // already in this client's protocol (leader_proxy.h)
+    } else {
+      protocol::write_reply(out_, slots_.front().reply, state_.resp);
+    }
     slots_.pop_front();
     ++first_seq_;
   }

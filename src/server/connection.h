@@ -12,10 +12,12 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,7 @@
 #include "protocol/reply.h"
 #include "protocol/resp_parser.h"
 #include "protocol/resp_writer.h"
+#include "server/leader_proxy.h"
 #include "server/server_context.h"
 
 namespace seshat::server {
@@ -59,6 +62,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::map<std::string, uint64_t> watched;
     // READONLY (cluster mode): this client accepts reads served by a follower.
     bool readonly = false;
+    // SESHAT PROXY-LINK: another node's follower proxy; its commands are never forwarded again.
+    bool proxy_link = false;
   };
 
   State& state() { return state_; }
@@ -78,6 +83,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   struct Slot {
     bool ready = false;
     protocol::Reply reply;
+    std::optional<std::string> raw;  // a forwarded reply: the leader's bytes, written as they are
   };
 
   void read_more();
@@ -94,6 +100,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void run_read(const kv::CommandSpec& spec, kv::Argv& argv);
   void run_write(const kv::CommandSpec& spec, kv::Argv& argv);
   void run_exec();
+  // follower_proxy: whether this command goes to the leader (it would get MOVED), and sending
+  // it there; its reply fills a slot like a local one.
+  bool forwards(const kv::CommandSpec& spec, const kv::Argv& argv) const;
+  // `finish` (a transaction's) turns the leader's parsed reply into the client's.
+  void forward_to_leader(const ClusterView& view, std::span<const kv::Argv> commands,
+                         bool transaction,
+                         std::function<protocol::Reply(protocol::Reply)> finish = nullptr);
   // An encoded Operation holding one command, stamped with the replicator's clock.
   std::string single_command_operation(kv::Argv argv);
   // Reserves the next reply slot and returns the callback that fills it from any thread.
@@ -103,7 +116,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Reply plumbing: an immediate reply, or a slot filled later by complete().
   void reply_now(protocol::Reply reply);
   uint64_t reserve_slot();
-  void complete(uint64_t seq, protocol::Reply reply);
+  void complete(uint64_t seq, protocol::Reply reply, std::optional<std::string> raw = std::nullopt);
   void flush();
   void on_written(const asio::error_code& ec);
   void close();
@@ -126,7 +139,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   std::deque<Slot> slots_;     // replies not yet written, in request order
   uint64_t first_seq_ = 0;     // sequence number of slots_.front()
-  size_t pending_ = 0;         // slots waiting for the replicator
+  size_t pending_ = 0;         // slots waiting for the replicator or the leader
+  size_t forwarded_ = 0;       // of those, the ones waiting for the leader (follower_proxy)
   std::optional<kv::Argv> deferred_;  // parsed but waiting for pending writes
 
   std::string out_;        // serialised replies not yet handed to the socket

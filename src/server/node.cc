@@ -130,11 +130,14 @@ int run_cluster_node(const Config& config, storage::Engine& engine, ServerContex
   }
   ctx.replicator = &driver;
   if (config.enable_fault_injection) {
-    spdlog::warn("fault injection is enabled: SESHAT LINK can cut this node's peer links");
-    ctx.block_link = [&transport, &config](uint64_t peer, bool blocked) {
+    spdlog::warn("fault injection is enabled: SESHAT LINK can cut or thin this node's peer links");
+    ctx.link_fault = [&transport, &config](uint64_t peer, const ServerContext::LinkFault& fault) {
       bool known = false;
       for (const auto& m : config.initial_members) known = known || (m.id == peer && peer != config.node_id);
-      if (known) transport.set_link_blocked(peer, blocked);
+      if (known) {
+        if (fault.blocked) transport.set_link_blocked(peer, *fault.blocked);
+        if (fault.drop_percent) transport.set_link_drop(peer, *fault.drop_percent);
+      }
       return known;
     };
   }

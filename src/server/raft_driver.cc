@@ -215,6 +215,7 @@ void RaftDriver::run() {
     }
     handle_inputs(inputs);
     inputs.clear();
+    resend_read_index(now);
     while (node_->has_ready()) handle_ready();
     serve_reads();
     expire_requests(Clock::now());
@@ -322,7 +323,7 @@ void RaftDriver::handle_inputs(std::vector<Input>& inputs) {
     } else {
       std::string ctx = std::to_string(options_.node_id) + ":" + std::to_string(next_read_ctx_++);
       node_->read_index(ctx);
-      reads_waiting_index_[ctx] = std::move(reads_unsent_);
+      reads_waiting_index_[ctx] = ReadRound{std::move(reads_unsent_), Clock::now()};
     }
     reads_unsent_.clear();
   }
@@ -404,7 +405,7 @@ void RaftDriver::handle_ready() {
   for (auto& rs : rd.read_states) {
     auto it = reads_waiting_index_.find(rs.request_ctx);
     if (it == reads_waiting_index_.end()) continue;
-    for (auto& r : it->second) reads_waiting_apply_.emplace(rs.index, std::move(r));
+    for (auto& r : it->second.readers) reads_waiting_apply_.emplace(rs.index, std::move(r));
     reads_waiting_index_.erase(it);
   }
   node_->advance(rd);
@@ -475,6 +476,18 @@ void RaftDriver::serve_reads() {
   }
 }
 
+void RaftDriver::resend_read_index(Clock::time_point now) {
+  // Half the shortest election timeout: long after a healthy round trip, and short enough that
+  // a lost message costs a reader little.
+  const auto after = std::chrono::milliseconds(std::max<uint64_t>(options_.election_timeout_min_ms / 2, 1));
+  if (reads_waiting_index_.empty() || leader_id_.load() == 0) return;
+  for (auto& [ctx, round] : reads_waiting_index_) {
+    if (now - round.sent < after) continue;
+    node_->read_index(ctx);
+    round.sent = now;
+  }
+}
+
 void RaftDriver::expire_requests(Clock::time_point now) {
   for (auto it = proposals_.begin(); it != proposals_.end();) {
     if (it->second.deadline > now) {
@@ -486,7 +499,7 @@ void RaftDriver::expire_requests(Clock::time_point now) {
     it = proposals_.erase(it);
   }
   for (auto it = reads_waiting_index_.begin(); it != reads_waiting_index_.end();) {
-    auto& readers = it->second;
+    auto& readers = it->second.readers;
     std::erase_if(readers, [&](PendingRead& r) {
       if (r.deadline > now) return false;
       r.done(kTimedOut);
@@ -510,8 +523,8 @@ void RaftDriver::fail_all(const std::string& error) {
     for (auto& [op, done] : p.reads_after) done(Reply::Error(error));
   }
   proposals_.clear();
-  for (auto& [ctx, readers] : reads_waiting_index_) {
-    for (auto& r : readers) r.done(error);
+  for (auto& [ctx, round] : reads_waiting_index_) {
+    for (auto& r : round.readers) r.done(error);
   }
   reads_waiting_index_.clear();
   for (auto& [index, r] : reads_waiting_apply_) r.done(error);

@@ -119,6 +119,9 @@ class RaftDriver final : public Replicator {
                           std::vector<std::pair<ProposeCallback, protocol::Reply>>& answers);
   void serve_reads();
   void expire_requests(std::chrono::steady_clock::time_point now);
+  // Sends again the ReadIndex requests unanswered for a while: the request or its answer may
+  // have been lost on the way (the core answers one context once, so a repeat is harmless).
+  void resend_read_index(std::chrono::steady_clock::time_point now);
   void maybe_snapshot();
   void run_maintenance();
   void propose_internal(std::string operation);
@@ -146,7 +149,12 @@ class RaftDriver final : public Replicator {
   std::vector<Proposal> unproposed_;  // collected this turn, proposed as one entry
   std::vector<std::pair<uint64_t, ProposeCallback>> unproposed_callbacks_;
   uint64_t next_read_ctx_ = 1;
-  std::map<std::string, std::vector<PendingRead>> reads_waiting_index_;  // ctx -> readers
+  // A ReadIndex round in flight: its readers, and when its request was last sent.
+  struct ReadRound {
+    std::vector<PendingRead> readers;
+    std::chrono::steady_clock::time_point sent;
+  };
+  std::map<std::string, ReadRound> reads_waiting_index_;  // ctx -> round
   std::multimap<raft::Index, PendingRead> reads_waiting_apply_;
   std::vector<PendingRead> reads_unsent_;
   raft::Index applied_ = 0;

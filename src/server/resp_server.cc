@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/connection.h"
+#include "server/leader_proxy.h"
 
 namespace seshat::server {
 
@@ -51,6 +52,12 @@ absl::Status RespServer::start() {
                                   ec.message());
   }
   port_ = acceptor_->local_endpoint().port();
+  if (ctx_.cluster != nullptr && ctx_.config.follower_proxy) {
+    std::vector<asio::io_context*> ios;
+    for (auto& io : ios_) ios.push_back(io.get());
+    proxy_ = std::make_unique<LeaderProxy>(ctx_.config, ios);
+    ctx_.leader_proxy = proxy_.get();
+  }
   accept_next();
   for (size_t i = 0; i < n; ++i) {
     threads_.emplace_back([io = ios_[i].get()] { io->run(); });
@@ -113,6 +120,9 @@ void RespServer::stop(std::chrono::milliseconds grace) {
   for (auto& io : ios_) io->stop();
   for (auto& t : threads_) t.join();
   threads_.clear();
+  // The io threads are gone, so nothing can be forwarding: the links may close from here.
+  ctx_.leader_proxy = nullptr;
+  proxy_.reset();
   acceptor_.reset();
   connections_.clear();
 }

@@ -16,6 +16,7 @@
 namespace seshat::server {
 
 class Connection;
+class LeaderProxy;
 
 class RespServer {
  public:
@@ -39,6 +40,9 @@ class RespServer {
   std::vector<std::unique_ptr<asio::io_context>> ios_;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
+  // follower_proxy's links to the leader live on ios_, so they are declared after them and
+  // destroyed first.
+  std::unique_ptr<LeaderProxy> proxy_;
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
   size_t next_io_ = 0;
   uint16_t port_ = 0;

@@ -327,26 +327,55 @@ Reply help_reply(std::string_view container, const std::vector<std::string_view>
 }
 
 // SESHAT LINK BLOCK|UNBLOCK <peer-id>: cuts (or restores) this node's messages to one peer,
-// for partition tests. Only with enable_fault_injection, and only in a cluster.
-Reply seshat_command(ServerContext& ctx, const kv::Argv& argv) {
+// for partition tests; SESHAT LINK DROP <peer-id> <percent> drops that share of them at random
+// (0 restores). Only with enable_fault_injection, and only in a cluster.
+// SESHAT PROXY-LINK: sent by another node's follower proxy (server/leader_proxy.h) on its link
+// to this node: commands on this connection are never forwarded again, so two nodes whose views
+// disagree about the leader answer MOVED to each other instead of bouncing a command around.
+Reply seshat_command(Connection& conn, const kv::Argv& argv) {
+  ServerContext& ctx = conn.context();
   auto upper = [](std::string s) {
     for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return s;
   };
-  if (argv.size() != 4 || upper(argv[1]) != "LINK" ||
-      (upper(argv[2]) != "BLOCK" && upper(argv[2]) != "UNBLOCK")) {
-    return Reply::Error("ERR syntax error: SESHAT LINK BLOCK|UNBLOCK <peer-id>");
+  if (argv.size() == 2 && upper(argv[1]) == "PROXY-LINK") {
+    conn.update_state([](Connection::State& s) { s.proxy_link = true; });
+    return Reply::Ok();
   }
-  if (!ctx.config.enable_fault_injection || !ctx.block_link) {
+  const std::string sub = argv.size() >= 3 ? upper(argv[2]) : "";
+  const bool block = argv.size() == 4 && (sub == "BLOCK" || sub == "UNBLOCK");
+  const bool drop = argv.size() == 5 && sub == "DROP";
+  if (argv.size() < 2 || upper(argv[1]) != "LINK" || (!block && !drop)) {
+    return Reply::Error(
+        "ERR syntax error: SESHAT LINK BLOCK|UNBLOCK <peer-id> or SESHAT LINK DROP <peer-id> "
+        "<percent>");
+  }
+  if (!ctx.config.enable_fault_injection || !ctx.link_fault) {
     return Reply::Error(
         "ERR fault injection is disabled (start the node with --enable-fault-injection)");
   }
-  uint64_t peer = 0;
-  for (char c : argv[3]) {
-    if (c < '0' || c > '9') return Reply::Error("ERR value is not an integer or out of range");
-    peer = peer * 10 + static_cast<uint64_t>(c - '0');
+  auto parse = [](const std::string& text) -> std::optional<uint64_t> {
+    if (text.empty() || text.size() > 18) return std::nullopt;
+    uint64_t v = 0;
+    for (char c : text) {
+      if (c < '0' || c > '9') return std::nullopt;
+      v = v * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return v;
+  };
+  auto peer = parse(argv[3]);
+  if (!peer) return Reply::Error("ERR value is not an integer or out of range");
+  ServerContext::LinkFault fault;
+  if (block) {
+    fault.blocked = sub == "BLOCK";
+  } else {
+    auto percent = parse(argv[4]);
+    if (!percent || *percent > 100) {
+      return Reply::Error("ERR percent must be an integer from 0 to 100");
+    }
+    fault.drop_percent = static_cast<unsigned>(*percent);
   }
-  if (!ctx.block_link(peer, upper(argv[2]) == "BLOCK")) return Reply::Error("ERR unknown peer");
+  if (!ctx.link_fault(*peer, fault)) return Reply::Error("ERR unknown peer");
   return Reply::Ok();
 }
 
@@ -378,7 +407,7 @@ Reply run_server_command(Connection& conn, const kv::CommandSpec& spec, const kv
     if (conn.context().cluster != nullptr) return cluster_mode_command(conn, spec, argv);
     return Reply::Error(std::string(kClusterDisabled));
   }
-  if (name == "seshat") return seshat_command(conn.context(), argv);
+  if (name == "seshat") return seshat_command(conn, argv);
   // A server command in the table that this file does not know: say so as Redis would rather
   // than crash or reply something invented.
   return Reply::Error(unknown_command_error(argv));

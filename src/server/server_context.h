@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -30,6 +31,8 @@ struct ServerStats {
   std::atomic<uint64_t> write_commands{0};
   std::atomic<uint64_t> protocol_errors{0};
 };
+
+class LeaderProxy;
 
 // One line of CLIENT LIST, produced by the connection on its own thread.
 using ClientDescriber = std::function<std::string()>;
@@ -60,13 +63,21 @@ struct ServerContext {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // Extra INFO sections provided by the replicator (e.g. "raft"); may be empty.
   std::function<std::string(const std::string& section)> extra_info;
-  // Fault injection (cluster mode with enable_fault_injection): cut or restore this node's
-  // outgoing messages to a peer; false if the peer is unknown.
-  std::function<bool(uint64_t peer, bool blocked)> block_link;
+  // Fault injection (cluster mode with enable_fault_injection): on this node's outgoing messages
+  // to a peer, cut or restore them (`blocked`) and drop `drop_percent` of them at random (0
+  // restores); a setting left empty stays as it was. False if the peer is unknown.
+  struct LinkFault {
+    std::optional<bool> blocked;
+    std::optional<unsigned> drop_percent;
+  };
+  std::function<bool(uint64_t peer, const LinkFault& fault)> link_fault;
   // The Raft group as Redis Cluster clients see it, published by the replicator. nullptr is
   // standalone mode: CLUSTER, READONLY, READWRITE and ASKING answer "cluster support disabled"
   // and nothing is ever redirected.
   ClusterViewHolder* cluster = nullptr;
+  // Set (by the RespServer, which owns it) when a cluster node runs with follower_proxy: keyed
+  // commands that would get -MOVED are forwarded to the leader instead.
+  LeaderProxy* leader_proxy = nullptr;
 };
 
 }  // namespace seshat::server

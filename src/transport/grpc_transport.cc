@@ -183,6 +183,19 @@ class GrpcTransport::Impl {
                  blocked ? "blocked" : "unblocked");
   }
 
+  void set_link_drop(raft::NodeId to, unsigned percent) {
+    std::lock_guard lock(mu_);
+    if (percent == 0) {
+      drop_percent_.erase(to);
+    } else {
+      drop_percent_[to] = percent;
+    }
+    auto it = senders_.find(to);
+    if (it != senders_.end()) it->second->set_drop_percent(percent);
+    spdlog::info("transport: node {} -> {}: dropping {}% of messages (test hook)",
+                 options_.node_id, to, percent);
+  }
+
   LinkStats link_stats(raft::NodeId to) const {
     std::lock_guard lock(mu_);
     auto it = senders_.find(to);
@@ -198,6 +211,9 @@ class GrpcTransport::Impl {
     auto sender = std::make_unique<PeerSender>(options_, handlers_, registry_, id, addr);
     // A peer re-added (new address) stays cut if it was.
     if (blocked_.count(id) > 0) sender->set_blocked(true);
+    if (auto d = drop_percent_.find(id); d != drop_percent_.end()) {
+      sender->set_drop_percent(d->second);
+    }
     sender->start();
     senders_.emplace(id, std::move(sender));
   }
@@ -208,12 +224,13 @@ class GrpcTransport::Impl {
   PeerRegistry registry_;
   RaftService service_;
 
-  mutable std::mutex mu_;  // state_, port_, server_, senders_, blocked_
+  mutable std::mutex mu_;  // state_, port_, server_, senders_, blocked_, drop_percent_
   State state_ = State::kNew;
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;
   std::map<raft::NodeId, std::unique_ptr<PeerSender>> senders_;
   std::set<raft::NodeId> blocked_;
+  std::map<raft::NodeId, unsigned> drop_percent_;
 };
 
 GrpcTransport::GrpcTransport(GrpcTransportOptions options, TransportHandlers handlers)
@@ -237,6 +254,10 @@ std::optional<std::string> GrpcTransport::peer_client_addr(raft::NodeId id) cons
 }
 void GrpcTransport::set_link_blocked(raft::NodeId to, bool blocked) {
   impl_->set_link_blocked(to, blocked);
+}
+
+void GrpcTransport::set_link_drop(raft::NodeId to, unsigned percent) {
+  impl_->set_link_drop(to, percent);
 }
 LinkStats GrpcTransport::link_stats(raft::NodeId to) const { return impl_->link_stats(to); }
 

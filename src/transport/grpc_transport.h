@@ -77,6 +77,7 @@ class GrpcTransport final : public Transport {
   void remove_peer(raft::NodeId id) override;
   std::optional<std::string> peer_client_addr(raft::NodeId id) const override;
   void set_link_blocked(raft::NodeId to, bool blocked) override;
+  void set_link_drop(raft::NodeId to, unsigned percent) override;
   LinkStats link_stats(raft::NodeId to) const override;
 
  private:

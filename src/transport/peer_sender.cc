@@ -82,6 +82,10 @@ void PeerSender::enqueue(raft::Message msg) {
       ++stats_.dropped_blocked;
       return;
     }
+    if (drop_percent_ > 0 && drop_rng_() % 100 < drop_percent_) {
+      ++stats_.dropped_fault;
+      return;
+    }
     // Drop the newest rather than block the driver or grow without bound: Raft resends what a
     // peer did not acknowledge. An oversized message still goes when the queue is empty, or it
     // could never be sent at all.
@@ -110,6 +114,11 @@ void PeerSender::send_snapshot(raft::Message msg, SnapshotSource source) {
     }
   }
   snapshot_cv_.notify_one();
+}
+
+void PeerSender::set_drop_percent(unsigned percent) {
+  std::lock_guard lock(mu_);
+  drop_percent_ = std::min(percent, 100u);
 }
 
 void PeerSender::set_blocked(bool blocked) {

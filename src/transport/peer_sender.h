@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <thread>
 
@@ -43,6 +44,8 @@ class PeerSender {
   void send_snapshot(raft::Message msg, SnapshotSource source);
 
   void set_blocked(bool blocked);
+  // Drops this share (0-100) of enqueued messages at random.
+  void set_drop_percent(unsigned percent);
   LinkStats stats() const;
   const std::string& addr() const { return addr_; }
 
@@ -89,6 +92,8 @@ class PeerSender {
   std::condition_variable snapshot_cv_;  // snapshot thread: job, rejections or stopping_
   bool stopping_ = false;
   bool blocked_ = false;
+  unsigned drop_percent_ = 0;
+  std::minstd_rand drop_rng_{std::random_device{}()};
   bool link_down_logged_ = false;  // an outage is logged once, when it starts
   std::deque<raft::Message> queue_;
   size_t queued_bytes_ = 0;

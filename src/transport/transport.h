@@ -63,6 +63,7 @@ struct LinkStats {
   uint64_t sent_batches = 0;
   uint64_t dropped_queue_full = 0;    // send() found the queue full
   uint64_t dropped_blocked = 0;       // set_link_blocked() cut the link
+  uint64_t dropped_fault = 0;         // set_link_drop() dropped it on purpose
   uint64_t dropped_disconnected = 0;  // queued when the stream failed
   uint64_t connects = 0;              // Send streams opened
   uint64_t connect_failures = 0;      // Hello or stream failures
@@ -101,6 +102,9 @@ class Transport {
   // is dropped silently (no unreachable report, as a lossy network would), and the other
   // direction is untouched. Cut both directions by blocking on both nodes.
   virtual void set_link_blocked(raft::NodeId to, bool blocked) = 0;
+  // Test hook for chaos tests: drops `percent` (0-100) of the messages from this node to `to`
+  // at random, as a lossy network would; 0 restores. Snapshot streams are not affected.
+  virtual void set_link_drop(raft::NodeId to, unsigned percent) = 0;
 
   virtual LinkStats link_stats(raft::NodeId to) const = 0;
 };

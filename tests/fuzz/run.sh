@@ -23,12 +23,14 @@ shift || true
 declare -A sources=(
   [resp_parser]="src/protocol/resp_parser.cc src/protocol/inline_args.cc src/protocol/number_format.cc"
   [number_format]="src/protocol/number_format.cc"
+  [resp_reply_parser]="src/protocol/resp_reply_parser.cc src/protocol/resp_writer.cc"
   [operation]="$(cd "$repo" && ls src/kv/*.cc src/protocol/*.cc | tr '\n' ' ') src/storage/mem_keyspace.cc src/storage/kv_format.cc"
 )
 declare -A corpus=(
   [resp_parser]=resp
   [number_format]=number_format
   [operation]=operation
+  [resp_reply_parser]=resp_reply
 )
 # Inputs longer than this are not generated: the parser's limits are 64 KiB and the
 # "cutting into reads does not matter" invariant holds below them.
@@ -36,6 +38,7 @@ declare -A max_len=(
   [resp_parser]=8192
   [number_format]=256
   [operation]=4096
+  [resp_reply_parser]=8192
 )
 
 targets=("$@")

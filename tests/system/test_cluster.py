@@ -173,9 +173,9 @@ def test_leader_failure_elects_a_new_leader_quickly_and_loses_nothing(cluster):
     assert not missing, f"{len(missing)} acknowledged writes lost, e.g. {missing[:5]}"
 
 
-def _try_set(client, key) -> bool:
+def _try_set(client, key, value=b"1") -> bool:
     try:
-        return client.set(key, b"1") is True
+        return client.set(key, value) is True
     except (redis.RedisError, OSError):
         return False
 
@@ -331,14 +331,19 @@ def test_a_wiped_follower_rejoins_through_a_snapshot(tmp_path):
         c.stop()
 
 
-def isolate(cluster: Cluster, node: SeshatProcess, blocked: bool):
-    """Cuts (or restores) every peer link of `node`, in both directions."""
-    verb = "BLOCK" if blocked else "UNBLOCK"
+def isolate(cluster: Cluster, node: SeshatProcess, blocked: bool, how: str = "block"):
+    """Cuts (or restores) every peer link of `node`, in both directions: by blocking the links,
+    or by dropping every message on them (`how` = "drop")."""
+    if how == "drop":
+        args = ["DROP", None, 100 if blocked else 0]
+    else:
+        args = ["BLOCK" if blocked else "UNBLOCK", None]
     for other in cluster.nodes:
         if other is node or not other.alive():
             continue
-        assert other.client().execute_command("SESHAT", "LINK", verb, node.node_id) == b"OK"
-        assert node.client().execute_command("SESHAT", "LINK", verb, other.node_id) == b"OK"
+        for src, dst in ((other, node), (node, other)):
+            args[1] = dst.node_id
+            assert src.client().execute_command("SESHAT", "LINK", *args) == b"OK"
 
 
 def test_fault_injection_is_refused_unless_enabled(cluster):
@@ -347,15 +352,16 @@ def test_fault_injection_is_refused_unless_enabled(cluster):
         leader.client().execute_command("SESHAT", "LINK", "BLOCK", 2)
 
 
-@pytest.mark.parametrize("victim", ["leader", "follower"])
-def test_two_one_partition_majority_goes_on_minority_refuses(tmp_path, victim):
+@pytest.mark.parametrize("victim,how", [("leader", "block"), ("follower", "block"),
+                                        ("leader", "drop")])
+def test_two_one_partition_majority_goes_on_minority_refuses(tmp_path, victim, how):
     c = Cluster(tmp_path, options={"enable_fault_injection": "true",
                                    "request_timeout_secs": 2}).start()
     try:
         leader = c.leader()
         assert leader.client().set("before", "1") is True
         lonely = leader if victim == "leader" else c.followers(leader)[0]
-        isolate(c, lonely, True)
+        isolate(c, lonely, True, how)
         majority = [n for n in c.nodes if n is not lonely]
         new_leader = c.leader(among=majority)
         mc = new_leader.client(socket_timeout=5)
@@ -373,11 +379,42 @@ def test_two_one_partition_majority_goes_on_minority_refuses(tmp_path, victim):
                 break
             assert reply.raw.startswith((b"-TRYAGAIN", b"-MOVED")), reply
             assert time.monotonic() < deadline, f"still {reply.raw!r}"
-        isolate(c, lonely, False)
+        isolate(c, lonely, False, how)
         wait_until(lambda: read_when_ready(lonely, b"during") == b"1", 20, "the minority to heal")
         # Nothing the minority was asked to write took effect: its uncommitted entries were
         # replaced by the majority's log when the partition healed.
         assert c.leader().client().get("minority") is None
+    finally:
+        c.stop()
+
+
+def test_lossy_links_slow_the_cluster_but_writes_commit(tmp_path):
+    c = Cluster(tmp_path, options={"enable_fault_injection": "true"}).start()
+    try:
+        leader = c.leader()
+        lc = leader.client()
+        for bad, why in (((2,), "syntax error"), ((2, 101), "from 0 to 100"),
+                         ((2, "x"), "from 0 to 100"), (("x", 5), "not an integer"),
+                         ((99, 5), "unknown peer")):
+            with pytest.raises(redis.ResponseError, match=why):
+                lc.execute_command("SESHAT", "LINK", "DROP", *bad)
+        # A third of every message on every link is lost: Raft resends, so writes still commit
+        # and reach every node.
+        for src in c.nodes:
+            for dst in c.nodes:
+                if src is not dst:
+                    assert src.client().execute_command("SESHAT", "LINK", "DROP",
+                                                        dst.node_id, 33) == b"OK"
+        for i in range(30):
+            # Elections may happen under such loss: each attempt asks the current leader.
+            wait_until(lambda i=i: _try_set(c.leader().client(socket_timeout=10),
+                                            f"lossy{i}".encode(), str(i).encode()), 20,
+                       f"write {i} over lossy links")
+        for node in c.nodes:
+            wait_until(lambda node=node: read_when_ready(node, b"lossy29") == b"29", 20,
+                       f"{node.name} to receive every write")
+        for node in c.nodes:
+            assert "dropping 33% of messages" in node.log_text()
     finally:
         c.stop()
 

@@ -433,6 +433,27 @@ TEST(GrpcTransport, BlockedLinkDropsOneDirectionOnly) {
   EXPECT_EQ(b.received_from(1).front().index, 100u);
 }
 
+TEST(GrpcTransport, DroppedShareOfMessagesIsCountedAndRestorable) {
+  TestNode a(1), b(2);
+  connect_all({&a, &b});
+  a.t().set_link_drop(2, 100);  // everything a -> b is lost
+  for (uint64_t i = 0; i < 20; ++i) a.t().send({app(1, 2, i)});
+  EXPECT_EQ(a.t().link_stats(2).dropped_fault, 20u);
+
+  a.t().set_link_drop(2, 50);  // about half: with 400 messages, both outcomes are certain
+  for (uint64_t i = 0; i < 400; ++i) a.t().send({app(1, 2, 1000 + i)});
+  const uint64_t dropped = a.t().link_stats(2).dropped_fault - 20;
+  EXPECT_GT(dropped, 100u);
+  EXPECT_LT(dropped, 300u);
+  ASSERT_TRUE(wait_until([&] { return b.received_count() == 400 - dropped; }));
+
+  a.t().set_link_drop(2, 0);  // restored: nothing more is dropped
+  const size_t before = b.received_count();
+  for (uint64_t i = 0; i < 10; ++i) a.t().send({app(1, 2, 5000 + i)});
+  ASSERT_TRUE(wait_until([&] { return b.received_count() == before + 10; }));
+  EXPECT_EQ(a.t().link_stats(2).dropped_fault, 20u + dropped);
+}
+
 TEST(GrpcTransport, StopIsPromptWithOpenStreams) {
   auto a = std::make_unique<TestNode>(1);
   auto b = std::make_unique<TestNode>(2);
