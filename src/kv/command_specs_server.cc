@@ -287,8 +287,8 @@ std::vector<CommandSpec> server_command_specs() {
        .since = "3.0.0",
        .acl_categories = {"@fast", "@connection"},
        .complexity = "O(1)"},
-      // Seshat's own admin command (fault injection for tests); refused unless the node runs
-      // with enable_fault_injection.
+      // Seshat's own admin command: membership (SESHAT MEMBERS, SESHAT MEMBER REMOVE), and
+      // fault injection for tests (refused unless the node runs with enable_fault_injection).
       {.name = "seshat",
        .arity = -2,
        .flags = kFlagAdmin | kFlagServer | kFlagNoMulti,
@@ -297,8 +297,9 @@ std::vector<CommandSpec> server_command_specs() {
        .key_step = 0,
        .handler = nullptr,
        .group = "server",
-       .summary = "Seshat administration: SESHAT LINK BLOCK|UNBLOCK|DROP <peer-id> [percent] "
-                  "(fault injection), SESHAT PROXY-LINK (a follower proxy's link: never forward)",
+       .summary = "Seshat administration: SESHAT MEMBERS, SESHAT MEMBER REMOVE <id>, "
+                  "SESHAT LINK BLOCK|UNBLOCK|DROP <peer-id> [percent] (fault injection), "
+                  "SESHAT PROXY-LINK (a follower proxy's link: never forward)",
        .since = "0.1.0",
        .acl_categories = {"@admin", "@slow", "@dangerous"},
        .complexity = "O(1)"},

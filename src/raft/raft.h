@@ -67,6 +67,9 @@ class Raft {
   NodeId lead() const { return lead_; }
   StateType state() const { return state_; }
   NodeId lead_transferee() const { return lead_transferee_; }
+  // On a leader: the index of the last configuration change it accepted. While it is above the
+  // applied index, another change would be refused (replaced by an empty entry).
+  Index pending_conf_index() const { return pending_conf_index_; }
   bool is_learner() const { return is_learner_; }
   const RaftLog& log() const { return log_; }
   RaftLog& mutable_log() { return log_; }

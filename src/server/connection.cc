@@ -8,6 +8,7 @@
 #include "kv/operation.h"
 #include "kv/state_machine.h"
 #include "server/cluster_slots.h"
+#include "server/member_commands.h"
 #include "server/server_commands.h"
 #include "server/subcommands.h"
 #include "storage/rocks_keyspace.h"
@@ -337,6 +338,10 @@ void Connection::run_command(const kv::CommandSpec& spec, kv::Argv& argv) {
     return;
   }
   if (spec.flags & kv::kFlagServer) {
+    // SESHAT MEMBER REMOVE answers once the change is applied: a reply slot, like a write.
+    if (name == "seshat" && start_member_command(*this, argv, [this] { return reply_later(); })) {
+      return;
+    }
     reply_now(run_server_command(*this, spec, argv));
     return;
   }

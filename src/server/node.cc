@@ -5,8 +5,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <future>
+#include <memory>
 #include <random>
 
+#include "server/cluster_join.h"
 #include "server/cluster_view.h"
 #include "server/local_log.h"
 #include "server/raft_driver.h"
@@ -14,6 +17,7 @@
 #include "server/server_context.h"
 #include "storage/engine.h"
 #include "storage/kv_format.h"
+#include "storage/member_book.h"
 #include "storage/raft_log_storage.h"
 #include "transport/grpc_transport.h"
 
@@ -66,6 +70,98 @@ int wait_and_log_signal() {
   return sig;
 }
 
+storage::MemberBook book_of(const std::vector<Member>& members) {
+  storage::MemberBook book;
+  for (const auto& m : members) book[m.id] = storage::MemberAddress{m.id, m.addr, m.client_addr};
+  return book;
+}
+
+// Makes sure the directory belongs to a Raft group before Raft starts: a data directory that
+// has a membership resumes it; a new one founds the cluster of initial_members (bootstrap) or
+// joins a running one (join_addr). Fills `book` with every member's addresses. Returns the
+// exit code to stop with, or -1 to go on.
+int prepare_membership(const Config& config, storage::Engine& engine,
+                       storage::RaftLogStorage& log, storage::MemberBook& book) {
+  auto stored = storage::load_member_book(engine);
+  if (!stored.ok()) {
+    spdlog::error("cannot read the member book: {}", stored.status().ToString());
+    return 1;
+  }
+  if (log.has_membership()) {
+    if (!config.join_addr.empty()) {
+      spdlog::info("the data directory already belongs to cluster {}: resuming as a member "
+                   "(join_addr is not needed any more)",
+                   engine.cluster_id());
+    }
+    if (stored->has_value()) {
+      book = std::move(**stored);
+      return -1;
+    }
+    // Written before membership changes existed: the members are still the initial ones.
+    book = book_of(config.initial_members);
+    rocksdb::WriteBatch batch;
+    storage::stage_member_book(batch, engine, book);
+    if (auto st = engine.write(&batch, true); !st.ok()) {
+      spdlog::error("cannot record the member book: {}", st.ToString());
+      return 1;
+    }
+    return -1;
+  }
+  if (config.bootstrap && !config.initial_members.empty()) {
+    raft::ConfState cs;
+    for (const auto& m : config.initial_members) cs.voters.push_back(m.id);
+    std::sort(cs.voters.begin(), cs.voters.end());
+    book = book_of(config.initial_members);
+    rocksdb::WriteBatch batch;
+    storage::stage_member_book(batch, engine, book);
+    if (auto st = log.bootstrap(cs, &batch); !st.ok()) {
+      spdlog::error("cannot record the initial membership: {}", st.ToString());
+      return 1;
+    }
+    spdlog::info("bootstrapped a new cluster of {} members", cs.voters.size());
+    return -1;
+  }
+  if (config.join_addr.empty()) {
+    spdlog::error("data directory {} belongs to no cluster yet and bootstrap = false: set "
+                  "join_addr (--join-addr) to a member's internal address to join a running "
+                  "cluster",
+                  config.data_dir);
+    return 2;
+  }
+  if (engine.applied_index() > 0 || engine.key_count() > 0) {
+    spdlog::error("data directory {} holds data of a standalone node ({} keys, applied index "
+                  "{}): joining would replace it; use an empty directory",
+                  config.data_dir, engine.key_count(), engine.applied_index());
+    return 1;
+  }
+  auto joined = join_cluster(config);
+  if (!joined.ok()) {
+    if (absl::IsCancelled(joined.status())) {
+      spdlog::info("stopped before joining");
+      return 0;
+    }
+    spdlog::error("{}", std::string(joined.status().message()));
+    return 1;
+  }
+  if (!config.initial_members.empty() && joined->cluster_id != engine.cluster_id()) {
+    spdlog::error("{} belongs to cluster {}, but initial_members describe cluster {}",
+                  config.join_addr, joined->cluster_id, engine.cluster_id());
+    return 1;
+  }
+  if (auto st = engine.adopt_cluster_id(joined->cluster_id); !st.ok()) {
+    spdlog::error("cannot record the cluster id: {}", st.ToString());
+    return 1;
+  }
+  book = joined->book;
+  rocksdb::WriteBatch batch;
+  storage::stage_member_book(batch, engine, book);
+  if (auto st = log.bootstrap(joined->conf, &batch); !st.ok()) {
+    spdlog::error("cannot record the membership: {}", st.ToString());
+    return 1;
+  }
+  return -1;
+}
+
 // A node of a replicated cluster: Raft over gRPC. Returns the exit code.
 int run_cluster_node(const Config& config, storage::Engine& engine, ServerContext& ctx) {
   auto log = storage::RaftLogStorage::open(engine);
@@ -73,22 +169,14 @@ int run_cluster_node(const Config& config, storage::Engine& engine, ServerContex
     spdlog::error("cannot load the Raft log: {}", log.status().ToString());
     return 1;
   }
-  if ((*log)->is_new()) {
-    raft::ConfState cs;
-    for (const auto& m : config.initial_members) cs.voters.push_back(m.id);
-    std::sort(cs.voters.begin(), cs.voters.end());
-    if (auto st = (*log)->bootstrap(cs); !st.ok()) {
-      spdlog::error("cannot record the initial membership: {}", st.ToString());
-      return 1;
-    }
-    spdlog::info("bootstrapped a new cluster of {} members", cs.voters.size());
-  }
+  storage::MemberBook book;
+  if (int code = prepare_membership(config, engine, **log, book); code >= 0) return code;
   ClusterViewHolder view;
   ctx.cluster = &view;
 
   RaftDriverOptions options;
   options.node_id = config.node_id;
-  options.members = config.initial_members;
+  options.book = book;
   options.client_addr = config.client_addr;
   options.internal_addr = config.internal_addr;
   options.heartbeat_interval_ms = config.heartbeat_interval_ms;
@@ -107,15 +195,25 @@ int run_cluster_node(const Config& config, storage::Engine& engine, ServerContex
   topt.node_id = config.node_id;
   topt.listen_addr = config.internal_addr;
   topt.client_addr = config.client_addr;
-  for (const auto& m : config.initial_members) {
-    if (m.id != config.node_id) topt.peers[m.id] = m.addr;
-  }
+  // No peers yet: the driver adds the members it knows when it starts, and follows changes.
   transport::TransportHandlers handlers;
   handlers.on_message = [&driver](raft::Message m) { driver.on_message(std::move(m)); };
   handlers.on_unreachable = [&driver](raft::NodeId id) { driver.on_unreachable(id); };
   handlers.on_snapshot_status = [&driver](raft::NodeId id, bool ok) { driver.on_snapshot_status(id, ok); };
   handlers.on_peer_info = [&driver](raft::NodeId id, const std::string& addr) {
     driver.on_peer_info(id, addr);
+  };
+  const auto join_wait = std::chrono::milliseconds(config.request_timeout_secs * 1000 + 1000);
+  handlers.on_join = [&driver, join_wait](const transport::JoinRequest& request) {
+    auto reply = std::make_shared<std::promise<transport::JoinReply>>();
+    auto answer = reply->get_future();
+    driver.join(request, [reply](transport::JoinReply r) { reply->set_value(std::move(r)); });
+    if (answer.wait_for(join_wait) != std::future_status::ready) {
+      transport::JoinReply r;
+      r.error = "the change was not committed in time";
+      return r;
+    }
+    return answer.get();
   };
   transport::GrpcTransport transport(topt, handlers);
   if (auto st = transport.start(); !st.ok()) {
@@ -131,9 +229,8 @@ int run_cluster_node(const Config& config, storage::Engine& engine, ServerContex
   ctx.replicator = &driver;
   if (config.enable_fault_injection) {
     spdlog::warn("fault injection is enabled: SESHAT LINK can cut or thin this node's peer links");
-    ctx.link_fault = [&transport, &config](uint64_t peer, const ServerContext::LinkFault& fault) {
-      bool known = false;
-      for (const auto& m : config.initial_members) known = known || (m.id == peer && peer != config.node_id);
+    ctx.link_fault = [&transport, &driver](uint64_t peer, const ServerContext::LinkFault& fault) {
+      const bool known = driver.is_peer(peer);
       if (known) {
         if (fault.blocked) transport.set_link_blocked(peer, *fault.blocked);
         if (fault.drop_percent) transport.set_link_drop(peer, *fault.drop_percent);
@@ -141,6 +238,9 @@ int run_cluster_node(const Config& config, storage::Engine& engine, ServerContex
       return known;
     };
   }
+  ctx.remove_member = [&driver](uint64_t id, Replicator::ProposeCallback done) {
+    driver.remove_member(id, std::move(done));
+  };
   ctx.extra_info = [&driver](const std::string& section) {
     if (section == "raft" || section == "all" || section == "everything" || section == "default") {
       return driver.info_raft();
@@ -181,16 +281,24 @@ int run_node(const Config& config) {
   spdlog::info("starting seshat node {}: clients on {}, data in {}", config.node_id,
                config.client_addr, config.data_dir);
 
-  const bool cluster_mode = !config.initial_members.empty();
   storage::OpenOptions open;
   open.dir = config.data_dir;
   open.node_id = config.node_id;
-  if (cluster_mode) open.cluster_id = derive_cluster_id(config.initial_members);
+  if (!config.initial_members.empty()) open.cluster_id = derive_cluster_id(config.initial_members);
   auto engine = storage::Engine::open(open);
   if (!engine.ok()) {
     spdlog::error("cannot open data directory: {}", std::string(engine.status().message()));
     return 1;
   }
+  // A cluster node: configured as one, joining one, or resuming a directory that has a member
+  // book (a node that joined needs neither initial_members nor join_addr to restart).
+  auto stored_book = storage::load_member_book(**engine);
+  if (!stored_book.ok()) {
+    spdlog::error("cannot open data directory: {}", stored_book.status().ToString());
+    return 1;
+  }
+  const bool cluster_mode =
+      !config.initial_members.empty() || !config.join_addr.empty() || stored_book->has_value();
   spdlog::info("data directory {} opened: cluster {}, applied index {}, {} keys", config.data_dir,
                (*engine)->cluster_id(), (*engine)->applied_index(), (*engine)->key_count());
 

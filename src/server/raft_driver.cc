@@ -8,6 +8,7 @@
 #include "kv/state_machine.h"
 #include "server/cluster_view.h"
 #include "server/maintenance.h"
+#include "server/membership.h"
 #include "storage/rocks_keyspace.h"
 #include "storage/snapshot_codec.h"
 #include "transport/transport.h"
@@ -48,10 +49,8 @@ RaftDriver::RaftDriver(storage::Engine& engine, storage::RaftLogStorage& log,
   // match ids of entries proposed before a restart: start from a random point.
   std::random_device rd;
   next_proposal_id_ = (static_cast<uint64_t>(rd()) << 32) ^ rd();
-  for (const auto& m : options_.members) {
-    if (!m.client_addr.empty()) client_addrs_[m.id] = m.client_addr;
-  }
   client_addrs_[options_.node_id] = options_.client_addr;
+  book_ = options_.book;
 }
 
 RaftDriver::~RaftDriver() { stop(); }
@@ -75,8 +74,15 @@ absl::Status RaftDriver::start() {
   applied_ = engine_.applied_index();
   applied_index_ = applied_;
   last_snapshot_index_ = applied_;
+  conf_ = log_.conf_state();
+  removed_ = !is_member(conf_, options_.node_id);
   spdlog::info("raft: node {} starting at applied index {}, {} members", options_.node_id,
-               applied_, options_.members.size());
+               applied_, member_ids(conf_).size());
+  if (removed_) {
+    spdlog::warn("raft: this node is not a member of the cluster (it was removed, or has not "
+                 "been added yet): it will not vote or campaign");
+  }
+  sync_peers();
   // A cluster of one has nobody to wait for: take leadership at once instead of after an
   // election timeout, so a single-member node serves writes as soon as it listens.
   const auto& voters = log_.conf_state().voters;
@@ -114,6 +120,11 @@ void RaftDriver::enqueue(Input input) {
   }
   if (input.done) input.done(Reply::Error(kShuttingDown));
   if (input.read_done) input.read_done(kShuttingDown);
+  if (input.join_done) {
+    transport::JoinReply r;
+    r.error = kShuttingDown;
+    input.join_done(std::move(r));
+  }
 }
 
 void RaftDriver::on_message(raft::Message msg) {
@@ -204,6 +215,11 @@ void RaftDriver::run() {
       for (auto& in : inputs) {
         if (in.done) in.done(Reply::Error(kShuttingDown));
         if (in.read_done) in.read_done(kShuttingDown);
+        if (in.join_done) {
+          transport::JoinReply r;
+          r.error = kShuttingDown;
+          in.join_done(std::move(r));
+        }
       }
       fail_all(kShuttingDown);
       return;
@@ -219,6 +235,8 @@ void RaftDriver::run() {
     while (node_->has_ready()) handle_ready();
     serve_reads();
     expire_requests(Clock::now());
+    membership_maintenance(Clock::now());
+    while (node_->has_ready()) handle_ready();
     if (Clock::now() >= next_maintenance_) {
       publish_view();  // INFO and CLUSTER NODES stay current (match indexes, commit)
       log_.drop_unclaimed_snapshot_streams(std::chrono::seconds(60));
@@ -290,6 +308,12 @@ void RaftDriver::handle_inputs(std::vector<Input>& inputs) {
         break;
       case InputKind::kSnapStatus:
         node_->report_snapshot(in.peer, !in.ok);
+        break;
+      case InputKind::kJoin:
+        handle_join(in.join, in.join_done);
+        break;
+      case InputKind::kRemove:
+        handle_remove(in.peer, in.done);
         break;
       case InputKind::kPeerInfo:
         // A handshake: the peer (re)connected. It may be a restarted process holding less than
@@ -389,6 +413,12 @@ void RaftDriver::handle_ready() {
     last_snapshot_index_ = applied_;
     spdlog::info("raft: installed snapshot at index {} (term {})", rd.snapshot->metadata.index,
                  rd.snapshot->metadata.term);
+    // The snapshot carries the membership (its metadata) and the member book (its data).
+    auto book = storage::load_member_book(engine_);
+    if (!book.ok()) fatal("reading the member book of a snapshot: " + book.status().ToString());
+    if (book->has_value()) book_ = std::move(**book);
+    conf_ = rd.snapshot->metadata.conf_state;
+    after_membership_change({});
   }
   if (rd.hard_state || !rd.entries.empty()) {
     auto st = log_.persist(rd.hard_state, rd.entries, rd.must_sync);
@@ -415,18 +445,12 @@ void RaftDriver::apply_committed(const std::vector<raft::Entry>& entries) {
   storage::ApplyBatch apply(engine_);
   std::vector<std::pair<ProposeCallback, Reply>> answers;
   bool membership_changed = false;
+  std::vector<uint64_t> finished_changes;
   for (const auto& e : entries) {
     if (e.index <= applied_) continue;  // already applied before a restart
     if (e.type == raft::EntryType::kConfChange) {
-      auto cc = raft::decode_conf_change(e.data);
-      if (cc.ok()) {
-        auto cs = node_->apply_conf_change(*cc);
-        if (cs.ok()) {
-          membership_changed = true;
-          if (auto st = log_.set_conf_state(*cs); !st.ok()) fatal("recording membership: " + st.ToString());
-          spdlog::info("raft: membership changed at index {}: {} voters", e.index, (*cs).voters.size());
-        }
-      }
+      apply_conf_change_entry(e, apply, finished_changes);
+      membership_changed = true;
       apply.begin_entry(e.index, apply.now_ms());
     } else if (e.data.empty()) {
       apply.begin_entry(e.index, apply.now_ms());  // a new leader's empty entry
@@ -442,7 +466,10 @@ void RaftDriver::apply_committed(const std::vector<raft::Entry>& entries) {
   }
   applied_index_ = applied_;
   for (auto& [done, reply] : answers) done(std::move(reply));
-  if (membership_changed) publish_view();
+  if (membership_changed) {
+    log_.note_conf_state(conf_);
+    after_membership_change(finished_changes);
+  }
   maybe_snapshot();
 }
 
@@ -529,6 +556,7 @@ void RaftDriver::fail_all(const std::string& error) {
   reads_waiting_index_.clear();
   for (auto& [index, r] : reads_waiting_apply_) r.done(error);
   reads_waiting_apply_.clear();
+  fail_membership_waiters(error);
 }
 
 void RaftDriver::maybe_snapshot() {
@@ -576,6 +604,24 @@ void RaftDriver::publish_view() {
     s += "raft_applied_index:" + std::to_string(applied_) + "\r\n";
     s += "raft_snapshot_index:" + std::to_string(last_snapshot_index_) + "\r\n";
     s += "raft_last_election_ms:" + std::to_string(last_election_ms_.load()) + "\r\n";
+    // Every member with its addresses and role, on every node.
+    s += "raft_members:" + std::to_string(member_ids(conf_).size()) + "\r\n";
+    for (raft::NodeId id : member_ids(conf_)) {
+      auto m = book_.find(id);
+      auto c = client_addrs_.find(id);
+      std::string client = c != client_addrs_.end() ? c->second
+                           : m != book_.end()       ? m->second.client_addr
+                                                    : std::string();
+      s += "raft_member_" + std::to_string(id) +
+           ":internal_addr=" + (m != book_.end() ? m->second.internal_addr : std::string()) +
+           ",client_addr=" + client + ",role=" + (is_learner(conf_, id) ? "learner" : "voter") +
+           "\r\n";
+    }
+    if (removed_) s += "raft_removed:1\r\n";
+    peer_ids_.clear();
+    for (raft::NodeId id : member_ids(conf_)) {
+      if (id != options_.node_id) peer_ids_.push_back(id);
+    }
     for (const auto& [id, pr] : status.progress) {
       s += "raft_peer_" + std::to_string(id) + ":match=" + std::to_string(pr.match) +
            ",next=" + std::to_string(pr.next) +
@@ -587,27 +633,34 @@ void RaftDriver::publish_view() {
   if (cluster_view_ == nullptr) return;
   ClusterView view;
   view.self_id = options_.node_id;
-  view.leader_id = status.soft_state.lead;
+  // A removed node no longer follows anyone: it must not send clients to a leader that will
+  // not take them.
+  view.leader_id = removed_ ? 0 : status.soft_state.lead;
   view.term = status.hard_state.term;
   view.config_epoch = status.hard_state.term;
   view.cluster_id = engine_.cluster_id();
-  for (const auto& m : options_.members) {
+  for (raft::NodeId id : member_ids(conf_)) {
     ClusterMember cm;
-    cm.id = m.id;
-    cm.internal_addr = m.addr;
-    auto it = client_addrs_.find(m.id);
-    cm.client_addr = it != client_addrs_.end() ? it->second : std::string();
-    cm.is_leader = m.id == status.soft_state.lead;
-    cm.is_learner = false;
-    auto pr = status.progress.find(m.id);
+    cm.id = id;
+    auto known = book_.find(id);
+    if (known != book_.end()) cm.internal_addr = known->second.internal_addr;
+    auto it = client_addrs_.find(id);
+    if (it != client_addrs_.end()) {
+      cm.client_addr = it->second;
+    } else if (known != book_.end()) {
+      cm.client_addr = known->second.client_addr;
+    }
+    cm.is_leader = id == view.leader_id;
+    cm.is_learner = is_learner(conf_, id);
+    auto pr = status.progress.find(id);
     // Reachability as far as this node can tell: the leader knows whom it heard from within
     // the last election timeout; a follower knows whether its own link to the peer is up.
-    if (m.id == options_.node_id) {
+    if (id == options_.node_id) {
       cm.connected = true;
     } else if (status.soft_state.state == raft::StateType::kLeader && pr != status.progress.end()) {
       cm.connected = pr->second.recent_active;
     } else if (transport_ != nullptr) {
-      cm.connected = transport_->link_stats(m.id).connected;
+      cm.connected = transport_->link_stats(id).connected;
     }
     cm.match_index = pr != status.progress.end() ? pr->second.match : 0;
     view.members.push_back(std::move(cm));

@@ -16,9 +16,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -31,12 +33,10 @@
 #include "server/proposal_batch.h"
 #include "server/replicator.h"
 #include "storage/engine.h"
+#include "storage/member_book.h"
 #include "storage/raft_log_storage.h"
 #include "storage/rocks_keyspace.h"
-
-namespace seshat::transport {
-class Transport;
-}
+#include "transport/transport.h"
 
 namespace seshat::server {
 
@@ -44,7 +44,9 @@ class ClusterViewHolder;
 
 struct RaftDriverOptions {
   uint64_t node_id = 0;
-  std::vector<Member> members;  // the initial voters, with their addresses
+  // Every member's addresses as of the applied index the node starts from (the stored member
+  // book, or the initial members of a node that predates it). Applied changes update it.
+  storage::MemberBook book;
   std::string client_addr;
   std::string internal_addr;
   uint64_t heartbeat_interval_ms = 100;
@@ -76,6 +78,17 @@ class RaftDriver final : public Replicator {
   void on_snapshot_status(raft::NodeId peer, bool ok);
   void on_peer_info(raft::NodeId peer, const std::string& client_addr);
 
+  // Membership (raft_driver_membership.cc). A Join request from a node that wants in: on the
+  // leader it is added as a learner (promoted to voter once caught up) and `done` gets the
+  // member list once that is committed; elsewhere `done` names the leader. Thread-safe; `done`
+  // runs on the driver thread.
+  void join(transport::JoinRequest request, std::function<void(transport::JoinReply)> done);
+  // SESHAT MEMBER REMOVE <id>: removes a member (the leader hands leadership over first when it
+  // is the one removed). `done` gets +OK once the change is applied here, or an error.
+  void remove_member(uint64_t id, ProposeCallback done);
+  // Whether `id` is a member other than this node (for the fault injection hooks).
+  bool is_peer(uint64_t id) const;
+
   void propose(std::string operation, ProposeCallback done) override;
   void read_after_writes(std::string operation, ProposeCallback done) override;
   bool read_now(std::string& error) override;
@@ -88,7 +101,9 @@ class RaftDriver final : public Replicator {
   uint64_t leader_id() const { return leader_id_.load(); }
 
  private:
-  enum class InputKind { kPropose, kReadAfter, kRead, kStep, kUnreachable, kSnapStatus, kPeerInfo };
+  enum class InputKind {
+    kPropose, kReadAfter, kRead, kStep, kUnreachable, kSnapStatus, kPeerInfo, kJoin, kRemove
+  };
   struct Input {
     InputKind kind = InputKind::kStep;
     std::string data;
@@ -97,6 +112,8 @@ class RaftDriver final : public Replicator {
     raft::Message msg;
     raft::NodeId peer = 0;
     bool ok = false;
+    transport::JoinRequest join;
+    std::function<void(transport::JoinReply)> join_done;
     std::chrono::steady_clock::time_point arrived = std::chrono::steady_clock::now();
   };
   struct PendingProposal {
@@ -129,6 +146,39 @@ class RaftDriver final : public Replicator {
   void fail_all(const std::string& error);
   void send(std::vector<raft::Message> msgs);
 
+  // Membership (raft_driver_membership.cc), driver thread only.
+  // A membership change some caller waits for, by the request id in its context.
+  struct PendingChange {
+    ProposeCallback done;                                   // SESHAT MEMBER REMOVE
+    std::vector<std::function<void(transport::JoinReply)>> join_done;  // Join
+    raft::NodeId node = 0;
+    std::chrono::steady_clock::time_point deadline = {};
+    // Proposed on a follower (the core forwards it): proposed again now and then, since a
+    // leader that is busy with another change replaces it by an empty entry. Conf changes are
+    // idempotent, so a duplicate does no harm.
+    std::optional<raft::ConfChange> resend;
+    std::chrono::steady_clock::time_point next_resend = {};
+  };
+  void handle_join(transport::JoinRequest& request, std::function<void(transport::JoinReply)>& done);
+  void handle_remove(raft::NodeId id, ProposeCallback& done);
+  transport::JoinReply join_ok() const;
+  bool conf_change_pending() const;
+  uint64_t new_request_id() { return next_proposal_id_++; }
+  // Applies a committed conf change entry: the core's config, then the ConfState and the
+  // member book staged in `apply` (the same batch as the applied index).
+  void apply_conf_change_entry(const raft::Entry& e, storage::ApplyBatch& apply,
+                               std::vector<uint64_t>& finished);
+  // Once the apply batch holding membership changes is written: the transport's peers, the
+  // published view, the waiting callers.
+  void after_membership_change(const std::vector<uint64_t>& finished);
+  // The transport's peer set follows the membership (removed peers linger for a grace period,
+  // so the last messages telling them of their removal still go out).
+  void sync_peers();
+  void membership_maintenance(std::chrono::steady_clock::time_point now);
+  void promote_caught_up_learners();
+  void advance_self_removal(std::chrono::steady_clock::time_point now);
+  void fail_membership_waiters(const std::string& error);
+
   storage::Engine& engine_;
   storage::RaftLogStorage& log_;
   RaftDriverOptions options_;
@@ -160,7 +210,21 @@ class RaftDriver final : public Replicator {
   raft::Index applied_ = 0;
   raft::Index last_snapshot_index_ = 0;
   uint64_t bytes_since_snapshot_ = 0;
-  std::map<raft::NodeId, std::string> client_addrs_;
+  std::map<raft::NodeId, std::string> client_addrs_;  // announced through Hello
+  raft::ConfState conf_;                              // the applied membership
+  storage::MemberBook book_;                          // its addresses
+  std::map<raft::NodeId, std::string> peers_;         // the transport's peers: id -> address
+  std::map<raft::NodeId, std::chrono::steady_clock::time_point> peers_leaving_;
+  std::map<uint64_t, PendingChange> changes_;
+  // SESHAT MEMBER REMOVE of this node while it leads: leadership goes to another voter first,
+  // then the removal is proposed (forwarded to the new leader).
+  struct SelfRemoval {
+    uint64_t request_id = 0;
+    std::chrono::steady_clock::time_point transfer_deadline = {};
+  };
+  std::optional<SelfRemoval> self_removal_;
+  bool removed_ = false;  // this node applied its own removal
+  std::chrono::steady_clock::time_point next_promotion_check_ = {};
   std::string tombstone_cursor_;
   std::chrono::steady_clock::time_point next_tick_;
   std::chrono::steady_clock::time_point next_maintenance_;
@@ -174,6 +238,7 @@ class RaftDriver final : public Replicator {
   std::atomic<int64_t> last_election_ms_{0};
   mutable std::mutex status_mu_;
   std::string status_text_;  // refreshed by the driver for INFO
+  std::vector<uint64_t> peer_ids_;  // guarded by status_mu_: members other than this node
 };
 
 }  // namespace seshat::server

@@ -17,6 +17,7 @@
 #include "protocol/number_format.h"
 #include "server/cluster_commands.h"
 #include "server/connection.h"
+#include "server/member_commands.h"
 #include "server/server_commands_internal.h"
 #include "server/server_context.h"
 #include "server/subcommands.h"
@@ -342,6 +343,7 @@ Reply seshat_command(Connection& conn, const kv::Argv& argv) {
     conn.update_state([](Connection::State& s) { s.proxy_link = true; });
     return Reply::Ok();
   }
+  if (is_member_command(argv)) return member_command(conn, argv);  // member_commands.h
   const std::string sub = argv.size() >= 3 ? upper(argv[2]) : "";
   const bool block = argv.size() == 4 && (sub == "BLOCK" || sub == "UNBLOCK");
   const bool drop = argv.size() == 5 && sub == "DROP";

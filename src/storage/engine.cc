@@ -141,6 +141,16 @@ absl::Status Engine::check_identity(const OpenOptions& options) {
   return absl::OkStatus();
 }
 
+absl::Status Engine::adopt_cluster_id(const std::string& cluster_id) {
+  if (cluster_id.empty()) return absl::InvalidArgumentError("empty cluster id");
+  if (cluster_id == cluster_id_) return absl::OkStatus();
+  rocksdb::WriteBatch batch;
+  batch.Put(cf(Cf::kMetadata), std::string(kMetaClusterId), cluster_id);
+  if (auto st = write(&batch, /*sync=*/true); !st.ok()) return st;
+  cluster_id_ = cluster_id;
+  return absl::OkStatus();
+}
+
 void Engine::publish_applied(uint64_t index, uint64_t key_count) {
   key_count_.store(key_count, std::memory_order_release);
   applied_index_.store(index, std::memory_order_release);

@@ -57,6 +57,10 @@ class Engine {
   rocksdb::ColumnFamilyHandle* cf(Cf which) { return handles_[static_cast<size_t>(which)]; }
 
   const std::string& cluster_id() const { return cluster_id_; }
+  // A node that joins a running cluster learns the cluster id from it: records it in place of
+  // the provisional one open() gave the new directory. Only for a directory that holds no Raft
+  // state yet (the caller checks); not thread-safe, call before anything else reads the id.
+  absl::Status adopt_cluster_id(const std::string& cluster_id);
   uint64_t node_id() const { return node_id_; }
   const std::string& dir() const { return dir_; }
 

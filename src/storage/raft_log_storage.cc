@@ -170,9 +170,10 @@ void RaftLogStorage::note_conf_state(const raft::ConfState& cs) {
   has_conf_state_ = true;
 }
 
-absl::Status RaftLogStorage::bootstrap(const raft::ConfState& cs) {
+absl::Status RaftLogStorage::bootstrap(const raft::ConfState& cs, rocksdb::WriteBatch* with) {
   if (!is_new()) return absl::FailedPreconditionError("the node already has Raft state");
-  rocksdb::WriteBatch batch;
+  rocksdb::WriteBatch own;
+  rocksdb::WriteBatch& batch = with != nullptr ? *with : own;
   put_conf_state(batch, cs);
   if (auto st = engine_.write(&batch, true); !st.ok()) return st;
   conf_state_ = cs;

@@ -39,8 +39,9 @@ class RaftLogStorage final : public raft::Storage {
 
   // True for a node that has never run: no hard state, no entries, no membership.
   bool is_new() const;
-  // Records the initial membership of a brand-new node.
-  absl::Status bootstrap(const raft::ConfState& cs);
+  // Records the initial membership of a brand-new node, with whatever `with` holds (the member
+  // book) in the same synced batch.
+  absl::Status bootstrap(const raft::ConfState& cs, rocksdb::WriteBatch* with = nullptr);
   // Persists one Ready: entries (replacing any stored suffix from the first one on) and the
   // hard state, in one batch; synced when `sync`.
   absl::Status persist(const std::optional<raft::HardState>& hs,

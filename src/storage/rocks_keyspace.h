@@ -76,6 +76,9 @@ class ApplyBatch final : public RocksKeyspaceBase {
   absl::Status commit(bool sync);
   uint64_t index() const { return index_; }
   bool empty() { return batch_.GetWriteBatch()->Count() == 0; }
+  // For records that belong with the applied index but not to the keyspace (the membership and
+  // the member book of an applied conf change): written by the same commit().
+  rocksdb::WriteBatchBase& metadata_batch() { return batch_; }
 
  private:
   std::optional<std::string> raw_get(Cf cf, std::string_view key) override;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "storage/kv_format.h"
+#include "storage/member_book.h"
 #include "storage/raft_log_storage.h"
 
 namespace seshat::storage {
@@ -87,6 +88,17 @@ absl::Status SnapshotStreamWriter::produce(size_t want) {
     pending_.append(kMagic);
     put_u64_le(pending_, applied_);
     put_u64_le(pending_, key_count_);
+    // The member book travels with the state it belongs to: the receiver learns every member's
+    // address as of the snapshot's index.
+    rocksdb::ReadOptions ro;
+    ro.snapshot = view_;
+    std::string book;
+    rocksdb::Status s = engine_.db()->Get(ro, engine_.cf(Cf::kMetadata), kMetaMembers, &book);
+    if (s.ok()) {
+      frame('M', kMetaMembers, book, pending_);
+    } else if (!s.IsNotFound()) {
+      return to_status(s, "snapshot metadata");
+    }
     phase_ = 1;
   }
   while (phase_ == 1 || phase_ == 2) {
@@ -167,7 +179,9 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
     const char tag = frames[0];
     frames.remove_prefix(1);
     if (tag == 'E') break;
-    if (tag != 'R' && tag != 'T') return absl::DataLossError("snapshot has an unknown frame");
+    if (tag != 'R' && tag != 'T' && tag != 'M') {
+      return absl::DataLossError("snapshot has an unknown frame");
+    }
     std::string_view kv[2];
     for (auto& part : kv) {
       if (frames.size() < 4) return absl::DataLossError("snapshot frame truncated");
@@ -183,8 +197,15 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
       if (rec && rec->expire_at_ms != 0) {
         batch.Put(engine.cf(Cf::kExpiry), expiry_key(rec->expire_at_ms, user_key_of_data_key(kv[0])), "");
       }
-    } else {
+    } else if (tag == 'T') {
       batch.Put(engine.cf(Cf::kTombstones), kv[0], kv[1]);
+    } else {
+      // Metadata that belongs to the state machine: only the member book, never the identity
+      // (node id, cluster id) of the receiver.
+      if (kv[0] != kMetaMembers || !decode_member_book(kv[1])) {
+        return absl::DataLossError("snapshot has a bad metadata frame");
+      }
+      batch.Put(engine.cf(Cf::kMetadata), kv[0], kv[1]);
     }
   }
   if (!frames.empty()) return absl::DataLossError("snapshot has trailing bytes");

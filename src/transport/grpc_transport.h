@@ -54,6 +54,12 @@ struct GrpcTransportOptions {
   std::chrono::milliseconds shutdown_timeout{2000};
 };
 
+// The Join call of a node that wants to be added, made before it has a transport (it does not
+// know the cluster id yet): one attempt, against `addr`, within `timeout`. A call that fails
+// (nobody listening, deadline) comes back as kRetry with the reason.
+JoinReply request_join(const std::string& addr, const JoinRequest& request,
+                       std::chrono::milliseconds timeout);
+
 class GrpcTransport final : public Transport {
  public:
   GrpcTransport(GrpcTransportOptions options, TransportHandlers handlers);

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "transport/join_rpc.h"
+
 namespace seshat::transport {
 
 class RaftService::CallGuard {
@@ -90,6 +92,23 @@ grpc::Status RaftService::Hello(grpc::ServerContext* ctx, const pb::HelloRequest
   response->set_cluster_id(options_.cluster_id);
   response->set_node_id(options_.node_id);
   response->set_client_addr(options_.client_addr);
+  return grpc::Status::OK;
+}
+
+grpc::Status RaftService::Join(grpc::ServerContext* ctx, const pb::JoinClusterRequest* request,
+                               pb::JoinClusterResponse* response) {
+  CallGuard guard(*this, ctx);
+  if (!guard.admitted()) return kShuttingDown;
+  JoinReply reply;
+  if (!handlers_.on_join) {
+    reply.error = "node " + std::to_string(options_.node_id) + " does not take join requests";
+  } else if (request->node_id() == raft::kNone) {
+    reply.outcome = JoinReply::Outcome::kRefused;
+    reply.error = "node id 0 is reserved";
+  } else {
+    reply = handlers_.on_join(from_proto(*request));
+  }
+  to_proto(reply, response);
   return grpc::Status::OK;
 }
 

@@ -29,6 +29,9 @@ class RaftService final : public pb::RaftTransport::Service {
                             pb::SnapshotAck* ack) override;
   grpc::Status Hello(grpc::ServerContext* ctx, const pb::HelloRequest* request,
                      pb::HelloResponse* response) override;
+  // Needs no identity (the caller is not a member yet): handlers.on_join decides.
+  grpc::Status Join(grpc::ServerContext* ctx, const pb::JoinClusterRequest* request,
+                    pb::JoinClusterResponse* response) override;
 
   // Refuses new calls and cancels the running ones; their handlers then return promptly.
   void cancel_all();

@@ -28,6 +28,36 @@ using SnapshotStatusHandler = std::function<void(raft::NodeId, bool ok)>;
 // that peer (each reconnect), not only when the address changes.
 using PeerInfoHandler = std::function<void(raft::NodeId, const std::string& client_addr)>;
 
+// Membership admin (the Join RPC), in plain types. docs/raft.md describes the flow.
+struct MemberInfo {
+  raft::NodeId id = raft::kNone;
+  std::string internal_addr;
+  std::string client_addr;
+  bool learner = false;
+};
+
+struct JoinRequest {
+  std::string cluster_id;  // empty: the caller has no cluster yet
+  raft::NodeId node_id = raft::kNone;
+  std::string internal_addr;
+  std::string client_addr;
+};
+
+struct JoinReply {
+  enum class Outcome { kOk, kRedirect, kRetry, kRefused };
+  Outcome outcome = Outcome::kRetry;
+  std::string error;  // why, for kRedirect/kRetry/kRefused
+  std::string cluster_id;
+  std::vector<MemberInfo> members;  // kOk: every member, the caller included
+  raft::NodeId leader_id = raft::kNone;
+  std::string leader_addr;  // kRedirect: the leader's internal address
+};
+
+// A node asks to join. Unlike the other handlers this one may block, up to about
+// request_timeout: it runs on a gRPC server thread of its own and answers once the change is
+// committed.
+using JoinHandler = std::function<JoinReply(const JoinRequest&)>;
+
 // Every handler is called from a transport thread (gRPC server threads for messages, the peer's
 // sender thread for the others), possibly from several at once: each must be thread-safe, must
 // not block (hand the event to the driver's queue and return) and must not call back into the
@@ -38,6 +68,8 @@ struct TransportHandlers {
   UnreachableHandler on_unreachable;
   SnapshotStatusHandler on_snapshot_status;
   PeerInfoHandler on_peer_info;
+  // Empty: Join is refused (JOIN_RETRY) as by a node that cannot add members.
+  JoinHandler on_join;
 };
 
 // A piece of snapshot data read by a SnapshotSource.
