@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "protocol/number_format.h"
+#include "server/ascii.h"
 #include "server/cluster_slots.h"
 #include "server/connection.h"
 #include "server/server_commands.h"
@@ -22,18 +23,6 @@ using protocol::Reply;
 
 constexpr int64_t kLastSlot = kClusterSlots - 1;
 constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The leader, when one is known and clients can be sent to it; nullptr otherwise. Without it
 // nobody owns a slot: the replies show no master, as Raft has none.

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "server/ascii.h"
 #include "server/server_commands.h"
 #include "server/server_commands_internal.h"
 #include "server/subcommands.h"
@@ -16,12 +17,6 @@ namespace seshat::server {
 namespace {
 
 using protocol::Reply;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool iequals(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kv/glob_match.h"
+#include "server/ascii.h"
 #include "server/server_commands.h"
 #include "server/server_commands_internal.h"
 #include "server/server_context.h"
@@ -18,12 +19,6 @@ namespace seshat::server {
 namespace {
 
 using protocol::Reply;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string host_of(const std::string& addr) {
   size_t colon = addr.rfind(':');

@@ -7,6 +7,7 @@
 #include "kv/errors.h"
 #include "kv/operation.h"
 #include "kv/state_machine.h"
+#include "server/ascii.h"
 #include "server/cluster_slots.h"
 #include "server/member_commands.h"
 #include "server/server_commands.h"
@@ -22,12 +23,6 @@ using protocol::Reply;
 constexpr size_t kMaxPendingSlots = 4096;         // stop reading beyond this many queued replies
 constexpr size_t kMaxOutputBeforePause = 64 << 20;  // or this much unsent output
 constexpr size_t kMaxQueryBuffer = 1024ull << 20;   // Redis's client-query-buffer-limit
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 int64_t now_ms_wall() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "server/ascii.h"
 #include "server/server_commands.h"
 #include "server/server_commands_internal.h"
 #include "server/server_context.h"
@@ -313,12 +314,6 @@ std::string section_text(ServerContext& ctx, std::string_view section) {
   if (section == "commandstats") return Section("Commandstats").take();
   if (section == "latencystats") return Section("Latencystats").take();
   return "";
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace

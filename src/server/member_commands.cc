@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "server/ascii.h"
 #include "server/connection.h"
 #include "server/server_context.h"
 
@@ -12,21 +13,6 @@ namespace seshat::server {
 namespace {
 
 using protocol::Reply;
-
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::optional<uint64_t> parse_id(const std::string& text) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return v;
-}
 
 constexpr const char* kSyntax = "ERR syntax error: SESHAT MEMBERS or SESHAT MEMBER REMOVE <id>";
 
@@ -67,7 +53,7 @@ Reply member_command(Connection& conn, const kv::Argv& argv) {
     return Reply::Array(std::move(out));
   }
   if (!is_remove(argv)) return Reply::Error(kSyntax);
-  if (!parse_id(argv[3])) return Reply::Error("ERR value is not an integer or out of range");
+  if (!parse_decimal_id(argv[3])) return Reply::Error("ERR value is not an integer or out of range");
   return Reply::Error("ERR membership changes are not available on this node");
 }
 
@@ -75,7 +61,7 @@ bool start_member_command(Connection& conn, const kv::Argv& argv,
                           const std::function<Replicator::ProposeCallback()>& later) {
   ServerContext& ctx = conn.context();
   if (ctx.cluster == nullptr || !ctx.remove_member || !is_remove(argv)) return false;
-  auto id = parse_id(argv[3]);
+  auto id = parse_decimal_id(argv[3]);
   if (!id) return false;
   ctx.remove_member(*id, later());
   return true;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "protocol/number_format.h"
+#include "server/ascii.h"
 #include "server/cluster_commands.h"
 #include "server/connection.h"
 #include "server/member_commands.h"
@@ -35,18 +36,6 @@ constexpr std::string_view kSyntaxError = "ERR syntax error";
 constexpr std::string_view kClusterDisabled = "ERR This instance has cluster support disabled";
 // Redis shows at most this many bytes of a client-supplied name in an error.
 constexpr size_t kMaxShownBytes = 128;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // A client-supplied string as Redis's "%.*s" formatting shows it in an error line: cut at the
 // first NUL byte and at `max_len` bytes, with CR and LF turned into spaces so that the error
@@ -335,10 +324,6 @@ Reply help_reply(std::string_view container, const std::vector<std::string_view>
 // disagree about the leader answer MOVED to each other instead of bouncing a command around.
 Reply seshat_command(Connection& conn, const kv::Argv& argv) {
   ServerContext& ctx = conn.context();
-  auto upper = [](std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return s;
-  };
   if (argv.size() == 2 && upper(argv[1]) == "PROXY-LINK") {
     conn.update_state([](Connection::State& s) { s.proxy_link = true; });
     return Reply::Ok();
@@ -356,22 +341,13 @@ Reply seshat_command(Connection& conn, const kv::Argv& argv) {
     return Reply::Error(
         "ERR fault injection is disabled (start the node with --enable-fault-injection)");
   }
-  auto parse = [](const std::string& text) -> std::optional<uint64_t> {
-    if (text.empty() || text.size() > 18) return std::nullopt;
-    uint64_t v = 0;
-    for (char c : text) {
-      if (c < '0' || c > '9') return std::nullopt;
-      v = v * 10 + static_cast<uint64_t>(c - '0');
-    }
-    return v;
-  };
-  auto peer = parse(argv[3]);
+  auto peer = parse_decimal_id(argv[3]);
   if (!peer) return Reply::Error("ERR value is not an integer or out of range");
   ServerContext::LinkFault fault;
   if (block) {
     fault.blocked = sub == "BLOCK";
   } else {
-    auto percent = parse(argv[4]);
+    auto percent = parse_decimal_id(argv[4]);
     if (!percent || *percent > 100) {
       return Reply::Error("ERR percent must be an integer from 0 to 100");
     }

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <utility>
 
+#include "server/ascii.h"
 #include "server/server_commands.h"
 
 namespace seshat::server {
@@ -395,12 +396,6 @@ bool iequals(std::string_view a, std::string_view b) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace
