@@ -16,13 +16,14 @@ start() {
     nohup "$BIN" --config "config/node$n.toml" >"data/node$n.log" 2>&1 &
     echo $! >"data/node$n.pid"
   done
-  # Wait until every node answers and a leader is elected (bounded).
+  # Wait until every node answers, a leader is elected and node 1 sees every peer (bounded).
   for _ in $(seq 1 100); do
     ready=0
     for port in 6379 6380 6381; do
       if redis-cli -p "$port" PING 2>/dev/null | grep -q PONG; then ready=$((ready + 1)); fi
     done
-    if [ "$ready" -eq 3 ] && redis-cli -p 6379 CLUSTER INFO 2>/dev/null | grep -q "cluster_state:ok"; then
+    if [ "$ready" -eq 3 ] && redis-cli -p 6379 CLUSTER INFO 2>/dev/null | grep -q "cluster_state:ok" &&
+      ! redis-cli -p 6379 CLUSTER NODES 2>/dev/null | grep -q disconnected; then
       break
     fi
     sleep 0.1
