@@ -30,6 +30,10 @@ rocksdb::ColumnFamilyOptions cf_options(Cf cf) {
     t.whole_key_filtering = true;
     o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
     o.write_buffer_size = 64 << 20;
+  } else if (cf != Cf::kRaftLog && cf != Cf::kTombstones && cf != Cf::kExpiry) {
+    // A few keys rewritten over and over (hard state, applied index, membership): a small
+    // memtable holds them all, and flushes rarely need to write much.
+    o.write_buffer_size = 4 << 20;
   }
   return o;
 }
@@ -74,6 +78,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::open(const OpenOptions& options)
   db_options.use_fsync = false;
   db_options.info_log_level = rocksdb::WARN_LEVEL;
   db_options.keep_log_file_num = 3;
+  db_options.max_total_wal_size = options.max_total_wal_bytes;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());

@@ -42,6 +42,10 @@ struct OpenOptions {
   // Empty: accept whatever cluster id the directory holds, or create a new one. Otherwise the
   // directory must hold this id (or be new).
   std::string cluster_id;
+  // Write-ahead log files beyond this total make RocksDB flush the column families that keep
+  // the oldest one alive. Without a bound, the small families written on every turn (hard
+  // state, applied index) would never fill a memtable, never flush, and pin every WAL file.
+  uint64_t max_total_wal_bytes = 64ull << 20;
 };
 
 class Engine {
