@@ -10,7 +10,7 @@ PACKAGES=(
   libasio-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-redis
-  redis-server redis-tools
+  redis-server redis-tools faketime
   etcd-server etcd-client
 )
 

@@ -73,6 +73,9 @@ class ServerProcess:
         self.returncode: Optional[int] = None
         self._log_file = None
         self._clients: List[redis.Redis] = []
+        # Extra environment variables for the process (the chaos tests set grpc_proxy and
+        # libfaketime's variables); None values remove a variable. Applies at the next spawn.
+        self.env: Dict[str, Optional[str]] = {}
 
     # -- subclass hooks -------------------------------------------------------------------
     def argv(self) -> List[str]:
@@ -82,11 +85,20 @@ class ServerProcess:
     def spawn(self) -> subprocess.Popen:
         """Starts the process without waiting for it (tests of start-up failures use this)."""
         self._log_file = open(self.log_path, "ab")
-        self._log_file.write(f"\n=== start: {' '.join(self.argv())}\n".encode())
+        env_text = "".join(f"{k}={v} " for k, v in self.env.items() if v is not None)
+        self._log_file.write(f"\n=== start: {env_text}{' '.join(self.argv())}\n".encode())
         self._log_file.flush()
+        env = None
+        if self.env:
+            env = dict(os.environ)
+            for name, value in self.env.items():
+                if value is None:
+                    env.pop(name, None)
+                else:
+                    env[name] = value
         self.proc = subprocess.Popen(
             self.argv(), stdout=self._log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            cwd=self.workdir,
+            cwd=self.workdir, env=env,
         )
         self.returncode = None
         return self.proc

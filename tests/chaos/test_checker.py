@@ -1,0 +1,585 @@
+"""Tests of the linearizability checker (linearizability.py) and its model (string_model.py).
+
+No server: hand-made histories with known answers, random histories from a simulated linearizable
+key, and a brute-force oracle on tiny random histories.
+
+Run:  /usr/bin/python3 -m pytest -q tests/chaos/test_checker.py
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+import pytest
+
+import history
+from history import FAIL, FUNCTIONS, INFO, OK, Error, Op
+from linearizability import (STATUS_OK, STATUS_UNKNOWN, STATUS_VIOLATION, check,
+                             format_result, format_violation)
+from string_model import (INT64_MAX, REJECT, apply, compile_op, parse_redis_integer,
+                          result_matches)
+
+CHECKER = Path(__file__).with_name("linearizability.py")
+
+
+# ---------------------------------------------------------------------------------------------
+# Building histories by hand. Times are whole "ticks"; `at` is (invoke, complete).
+
+
+def op(process: int, f: str, arg: Optional[str] = None, result=None, at=(0, 1), key="k",
+       status=OK) -> Op:
+    return Op(process, f, key, arg, status, result, float(at[0]), float(at[1]))
+
+
+def set_(p, value, at, key="k", status=OK):
+    return op(p, "set", value, "OK" if status == OK else None, at, key, status)
+
+
+def get(p, result, at, key="k", status=OK):
+    return op(p, "get", None, result, at, key, status)
+
+
+def incr(p, result, at, key="k", status=OK):
+    return op(p, "incr", None, result, at, key, status)
+
+
+def append(p, arg, result, at, key="k", status=OK):
+    return op(p, "append", arg, result, at, key, status)
+
+
+def delete(p, result, at, key="k", status=OK):
+    return op(p, "del", None, result, at, key, status)
+
+
+def info(o: Op) -> Op:
+    return Op(o.process, o.f, o.key, o.arg, INFO, None, o.invoke, o.complete)
+
+
+def assert_violation_at(result, key: str, index: int):
+    """The history fails on `key` only, at the operation with this index."""
+    assert result.status == STATUS_VIOLATION and not result.ok
+    assert [v.key for v in result.violations] == [key]
+    violation = result.violations[0]
+    assert violation.op.index == index
+    assert index in [n.index for n in violation.window]
+    assert violation.confirmed
+    return violation
+
+
+# ---------------------------------------------------------------------------------------------
+# The model.
+
+
+def test_model_follows_redis_string_semantics():
+    assert apply("get", None, None) == (None, None)
+    assert apply("get", None, "a") == ("a", "a")
+    assert apply("set", "b", "a") == ("OK", "b")
+    assert apply("del", None, "a") == (1, None)
+    assert apply("del", None, None) == (0, None)
+    assert apply("incr", None, None) == (1, "1")
+    assert apply("incr", None, "41") == (42, "42")
+    assert apply("incr", None, "-1") == (0, "0")
+    assert isinstance(apply("incr", None, "abc")[0], Error)
+    assert apply("incr", None, "abc")[1] == "abc"
+    assert isinstance(apply("incr", None, str(INT64_MAX))[0], Error)
+    assert apply("append", "xy", None) == (2, "xy")
+    assert apply("append", "z", "xy") == (3, "xyz")
+    assert apply("append", "é", "a") == (3, "aé")  # Redis counts bytes
+
+
+def test_incr_parses_integers_as_redis_does():
+    for text, number in [("0", 0), ("42", 42), ("-7", -7), (str(INT64_MAX), INT64_MAX),
+                         (str(-2 ** 63), -2 ** 63)]:
+        assert parse_redis_integer(text) == number
+    for text in ["", "01", "+1", "-0", " 1", "1 ", "1.0", "0x1", "١", str(INT64_MAX + 1),
+                 str(-2 ** 63 - 1), "-"]:
+        assert parse_redis_integer(text) is None, text
+
+
+def test_errors_match_any_error_and_nothing_else():
+    assert result_matches(Error("ERR a"), Error("ERR b"))
+    assert not result_matches(Error("ERR a"), 1)
+    assert not result_matches(1, Error("ERR a"))
+    assert not result_matches(1, "1")
+    assert not result_matches(None, "")
+    assert result_matches("OK", "OK")
+
+
+def test_compiled_operations_agree_with_the_model():
+    calls = [("get", None), ("del", None), ("incr", None), ("set", ""), ("set", "5"),
+             ("set", "abc"), ("append", ""), ("append", "1"), ("append", "é")]
+    results = [None, "OK", "", "5", "abc", "1", 0, 1, 2, 3, 42, Error("ERR"), True]
+    states = [None, "", "0", "1", "41", "-1", "01", "abc", "é", str(INT64_MAX)]
+    assert {f for f, _ in calls} == set(FUNCTIONS)
+    for (f, arg), result, state in itertools.product(calls, results, states):
+        expected, after = apply(f, arg, state)
+        fits = result_matches(expected, result)
+        step, pure = compile_op(f, arg, result, info=False)
+        if fits:
+            assert step(state) == after, (f, arg, result, state)
+        else:
+            assert step(state) is REJECT, (f, arg, result, state)
+        if pure is not None:  # pure: fits exactly where the model says, and changes nothing
+            assert pure(state) == fits and (after == state or not fits), (f, arg, result, state)
+        info_step, info_pure = compile_op(f, arg, result, info=True)
+        assert info_step(state) == after and info_pure is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Hand-made histories.
+
+
+def test_empty_history_is_linearizable():
+    result = check([])
+    assert result.ok and (result.keys_checked, result.ops_checked) == (0, 0)
+
+
+def test_sequential_history_is_linearizable():
+    ops = [set_(1, "a", (0, 1)), get(2, "a", (2, 3)), incr(1, Error("ERR"), (4, 5)),
+           set_(2, "5", (6, 7)), incr(1, 6, (8, 9)), append(2, "x", 2, (10, 11)),
+           get(1, "6x", (12, 13)), delete(2, 1, (14, 15)), get(1, None, (16, 17))]
+    result = check(ops)
+    assert result.status == STATUS_OK and result.ok
+    assert (result.keys_checked, result.ops_checked) == (1, len(ops))
+    assert result.violations == [] and result.unknown == []
+    assert result.keys["k"].status == STATUS_OK
+
+
+@pytest.mark.parametrize("seen", ["a", "b"])
+def test_overlapping_writes_may_be_read_in_either_order(seen):
+    ops = [set_(1, "a", (0, 10)), set_(2, "b", (1, 11)), get(3, seen, (12, 13)),
+           get(1, seen, (14, 15))]
+    assert check(ops).ok
+
+
+def test_reads_of_overlapping_writes_must_agree_on_one_order():
+    ops = [set_(1, "a", (0, 10)), set_(2, "b", (1, 11)), get(3, "a", (12, 13)),
+           get(4, "b", (14, 15))]
+    assert_violation_at(check(ops), "k", 3)
+
+
+def test_stale_read_is_a_violation():
+    ops = [set_(1, "a", (0, 1)), set_(2, "b", (2, 3)), get(3, "a", (4, 5))]
+    violation = assert_violation_at(check(ops), "k", 2)
+    assert [n.index for n in violation.window] == [2]
+    assert violation.start_states == ["b"]
+    assert [n.index for n in violation.context] == [0, 1]
+
+
+def test_window_starts_from_every_state_the_earlier_history_allows():
+    ops = [set_(1, "a", (0, 2)), set_(2, "b", (1, 3)), get(3, "c", (4, 5))]
+    violation = assert_violation_at(check(ops), "k", 2)
+    assert violation.start_states == ["a", "b"]
+
+
+def test_window_leaves_out_reads_the_proof_does_not_need():
+    ops = [set_(1, "a", (0, 1)), set_(2, "b", (2, 3)), get(3, "a", (4, 10)), get(4, "b", (5, 6)),
+           set_(5, "c", (5, 7)), get(4, "c", (7, 8))]
+    violation = assert_violation_at(check(ops), "k", 2)
+    assert [n.index for n in violation.window] == [2, 4]  # the failing read, and the write
+    assert violation.start_states == ["b"]
+
+
+def test_read_of_a_value_nobody_wrote_is_a_violation():
+    ops = [set_(1, "a", (0, 3)), get(2, "z", (1, 2)), set_(3, "b", (1, 4))]
+    assert_violation_at(check(ops), "k", 1)
+
+
+def test_read_seeing_a_write_invoked_after_it_completed_is_a_violation():
+    ops = [get(1, "a", (0, 1)), set_(2, "a", (2, 3))]
+    assert_violation_at(check(ops), "k", 0)
+    overlapping = [get(1, "a", (0, 2)), set_(2, "a", (1, 3))]
+    assert check(overlapping).ok
+
+
+def test_operations_that_only_touch_count_as_concurrent():
+    ops = [set_(1, "a", (0, 1)), get(2, None, (1, 2))]
+    assert check(ops).ok
+
+
+def test_concurrent_incrs_returning_the_same_value_are_a_lost_update():
+    ops = [incr(1, 1, (0, 2)), incr(2, 1, (1, 3))]
+    violation = assert_violation_at(check(ops), "k", 1)
+    assert [n.index for n in violation.window] == [0, 1]
+    assert check([incr(1, 1, (0, 2)), incr(2, 2, (1, 3))]).ok
+
+
+def test_read_missing_an_acknowledged_incr_is_a_violation():
+    ops = [incr(1, 1, (0, 1)), incr(2, 2, (2, 3)), get(1, "1", (4, 5))]
+    assert_violation_at(check(ops), "k", 2)
+
+
+def test_appends_must_be_read_in_the_order_they_took_effect():
+    sequential = [append(1, "a", 1, (0, 1)), append(2, "b", 2, (2, 3))]
+    assert check(sequential + [get(3, "ab", (4, 5))]).ok
+    assert_violation_at(check(sequential + [get(3, "ba", (4, 5))]), "k", 2)
+    concurrent = [append(1, "a", 2, (0, 3)), append(2, "b", 1, (1, 4)), get(3, "ba", (5, 6))]
+    assert check(concurrent).ok
+
+
+def test_append_lengths_must_follow_each_other():
+    ops = [append(1, "ab", 2, (0, 1)), append(2, "c", 4, (2, 3))]
+    assert_violation_at(check(ops), "k", 1)
+
+
+def test_del_returns_whether_the_key_existed():
+    ops = [set_(1, "a", (0, 1)), delete(2, 1, (2, 3)), get(1, None, (4, 5)),
+           delete(2, 0, (6, 7))]
+    assert check(ops).ok
+    assert_violation_at(check([delete(1, 1, (0, 1))]), "k", 0)
+    assert_violation_at(check([set_(1, "a", (0, 1)), delete(2, 0, (2, 3))]), "k", 1)
+
+
+def test_incr_on_a_value_that_is_not_an_integer_returns_an_error():
+    for value in ["abc", "01", " 1", "1.5"]:
+        assert check([set_(1, value, (0, 1)), incr(2, Error("ERR not an integer"), (2, 3)),
+                      get(1, value, (4, 5))]).ok, value
+    assert_violation_at(check([set_(1, "abc", (0, 1)), incr(2, 1, (2, 3))]), "k", 1)
+    assert_violation_at(check([set_(1, "7", (0, 1)), incr(2, Error("ERR"), (2, 3))]), "k", 1)
+    assert_violation_at(check([incr(2, Error("ERR"), (0, 1))]), "k", 0)
+
+
+def test_info_write_that_took_effect_explains_a_later_read():
+    ops = [set_(1, "a", (0, 1)), info(set_(2, "b", (2, 3))), get(3, "b", (10, 11))]
+    assert check(ops).ok
+
+
+def test_info_write_that_never_took_effect_is_fine():
+    ops = [set_(1, "a", (0, 1)), info(set_(2, "b", (2, 3))), get(3, "a", (10, 11))]
+    assert check(ops).ok
+
+
+def test_info_write_may_take_effect_after_its_client_gave_up():
+    ops = [set_(1, "a", (0, 1)), info(set_(2, "b", (2, 3))), get(3, "a", (10, 11)),
+           get(3, "b", (12, 13))]
+    assert check(ops).ok
+
+
+def test_info_write_takes_effect_at_most_once():
+    ops = [set_(1, "a", (0, 1)), info(set_(2, "b", (2, 3))), get(3, "b", (10, 11)),
+           set_(1, "a", (12, 13)), get(3, "b", (14, 15))]
+    assert_violation_at(check(ops), "k", 4)
+
+
+def test_info_write_cannot_take_effect_before_it_was_sent():
+    ops = [get(1, "b", (0, 1)), info(set_(2, "b", (2, 3)))]
+    assert_violation_at(check(ops), "k", 0)
+
+
+def test_info_results_are_not_compared():
+    ops = [Op(1, "incr", "k", None, INFO, 999, 0.0, 1.0), get(2, "1", (2, 3)),
+           Op(3, "append", "k", "x", INFO, Error("junk"), 4.0, 5.0), get(2, "1x", (6, 7))]
+    assert check(ops).ok
+
+
+def test_info_reads_are_dropped_but_counted():
+    ops = [set_(1, "a", (0, 1)), info(get(2, "zzz", (2, 3)))]
+    result = check(ops)
+    assert result.ok and result.ops_checked == 2
+
+
+def test_fail_operations_are_ignored():
+    ops = [set_(1, "a", (0, 1)), Op(2, "set", "k", "b", FAIL, None, 2.0, 3.0),
+           Op(3, "incr", "k", None, FAIL, 12345, 2.0, 2.5), get(1, "a", (4, 5))]
+    result = check(ops)
+    assert result.ok and result.ops_checked == 2
+    seen_failed_write = ops[:2] + [get(1, "b", (4, 5))]
+    assert_violation_at(check(seen_failed_write), "k", 2)
+
+
+def test_each_key_is_checked_on_its_own():
+    ops = [set_(1, "x", (0, 1), key="a"), set_(2, "y", (0, 1), key="b"),
+           set_(3, "y", (2, 3), key="a"), get(1, "x", (4, 5), key="a"),
+           get(2, "y", (4, 5), key="b"), incr(3, 1, (0, 1), key="c")]
+    result = check(ops)
+    assert_violation_at(result, "a", 3)
+    assert {k: r.status for k, r in result.keys.items()} == {
+        "a": STATUS_VIOLATION, "b": STATUS_OK, "c": STATUS_OK}
+    assert [r.ops for r in result.keys.values()] == [3, 2, 1]
+
+
+def test_malformed_operations_are_refused():
+    with pytest.raises(ValueError, match="unknown function"):
+        check([op(1, "hset", None, 1)])
+    with pytest.raises(ValueError, match="completes before"):
+        check([set_(1, "a", (2, 1))])
+    with pytest.raises(ValueError, match="needs a str"):
+        check([op(1, "set", None, "OK")])
+
+
+# ---------------------------------------------------------------------------------------------
+# Random histories from a simulated linearizable key.
+
+
+class SimulatedRedis:
+    """The truth for generated histories: a dict of strings, written independently of the
+    checker's model."""
+
+    def __init__(self):
+        self.values: Dict[str, str] = {}
+
+    def run(self, f: str, key: str, arg: Optional[str]):
+        value = self.values.get(key)
+        if f == "get":
+            return value
+        if f == "set":
+            self.values[key] = arg
+            return "OK"
+        if f == "del":
+            return 1 if self.values.pop(key, None) is not None else 0
+        if f == "incr":
+            number = 0 if value is None else self.integer(value)
+            if number is None or number + 1 >= 2 ** 63:
+                return Error("ERR value is not an integer or out of range")
+            self.values[key] = str(number + 1)
+            return number + 1
+        self.values[key] = (value or "") + arg
+        return len(self.values[key].encode())
+
+    @staticmethod
+    def integer(value: str) -> Optional[int]:
+        """Redis reads only the canonical spelling of a 64-bit integer."""
+        try:
+            number = int(value)
+        except ValueError:
+            return None
+        return number if str(number) == value and -2 ** 63 <= number < 2 ** 63 else None
+
+
+def simulate(seed: int, clients: int, ops_per_client: int, keys: Sequence[str],
+             info_ops: int = 0, fail_ops: int = 0) -> List[Op]:
+    """Each client runs its operations one after another with random durations (about nine in
+    flight at once); each takes effect at a random instant inside its interval, in the order of
+    those instants, on a SimulatedRedis. Info operations take effect or not at random; fail
+    ones never do. Set values are unique ("v<client>.<n>") or small integers."""
+    rng = random.Random(seed)
+    plan = []
+    for client in range(clients):
+        t = rng.uniform(0, 0.002)
+        for n in range(ops_per_client):
+            invoke = t + rng.uniform(0, 0.0005)
+            duration = rng.uniform(0.0002, 0.004)
+            plan.append((client, n, invoke, invoke + rng.uniform(0, duration), invoke + duration))
+            t = invoke + duration
+    special = rng.sample(range(len(plan)), info_ops + fail_ops)
+    infos, fails = set(special[:info_ops]), set(special[info_ops:])
+    redis = SimulatedRedis()
+    ops: List[Optional[Op]] = [None] * len(plan)
+    for i in sorted(range(len(plan)), key=lambda i: plan[i][3]):
+        client, n, invoke, _, complete = plan[i]
+        key = rng.choice(keys)
+        f = rng.choice(["set", "set", "get", "get", "get", "incr", "append", "del"])
+        arg = None
+        if f == "set":
+            arg = f"v{client}.{n}" if rng.random() < 0.5 else str(rng.randint(0, 9))
+        elif f == "append":
+            arg = f"+{client}"
+        if i in fails:
+            ops[i] = Op(client, f, key, arg, FAIL, None, invoke, complete)
+        elif i in infos:
+            if rng.random() < 0.5:
+                redis.run(f, key, arg)
+            ops[i] = Op(client, f, key, arg, INFO, None, invoke, complete)
+        else:
+            ops[i] = Op(client, f, key, arg, OK, redis.run(f, key, arg), invoke, complete)
+    return sorted(ops, key=lambda o: o.invoke)
+
+
+def make_stale_read(ops: List[Op], key: str) -> int:
+    """Change one read in the second half to a value overwritten before it began: the value of a
+    unique set s1 completed before another set s2 began, s2 completed before the read began.
+    Returns the read's index."""
+    sets = [(i, o) for i, o in enumerate(ops)
+            if o.status == OK and o.f == "set" and o.key == key and o.arg.startswith("v")]
+    for g, read in enumerate(ops):
+        if g < len(ops) // 2 or read.status != OK or read.f != "get" or read.key != key:
+            continue
+        for _, s2 in sets:
+            if s2.complete < read.invoke:
+                stale = [s1.arg for _, s1 in sets
+                         if s1.complete < s2.invoke and s1.arg != read.result]
+                if stale:
+                    ops[g] = Op(read.process, "get", key, None, OK, stale[-1], read.invoke,
+                                read.complete)
+                    return g
+    raise AssertionError("no read to make stale")
+
+
+def test_random_linearizable_history_over_three_keys_is_ok():
+    ops = simulate(seed=7, clients=10, ops_per_client=200, keys=["a", "b", "c"], info_ops=8,
+                   fail_ops=8)
+    result = check(ops, time_limit_s=30)
+    assert result.status == STATUS_OK, format_result(result)
+    assert (result.keys_checked, result.ops_checked) == (3, 2000 - 8)
+
+
+def test_one_stale_read_in_a_random_history_is_found():
+    ops = simulate(seed=7, clients=10, ops_per_client=200, keys=["a", "b", "c"], info_ops=8,
+                   fail_ops=8)
+    stale = make_stale_read(ops, "b")
+    result = check(ops, time_limit_s=30)
+    violation = assert_violation_at(result, "b", stale)
+    assert ops[stale].result not in violation.start_states
+    assert result.keys["a"].status == result.keys["c"].status == STATUS_OK
+
+
+def test_two_thousand_operations_on_one_key_check_quickly():
+    for seed in (1, 2):
+        ops = simulate(seed=seed, clients=10, ops_per_client=200, keys=["k"], info_ops=5)
+        result = check(ops, time_limit_s=10)  # "unknown" fails this test, not only a violation
+        assert result.status == STATUS_OK, format_result(result)
+        assert result.ops_checked == 2000
+
+
+def test_stale_read_in_two_thousand_operations_on_one_key_is_found():
+    ops = simulate(seed=2, clients=10, ops_per_client=200, keys=["k"], info_ops=5)
+    stale = make_stale_read(ops, "k")
+    violation = assert_violation_at(check(ops, time_limit_s=30), "k", stale)
+    read = ops[stale]
+    assert all(read.invoke <= n.op.complete <= read.complete for n in violation.window)
+    assert len(violation.window) < 20
+
+
+# ---------------------------------------------------------------------------------------------
+# Tiny random histories against a brute-force oracle.
+
+
+def brute_force_linearizable(ops: Sequence[Op], start: Optional[str] = None) -> bool:
+    """Every order of every subset of the info operations, with all the ok ones, from the state
+    `start`; no pruning, no memoization."""
+    ops = [o for o in ops if o.status != FAIL]
+    must_precede = [[j for j, a in enumerate(ops) if a.status == OK and a.complete < b.invoke]
+                    for b in ops]
+    required = sum(1 << i for i, o in enumerate(ops) if o.status == OK)
+
+    def extend(done: int, state: Optional[str]) -> bool:
+        if done & required == required:
+            return True
+        for i, o in enumerate(ops):
+            if done >> i & 1 or any(not done >> j & 1 for j in must_precede[i]):
+                continue
+            result, after = apply(o.f, o.arg, state)
+            if (o.status == INFO or result_matches(result, o.result)) and extend(done | 1 << i,
+                                                                               after):
+                return True
+        return False
+    return extend(0, start)
+
+
+def tiny_history(rng: random.Random) -> List[Op]:
+    """Two or three clients, up to seven operations on one key, on a coarse clock (ties are
+    common); results from a random linearization, then sometimes one result changed."""
+    values = ["1", "a", "2"]
+    ops, points = [], []
+    for client in range(rng.randint(2, 3)):
+        t = rng.randint(0, 2)
+        for _ in range(rng.randint(1, 3)):
+            invoke, complete = t, t + rng.randint(0, 3)
+            f = rng.choice(["set", "get", "get", "incr", "append", "del"])
+            arg = rng.choice(values) if f == "set" else rng.choice(["a", "1"]) if (
+                f == "append") else None
+            status = rng.choices([OK, INFO, FAIL], [8, 2, 1])[0]
+            ops.append(Op(client, f, "k", arg, status, None, float(invoke), float(complete)))
+            points.append(rng.uniform(invoke, complete))
+            t = complete + rng.randint(0, 1)
+    state = None
+    for i in sorted(range(len(ops)), key=lambda i: points[i]):
+        o = ops[i]
+        result, after = apply(o.f, o.arg, state)
+        if o.status == FAIL or (o.status == INFO and rng.random() < 0.5):
+            continue
+        state = after
+        ops[i] = Op(o.process, o.f, o.key, o.arg, o.status, result, o.invoke, o.complete)
+    if rng.random() < 0.6:
+        i = rng.randrange(len(ops))
+        o = ops[i]
+        wrong = rng.choice([None, "1", "a", "2", "1a", "aa", "11", 0, 1, 2, 3, Error("ERR")])
+        ops[i] = Op(o.process, o.f, o.key, o.arg, o.status, wrong, o.invoke, o.complete)
+    return ops
+
+
+def test_verdicts_agree_with_a_brute_force_oracle_on_tiny_random_histories():
+    rng = random.Random(20240601)
+    verdicts = {STATUS_OK: 0, STATUS_VIOLATION: 0}
+    for case in range(3000):
+        ops = tiny_history(rng)
+        expected = STATUS_OK if brute_force_linearizable(ops) else STATUS_VIOLATION
+        result = check(ops)
+        assert result.status == expected, (case, ops)
+        verdicts[expected] += 1
+        for violation in result.violations:  # each window is a proof on its own
+            assert violation.confirmed and violation.op in violation.window
+            for state, applied in violation.start_configs:
+                rest = [n.op for n in violation.window if n.index not in applied]
+                assert not brute_force_linearizable(rest, start=state), (case, ops)
+    assert min(verdicts.values()) > 1000, verdicts
+
+
+# ---------------------------------------------------------------------------------------------
+# Time budget, reports, command line.
+
+
+def hard_history() -> List[Op]:
+    """Fourteen concurrent info appends of distinct letters, then a read nothing explains: the
+    search must try every order of every subset of the appends."""
+    ops = [info(append(p, chr(ord("a") + p), None, (0, 1))) for p in range(14)]
+    return ops + [get(99, "no such value", (2, 3))]
+
+
+def test_search_that_runs_out_of_time_is_unknown_not_ok():
+    result = check(hard_history(), time_limit_s=0.05)
+    assert result.status == STATUS_UNKNOWN and not result.ok
+    assert result.unknown == ["k"] and result.violations == []
+    assert result.keys["k"].status == STATUS_UNKNOWN
+    assert result.elapsed_s < 5  # the budget is honoured, give or take a loaded machine
+
+
+def test_a_violation_outranks_an_unknown_key():
+    ops = hard_history() + [get(1, "x", (0, 1), key="other")]
+    result = check(ops, time_limit_s=0.05)
+    assert result.status == STATUS_VIOLATION
+    assert result.unknown == ["k"] and [v.key for v in result.violations] == ["other"]
+
+
+def test_violation_report_shows_the_offending_operations():
+    ops = [set_(1, "a", (100, 101)), set_(2, "b", (102, 103)), get(3, "a", (104, 106)),
+           incr(4, 1, (105, 107), key="other")]
+    result = check(ops)
+    text = format_violation(result.violations[0])
+    lines = text.splitlines()
+    assert lines[0] == "key 'k': not linearizable"
+    assert "operation #2 cannot be placed" in text
+    assert "  before the window the key could hold: 'b'" in lines  # and nothing else
+    row = next(line for line in lines if "<- cannot be placed" in line)
+    assert row.split()[:6] == [">", "#2", "3", "+0.000", "+2000.000", "get"]
+    assert "get 'k' -> 'a'" in row
+    context = lines[lines.index("  context, the last operations completed before #2 was invoked:")
+                    + 1:]
+    assert any("set 'k' 'b' -> 'OK'" in line and "-2000.000" in line for line in context)
+    summary = format_result(result)
+    assert summary.startswith("VIOLATION: 2 keys, 4 operations") and text in summary
+
+
+def run_checker(path: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(CHECKER), str(path), *extra],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_command_line_exit_status_says_ok_violation_unknown_or_bad_input(tmp_path):
+    good, bad, hard = tmp_path / "good.jsonl", tmp_path / "bad.jsonl", tmp_path / "hard.jsonl"
+    history.save([set_(1, "a", (0, 1)), incr(2, Error("ERR x"), (2, 3))], good)
+    history.save([set_(1, "a", (0, 1)), get(2, "b", (2, 3))], bad)
+    history.save(hard_history(), hard)
+    ok = run_checker(good)
+    assert ok.returncode == 0 and ok.stdout.startswith("linearizable: 1 keys, 2 operations")
+    violation = run_checker(bad)
+    assert violation.returncode == 1 and "key 'k': not linearizable" in violation.stdout
+    unknown = run_checker(hard, "--time-limit", "0.05")
+    assert unknown.returncode == 2 and "unknown (search exceeded the time budget)" in unknown.stdout
+    missing = run_checker(tmp_path / "missing.jsonl")
+    assert missing.returncode == 3 and "cannot check" in missing.stderr
