@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "transport/deadline.h"
 #include "transport/peer_registry.h"
 #include "transport/peer_sender.h"
 #include "transport/raft_service.h"
@@ -91,7 +92,7 @@ class GrpcTransport::Impl {
     // peers' long-lived streams until its deadline.
     senders.clear();
     service_.cancel_all();
-    server_->Shutdown(std::chrono::system_clock::now() + options_.shutdown_timeout);
+    server_->Shutdown(deadline_after(options_.shutdown_timeout));
     server_->Wait();
     spdlog::info("transport: node {} stopped", options_.node_id);
   }

@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "raft.grpc.pb.h"
+#include "transport/deadline.h"
 #include "transport/grpc_transport.h"
 
 namespace seshat::transport {
@@ -82,7 +83,7 @@ JoinReply request_join(const std::string& addr, const JoinRequest& request,
   auto channel = grpc::CreateChannel(addr, grpc::InsecureChannelCredentials());
   auto stub = RaftTransport::NewStub(channel);
   grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + timeout);
+  ctx.set_deadline(deadline_after(timeout));
   JoinClusterRequest req;
   to_proto(request, &req);
   JoinClusterResponse resp;

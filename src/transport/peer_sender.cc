@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "transport/backoff.h"
+#include "transport/deadline.h"
 
 namespace seshat::transport {
 
@@ -202,7 +203,7 @@ bool PeerSender::connect(std::unique_ptr<grpc::ClientContext>* ctx,
   // addr_ is the peer we mean, and swaps client addresses.
   auto hello_ctx = new_context();
   hello_ctx->set_wait_for_ready(true);
-  hello_ctx->set_deadline(std::chrono::system_clock::now() + options_.connect_timeout);
+  hello_ctx->set_deadline(deadline_after(options_.connect_timeout));
   if (!install_context(hello_ctx.get(), &message_ctx_)) return false;
   pb::HelloRequest request;
   request.set_cluster_id(options_.cluster_id);
@@ -344,12 +345,15 @@ bool PeerSender::wait_snapshot_channel() {
   // The snapshot connection is idle between transfers (and may be backing off after a failed
   // one), where a fail-fast call would fail at once. Wait for it like Hello does, in slices so
   // that stop() and set_link_blocked() are not held up.
-  const auto end = std::chrono::system_clock::now() + options_.connect_timeout;
+  const auto end = std::chrono::steady_clock::now() + options_.connect_timeout;
   for (;;) {
-    const auto slice = std::min(end, std::chrono::system_clock::now() + kWaitSlice);
-    if (snapshot_channel_->WaitForConnected(slice)) return true;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        end - std::chrono::steady_clock::now());
+    if (snapshot_channel_->WaitForConnected(deadline_after(std::min(left, kWaitSlice)))) {
+      return true;
+    }
     std::lock_guard lock(mu_);
-    if (stopping_ || blocked_ || std::chrono::system_clock::now() >= end) return false;
+    if (stopping_ || blocked_ || std::chrono::steady_clock::now() >= end) return false;
   }
 }
 
