@@ -26,7 +26,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import List, Optional
+from typing import List
 
 import pytest
 
@@ -34,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "system"))
 
 from checking import check_history, save_history  # noqa: E402
-from harness import ChaosCluster, call  # noqa: E402
-from history import FAIL, INFO, OK, Op  # noqa: E402
+from harness import ChaosCluster  # noqa: E402
+from history import INFO, OK, Op  # noqa: E402
 from report import REPORT, ScenarioRecord, report_path  # noqa: E402
 from servers import seshat_binary  # noqa: E402
 from resp_client import ConnectionClosed, MalformedReply, RespConnection  # noqa: E402

@@ -13,9 +13,7 @@ leaders and conditions are polled with deadlines.
 from __future__ import annotations
 
 import os
-import random
 import shutil
-import socket
 import signal
 import subprocess
 import sys
@@ -34,7 +32,7 @@ for _p in (str(SYSTEM_DIR), str(CHAOS_DIR)):
 from cluster_harness import Cluster  # noqa: E402
 from netproxy import LinkNet  # noqa: E402
 from resp_client import ConnectionClosed, MalformedReply, RespConnection  # noqa: E402
-from servers import SeshatProcess  # noqa: E402
+from servers import SeshatProcess, free_port  # noqa: E402
 
 FAKETIME_LIB = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1")
 
@@ -45,38 +43,6 @@ _PROXY_VARIABLES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "n
 # Chaos clusters answer a write that cannot commit within 2 s with -TRYAGAIN, so that clients
 # see the outcome well before their own socket timeout.
 DEFAULT_OPTIONS = {"enable_fault_injection": "true", "request_timeout_secs": 2}
-
-
-_taken_ports: set = set()
-
-
-def _ephemeral_range() -> Tuple[int, int]:
-    try:
-        low, high = open("/proc/sys/net/ipv4/ip_local_port_range").read().split()
-        return int(low), int(high)
-    except (OSError, ValueError):
-        return 32768, 60999
-
-
-def stable_port() -> int:
-    """A free loopback port below the kernel's ephemeral range. A node that is killed and
-    started again must bind its ports again; a port from the ephemeral range (what binding to 0
-    returns) may meanwhile have become the local end of one of the many client or proxy
-    connections the tests open, and the restart would fail with "Address already in use"."""
-    low = _ephemeral_range()[0]
-    rng = random.SystemRandom()
-    for _ in range(1000):
-        port = rng.randrange(max(1024, low - 12000), low)
-        if port in _taken_ports:
-            continue
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        _taken_ports.add(port)
-        return port
-    raise RuntimeError("no free port below the ephemeral range")
 
 
 class Unavailable(Exception):
@@ -125,10 +91,10 @@ class ChaosCluster:
         self.workdir = Path(workdir)
         self._cluster = Cluster(self.workdir, size=size, options=merged)
         self.nodes: List[SeshatProcess] = self._cluster.nodes
-        # Ports a restarted node can bind again (see stable_port), and the member list for them.
+        # Ports a restarted node can bind again (see servers.free_port), and the member list for them.
         for n in self.nodes:
-            n.port = stable_port()
-            n.internal_port = stable_port()
+            n.port = free_port()
+            n.internal_port = free_port()
         members = ",".join(f"{n.node_id}={n.host}:{n.internal_port}@{n.host}:{n.port}"
                            for n in self.nodes)
         for n in self.nodes:

@@ -22,7 +22,7 @@ from conftest import PHASE_S
 from harness import ChaosCluster, Unavailable, call, info_raft, wait_for
 from history import OK
 from resp_client import ConnectionClosed, MalformedReply, RespConnection
-from workload import WRITES, Endpoint, Probe, Workload
+from workload import Endpoint, Probe, Workload
 
 ELECTION_LIMIT_S = 2.0
 ROCKSDB_WAL_ASSERT = "Assertion `sync_without_flush_called_' failed"

@@ -150,7 +150,7 @@ def test_a_watched_transaction_on_a_follower_is_redirected(cluster):
     with follower.raw() as conn:
         replies = conn.pipeline([["WATCH", "w"], ["MULTI"], ["SET", "w", "1"], ["EXEC"]])
         assert replies[3].error_text.startswith(
-            f"EXECABORT Transaction discarded because of: MOVED "), replies[3]
+            "EXECABORT Transaction discarded because of: MOVED "), replies[3]
         assert replies[3].error_text.endswith(f"{leader.host}:{leader.port}")
     assert leader.client().get(b"w") is None
 
