@@ -368,34 +368,17 @@ std::optional<std::string> Connection::check_limits(const kv::CommandSpec& spec,
 }
 
 void Connection::run_read(const kv::CommandSpec& spec, kv::Argv& argv) {
-  if (pending_ > 0) {
-    // Must see this connection's earlier writes, which are not applied yet.
-    ctx_.replicator->read_after_writes(single_command_operation(std::move(argv)), reply_later());
-    return;
+  kv::Operation op = single_command_operation(std::move(argv));
+  if (pending_ == 0) {
+    // Nothing of this connection in flight: a node that may serve it from local state answers
+    // at once, on this thread.
+    if (auto reply = ctx_.replicator->read_locally(op)) {
+      reply_now(std::move(*reply));
+      return;
+    }
   }
-  std::string error;
-  if (ctx_.replicator->read_now(error)) {
-    storage::ReadKeyspace view(*ctx_.engine, now_ms_wall());
-    kv::CommandContext cctx{view, ctx_.limits};
-    reply_now(kv::execute(spec, cctx, argv));
-    return;
-  }
-  if (!error.empty()) {
-    reply_now(Reply::Error(error));
-    return;
-  }
-  auto seq = reserve_slot();
-  ctx_.replicator->read_barrier([self = shared_from_this(), seq, &spec, argv](const std::string& err) {
-    asio::post(self->socket_.get_executor(), [self, seq, &spec, argv, err] {
-      if (!err.empty()) {
-        self->complete(seq, Reply::Error(err));
-        return;
-      }
-      storage::ReadKeyspace view(*self->ctx_.engine, now_ms_wall());
-      kv::CommandContext cctx{view, self->ctx_.limits};
-      self->complete(seq, kv::execute(spec, cctx, argv));
-    });
-  });
+  // The replicator runs it after this connection's earlier writes and before its later ones.
+  ctx_.replicator->read(std::move(op), reply_later());
 }
 
 void Connection::run_write(const kv::CommandSpec& spec, kv::Argv& argv) {
@@ -407,19 +390,19 @@ void Connection::run_write(const kv::CommandSpec& spec, kv::Argv& argv) {
   ctx_.replicator->propose(single_command_operation(std::move(argv)), reply_later());
 }
 
-std::string Connection::single_command_operation(kv::Argv argv) {
+kv::Operation Connection::single_command_operation(kv::Argv argv) {
   kv::Operation op;
   op.kind = kv::Operation::Kind::kCommand;
   op.now_ms = ctx_.replicator->proposal_time_ms();
   op.commands.push_back(std::move(argv));
-  return kv::encode_operation(op);
+  return op;
 }
 
-Replicator::ProposeCallback Connection::reply_later() {
+Replicator::Done Connection::reply_later() {
   auto seq = reserve_slot();
-  return [self = shared_from_this(), seq](Reply reply) {
-    asio::post(self->socket_.get_executor(), [self, seq, reply = std::move(reply)]() mutable {
-      self->complete(seq, std::move(reply));
+  return [self = shared_from_this(), seq](absl::StatusOr<Reply> outcome) mutable {
+    asio::post(self->socket_.get_executor(), [self, seq, outcome = std::move(outcome)]() mutable {
+      self->complete(seq, reply_of(std::move(outcome)));
     });
   };
 }
@@ -491,12 +474,24 @@ void Connection::run_exec() {
   }
   auto seq = reserve_slot();
   auto self = shared_from_this();
-  ctx_.replicator->propose(kv::encode_operation(op), [self, seq, assemble = std::move(assemble)](Reply reply) mutable {
+  Replicator::Done done = [self, seq, assemble = std::move(assemble)](
+                              absl::StatusOr<Reply> outcome) mutable {
     asio::post(self->socket_.get_executor(),
-               [self, seq, assemble = std::move(assemble), reply = std::move(reply)]() mutable {
-                 self->complete(seq, assemble(std::move(reply)));
+               [self, seq, assemble = std::move(assemble), outcome = std::move(outcome)]() mutable {
+                 self->complete(seq, assemble(reply_of(std::move(outcome))));
                });
+  };
+  // A transaction that writes nothing changes no state: it runs as one read (no log entry),
+  // in its place among the connection's commands, on a follower too.
+  const bool writes = std::any_of(op.commands.begin(), op.commands.end(), [](const kv::Argv& a) {
+    const kv::CommandSpec* spec = kv::find_command(a[0]);
+    return spec == nullptr || (spec->flags & kv::kFlagWrite);
   });
+  if (writes) {
+    ctx_.replicator->propose(std::move(op), std::move(done));
+  } else {
+    ctx_.replicator->read(std::move(op), std::move(done));
+  }
 }
 
 // ---- follower_proxy ----

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "kv/command.h"
+#include "kv/operation.h"
 #include "protocol/reply.h"
 #include "protocol/resp_parser.h"
 #include "protocol/resp_writer.h"
@@ -107,10 +108,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void forward_to_leader(const ClusterView& view, std::span<const kv::Argv> commands,
                          bool transaction,
                          std::function<protocol::Reply(protocol::Reply)> finish = nullptr);
-  // An encoded Operation holding one command, stamped with the replicator's clock.
-  std::string single_command_operation(kv::Argv argv);
+  // An Operation holding one command, stamped with the replicator's clock.
+  kv::Operation single_command_operation(kv::Argv argv);
   // Reserves the next reply slot and returns the callback that fills it from any thread.
-  Replicator::ProposeCallback reply_later();
+  Replicator::Done reply_later();
   std::optional<std::string> check_limits(const kv::CommandSpec& spec, const kv::Argv& argv) const;
 
   // Reply plumbing: an immediate reply, or a slot filled later by complete().

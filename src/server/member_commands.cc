@@ -58,7 +58,7 @@ Reply member_command(Connection& conn, const kv::Argv& argv) {
 }
 
 bool start_member_command(Connection& conn, const kv::Argv& argv,
-                          const std::function<Replicator::ProposeCallback()>& later) {
+                          const std::function<Replicator::Done()>& later) {
   ServerContext& ctx = conn.context();
   if (ctx.cluster == nullptr || !ctx.remove_member || !is_remove(argv)) return false;
   auto id = parse_decimal_id(argv[3]);

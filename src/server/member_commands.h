@@ -28,6 +28,6 @@ protocol::Reply member_command(Connection& conn, const kv::Argv& argv);
 // SESHAT MEMBER REMOVE <id> with a valid id in cluster mode: starts it and returns true; its
 // reply fills the slot that `later()` reserves. False for anything member_command() answers.
 bool start_member_command(Connection& conn, const kv::Argv& argv,
-                          const std::function<Replicator::ProposeCallback()>& later);
+                          const std::function<Replicator::Done()>& later);
 
 }  // namespace seshat::server

@@ -11,7 +11,6 @@
 
 #include "server/cluster_join.h"
 #include "server/cluster_view.h"
-#include "server/local_log.h"
 #include "server/raft_driver.h"
 #include "server/resp_server.h"
 #include "server/server_context.h"
@@ -74,6 +73,29 @@ storage::MemberBook book_of(const std::vector<Member>& members) {
   storage::MemberBook book;
   for (const auto& m : members) book[m.id] = storage::MemberAddress{m.id, m.addr, m.client_addr};
   return book;
+}
+
+// Listens for clients until SIGINT/SIGTERM. Order matters on the way out: stop taking requests,
+// let in-flight ones commit and be answered (bounded by the request timeout), then
+// `stop_replication`. Returns the exit code.
+int serve_clients(const Config& config, ServerContext& ctx,
+                  const std::function<void()>& stop_replication) {
+  RespServer server(ctx);
+  if (auto st = server.start(); !st.ok()) {
+    spdlog::error("{}", std::string(st.message()));
+    stop_replication();
+    return 1;
+  }
+  if (ctx.cluster != nullptr) {
+    spdlog::info("ready to accept connections on {} (raft on {})", config.client_addr,
+                 config.internal_addr);
+  } else {
+    spdlog::info("ready to accept connections on {}", config.client_addr);
+  }
+  wait_and_log_signal();
+  server.stop(std::chrono::milliseconds(config.request_timeout_secs * 1000));
+  stop_replication();
+  return 0;
 }
 
 // Makes sure the directory belongs to a Raft group before Raft starts: a data directory that
@@ -162,8 +184,11 @@ int prepare_membership(const Config& config, storage::Engine& engine,
   return -1;
 }
 
-// A node of a replicated cluster: Raft over gRPC. Returns the exit code.
-int run_cluster_node(const Config& config, storage::Engine& engine, ServerContext& ctx) {
+// Runs the node's Raft group: the driver, and for a cluster node the gRPC transport and the
+// Redis Cluster view. A standalone node (no [cluster] settings) is a group of one that nobody
+// else can reach: no peer listener, and clients see a plain Redis server. Returns the exit code.
+int run_raft_node(const Config& config, storage::Engine& engine, ServerContext& ctx,
+                  bool standalone) {
   auto log = storage::RaftLogStorage::open(engine);
   if (!log.ok()) {
     spdlog::error("cannot load the Raft log: {}", log.status().ToString());
@@ -172,7 +197,7 @@ int run_cluster_node(const Config& config, storage::Engine& engine, ServerContex
   storage::MemberBook book;
   if (int code = prepare_membership(config, engine, **log, book); code >= 0) return code;
   ClusterViewHolder view;
-  ctx.cluster = &view;
+  if (!standalone) ctx.cluster = &view;
 
   RaftDriverOptions options;
   options.node_id = config.node_id;
@@ -188,7 +213,21 @@ int run_cluster_node(const Config& config, storage::Engine& engine, ServerContex
   options.tombstone_ttl_ms = config.tombstone_ttl_secs * 1000;
   options.stale_reads = config.read_mode == "stale";
   options.limits = ctx.limits;
-  RaftDriver driver(engine, **log, options, &view);
+  RaftDriver driver(engine, **log, options, standalone ? nullptr : &view);
+  ctx.replicator = &driver;
+  ctx.extra_info = [&driver](const std::string& section) {
+    if (section == "raft" || section == "all" || section == "everything" || section == "default") {
+      return driver.info_raft();
+    }
+    return std::string();
+  };
+  if (standalone) {
+    if (auto st = driver.start(); !st.ok()) {
+      spdlog::error("{}", st.ToString());
+      return 1;
+    }
+    return serve_clients(config, ctx, [&] { driver.stop(); });
+  }
 
   transport::GrpcTransportOptions topt;
   topt.cluster_id = engine.cluster_id();
@@ -226,7 +265,6 @@ int run_cluster_node(const Config& config, storage::Engine& engine, ServerContex
     transport.stop();
     return 1;
   }
-  ctx.replicator = &driver;
   if (config.enable_fault_injection) {
     spdlog::warn("fault injection is enabled: SESHAT LINK can cut or thin this node's peer links");
     ctx.link_fault = [&transport, &driver](uint64_t peer, const ServerContext::LinkFault& fault) {
@@ -238,30 +276,13 @@ int run_cluster_node(const Config& config, storage::Engine& engine, ServerContex
       return known;
     };
   }
-  ctx.remove_member = [&driver](uint64_t id, Replicator::ProposeCallback done) {
+  ctx.remove_member = [&driver](uint64_t id, Replicator::Done done) {
     driver.remove_member(id, std::move(done));
   };
-  ctx.extra_info = [&driver](const std::string& section) {
-    if (section == "raft" || section == "all" || section == "everything" || section == "default") {
-      return driver.info_raft();
-    }
-    return std::string();
-  };
-
-  RespServer server(ctx);
-  if (auto st = server.start(); !st.ok()) {
-    spdlog::error("{}", std::string(st.message()));
+  return serve_clients(config, ctx, [&] {
     driver.stop();
     transport.stop();
-    return 1;
-  }
-  spdlog::info("ready to accept connections on {} (raft on {})", config.client_addr,
-               config.internal_addr);
-  wait_and_log_signal();
-  server.stop(std::chrono::milliseconds(config.request_timeout_secs * 1000));
-  driver.stop();
-  transport.stop();
-  return 0;
+  });
 }
 
 }  // namespace
@@ -297,8 +318,12 @@ int run_node(const Config& config) {
     spdlog::error("cannot open data directory: {}", stored_book.status().ToString());
     return 1;
   }
-  const bool cluster_mode =
-      !config.initial_members.empty() || !config.join_addr.empty() || stored_book->has_value();
+  // A group whose only member is this node, started without [cluster] settings, is a
+  // standalone node; anything else is a cluster node.
+  const bool alone_in_book = stored_book->has_value() && (*stored_book)->size() == 1 &&
+                             (*stored_book)->count(config.node_id) == 1;
+  const bool cluster_mode = !config.initial_members.empty() || !config.join_addr.empty() ||
+                            (stored_book->has_value() && !alone_in_book);
   spdlog::info("data directory {} opened: cluster {}, applied index {}, {} keys", config.data_dir,
                (*engine)->cluster_id(), (*engine)->applied_index(), (*engine)->key_count());
 
@@ -309,47 +334,28 @@ int run_node(const Config& config) {
   ctx.engine = engine->get();
   ctx.run_id = random_hex(40);
 
-  if (cluster_mode) {
-    int code = run_cluster_node(config, **engine, ctx);
-    if (auto st = (*engine)->close(); !st.ok()) {
-      spdlog::error("closing the database failed: {}", st.ToString());
+  Config group = config;
+  if (!cluster_mode) {
+    // A standalone node is the only member of its own group: it elects itself at start-up
+    // and commits what it alone has synced.
+    if (!stored_book->has_value() &&
+        ((*engine)->applied_index() > 0 || (*engine)->key_count() > 0)) {
+      spdlog::error("data directory {} was written by a standalone node of an earlier Seshat "
+                    "version, which kept its own local log; this version runs every node as a "
+                    "Raft group and cannot adopt it. Start with an empty data directory",
+                    config.data_dir);
       return 1;
     }
-    if (code == 0) spdlog::info("stopped cleanly");
-    return code;
+    group.bootstrap = true;
+    group.initial_members = {Member{config.node_id, config.internal_addr, config.client_addr}};
   }
-
-  LocalLogOptions log_options;
-  log_options.limits = ctx.limits;
-  log_options.active_expire_interval_ms = config.active_expire_interval_ms;
-  log_options.tombstone_ttl_ms = config.tombstone_ttl_secs * 1000;
-  log_options.compact_every_entries = config.snapshot_interval_entries;
-  LocalLog log(**engine, log_options);
-  if (auto st = log.start(); !st.ok()) {
-    spdlog::error("cannot recover the log: {}", st.ToString());
-    return 1;
-  }
-  ctx.replicator = &log;
-
-  RespServer server(ctx);
-  if (auto st = server.start(); !st.ok()) {
-    spdlog::error("{}", std::string(st.message()));
-    log.stop();
-    return 1;
-  }
-  spdlog::info("ready to accept connections on {}", config.client_addr);
-
-  wait_and_log_signal();
-  // Order matters: stop taking requests, let in-flight ones commit and be answered, then stop
-  // the log, then close RocksDB.
-  server.stop(std::chrono::milliseconds(config.request_timeout_secs * 1000));
-  log.stop();
+  int code = run_raft_node(group, **engine, ctx, /*standalone=*/!cluster_mode);
   if (auto st = (*engine)->close(); !st.ok()) {
     spdlog::error("closing the database failed: {}", st.ToString());
     return 1;
   }
-  spdlog::info("stopped cleanly");
-  return 0;
+  if (code == 0) spdlog::info("stopped cleanly");
+  return code;
 }
 
 }  // namespace seshat::server

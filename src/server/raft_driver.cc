@@ -9,6 +9,7 @@
 #include "server/cluster_view.h"
 #include "server/maintenance.h"
 #include "server/membership.h"
+#include "server/replication_errors.h"
 #include "storage/rocks_keyspace.h"
 #include "storage/snapshot_codec.h"
 #include "transport/transport.h"
@@ -18,7 +19,6 @@ namespace seshat::server {
 namespace {
 
 using protocol::Reply;
-using Clock = std::chrono::steady_clock;
 
 int64_t wall_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -32,15 +32,9 @@ int64_t wall_clock_ms() {
   std::abort();
 }
 
-// Retryable errors, in the words Redis Cluster clients know how to retry.
-constexpr const char* kNoLeader = "CLUSTERDOWN The cluster is down: no leader is elected";
-constexpr const char* kTimedOut =
-    "TRYAGAIN the request was not committed within request_timeout_secs; it may still be applied";
-constexpr const char* kNotLeader = "TRYAGAIN this node is no longer the leader; retry";
-constexpr const char* kShuttingDown = "TRYAGAIN the node is shutting down";
-
-
 }  // namespace
+
+using namespace replication_errors;
 
 RaftDriver::RaftDriver(storage::Engine& engine, storage::RaftLogStorage& log,
                        RaftDriverOptions options, ClusterViewHolder* cluster_view)
@@ -107,6 +101,7 @@ void RaftDriver::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+
 // ---- inputs from other threads ----
 
 void RaftDriver::enqueue(Input input) {
@@ -118,75 +113,33 @@ void RaftDriver::enqueue(Input input) {
       return;
     }
   }
-  if (input.done) input.done(Reply::Error(kShuttingDown));
-  if (input.read_done) input.read_done(kShuttingDown);
-  if (input.join_done) {
-    transport::JoinReply r;
-    r.error = kShuttingDown;
-    input.join_done(std::move(r));
-  }
+  refuse(input, kShuttingDown);
 }
 
-void RaftDriver::on_message(raft::Message msg) {
-  Input in;
-  in.kind = InputKind::kStep;
-  in.msg = std::move(msg);
-  enqueue(std::move(in));
-}
+void RaftDriver::on_message(raft::Message msg) { enqueue(StepInput{std::move(msg)}); }
 
-void RaftDriver::on_unreachable(raft::NodeId peer) {
-  Input in;
-  in.kind = InputKind::kUnreachable;
-  in.peer = peer;
-  enqueue(std::move(in));
-}
+void RaftDriver::on_unreachable(raft::NodeId peer) { enqueue(UnreachableInput{peer}); }
 
 void RaftDriver::on_snapshot_status(raft::NodeId peer, bool ok) {
-  Input in;
-  in.kind = InputKind::kSnapStatus;
-  in.peer = peer;
-  in.ok = ok;
-  enqueue(std::move(in));
+  enqueue(SnapshotStatusInput{peer, ok});
 }
 
 void RaftDriver::on_peer_info(raft::NodeId peer, const std::string& client_addr) {
-  Input in;
-  in.kind = InputKind::kPeerInfo;
-  in.peer = peer;
-  in.data = client_addr;
-  enqueue(std::move(in));
+  enqueue(PeerInfoInput{peer, client_addr});
 }
 
-void RaftDriver::propose(std::string operation, ProposeCallback done) {
-  Input in;
-  in.kind = InputKind::kPropose;
-  in.data = std::move(operation);
-  in.done = std::move(done);
-  enqueue(std::move(in));
+void RaftDriver::propose(kv::Operation op, Done done) {
+  enqueue(ProposeInput{std::move(op), std::move(done), Clock::now()});
 }
 
-void RaftDriver::read_after_writes(std::string operation, ProposeCallback done) {
-  Input in;
-  in.kind = InputKind::kReadAfter;
-  in.data = std::move(operation);
-  in.done = std::move(done);
-  enqueue(std::move(in));
+void RaftDriver::read(kv::Operation op, Done done) {
+  enqueue(ReadInput{std::move(op), std::move(done), Clock::now()});
 }
 
-bool RaftDriver::read_now(std::string& error) {
-  if (options_.stale_reads) return true;
-  if (leader_id_.load() == 0) {
-    error = kNoLeader;
-    return false;
-  }
-  return false;  // a ReadIndex round, batched with the other reads of the turn
-}
-
-void RaftDriver::read_barrier(ReadCallback ready) {
-  Input in;
-  in.kind = InputKind::kRead;
-  in.read_done = std::move(ready);
-  enqueue(std::move(in));
+std::optional<Reply> RaftDriver::read_locally(const kv::Operation& op) {
+  if (!local_reads_.load()) return std::nullopt;
+  storage::ReadKeyspace view(engine_, op.now_ms);
+  return kv::apply_operation(op, view, options_.limits);
 }
 
 int64_t RaftDriver::proposal_time_ms() {
@@ -212,15 +165,7 @@ void RaftDriver::run() {
       stopping = stopping_;
     }
     if (stopping) {
-      for (auto& in : inputs) {
-        if (in.done) in.done(Reply::Error(kShuttingDown));
-        if (in.read_done) in.read_done(kShuttingDown);
-        if (in.join_done) {
-          transport::JoinReply r;
-          r.error = kShuttingDown;
-          in.join_done(std::move(r));
-        }
-      }
+      for (auto& in : inputs) refuse(in, kShuttingDown);
       fail_all(kShuttingDown);
       return;
     }
@@ -233,7 +178,7 @@ void RaftDriver::run() {
     inputs.clear();
     resend_read_index(now);
     while (node_->has_ready()) handle_ready();
-    serve_reads();
+    serve_follower_reads();
     expire_requests(Clock::now());
     membership_maintenance(Clock::now());
     while (node_->has_ready()) handle_ready();
@@ -247,110 +192,81 @@ void RaftDriver::run() {
   }
 }
 
+void RaftDriver::refuse(Input& input, const char* error) {
+  std::visit(
+      [error](auto& in) {
+        using T = std::decay_t<decltype(in)>;
+        if constexpr (std::is_same_v<T, JoinInput>) {
+          transport::JoinReply r;
+          r.error = error;
+          in.done(std::move(r));
+        } else if constexpr (requires { in.done; }) {
+          in.done(unavailable(error));
+        }
+      },
+      input);
+}
+
 void RaftDriver::handle_inputs(std::vector<Input>& inputs) {
   const auto timeout = std::chrono::milliseconds(options_.request_timeout_ms);
   const bool leader = leader_id_.load() == options_.node_id;
+  // Every proposal of the turn goes into one log entry, in arrival order.
   std::vector<Proposal> batch;
-  for (auto& in : inputs) {
-    switch (in.kind) {
-      case InputKind::kPropose: {
-        if (!leader) {
-          in.done(Reply::Error(leader_id_.load() == 0 ? kNoLeader : kNotLeader));
-          break;
-        }
-        uint64_t id = next_proposal_id_++;
-        batch.push_back(Proposal{id, std::move(in.data)});
-        proposals_[id] = PendingProposal{std::move(in.done), in.arrived + timeout, {}};
-        last_proposal_id_ = id;
-        break;
+  for (auto& input : inputs) {
+    if (auto* in = std::get_if<ProposeInput>(&input)) {
+      if (!leader) {
+        in->done(unavailable(leader_id_.load() == 0 ? kNoLeader : kNotLeader));
+        continue;
       }
-      case InputKind::kReadAfter: {
-        auto it = proposals_.find(last_proposal_id_);
-        if (it != proposals_.end()) {
-          it->second.reads_after.emplace_back(std::move(in.data), std::move(in.done));
-        } else {
-          // The writes it follows are already applied: an ordinary linearizable read, run on
-          // the driver once the barrier passes.
-          auto op = std::make_shared<std::string>(std::move(in.data));
-          auto done = std::make_shared<ProposeCallback>(std::move(in.done));
-          reads_unsent_.push_back(PendingRead{
-              [this, op, done](const std::string& error) {
-                if (!error.empty()) {
-                  (*done)(Reply::Error(error));
-                  return;
-                }
-                auto decoded = kv::decode_operation(*op);
-                storage::ReadKeyspace view(engine_, proposal_time_ms());
-                (*done)(decoded ? kv::apply_operation(*decoded, view, options_.limits)
-                                : Reply::Error("ERR internal error: undecodable read"));
-              },
-              in.arrived + timeout});
-        }
-        break;
+      uint64_t id = next_proposal_id_++;
+      batch.push_back(Proposal{id, kv::encode_operation(in->op)});
+      proposals_[id] = PendingProposal{std::move(in->done), in->arrived + timeout, {}};
+    } else if (auto* in = std::get_if<ReadInput>(&input)) {
+      handle_read(*in, batch);
+    } else if (auto* in = std::get_if<StepInput>(&input)) {
+      // Messages from peers: the core checks terms and membership itself. A heartbeat sent
+      // before the leader learned that this node restarted with a shorter log may carry a
+      // commit index beyond it; the core would take that as corruption. Clamp it: the
+      // leader's next probe brings the log (or a snapshot).
+      if (in->msg.type == raft::MessageType::kHeartbeat) {
+        const raft::Index last = node_->raft().log().last_index();
+        if (in->msg.commit > last) in->msg.commit = last;
       }
-      case InputKind::kRead:
-        reads_unsent_.push_back(PendingRead{std::move(in.read_done), in.arrived + timeout});
-        break;
-      case InputKind::kStep: {
-        // Messages from peers: the core checks terms and membership itself. A heartbeat sent
-        // before the leader learned that this node restarted with a shorter log may carry a
-        // commit index beyond it; the core would take that as corruption. Clamp it: the
-        // leader's next probe brings the log (or a snapshot).
-        if (in.msg.type == raft::MessageType::kHeartbeat) {
-          const raft::Index last = node_->raft().log().last_index();
-          if (in.msg.commit > last) in.msg.commit = last;
-        }
-        (void)node_->step(in.msg);
-        break;
+      (void)node_->step(in->msg);
+    } else if (auto* in = std::get_if<UnreachableInput>(&input)) {
+      node_->report_unreachable(in->peer);
+    } else if (auto* in = std::get_if<SnapshotStatusInput>(&input)) {
+      node_->report_snapshot(in->peer, !in->ok);
+    } else if (auto* in = std::get_if<JoinInput>(&input)) {
+      handle_join(in->request, in->done);
+    } else if (auto* in = std::get_if<RemoveInput>(&input)) {
+      handle_remove(in->id, in->done);
+    } else if (auto* in = std::get_if<PeerInfoInput>(&input)) {
+      // A handshake: the peer (re)connected. It may be a restarted process holding less than
+      // it acknowledged (a wiped data directory): forget its progress so the leader finds
+      // its real log by probing instead of trusting the old match index.
+      node_->reset_peer_progress(in->peer);
+      if (client_addrs_[in->peer] != in->client_addr) {
+        client_addrs_[in->peer] = in->client_addr;
+        publish_view();
       }
-      case InputKind::kUnreachable:
-        node_->report_unreachable(in.peer);
-        break;
-      case InputKind::kSnapStatus:
-        node_->report_snapshot(in.peer, !in.ok);
-        break;
-      case InputKind::kJoin:
-        handle_join(in.join, in.join_done);
-        break;
-      case InputKind::kRemove:
-        handle_remove(in.peer, in.done);
-        break;
-      case InputKind::kPeerInfo:
-        // A handshake: the peer (re)connected. It may be a restarted process holding less than
-        // it acknowledged (a wiped data directory): forget its progress so the leader finds
-        // its real log by probing instead of trusting the old match index.
-        node_->reset_peer_progress(in.peer);
-        if (client_addrs_[in.peer] != in.data) {
-          client_addrs_[in.peer] = in.data;
-          publish_view();
-        }
-        break;
     }
   }
   if (!batch.empty()) {
     // All proposals of this turn in one entry: one append, one replication round.
-    std::vector<uint64_t> ids;
-    for (const auto& p : batch) ids.push_back(p.id);
-    if (!node_->propose(encode_proposal_batch(batch)).ok()) {
-      for (uint64_t id : ids) {
-        auto it = proposals_.find(id);
+    if (node_->propose(encode_proposal_batch(batch)).ok()) {
+      last_proposal_id_ = batch.back().id;
+    } else {
+      for (const auto& p : batch) {
+        auto it = proposals_.find(p.id);
         if (it == proposals_.end()) continue;
-        it->second.done(Reply::Error(kNotLeader));
-        for (auto& [op, done] : it->second.reads_after) done(Reply::Error(kNotLeader));
+        it->second.done(unavailable(kNotLeader));
+        for (auto& r : it->second.reads_after) answer(*r, unavailable(kNotLeader));
         proposals_.erase(it);
       }
     }
   }
-  if (!reads_unsent_.empty()) {
-    if (leader_id_.load() == 0) {
-      for (auto& r : reads_unsent_) r.done(kNoLeader);
-    } else {
-      std::string ctx = std::to_string(options_.node_id) + ":" + std::to_string(next_read_ctx_++);
-      node_->read_index(ctx);
-      reads_waiting_index_[ctx] = ReadRound{std::move(reads_unsent_), Clock::now()};
-    }
-    reads_unsent_.clear();
-  }
+  send_read_round();
 }
 
 void RaftDriver::send(std::vector<raft::Message> msgs) {
@@ -384,23 +300,28 @@ void RaftDriver::send(std::vector<raft::Message> msgs) {
   if (!plain.empty()) transport_->send(std::move(plain));
 }
 
+
+void RaftDriver::on_leader_change(raft::NodeId before) {
+  const raft::NodeId lead = leader_id_.load();
+  const uint64_t term = node_->status().hard_state.term;
+  if (lead == options_.node_id) {
+    last_election_ms_ = wall_clock_ms();
+    spdlog::info("raft: became leader (term {})", term);
+  } else if (lead == 0) {
+    spdlog::info("raft: no leader (term {})", term);
+  } else {
+    spdlog::info("raft: following node {} (term {})", lead, term);
+  }
+  if (before == options_.node_id) fail_reads(kNotLeader, /*leader_reads_only=*/true);
+  update_local_reads();
+  publish_view();
+}
+
 void RaftDriver::handle_ready() {
   raft::Ready rd = node_->ready();
-  if (rd.soft_state) {
-    uint64_t before = leader_id_.load();
-    leader_id_ = rd.soft_state->lead;
-    if (rd.soft_state->lead != before) {
-      if (rd.soft_state->lead == options_.node_id) {
-        last_election_ms_ = wall_clock_ms();
-        spdlog::info("raft: became leader (term {})", node_->status().hard_state.term);
-      } else if (rd.soft_state->lead == 0) {
-        spdlog::info("raft: no leader (term {})", node_->status().hard_state.term);
-      } else {
-        spdlog::info("raft: following node {} (term {})", rd.soft_state->lead,
-                     node_->status().hard_state.term);
-      }
-      publish_view();
-    }
+  if (rd.soft_state && rd.soft_state->lead != leader_id_.load()) {
+    const raft::NodeId before = leader_id_.exchange(rd.soft_state->lead);
+    on_leader_change(before);
   }
   // 1. A leader's replication traffic goes out before its own write.
   send(std::move(rd.messages));
@@ -432,18 +353,13 @@ void RaftDriver::handle_ready() {
   send(std::move(rd.messages_after_persist));
   // 4. Apply, then answer.
   if (!rd.committed_entries.empty()) apply_committed(rd.committed_entries);
-  for (auto& rs : rd.read_states) {
-    auto it = reads_waiting_index_.find(rs.request_ctx);
-    if (it == reads_waiting_index_.end()) continue;
-    for (auto& r : it->second.readers) reads_waiting_apply_.emplace(rs.index, std::move(r));
-    reads_waiting_index_.erase(it);
-  }
+  for (const auto& rs : rd.read_states) on_read_state(rs);
   node_->advance(rd);
 }
 
 void RaftDriver::apply_committed(const std::vector<raft::Entry>& entries) {
   storage::ApplyBatch apply(engine_);
-  std::vector<std::pair<ProposeCallback, Reply>> answers;
+  std::vector<std::pair<Done, Reply>> answers;
   bool membership_changed = false;
   std::vector<uint64_t> finished_changes;
   for (const auto& e : entries) {
@@ -459,6 +375,7 @@ void RaftDriver::apply_committed(const std::vector<raft::Entry>& entries) {
     }
     applied_ = e.index;
     bytes_since_snapshot_ += e.data.size();
+    run_reads_at(e.index, apply, answers);
   }
   if (!apply.empty() || applied_ != engine_.applied_index()) {
     apply.begin_entry(applied_, apply.now_ms());
@@ -474,7 +391,7 @@ void RaftDriver::apply_committed(const std::vector<raft::Entry>& entries) {
 }
 
 void RaftDriver::apply_normal_entry(const raft::Entry& e, storage::ApplyBatch& apply,
-                                    std::vector<std::pair<ProposeCallback, Reply>>& answers) {
+                                    std::vector<std::pair<Done, Reply>>& answers) {
   auto proposals = decode_proposal_batch(e.data);
   if (!proposals) fatal("log entry " + std::to_string(e.index) + " holds an undecodable batch");
   for (auto& p : *proposals) {
@@ -485,33 +402,9 @@ void RaftDriver::apply_normal_entry(const raft::Entry& e, storage::ApplyBatch& a
     auto it = proposals_.find(p.id);
     if (it == proposals_.end()) continue;  // proposed by another node, or timed out here
     answers.emplace_back(std::move(it->second.done), std::move(reply));
-    // Reads pipelined behind this write see exactly the state right after it.
-    for (auto& [read_op, done] : it->second.reads_after) {
-      auto decoded = kv::decode_operation(read_op);
-      answers.emplace_back(std::move(done),
-                           decoded ? kv::apply_operation(*decoded, apply, options_.limits)
-                                   : Reply::Error("ERR internal error: undecodable read"));
-    }
+    // Reads that came between this proposal and the next see exactly the state after it.
+    for (auto& r : it->second.reads_after) run_positioned_read(r, apply, answers);
     proposals_.erase(it);
-  }
-}
-
-void RaftDriver::serve_reads() {
-  while (!reads_waiting_apply_.empty() && reads_waiting_apply_.begin()->first <= applied_) {
-    auto node = reads_waiting_apply_.extract(reads_waiting_apply_.begin());
-    node.mapped().done(std::string());
-  }
-}
-
-void RaftDriver::resend_read_index(Clock::time_point now) {
-  // Half the shortest election timeout: long after a healthy round trip, and short enough that
-  // a lost message costs a reader little.
-  const auto after = std::chrono::milliseconds(std::max<uint64_t>(options_.election_timeout_min_ms / 2, 1));
-  if (reads_waiting_index_.empty() || leader_id_.load() == 0) return;
-  for (auto& [ctx, round] : reads_waiting_index_) {
-    if (now - round.sent < after) continue;
-    node_->read_index(ctx);
-    round.sent = now;
   }
 }
 
@@ -521,41 +414,17 @@ void RaftDriver::expire_requests(Clock::time_point now) {
       ++it;
       continue;
     }
-    it->second.done(Reply::Error(kTimedOut));
-    for (auto& [op, done] : it->second.reads_after) done(Reply::Error(kTimedOut));
+    it->second.done(unavailable(kTimedOut));
+    for (auto& r : it->second.reads_after) answer(*r, unavailable(kTimedOut));
     it = proposals_.erase(it);
   }
-  for (auto it = reads_waiting_index_.begin(); it != reads_waiting_index_.end();) {
-    auto& readers = it->second.readers;
-    std::erase_if(readers, [&](PendingRead& r) {
-      if (r.deadline > now) return false;
-      r.done(kTimedOut);
-      return true;
-    });
-    it = readers.empty() ? reads_waiting_index_.erase(it) : std::next(it);
-  }
-  for (auto it = reads_waiting_apply_.begin(); it != reads_waiting_apply_.end();) {
-    if (it->second.deadline > now) {
-      ++it;
-      continue;
-    }
-    it->second.done(kTimedOut);
-    it = reads_waiting_apply_.erase(it);
-  }
+  expire_reads(now);
 }
 
 void RaftDriver::fail_all(const std::string& error) {
-  for (auto& [id, p] : proposals_) {
-    p.done(Reply::Error(error));
-    for (auto& [op, done] : p.reads_after) done(Reply::Error(error));
-  }
+  fail_reads(error, /*leader_reads_only=*/false);
+  for (auto& [id, p] : proposals_) p.done(absl::UnavailableError(error));
   proposals_.clear();
-  for (auto& [ctx, round] : reads_waiting_index_) {
-    for (auto& r : round.readers) r.done(error);
-  }
-  reads_waiting_index_.clear();
-  for (auto& [index, r] : reads_waiting_apply_) r.done(error);
-  reads_waiting_apply_.clear();
   fail_membership_waiters(error);
 }
 

@@ -24,10 +24,12 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "kv/command.h"
+#include "kv/operation.h"
 #include "raft/raw_node.h"
 #include "server/config.h"
 #include "server/proposal_batch.h"
@@ -66,7 +68,8 @@ class RaftDriver final : public Replicator {
              ClusterViewHolder* cluster_view);
   ~RaftDriver() override;
 
-  // The transport is created after the driver (its handlers call into the driver).
+  // The transport is created after the driver (its handlers call into the driver). A node with
+  // no transport is a group of one that nobody can reach.
   void set_transport(transport::Transport* transport) { transport_ = transport; }
   absl::Status start();
   // Fails what is still waiting, stops the thread. The transport must be stopped after.
@@ -85,14 +88,13 @@ class RaftDriver final : public Replicator {
   void join(transport::JoinRequest request, std::function<void(transport::JoinReply)> done);
   // SESHAT MEMBER REMOVE <id>: removes a member (the leader hands leadership over first when it
   // is the one removed). `done` gets +OK once the change is applied here, or an error.
-  void remove_member(uint64_t id, ProposeCallback done);
+  void remove_member(uint64_t id, Done done);
   // Whether `id` is a member other than this node (for the fault injection hooks).
   bool is_peer(uint64_t id) const;
 
-  void propose(std::string operation, ProposeCallback done) override;
-  void read_after_writes(std::string operation, ProposeCallback done) override;
-  bool read_now(std::string& error) override;
-  void read_barrier(ReadCallback ready) override;
+  void propose(kv::Operation op, Done done) override;
+  void read(kv::Operation op, Done done) override;
+  std::optional<protocol::Reply> read_locally(const kv::Operation& op) override;
   int64_t proposal_time_ms() override;
 
   // The INFO "raft" section (with header), and the replication section's lines.
@@ -101,66 +103,125 @@ class RaftDriver final : public Replicator {
   uint64_t leader_id() const { return leader_id_.load(); }
 
  private:
-  enum class InputKind {
-    kPropose, kReadAfter, kRead, kStep, kUnreachable, kSnapStatus, kPeerInfo, kJoin, kRemove
+  using Clock = std::chrono::steady_clock;
+
+  // The driver's inputs, one type per kind.
+  struct ProposeInput {
+    kv::Operation op;
+    Done done;
+    Clock::time_point arrived;
   };
-  struct Input {
-    InputKind kind = InputKind::kStep;
-    std::string data;
-    ProposeCallback done;
-    ReadCallback read_done;
+  struct ReadInput {
+    kv::Operation op;
+    Done done;
+    Clock::time_point arrived;
+  };
+  struct StepInput {
     raft::Message msg;
+  };
+  struct UnreachableInput {
+    raft::NodeId peer = 0;
+  };
+  struct SnapshotStatusInput {
     raft::NodeId peer = 0;
     bool ok = false;
-    transport::JoinRequest join;
-    std::function<void(transport::JoinReply)> join_done;
-    std::chrono::steady_clock::time_point arrived = std::chrono::steady_clock::now();
   };
-  struct PendingProposal {
-    ProposeCallback done;
-    std::chrono::steady_clock::time_point deadline = {};
-    // Reads a client pipelined after this write: run right after it is applied.
-    std::vector<std::pair<std::string, ProposeCallback>> reads_after;
+  struct PeerInfoInput {
+    raft::NodeId peer = 0;
+    std::string client_addr;
   };
+  struct JoinInput {
+    transport::JoinRequest request;
+    std::function<void(transport::JoinReply)> done;
+  };
+  struct RemoveInput {
+    raft::NodeId id = 0;
+    Done done;
+  };
+  using Input = std::variant<ProposeInput, ReadInput, StepInput, UnreachableInput,
+                             SnapshotStatusInput, PeerInfoInput, JoinInput, RemoveInput>;
+
+  // A read waiting for its turn (raft_driver_reads.cc). On the leader it is positioned: it runs
+  // right after the last entry (or proposal) that came before it, so it sees what was proposed
+  // before and nothing proposed after; its reply leaves once a ReadIndex round that started
+  // after the read arrived confirms the leadership. On a follower it runs once the state
+  // machine reaches the leader's commit index of such a round.
   struct PendingRead {
-    ReadCallback done;
-    std::chrono::steady_clock::time_point deadline = {};
+    kv::Operation op;
+    Done done;
+    Clock::time_point deadline;
+    bool positioned = false;   // leader read (else: follower read, runs at the round's index)
+    bool confirmed = false;    // leadership confirmed after arrival, or not needed (stale)
+    bool answered = false;
+    std::optional<protocol::Reply> result;  // ran, waiting for confirmation
+  };
+  using ReadPtr = std::shared_ptr<PendingRead>;
+  struct PendingProposal {
+    Done done;
+    Clock::time_point deadline = {};
+    // Reads that came after this proposal and before the next: run right after it is applied.
+    std::vector<ReadPtr> reads_after;
   };
 
   void enqueue(Input input);
+  // Answers an input that will not be handled (shutting down) with `error`.
+  static void refuse(Input& input, const char* error);
   void run();
   void handle_inputs(std::vector<Input>& inputs);
   void handle_ready();
+  // The leader changed (soft state): log it, publish it, and fail the leader's reads when this
+  // node stops leading (their confirmation can no longer come).
+  void on_leader_change(raft::NodeId before);
   void apply_committed(const std::vector<raft::Entry>& entries);
   void apply_normal_entry(const raft::Entry& e, storage::ApplyBatch& apply,
-                          std::vector<std::pair<ProposeCallback, protocol::Reply>>& answers);
-  void serve_reads();
-  void expire_requests(std::chrono::steady_clock::time_point now);
-  // Sends again the ReadIndex requests unanswered for a while: the request or its answer may
-  // have been lost on the way (the core answers one context once, so a repeat is harmless).
-  void resend_read_index(std::chrono::steady_clock::time_point now);
+                          std::vector<std::pair<Done, protocol::Reply>>& answers);
+  void expire_requests(Clock::time_point now);
   void maybe_snapshot();
   void run_maintenance();
   void propose_internal(std::string operation);
-  void publish_view();
   void fail_all(const std::string& error);
   void send(std::vector<raft::Message> msgs);
+
+  // Reads (raft_driver_reads.cc), driver thread only. `batch` holds the proposals collected
+  // so far in this turn (not yet in the log).
+  void handle_read(ReadInput& in, const std::vector<Proposal>& batch);
+  // Runs a positioned read against `ks` (the apply batch, or committed state) and answers it
+  // if confirmed; otherwise keeps the result until the confirmation comes.
+  void run_positioned_read(const ReadPtr& r, storage::Keyspace& ks,
+                           std::vector<std::pair<Done, protocol::Reply>>& answers);
+  // Reads positioned after entry `index` (within an apply batch).
+  void run_reads_at(raft::Index index, storage::ApplyBatch& apply,
+                    std::vector<std::pair<Done, protocol::Reply>>& answers);
+  // Starts this turn's ReadIndex round for the reads collected in it.
+  void send_read_round();
+  void on_read_state(const raft::ReadState& rs);
+  // Follower reads whose index is applied.
+  void serve_follower_reads();
+  // Sends again the ReadIndex requests unanswered for a while: the request or its answer may
+  // have been lost on the way (the core answers one context once, so a repeat is harmless).
+  void resend_read_index(Clock::time_point now);
+  void expire_reads(Clock::time_point now);
+  void fail_reads(const std::string& error, bool leader_reads_only);
+  static void answer(PendingRead& r, absl::StatusOr<protocol::Reply> outcome);
+  // Whether local state may serve reads without a round (published for read_locally).
+  void update_local_reads();
+  void publish_view();
 
   // Membership (raft_driver_membership.cc), driver thread only.
   // A membership change some caller waits for, by the request id in its context.
   struct PendingChange {
-    ProposeCallback done;                                   // SESHAT MEMBER REMOVE
+    Done done;                                                         // SESHAT MEMBER REMOVE
     std::vector<std::function<void(transport::JoinReply)>> join_done;  // Join
     raft::NodeId node = 0;
-    std::chrono::steady_clock::time_point deadline = {};
+    Clock::time_point deadline = {};
     // Proposed on a follower (the core forwards it): proposed again now and then, since a
     // leader that is busy with another change replaces it by an empty entry. Conf changes are
     // idempotent, so a duplicate does no harm.
     std::optional<raft::ConfChange> resend;
-    std::chrono::steady_clock::time_point next_resend = {};
+    Clock::time_point next_resend = {};
   };
   void handle_join(transport::JoinRequest& request, std::function<void(transport::JoinReply)>& done);
-  void handle_remove(raft::NodeId id, ProposeCallback& done);
+  void handle_remove(raft::NodeId id, Done& done);
   transport::JoinReply join_ok() const;
   bool conf_change_pending() const;
   uint64_t new_request_id() { return next_proposal_id_++; }
@@ -174,9 +235,9 @@ class RaftDriver final : public Replicator {
   // The transport's peer set follows the membership (removed peers linger for a grace period,
   // so the last messages telling them of their removal still go out).
   void sync_peers();
-  void membership_maintenance(std::chrono::steady_clock::time_point now);
+  void membership_maintenance(Clock::time_point now);
   void promote_caught_up_learners();
-  void advance_self_removal(std::chrono::steady_clock::time_point now);
+  void advance_self_removal(Clock::time_point now);
   void fail_membership_waiters(const std::string& error);
 
   storage::Engine& engine_;
@@ -194,19 +255,18 @@ class RaftDriver final : public Replicator {
 
   // Driver thread only.
   uint64_t next_proposal_id_;
-  uint64_t last_proposal_id_ = 0;
   std::unordered_map<uint64_t, PendingProposal> proposals_;
-  std::vector<Proposal> unproposed_;  // collected this turn, proposed as one entry
-  std::vector<std::pair<uint64_t, ProposeCallback>> unproposed_callbacks_;
+  uint64_t last_proposal_id_ = 0;  // the last client proposal put into the log
   uint64_t next_read_ctx_ = 1;
   // A ReadIndex round in flight: its readers, and when its request was last sent.
   struct ReadRound {
-    std::vector<PendingRead> readers;
-    std::chrono::steady_clock::time_point sent;
+    std::vector<ReadPtr> readers;
+    Clock::time_point sent;
   };
+  std::vector<ReadPtr> reads_unsent_;                     // this turn's, for the next round
   std::map<std::string, ReadRound> reads_waiting_index_;  // ctx -> round
-  std::multimap<raft::Index, PendingRead> reads_waiting_apply_;
-  std::vector<PendingRead> reads_unsent_;
+  std::multimap<raft::Index, ReadPtr> reads_at_index_;    // leader: run right after the entry
+  std::multimap<raft::Index, ReadPtr> reads_waiting_apply_;  // follower: run once applied
   raft::Index applied_ = 0;
   raft::Index last_snapshot_index_ = 0;
   uint64_t bytes_since_snapshot_ = 0;
@@ -214,20 +274,20 @@ class RaftDriver final : public Replicator {
   raft::ConfState conf_;                              // the applied membership
   storage::MemberBook book_;                          // its addresses
   std::map<raft::NodeId, std::string> peers_;         // the transport's peers: id -> address
-  std::map<raft::NodeId, std::chrono::steady_clock::time_point> peers_leaving_;
+  std::map<raft::NodeId, Clock::time_point> peers_leaving_;
   std::map<uint64_t, PendingChange> changes_;
   // SESHAT MEMBER REMOVE of this node while it leads: leadership goes to another voter first,
   // then the removal is proposed (forwarded to the new leader).
   struct SelfRemoval {
     uint64_t request_id = 0;
-    std::chrono::steady_clock::time_point transfer_deadline = {};
+    Clock::time_point transfer_deadline = {};
   };
   std::optional<SelfRemoval> self_removal_;
   bool removed_ = false;  // this node applied its own removal
-  std::chrono::steady_clock::time_point next_promotion_check_ = {};
+  Clock::time_point next_promotion_check_ = {};
   std::string tombstone_cursor_;
-  std::chrono::steady_clock::time_point next_tick_;
-  std::chrono::steady_clock::time_point next_maintenance_;
+  Clock::time_point next_tick_;
+  Clock::time_point next_maintenance_;
 
   // Published for other threads.
   std::atomic<uint64_t> leader_id_{0};
@@ -236,6 +296,7 @@ class RaftDriver final : public Replicator {
   std::atomic<uint64_t> applied_index_{0};
   std::atomic<int64_t> last_proposal_ms_{0};
   std::atomic<int64_t> last_election_ms_{0};
+  std::atomic<bool> local_reads_{false};  // read_locally() may serve
   mutable std::mutex status_mu_;
   std::string status_text_;  // refreshed by the driver for INFO
   std::vector<uint64_t> peer_ids_;  // guarded by status_mu_: members other than this node

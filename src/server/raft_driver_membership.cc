@@ -6,6 +6,7 @@
 
 #include "server/membership.h"
 #include "server/raft_driver.h"
+#include "server/replication_errors.h"
 
 namespace seshat::server {
 
@@ -14,6 +15,7 @@ namespace {
 using protocol::Reply;
 using Clock = std::chrono::steady_clock;
 using transport::JoinReply;
+using replication_errors::kNoLeader;
 
 // A removed peer's sender lives this much longer, so that the messages telling it about its
 // removal (the commit of that entry) still leave.
@@ -24,7 +26,6 @@ constexpr auto kPromotionCheckEvery = std::chrono::milliseconds(200);
 // How often a change proposed through another node is proposed again until it applies.
 constexpr auto kResendEvery = std::chrono::milliseconds(1000);
 
-constexpr const char* kNoLeader = "CLUSTERDOWN The cluster is down: no leader is elected";
 constexpr const char* kChangeInProgress =
     "TRYAGAIN another membership change is in progress; retry";
 constexpr const char* kChangeTimedOut =
@@ -56,20 +57,10 @@ raft::ConfChange single_change(raft::ConfChangeType type, raft::NodeId id, Chang
 // ---- entry points (any thread) ----
 
 void RaftDriver::join(transport::JoinRequest request, std::function<void(JoinReply)> done) {
-  Input in;
-  in.kind = InputKind::kJoin;
-  in.join = std::move(request);
-  in.join_done = std::move(done);
-  enqueue(std::move(in));
+  enqueue(JoinInput{std::move(request), std::move(done)});
 }
 
-void RaftDriver::remove_member(uint64_t id, ProposeCallback done) {
-  Input in;
-  in.kind = InputKind::kRemove;
-  in.peer = id;
-  in.done = std::move(done);
-  enqueue(std::move(in));
-}
+void RaftDriver::remove_member(uint64_t id, Done done) { enqueue(RemoveInput{id, std::move(done)}); }
 
 bool RaftDriver::is_peer(uint64_t id) const {
   std::lock_guard lock(status_mu_);
@@ -161,7 +152,7 @@ void RaftDriver::handle_join(transport::JoinRequest& req, std::function<void(Joi
   changes_[rid] = std::move(pending);
 }
 
-void RaftDriver::handle_remove(raft::NodeId id, ProposeCallback& done) {
+void RaftDriver::handle_remove(raft::NodeId id, Done& done) {
   if (removed_) {
     done(Reply::Error("ERR this node is no longer a member of the cluster"));
     return;
@@ -268,6 +259,7 @@ void RaftDriver::after_membership_change(const std::vector<uint64_t>& finished) 
     spdlog::info("membership: this node is a member of the cluster");
   }
   sync_peers();
+  update_local_reads();
   publish_view();
   for (uint64_t rid : finished) {
     auto it = changes_.find(rid);

@@ -1,46 +1,54 @@
-// What the client-facing server needs from the consensus layer. Single-node today (LocalLog);
-// the Raft driver implements the same interface, so nothing above it changes when it arrives.
+// What the client-facing server needs from the replication layer. Every node, a single one
+// included, runs the Raft driver behind this interface: a single node is a Raft group of one.
+//
+// Ordering contract: operations handed to propose() and read() by one caller take effect in
+// the order of the calls. A read observes every write the caller proposed before it and none
+// it proposed after, whatever the pipeline depth; the replicator picks the point of the log at
+// which the read runs, so a pipeline of mixed reads and writes still shares one commit.
 #pragma once
 
 #include <functional>
-#include <string>
+#include <optional>
 
+#include "absl/status/statusor.h"
+#include "kv/operation.h"
 #include "protocol/reply.h"
 
 namespace seshat::server {
 
 class Replicator {
  public:
-  // Called exactly once, from any thread: with the reply produced by applying the operation, or
-  // with a retryable error if it could not be committed (never an OK for an uncommitted write).
-  using ProposeCallback = std::function<void(protocol::Reply)>;
-  // Called exactly once when a read may be served from local state (an empty string) or with
-  // the error line to answer instead.
-  using ReadCallback = std::function<void(const std::string& error)>;
+  // Called exactly once, from any thread: with the reply the state machine produced for the
+  // operation, or with an error status if it could not be done. Errors carry the whole Redis
+  // error line as their message ("TRYAGAIN ...", "CLUSTERDOWN ..."): they are retryable, and a
+  // write that got one was never acknowledged (it may still be applied later).
+  using Done = std::function<void(absl::StatusOr<protocol::Reply>)>;
 
   virtual ~Replicator() = default;
 
-  // `operation` is an encoded kv::Operation.
-  virtual void propose(std::string operation, ProposeCallback done) = 0;
+  // A write: `op` is logged, committed by a majority and applied; `done` gets its reply.
+  virtual void propose(kv::Operation op, Done done) = 0;
 
-  // A read that must see writes this caller proposed earlier and that are not applied yet
-  // (a pipeline such as SET k v; GET k). It is not logged: it runs against the state machine
-  // right after everything proposed before it has been applied, so a pipeline of mixed reads
-  // and writes still shares one commit. `operation` is an encoded kv::Operation holding one
-  // read-only command; `done` gets its reply, or a retryable error if the writes before it fail.
-  virtual void read_after_writes(std::string operation, ProposeCallback done) = 0;
+  // A linearizable read (`op` holds one read-only command). It is not logged: it runs against
+  // the state machine at a point that follows every write acknowledged before the call and
+  // every write this caller proposed before it, and precedes what this caller proposes after.
+  virtual void read(kv::Operation op, Done done) = 0;
 
-  // Fast path for reads: true when local state may serve a linearizable read right now (single
-  // node; a leader whose lease is valid). When false with `error` set, answer with that error;
-  // when false with `error` empty, wait with read_barrier().
-  virtual bool read_now(std::string& error) = 0;
-  // Linearizable read barrier: `ready` runs (on another thread, never inline) once every write
-  // acknowledged before this call is visible in local state.
-  virtual void read_barrier(ReadCallback ready) = 0;
+  // Fast path: runs the read on the caller's thread and returns its reply when local state may
+  // serve it right now, because nothing can have been acknowledged that this node has not
+  // applied (the sole voter of its group; stale reads when configured); nullopt otherwise.
+  // Only for a caller with nothing in flight: otherwise read() keeps the order.
+  virtual std::optional<protocol::Reply> read_locally(const kv::Operation& op) = 0;
 
   // The clock value to stamp on a new Operation: never behind one already stamped, so expiry
   // decisions in the log never go back in time.
   virtual int64_t proposal_time_ms() = 0;
 };
+
+// The reply a client sees for an outcome: the state machine's reply, or the error's line.
+inline protocol::Reply reply_of(absl::StatusOr<protocol::Reply> outcome) {
+  if (outcome.ok()) return std::move(*outcome);
+  return protocol::Reply::Error(std::string(outcome.status().message()));
+}
 
 }  // namespace seshat::server

@@ -73,7 +73,7 @@ struct ServerContext {
   std::function<bool(uint64_t peer, const LinkFault& fault)> link_fault;
   // Cluster mode: SESHAT MEMBER REMOVE <id>. `done` gets +OK once the removal is applied on
   // this node, or an error (called from another thread).
-  std::function<void(uint64_t id, Replicator::ProposeCallback done)> remove_member;
+  std::function<void(uint64_t id, Replicator::Done done)> remove_member;
   // The Raft group as Redis Cluster clients see it, published by the replicator. nullptr is
   // standalone mode: CLUSTER, READONLY, READWRITE and ASKING answer "cluster support disabled"
   // and nothing is ever redirected.

@@ -1,0 +1,180 @@
+// The read half of the Raft driver: linearizable reads that keep each connection's order.
+//
+// On the leader a read is positioned in the log: it runs right after the last proposal (or
+// entry) that reached the driver before it, inside the same apply batch, so it sees every write
+// proposed before it (its own connection's included) and none proposed after. That alone would
+// not prove that this node still leads, so the reply also waits for a ReadIndex round started
+// after the read arrived: once a quorum has confirmed the leadership, the state at the read's
+// position holds every write acknowledged before the read came in (Raft paper, section 8).
+// The reads of one turn share one round.
+//
+// A follower (READONLY clients) asks the leader for its commit index through the same round
+// and runs the read once it has applied that far. Its writes are never applied locally (MOVED,
+// or forwarded by the follower proxy, which keeps the two routes apart per connection).
+//
+// With read_mode = "stale" no round is taken: a leader still positions its reads, a follower
+// serves them from what it has.
+#include <spdlog/spdlog.h>
+
+#include "kv/state_machine.h"
+#include "server/membership.h"
+#include "server/raft_driver.h"
+#include "server/replication_errors.h"
+
+namespace seshat::server {
+
+using protocol::Reply;
+using namespace replication_errors;
+
+void RaftDriver::handle_read(ReadInput& in, const std::vector<Proposal>& batch) {
+  auto r = std::make_shared<PendingRead>();
+  r->op = std::move(in.op);
+  r->done = std::move(in.done);
+  r->deadline = in.arrived + std::chrono::milliseconds(options_.request_timeout_ms);
+  if (leader_id_.load() == options_.node_id) {
+    r->positioned = true;
+    r->confirmed = options_.stale_reads;
+    if (!r->confirmed) reads_unsent_.push_back(r);
+    if (!batch.empty()) {
+      proposals_[batch.back().id].reads_after.push_back(r);
+      return;
+    }
+    const raft::Index last = node_->raft().log().last_index();
+    if (last > applied_) {
+      reads_at_index_.emplace(last, r);
+      return;
+    }
+    // Everything in the log is applied: this is the read's position.
+    storage::ReadKeyspace view(engine_, r->op.now_ms);
+    std::vector<std::pair<Done, Reply>> answers;
+    run_positioned_read(r, view, answers);
+    for (auto& [done, reply] : answers) done(std::move(reply));
+    return;
+  }
+  if (options_.stale_reads) {
+    storage::ReadKeyspace view(engine_, r->op.now_ms);
+    answer(*r, kv::apply_operation(r->op, view, options_.limits));
+    return;
+  }
+  if (leader_id_.load() == 0) {
+    answer(*r, unavailable(kNoLeader));
+    return;
+  }
+  reads_unsent_.push_back(r);
+}
+
+void RaftDriver::run_positioned_read(const ReadPtr& r, storage::Keyspace& ks,
+                                     std::vector<std::pair<Done, Reply>>& answers) {
+  if (r->answered) return;
+  Reply reply = kv::apply_operation(r->op, ks, options_.limits);
+  if (!r->confirmed) {
+    r->result = std::move(reply);
+    return;
+  }
+  r->answered = true;
+  answers.emplace_back(std::move(r->done), std::move(reply));
+}
+
+void RaftDriver::run_reads_at(raft::Index index, storage::ApplyBatch& apply,
+                              std::vector<std::pair<Done, Reply>>& answers) {
+  while (!reads_at_index_.empty() && reads_at_index_.begin()->first <= index) {
+    auto node = reads_at_index_.extract(reads_at_index_.begin());
+    const ReadPtr& r = node.mapped();
+    apply.begin_entry(apply.index(), r->op.now_ms);
+    run_positioned_read(r, apply, answers);
+  }
+}
+
+void RaftDriver::send_read_round() {
+  if (reads_unsent_.empty()) return;
+  std::string ctx = std::to_string(options_.node_id) + ":" + std::to_string(next_read_ctx_++);
+  node_->read_index(ctx);
+  reads_waiting_index_[ctx] = ReadRound{std::move(reads_unsent_), Clock::now()};
+  reads_unsent_.clear();
+}
+
+void RaftDriver::on_read_state(const raft::ReadState& rs) {
+  auto it = reads_waiting_index_.find(rs.request_ctx);
+  if (it == reads_waiting_index_.end()) return;
+  for (auto& r : it->second.readers) {
+    if (r->answered) continue;
+    r->confirmed = true;
+    if (!r->positioned) {
+      reads_waiting_apply_.emplace(rs.index, r);
+    } else if (r->result) {
+      answer(*r, std::move(*r->result));
+    }
+    // A positioned read that has not run yet answers when its entry is applied.
+  }
+  reads_waiting_index_.erase(it);
+  serve_follower_reads();
+}
+
+void RaftDriver::serve_follower_reads() {
+  while (!reads_waiting_apply_.empty() && reads_waiting_apply_.begin()->first <= applied_) {
+    auto node = reads_waiting_apply_.extract(reads_waiting_apply_.begin());
+    PendingRead& r = *node.mapped();
+    if (r.answered) continue;
+    storage::ReadKeyspace view(engine_, r.op.now_ms);
+    answer(r, kv::apply_operation(r.op, view, options_.limits));
+  }
+}
+
+void RaftDriver::resend_read_index(Clock::time_point now) {
+  // Half the shortest election timeout: long after a healthy round trip, and short enough that
+  // a lost message costs a reader little.
+  const auto after = std::chrono::milliseconds(std::max<uint64_t>(options_.election_timeout_min_ms / 2, 1));
+  if (reads_waiting_index_.empty() || leader_id_.load() == 0) return;
+  for (auto& [ctx, round] : reads_waiting_index_) {
+    if (now - round.sent < after) continue;
+    node_->read_index(ctx);
+    round.sent = now;
+  }
+}
+
+void RaftDriver::answer(PendingRead& r, absl::StatusOr<Reply> outcome) {
+  if (r.answered) return;
+  r.answered = true;
+  r.done(std::move(outcome));
+}
+
+void RaftDriver::expire_reads(Clock::time_point now) {
+  const auto expire = [now](const ReadPtr& r) {
+    if (!r->answered && r->deadline <= now) answer(*r, unavailable(kTimedOut));
+    return r->answered;
+  };
+  for (auto it = reads_waiting_index_.begin(); it != reads_waiting_index_.end();) {
+    std::erase_if(it->second.readers, expire);
+    it = it->second.readers.empty() ? reads_waiting_index_.erase(it) : std::next(it);
+  }
+  std::erase_if(reads_at_index_, [&](const auto& entry) { return expire(entry.second); });
+  std::erase_if(reads_waiting_apply_, [&](const auto& entry) { return expire(entry.second); });
+}
+
+void RaftDriver::fail_reads(const std::string& error, bool leader_reads_only) {
+  const auto fail = [&](const ReadPtr& r) {
+    if (leader_reads_only && !r->positioned) return false;
+    answer(*r, absl::UnavailableError(error));
+    return true;
+  };
+  for (auto it = reads_waiting_index_.begin(); it != reads_waiting_index_.end();) {
+    std::erase_if(it->second.readers, fail);
+    it = it->second.readers.empty() ? reads_waiting_index_.erase(it) : std::next(it);
+  }
+  std::erase_if(reads_unsent_, fail);
+  std::erase_if(reads_at_index_, [&](const auto& entry) { return fail(entry.second); });
+  for (auto& [id, p] : proposals_) std::erase_if(p.reads_after, fail);
+  if (!leader_reads_only) {
+    std::erase_if(reads_waiting_apply_, [&](const auto& entry) { return fail(entry.second); });
+  }
+}
+
+void RaftDriver::update_local_reads() {
+  // The sole voter of its group has nobody who could have acknowledged a write it has not
+  // applied, so its committed state is linearizable on any thread.
+  const bool sole_voter = conf_.voters.size() == 1 && conf_.voters[0] == options_.node_id &&
+                          conf_.voters_outgoing.empty();
+  local_reads_ = options_.stale_reads || (sole_voter && leader_id_.load() == options_.node_id);
+}
+
+}  // namespace seshat::server
