@@ -239,10 +239,17 @@ bool Connection::dispatch(kv::Argv& argv) {
       // Inside MULTI the command is queued like any other; EXEC forwards the transaction.
     }
     // A keyless write (FLUSHALL, FLUSHDB) has no slot to redirect by: a replica refuses it the
-    // way a Redis replica does.
+    // way a Redis replica does, unless the follower proxy can take it to the leader.
     if (is_write && !view->self_is_leader() && !command_slot(*spec, argv)) {
-      reject(spec, "READONLY You can't write against a read only replica.");
-      return true;
+      if (!proxies_keyless_writes(*view)) {
+        reject(spec, "READONLY You can't write against a read only replica.");
+        return true;
+      }
+      if (!state_.in_multi) {
+        forward_to_leader(*view, std::span<const kv::Argv>(&argv, 1), false);
+        return true;
+      }
+      // Inside MULTI it is queued; EXEC forwards the transaction.
     }
   }
   run_command(*spec, argv);
@@ -454,13 +461,20 @@ void Connection::run_exec() {
     std::optional<std::string> redirect;
     for (const kv::Argv& argv : op.commands) {
       const kv::CommandSpec* spec = kv::find_command(argv[0]);
-      if (spec != nullptr && (redirect = redirect_for(*view, *spec, argv, false, true))) break;
+      if (spec == nullptr) continue;
+      if ((spec->flags & kv::kFlagWrite) && !command_slot(*spec, argv) &&
+          proxies_keyless_writes(*view)) {
+        redirect = "READONLY You can't write against a read only replica.";  // for WATCH
+        break;
+      }
+      if ((redirect = redirect_for(*view, *spec, argv, false, true))) break;
     }
     if (redirect) {
       // WATCH compared this node's key versions; the leader cannot check them over RESP, so a
       // watched transaction gets the redirect, as it would without the proxy. So does one that
       // finds no leader.
-      if (redirect->rfind("MOVED ", 0) != 0 || !watched.empty()) {
+      const bool to_leader = redirect->rfind("MOVED ", 0) == 0 || redirect->rfind("READONLY ", 0) == 0;
+      if (!to_leader || !watched.empty()) {
         reply_now(Reply::Error("EXECABORT Transaction discarded because of: " + *redirect));
         return;
       }
@@ -503,8 +517,16 @@ bool Connection::forwards(const kv::CommandSpec& spec, const kv::Argv& argv) con
   }
   auto view = ctx_.cluster->current();
   const bool is_write = (spec.flags & kv::kFlagWrite) != 0;
+  if (is_write && !view->self_is_leader() && !command_slot(spec, argv)) {
+    return proxies_keyless_writes(*view);
+  }
   auto redirect = redirect_for(*view, spec, argv, state_.readonly, is_write);
   return redirect && redirect->rfind("MOVED ", 0) == 0;
+}
+
+bool Connection::proxies_keyless_writes(const ClusterView& view) const {
+  return ctx_.leader_proxy != nullptr && !state_.proxy_link && view.leader_id != 0 &&
+         !view.self_is_leader();
 }
 
 void Connection::forward_to_leader(const ClusterView& view, std::span<const kv::Argv> commands,

@@ -104,6 +104,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // follower_proxy: whether this command goes to the leader (it would get MOVED), and sending
   // it there; its reply fills a slot like a local one.
   bool forwards(const kv::CommandSpec& spec, const kv::Argv& argv) const;
+  // follower_proxy takes keyless writes (FLUSHALL, FLUSHDB) to the leader as well.
+  bool proxies_keyless_writes(const ClusterView& view) const;
   // `finish` (a transaction's) turns the leader's parsed reply into the client's.
   void forward_to_leader(const ClusterView& view, std::span<const kv::Argv> commands,
                          bool transaction,

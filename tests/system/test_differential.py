@@ -15,28 +15,76 @@ import pytest
 import redis
 
 from diff_cases import BIG, BIN_KEY, BIN_VAL, CASES, PIPELINE_GROUPS
-from differential import Case, flushall, report, run_case, run_pipelined
+from differential import Case, On, Raw, flushall, report, run_case, run_pipelined
+from cluster_harness import Cluster
 from resp_client import RespConnection
 
 _names = [c.name for c in CASES]
 assert len(_names) == len(set(_names)), "duplicate case names in diff_cases.py"
 
 
+# Every case runs on each path a command can take: a standalone node (a Raft group of one), a
+# three-node cluster's leader, and a follower with follower_proxy (which forwards what it would
+# answer with MOVED to the leader and relays the reply).
+PATHS = ["standalone", "leader", "follower"]
+
+
 @pytest.fixture(scope="module")
-def pair(shared_seshat, redis_ref):
-    return shared_seshat, redis_ref
+def proxy_cluster(tmp_path_factory):
+    cluster = Cluster(tmp_path_factory.mktemp("diff-cluster"),
+                      options={"follower_proxy": "true"}).start()
+    yield cluster
+    cluster.stop()
+
+
+def _uses_watch(case_: Case) -> bool:
+    for step in case_.steps:
+        if isinstance(step, Raw) and b"WATCH" in step.data.upper():
+            return True
+        args = step.args if isinstance(step, On) else step
+        if isinstance(args, tuple) and args and str(args[0]).upper() == "WATCH":
+            return True
+    return False
+
+
+def runs_on(path: str, case_: Case) -> bool:
+    """Every case runs on every path but one kind: WATCH through a follower. The follower proxy
+    cannot carry a connection's WATCH to the leader, so a watched transaction on a follower is
+    redirected instead (test_follower_proxy.py checks exactly that)."""
+    return not (path == "follower" and _uses_watch(case_))
+
+
+def cases_on_paths(cases):
+    """pytest parameters (path, case) for each path a case runs on."""
+    return [pytest.param(path, c, id=f"{path}-{c.name}")
+            for path in PATHS for c in cases if runs_on(path, c)]
+
+
+@pytest.fixture(scope="module")
+def pair(request, redis_ref, tmp_path_factory):
+    """(target, reference, writer, path): `writer` takes the keyless writes that reset the state
+    (FLUSHALL), which a follower refuses as a Redis replica does."""
+    path = request.param
+    if path == "standalone":
+        target = request.getfixturevalue("shared_seshat")
+        return target, redis_ref, target, path
+    cluster = request.getfixturevalue("proxy_cluster")
+    leader = cluster.leader()
+    if path == "leader":
+        return leader, redis_ref, leader, path
+    return cluster.followers(leader)[0], redis_ref, leader, path
 
 
 @pytest.fixture
 def clean_pair(pair):
-    target, reference = pair
-    for server in pair:
+    target, reference, writer, _ = pair
+    for server in (writer, reference):
         flushall(server.host, server.port)
     yield target, reference
     assert target.alive(), f"{target.name} died during the case\n{target.log_tail()}"
 
 
-@pytest.mark.parametrize("case_", CASES, ids=_names)
+@pytest.mark.parametrize("pair, case_", cases_on_paths(CASES), indirect=["pair"])
 def test_case(case_, clean_pair):
     target, reference = clean_pair
     mismatches = run_case(case_, (target.host, target.port), (reference.host, reference.port),
@@ -45,9 +93,10 @@ def test_case(case_, clean_pair):
 
 
 @pytest.mark.parametrize("group", sorted(PIPELINE_GROUPS))
-def test_pipelined_batches(group, clean_pair):
+@pytest.mark.parametrize("pair", PATHS, indirect=True)
+def test_pipelined_batches(group, pair, clean_pair):
     """Every command of a group of cases in one write per server; replies compared in order."""
-    cases = PIPELINE_GROUPS[group]
+    cases = [c for c in PIPELINE_GROUPS[group] if runs_on(pair[3], c)]
     assert len(cases) >= 10, f"group {group} selects too few cases ({len(cases)})"
     target, reference = clean_pair
     problems = run_pipelined(cases, (target.host, target.port), (reference.host, reference.port),
@@ -56,6 +105,7 @@ def test_pipelined_batches(group, clean_pair):
         problems[:60])
 
 
+@pytest.mark.parametrize("pair", PATHS, indirect=True)
 def test_deep_pipeline(clean_pair):
     """Thousands of commands in one write: replies in order, none lost or merged."""
     commands = []
@@ -101,7 +151,7 @@ _PY_CASES = [c for c in CASES if c.plain() and c.protocol == 2
 # (redis-py cannot send an empty command name; the raw runner covers that case.)
 
 
-@pytest.mark.parametrize("case_", _PY_CASES, ids=[c.name for c in _PY_CASES])
+@pytest.mark.parametrize("pair, case_", cases_on_paths(_PY_CASES), indirect=["pair"])
 def test_case_via_redis_py(case_, clean_pair):
     target, reference = clean_pair
     clients = [target.client(), reference.client()]
@@ -135,6 +185,7 @@ PY_PIPELINES = {
 
 @pytest.mark.parametrize("transaction", [False, True], ids=["plain", "transaction"])
 @pytest.mark.parametrize("name", sorted(PY_PIPELINES))
+@pytest.mark.parametrize("pair", PATHS, indirect=True)
 def test_redis_py_pipeline(name, transaction, clean_pair):
     target, reference = clean_pair
     results = []
@@ -190,6 +241,7 @@ def _exchange(server, data: bytes):
 
 
 @pytest.mark.parametrize("name", sorted(MALFORMED))
+@pytest.mark.parametrize("pair", PATHS, indirect=True)
 def test_malformed_protocol(name, clean_pair):
     target, reference = clean_pair
     with RespConnection(target.host, target.port) as bystander:
@@ -209,6 +261,7 @@ def test_malformed_protocol(name, clean_pair):
                 [b"$-1\r\n", b"$-1\r\n"]), f"{server.kind}: {replies}"
 
 
+@pytest.mark.parametrize("pair", PATHS, indirect=True)
 def test_half_sent_command_then_disconnect(clean_pair):
     """A client that vanishes mid-command leaves nothing behind and harms no one."""
     for server in clean_pair:

@@ -61,6 +61,21 @@ def test_a_plain_client_on_a_follower_reads_and_writes(cluster):
     assert c.ping() is True
 
 
+def test_keyless_writes_go_to_the_leader(cluster):
+    leader, follower = a_follower(cluster)
+    c = follower.client()
+    assert c.set(b"doomed", b"1") is True
+    assert c.flushall() is True
+    assert leader.client().dbsize() == 0
+    assert c.set(b"doomed", b"2") is True
+    pipe = c.pipeline(transaction=True)
+    pipe.set(b"kept", b"1")
+    pipe.flushdb()
+    pipe.set(b"after", b"1")
+    assert pipe.execute() == [True, True, True]
+    assert sorted(leader.client().keys()) == [b"after"]
+
+
 def test_a_pipeline_of_mixed_commands_keeps_its_order(cluster):
     _, follower = a_follower(cluster)
     c = follower.client()
