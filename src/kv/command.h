@@ -72,9 +72,20 @@ struct Limits {
   uint64_t max_value_size_bytes = 512ull * 1024 * 1024;
 };
 
+// Key lookups that Redis counts in INFO's keyspace_hits and keyspace_misses: one per key a
+// command reads (GET, MGET per key, EXISTS, TTL, GETSET, SET ... GET, COPY's source, ...), a
+// hit if the key is live. Plain writes (SET, DEL, INCR, ...) look keys up without counting.
+struct KeyLookups {
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+};
+
 struct CommandContext {
   storage::Keyspace& keyspace;
   const Limits& limits;
+  // Where a command's counted lookups go; nullptr when nobody reports them (a replica applying
+  // another node's write).
+  KeyLookups* lookups = nullptr;
 };
 
 using Handler = protocol::Reply (*)(CommandContext& ctx, const Argv& argv);

@@ -78,7 +78,7 @@ Reply expire_generic(CommandContext& ctx, const Argv& argv, std::string_view com
 enum class TtlForm { kRemaining, kAbsolute };
 
 Reply ttl_generic(CommandContext& ctx, const Argv& argv, Unit unit, TtlForm form) {
-  auto rec = ctx.keyspace.get(argv[1]);
+  auto rec = read_key(ctx, argv[1]);
   if (!rec) return Reply::Integer(-2);
   if (rec->expire_at_ms == 0) return Reply::Integer(-1);
   int64_t ms = rec->expire_at_ms;

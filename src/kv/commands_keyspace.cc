@@ -27,7 +27,7 @@ Reply delete_keys(CommandContext& ctx, const Argv& argv) {
 Reply count_existing(CommandContext& ctx, const Argv& argv) {
   int64_t n = 0;
   for (size_t i = 1; i < argv.size(); ++i) {
-    if (ctx.keyspace.get(argv[i])) ++n;
+    if (read_key(ctx, argv[i])) ++n;
   }
   return Reply::Integer(n);
 }
@@ -68,7 +68,7 @@ Reply exists(CommandContext& ctx, const Argv& argv) { return count_existing(ctx,
 Reply touch(CommandContext& ctx, const Argv& argv) { return count_existing(ctx, argv); }
 
 Reply type(CommandContext& ctx, const Argv& argv) {
-  return Reply::Simple(ctx.keyspace.get(argv[1]) ? "string" : "none");
+  return Reply::Simple(read_key(ctx, argv[1]) ? "string" : "none");
 }
 
 Reply keys(CommandContext& ctx, const Argv& argv) {
@@ -146,7 +146,7 @@ Reply copy(CommandContext& ctx, const Argv& argv) {
     }
   }
   if (argv[1] == argv[2]) return error_reply(err::kSameObject);
-  auto rec = ks.get(argv[1]);
+  auto rec = read_key(ctx, argv[1]);  // the source counts as a read; the destination does not
   if (!rec) return Reply::Integer(0);
   if (!replace && ks.get(argv[2])) return Reply::Integer(0);
   ks.put(argv[2], rec->value, rec->expire_at_ms);

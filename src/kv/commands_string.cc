@@ -116,7 +116,8 @@ Reply set_generic(CommandContext& ctx, const std::string& key, const std::string
     if (!ms) return error;
     expire_at = *ms;
   }
-  auto old = ks.get(key);
+  // SET ... GET reads the old value as GET would (a counted lookup); a plain SET does not.
+  auto old = flags & kGet ? read_key(ctx, key) : ks.get(key);
   if ((flags & kNx && old) || (flags & kXx && !old)) {
     return flags & kGet ? bulk_or_null(old) : aborted;
   }
@@ -150,7 +151,7 @@ Reply incr_decr(CommandContext& ctx, const std::string& key, int64_t by) {
 
 }  // namespace
 
-Reply get(CommandContext& ctx, const Argv& argv) { return bulk_or_null(ctx.keyspace.get(argv[1])); }
+Reply get(CommandContext& ctx, const Argv& argv) { return bulk_or_null(read_key(ctx, argv[1])); }
 
 Reply set(CommandContext& ctx, const Argv& argv) {
   auto opts = parse_string_options(argv, 3, OptionsOf::kSet);
@@ -173,13 +174,13 @@ Reply psetex(CommandContext& ctx, const Argv& argv) {
 }
 
 Reply getset(CommandContext& ctx, const Argv& argv) {
-  auto old = ctx.keyspace.get(argv[1]);
+  auto old = read_key(ctx, argv[1]);
   ctx.keyspace.put(argv[1], argv[2], 0);  // a plain SET: the old time to live goes
   return bulk_or_null(old);
 }
 
 Reply getdel(CommandContext& ctx, const Argv& argv) {
-  auto old = ctx.keyspace.get(argv[1]);
+  auto old = read_key(ctx, argv[1]);
   if (old) ctx.keyspace.erase(argv[1]);
   return bulk_or_null(old);
 }
@@ -190,7 +191,7 @@ Reply getex(CommandContext& ctx, const Argv& argv) {
   if (!opts) return error_reply(err::kSyntax);
   // Redis looks the key up before validating the expiry: a missing key answers nil even when
   // the expiry is invalid.
-  auto rec = ks.get(argv[1]);
+  auto rec = read_key(ctx, argv[1]);
   if (!rec) return Reply::Null();
   if (opts->expire != nullptr) {
     Reply error;
@@ -210,7 +211,7 @@ Reply getex(CommandContext& ctx, const Argv& argv) {
 Reply mget(CommandContext& ctx, const Argv& argv) {
   std::vector<Reply> items;
   items.reserve(argv.size() - 1);
-  for (size_t i = 1; i < argv.size(); ++i) items.push_back(bulk_or_null(ctx.keyspace.get(argv[i])));
+  for (size_t i = 1; i < argv.size(); ++i) items.push_back(bulk_or_null(read_key(ctx, argv[i])));
   return Reply::Array(std::move(items));
 }
 
@@ -247,7 +248,7 @@ Reply append(CommandContext& ctx, const Argv& argv) {
 }
 
 Reply strlen(CommandContext& ctx, const Argv& argv) {
-  auto rec = ctx.keyspace.get(argv[1]);
+  auto rec = read_key(ctx, argv[1]);
   return Reply::Integer(rec ? static_cast<int64_t>(rec->value.size()) : 0);
 }
 
@@ -256,7 +257,7 @@ Reply getrange(CommandContext& ctx, const Argv& argv) {
   if (!start) return error_reply(err::kNotInteger);
   auto end = parse_int64(argv[3]);
   if (!end) return error_reply(err::kNotInteger);
-  auto rec = ctx.keyspace.get(argv[1]);
+  auto rec = read_key(ctx, argv[1]);
   if (!rec) return Reply::Bulk("");
   const auto len = static_cast<int64_t>(rec->value.size());
   int64_t s = *start, e = *end;

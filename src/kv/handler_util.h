@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "kv/command.h"
 #include "protocol/reply.h"
 #include "storage/keyspace.h"
 
@@ -26,6 +27,14 @@ inline bool is_option(std::string_view arg, std::string_view option) {
     if (c != option[i]) return false;
   }
   return true;
+}
+
+// Looks `key` up the way Redis's lookupKeyRead does: the lookup counts as a keyspace hit or
+// miss (INFO stats). Writes that only check a key use ctx.keyspace.get() directly.
+inline std::optional<storage::Record> read_key(CommandContext& ctx, std::string_view key) {
+  auto rec = ctx.keyspace.get(key);
+  if (ctx.lookups != nullptr) ++(rec ? ctx.lookups->hits : ctx.lookups->misses);
+  return rec;
 }
 
 inline protocol::Reply bulk_or_null(const std::optional<storage::Record>& rec) {

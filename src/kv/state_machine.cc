@@ -30,8 +30,9 @@ Reply execute(const CommandSpec& spec, CommandContext& ctx, const Argv& argv) {
   return spec.handler(ctx, argv);
 }
 
-Reply apply_operation(const Operation& op, storage::Keyspace& keyspace, const Limits& limits) {
-  CommandContext ctx{keyspace, limits};
+Reply apply_operation(const Operation& op, storage::Keyspace& keyspace, const Limits& limits,
+                      KeyLookups* lookups) {
+  CommandContext ctx{keyspace, limits, lookups};
   switch (op.kind) {
     case Operation::Kind::kCommand:
       if (op.commands.size() != 1) return error_reply(err::kMalformedOperation);

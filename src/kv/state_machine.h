@@ -12,8 +12,9 @@ namespace seshat::kv {
 // client that proposed it. Never crashes on a bad operation: an unknown command, a wrong arity
 // or a server-level command (no handler: PING, ECHO, ... inside a transaction must be answered
 // by the server, not proposed) becomes an error reply, or an error element inside EXEC's array.
+// Counted key lookups (INFO keyspace_hits/misses) are added to `lookups` when it is given.
 protocol::Reply apply_operation(const Operation& op, storage::Keyspace& keyspace,
-                                const Limits& limits);
+                                const Limits& limits, KeyLookups* lookups = nullptr);
 
 // Runs one command's handler (used by apply and by the read path). Checks the arity again and
 // answers "ERR command '<name>' is not executed by the state machine" for server commands.

@@ -29,8 +29,10 @@ struct PlantedBugs {
 struct Config {
   NodeId id = kNone;
   // Ticks without hearing from a leader before a follower campaigns; the actual timeout is
-  // randomised in [election_tick, 2*election_tick) to make split votes unlikely.
+  // drawn uniformly from [election_tick, election_tick_max) at each reset, so that split votes
+  // are unlikely. election_tick_max 0 means 2 * election_tick (etcd's range).
   int election_tick = 10;
+  int election_tick_max = 0;
   // Ticks between leader heartbeats. Must be smaller than election_tick.
   int heartbeat_tick = 1;
   // Read-only view of the durable state. Not owned; must outlive the node.

@@ -9,6 +9,9 @@ namespace seshat::raft {
 Status Config::validate() const {
   if (id == kNone) return ErrorCode::kInvalidConfig;
   if (heartbeat_tick <= 0 || election_tick <= heartbeat_tick) return ErrorCode::kInvalidConfig;
+  if (election_tick_max != 0 && election_tick_max <= election_tick) {
+    return ErrorCode::kInvalidConfig;
+  }
   if (storage == nullptr) return ErrorCode::kInvalidConfig;
   if (max_inflight_msgs == 0) return ErrorCode::kInvalidConfig;
   if (max_size_per_msg == 0 || max_committed_size_per_ready == 0) {
@@ -98,8 +101,10 @@ void Raft::reset_randomized_election_timeout() {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   z ^= z >> 31;
-  randomized_election_timeout_ =
-      config_.election_tick + static_cast<int>(z % static_cast<uint64_t>(config_.election_tick));
+  const int upper =
+      config_.election_tick_max != 0 ? config_.election_tick_max : 2 * config_.election_tick;
+  const auto span = static_cast<uint64_t>(upper - config_.election_tick);
+  randomized_election_timeout_ = config_.election_tick + static_cast<int>(z % span);
 }
 
 void Raft::become_follower(Term term, NodeId lead) {

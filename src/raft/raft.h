@@ -57,6 +57,10 @@ class Raft {
   Result<ConfState> apply_conf_change(const ConfChange& cc);
   void report_unreachable(NodeId id);
   void report_snapshot(NodeId id, bool failed);
+  // The leader's record of what `id` holds is no longer to be trusted (it restarted and may
+  // hold less than it acknowledged): match drops to 0 and the leader probes from the end of its
+  // log, so it learns the follower's real log before sending it entries or a commit index.
+  void forget_peer_progress(NodeId id);
 
   SoftState soft_state() const { return {lead_, state_}; }
   HardState hard_state() const { return {term_, vote_, log_.committed()}; }

@@ -129,8 +129,17 @@ void Raft::handle_append_entries(const Message& m) {
 }
 
 void Raft::handle_heartbeat(const Message& m) {
-  log_.commit_to(m.commit);
+  // The leader sends min(match, committed), so a commit index beyond our log means its match
+  // for us is stale: we lost entries we had acknowledged. Commit nothing on its word and tell
+  // it how far our log goes; it forgets our progress and probes (leader_heartbeat_resp).
+  // The answer still acknowledges its leadership for ReadIndex.
   Message r{.type = MessageType::kHeartbeatResp, .to = m.from};
+  if (m.commit > log_.last_index()) {
+    r.reject = true;
+    r.reject_hint = log_.last_index();
+  } else {
+    log_.commit_to(m.commit);
+  }
   r.context = m.context;
   send(std::move(r));
 }

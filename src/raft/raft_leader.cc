@@ -222,9 +222,25 @@ void Raft::leader_append_resp(const Message& m, Progress& pr) {
   if (m.from == lead_transferee_ && pr.match == log_.last_index()) send_timeout_now(m.from);
 }
 
+void Raft::forget_peer_progress(NodeId id) {
+  if (state_ != StateType::kLeader || id == id_) return;
+  auto it = trk_.progress.find(id);
+  if (it == trk_.progress.end()) return;
+  Progress& pr = it->second;
+  pr.match = 0;
+  pr.become_probe();
+  pr.next = log_.last_index() + 1;
+}
+
 void Raft::leader_heartbeat_resp(const Message& m, Progress& pr) {
   pr.recent_active = true;
   pr.msg_app_flow_paused = false;
+  if (m.reject && m.reject_hint < pr.match) {
+    // The follower holds less than it once acknowledged (its log was lost: a wiped data
+    // directory). Probe for its real log; send_heartbeat's min(match, committed) then never
+    // names an index it lacks.
+    forget_peer_progress(m.from);
+  }
   // If the window is full, a MsgApp may have been lost; free a slot so the answer to the next
   // one can tell us (a rejection moves us back to probing).
   if (pr.state == ProgressState::kReplicate && pr.inflights.full()) pr.inflights.free_first_one();

@@ -51,16 +51,7 @@ Result<ConfState> RawNode::apply_conf_change(const ConfChange& cc) {
 
 void RawNode::report_unreachable(NodeId id) { raft_->report_unreachable(id); }
 
-void RawNode::reset_peer_progress(NodeId id) {
-  if (raft_->state() != StateType::kLeader || id == raft_->id()) return;
-  auto& progress = raft_->mutable_tracker().progress;
-  auto it = progress.find(id);
-  if (it == progress.end()) return;
-  Progress& pr = it->second;
-  pr.match = 0;
-  pr.become_probe();
-  pr.next = raft_->log().last_index() + 1;
-}
+void RawNode::reset_peer_progress(NodeId id) { raft_->forget_peer_progress(id); }
 void RawNode::report_snapshot(NodeId id, bool failed) { raft_->report_snapshot(id, failed); }
 
 bool RawNode::has_ready() const {

@@ -2,6 +2,7 @@
 // and subcommand names without case, byte by byte) and strict decimal ids.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,6 +22,17 @@ inline std::string upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+// A client-supplied string as Redis's "%.*s" formatting shows it in an error line: cut at the
+// first NUL byte and at `max_len` bytes, with CR and LF turned into spaces so that the error
+// stays one RESP line.
+inline std::string shown(std::string_view s, size_t max_len = SIZE_MAX) {
+  std::string out(s.substr(0, std::min(s.find('\0'), max_len)));
+  for (char& c : out) {
+    if (c == '\r' || c == '\n') c = ' ';
   }
   return out;
 }

@@ -271,7 +271,7 @@ Reply cluster_mode_command(Connection& conn, const kv::CommandSpec& spec, const 
   // command reads it (redirect_for in cluster_slots.h).
   if (name == "readonly" || name == "readwrite") {
     const bool readonly = name == "readonly";
-    conn.update_state([readonly](Connection::State& s) { s.readonly = readonly; });
+    conn.state().readonly = readonly;
     return Reply::Ok();
   }
   // ASKING matters only while a slot migrates, and Seshat's slots never do.

@@ -114,7 +114,7 @@ Reply config_set(const ServerContext& ctx, const kv::Argv& argv) {
 
 void reset_stats(ServerStats& st) {
   for (auto* counter : {&st.connections_received, &st.rejected_connections, &st.commands_processed,
-                        &st.keyspace_hits, &st.keyspace_misses, &st.net_input_bytes,
+                        &st.keyspace.hits, &st.keyspace.misses, &st.net_input_bytes,
                         &st.net_output_bytes, &st.write_commands, &st.protocol_errors}) {
     counter->store(0, std::memory_order_relaxed);
   }
@@ -132,6 +132,7 @@ Reply config_command(ServerContext& ctx, const kv::Argv& argv) {
   if (sub == "set") return config_set(ctx, argv);
   if (sub == "resetstat") {
     reset_stats(ctx.stats);
+    ctx.command_stats.reset();
     return Reply::Ok();
   }
   if (sub == "rewrite") {

@@ -8,6 +8,7 @@
 #include "kv/operation.h"
 #include "kv/state_machine.h"
 #include "server/ascii.h"
+#include "server/client_commands.h"
 #include "server/cluster_slots.h"
 #include "server/member_commands.h"
 #include "server/server_commands.h"
@@ -54,8 +55,8 @@ Connection::~Connection() {
 
 void Connection::start() {
   ctx_.stats.connections_received.fetch_add(1, std::memory_order_relaxed);
-  registered_ = ctx_.clients.add(
-      state_.id, [this] { return describe(); }, ctx_.config.max_concurrent_client_connections);
+  registered_ = ctx_.clients.add(state_.id, weak_from_this(),
+                                 ctx_.config.max_concurrent_client_connections);
   if (!registered_) {
     ctx_.stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
     reply_now(Reply::Error("ERR max number of clients reached"));
@@ -76,7 +77,6 @@ void Connection::shutdown() {
 }
 
 std::string Connection::describe() {
-  std::lock_guard lock(describe_mu_);
   auto now = std::chrono::steady_clock::now();
   auto age = std::chrono::duration_cast<std::chrono::seconds>(now - state_.created).count();
   auto idle = std::chrono::duration_cast<std::chrono::seconds>(now - state_.last_active).count();
@@ -195,11 +195,10 @@ bool Connection::dispatch(kv::Argv& argv) {
     }
   }
   ctx_.stats.commands_processed.fetch_add(1, std::memory_order_relaxed);
-  {
-    std::lock_guard lock(describe_mu_);
-    state_.last_active = std::chrono::steady_clock::now();
-    state_.last_command = spec != nullptr ? std::string(spec->name) : lower(argv[0]);
-  }
+  running_stats_ = ctx_.command_stats.entry(spec, argv);
+  running_started_ = StatsClock::now();
+  state_.last_active = std::chrono::steady_clock::now();
+  state_.last_command = spec != nullptr ? std::string(spec->name) : lower(argv[0]);
 
   if (spec == nullptr) {
     reject(nullptr, unknown_command_error(argv));
@@ -253,10 +252,12 @@ bool Connection::dispatch(kv::Argv& argv) {
     }
   }
   run_command(*spec, argv);
+  running_stats_ = nullptr;  // counted by its reply, or by EXEC for a queued command
   return true;
 }
 
 void Connection::reject(const kv::CommandSpec* spec, const std::string& error) {
+  count_rejected();
   if (spec != nullptr && spec->name == "exec") {
     // Redis answers a refused EXEC by discarding the transaction, naming the reason.
     discard_transaction();
@@ -310,18 +311,21 @@ void Connection::run_command(const kv::CommandSpec& spec, kv::Argv& argv) {
   if (state_.in_multi && name != "quit" && name != "reset") {
     if (spec.flags & kv::kFlagNoMulti) {
       if (name == "watch") {
-        reply_now(Reply::Error("ERR WATCH inside MULTI is not allowed"));
+        reply_now(Reply::Error("ERR WATCH inside MULTI is not allowed"));  // ran and failed
         return;
       }
+      count_rejected();
       state_.multi_dirty = true;
       reply_now(Reply::Error("ERR Command not allowed inside a transaction"));
       return;
     }
     if (auto err = check_limits(spec, argv)) {
+      count_rejected();
       state_.multi_dirty = true;
       reply_now(Reply::Error(*err));
       return;
     }
+    running_stats_ = nullptr;  // counts when EXEC runs it
     state_.queued.push_back(std::move(argv));
     reply_now(Reply::Queued());
     return;
@@ -342,6 +346,10 @@ void Connection::run_command(const kv::CommandSpec& spec, kv::Argv& argv) {
   if (spec.flags & kv::kFlagServer) {
     // SESHAT MEMBER REMOVE answers once the change is applied: a reply slot, like a write.
     if (name == "seshat" && start_member_command(*this, argv, [this] { return reply_later(); })) {
+      return;
+    }
+    // CLIENT LIST and KILL gather answers from every connection's own io thread.
+    if (name == "client" && start_client_command(*this, argv, [this] { return reply_later(); })) {
       return;
     }
     reply_now(run_server_command(*this, spec, argv));
@@ -390,6 +398,7 @@ void Connection::run_read(const kv::CommandSpec& spec, kv::Argv& argv) {
 
 void Connection::run_write(const kv::CommandSpec& spec, kv::Argv& argv) {
   if (auto err = check_limits(spec, argv)) {
+    count_rejected();
     reply_now(Reply::Error(*err));
     return;
   }
@@ -423,6 +432,12 @@ void Connection::run_exec() {
     reply_now(Reply::Error("EXECABORT Transaction discarded because of previous errors."));
     return;
   }
+  // Where each queued command counts once EXEC has run it.
+  std::vector<CommandStats::Counters*> queued_stats;
+  queued_stats.reserve(queued.size());
+  for (const kv::Argv& argv : queued) {
+    queued_stats.push_back(ctx_.command_stats.entry(kv::find_command(argv[0]), argv));
+  }
   // Keyspace commands go to the log as one Operation; server commands queued among them (PING,
   // ECHO, TIME...) run here when the reply arrives and take their place in the array.
   kv::Operation op;
@@ -439,7 +454,8 @@ void Connection::run_exec() {
   }
   for (auto& [key, version] : watched) op.watches.emplace_back(key, version);
 
-  auto assemble = [self = shared_from_this(), server_side = std::move(server_side)](Reply applied) mutable {
+  auto assemble = [self = shared_from_this(), server_side = std::move(server_side),
+                   queued_stats = std::move(queued_stats)](Reply applied) mutable {
     if (applied.type() != Reply::Type::kArray) return applied;  // aborted by WATCH, or an error
     std::vector<Reply> out;
     size_t next = 0;
@@ -451,7 +467,9 @@ void Connection::run_exec() {
         out.push_back(std::move(applied.mutable_items()[next++]));
       }
     }
-    return Reply::Array(std::move(out));
+    Reply result = Reply::Array(std::move(out));
+    count_transaction(queued_stats, result);
+    return result;
   };
 
   // follower_proxy: on a follower, the keyspace commands go to the leader as one transaction
@@ -549,7 +567,32 @@ void Connection::forward_to_leader(const ClusterView& view, std::span<const kv::
 
 // ---- replies ----
 
+void Connection::count_rejected() {
+  CommandStats::count_rejected(running_stats_);
+  running_stats_ = nullptr;
+}
+
+void Connection::count_reply(CommandStats::Counters* stats, StatsClock::time_point started,
+                             bool error) {
+  if (stats == nullptr) return;
+  const auto usec =
+      std::chrono::duration_cast<std::chrono::microseconds>(StatsClock::now() - started).count();
+  CommandStats::count_call(stats, static_cast<uint64_t>(usec), error);
+}
+
+void Connection::count_transaction(const std::vector<CommandStats::Counters*>& queued,
+                                   const Reply& reply) {
+  const auto& items = reply.items();
+  for (size_t i = 0; i < queued.size() && i < items.size(); ++i) {
+    CommandStats::count_call(queued[i], 0, items[i].type() == Reply::Type::kError);
+  }
+}
+
 void Connection::reply_now(Reply reply) {
+  if (running_stats_ != nullptr) {
+    count_reply(running_stats_, running_started_, reply.type() == Reply::Type::kError);
+    running_stats_ = nullptr;
+  }
   if (slots_.empty()) {
     protocol::write_reply(out_, reply, state_.resp);
     return;
@@ -562,6 +605,9 @@ void Connection::reply_now(Reply reply) {
 
 uint64_t Connection::reserve_slot() {
   slots_.emplace_back();
+  slots_.back().stats = running_stats_;
+  slots_.back().started = running_started_;
+  running_stats_ = nullptr;
   ++pending_;
   return first_seq_ + slots_.size() - 1;
 }
@@ -570,6 +616,11 @@ void Connection::complete(uint64_t seq, Reply reply, std::optional<std::string> 
   if (closed_) return;
   if (seq < first_seq_ || seq - first_seq_ >= slots_.size()) return;
   Slot& slot = slots_[seq - first_seq_];
+  // A forwarded reply is the leader's bytes: an error starts with '-' (or '!' in RESP3).
+  const bool error = raw ? !raw->empty() && ((*raw)[0] == '-' || (*raw)[0] == '!')
+                         : reply.type() == Reply::Type::kError;
+  count_reply(slot.stats, slot.started, error);
+  slot.stats = nullptr;
   slot.ready = true;
   slot.reply = std::move(reply);
   slot.raw = std::move(raw);

@@ -67,24 +67,26 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bool proxy_link = false;
   };
 
+  // Everything below runs on the connection's own io thread only (other connections reach it
+  // through ClientRegistry::for_each_client, which posts there).
   State& state() { return state_; }
-  // Changes state fields that describe() reads from other threads (CLIENT LIST on another
-  // connection): name, library, protocol, MULTI. Runs `change` under describe_mu_.
-  template <typename F>
-  void update_state(F&& change) {
-    std::lock_guard lock(describe_mu_);
-    change(state_);
-  }
   ServerContext& context() { return ctx_; }
   std::string describe();  // CLIENT LIST / CLIENT INFO line, without the newline
   void close_after_reply() { close_after_flush_ = true; }
+  // CLIENT KILL of another connection: closes it now; replies it still owes are dropped.
+  void kill() { close(); }
+  bool closed() const { return closed_; }
   asio::any_io_executor socket_executor() { return socket_.get_executor(); }
 
  private:
+  using StatsClock = std::chrono::steady_clock;
   struct Slot {
     bool ready = false;
     protocol::Reply reply;
     std::optional<std::string> raw;  // a forwarded reply: the leader's bytes, written as they are
+    // INFO commandstats: where the command that owns this slot counts, and when it started.
+    CommandStats::Counters* stats = nullptr;
+    StatsClock::time_point started;
   };
 
   void read_more();
@@ -116,6 +118,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Replicator::Done reply_later();
   std::optional<std::string> check_limits(const kv::CommandSpec& spec, const kv::Argv& argv) const;
 
+  // INFO commandstats. dispatch() names the running command's counters; the first reply it
+  // gives (at once, or through a slot) counts as its call, unless reject() or queueing in
+  // MULTI takes them away first.
+  void count_rejected();
+  void count_reply(CommandStats::Counters* stats, StatsClock::time_point started, bool error);
+  // Counts the commands EXEC ran, one per element of its reply (`queued` in order).
+  static void count_transaction(const std::vector<CommandStats::Counters*>& queued,
+                                const protocol::Reply& reply);
+
   // Reply plumbing: an immediate reply, or a slot filled later by complete().
   void reply_now(protocol::Reply reply);
   uint64_t reserve_slot();
@@ -127,7 +138,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::ip::tcp::socket socket_;
   ServerContext& ctx_;
   State state_;
-  std::mutex describe_mu_;  // guards the fields describe() reads from other threads
 
   protocol::RequestParser parser_;
   std::string in_;
@@ -145,6 +155,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t pending_ = 0;         // slots waiting for the replicator or the leader
   size_t forwarded_ = 0;       // of those, the ones waiting for the leader (follower_proxy)
   std::optional<kv::Argv> deferred_;  // parsed but waiting for pending writes
+  CommandStats::Counters* running_stats_ = nullptr;  // the command being dispatched
+  StatsClock::time_point running_started_;
 
   std::string out_;        // serialised replies not yet handed to the socket
   std::string writing_;    // buffer of the write in flight

@@ -210,8 +210,8 @@ std::string stats_section(ServerContext& ctx) {
   s.add("rejected_connections", get(st.rejected_connections));
   s.add("expired_keys", "0");
   s.add("evicted_keys", "0");
-  s.add("keyspace_hits", get(st.keyspace_hits));
-  s.add("keyspace_misses", get(st.keyspace_misses));
+  s.add("keyspace_hits", get(st.keyspace.hits));
+  s.add("keyspace_misses", get(st.keyspace.misses));
   s.add("pubsub_channels", "0");
   s.add("pubsub_patterns", "0");
   s.add("total_write_commands", get(st.write_commands));
@@ -311,7 +311,7 @@ std::string section_text(ServerContext& ctx, std::string_view section) {
     return s.take();
   }
   if (section == "keyspace") return keyspace_section(ctx);
-  if (section == "commandstats") return Section("Commandstats").take();
+  if (section == "commandstats") return ctx.command_stats.info_section();
   if (section == "latencystats") return Section("Latencystats").take();
   return "";
 }
@@ -344,6 +344,7 @@ std::string info_sections_text(ServerContext& ctx, const std::vector<std::string
     }
   }
   if (sections.empty()) extra_asked.push_back("default");
+  if (ctx.refresh_status) ctx.refresh_status();
 
   std::string out;
   auto append = [&out](std::string text) {

@@ -24,6 +24,10 @@ namespace seshat::server {
 
 namespace {
 
+// How long INFO waits for the Raft driver to refresh its status (one turn, normally well under
+// a millisecond; longer only while a disk write stalls).
+constexpr std::chrono::milliseconds kStatusRefreshWait{1000};
+
 std::string random_hex(size_t n) {
   std::random_device rd;
   static constexpr char kHex[] = "0123456789abcdef";
@@ -206,6 +210,8 @@ int run_raft_node(const Config& config, storage::Engine& engine, ServerContext& 
   options.internal_addr = config.internal_addr;
   options.heartbeat_interval_ms = config.heartbeat_interval_ms;
   options.election_timeout_min_ms = config.election_timeout_min_ms;
+  options.election_timeout_max_ms = config.election_timeout_max_ms;
+  options.keyspace_stats = &ctx.stats.keyspace;
   options.snapshot_interval_entries = config.snapshot_interval_entries;
   options.snapshot_interval_bytes = config.snapshot_interval_bytes;
   options.request_timeout_ms = config.request_timeout_secs * 1000;
@@ -220,6 +226,12 @@ int run_raft_node(const Config& config, storage::Engine& engine, ServerContext& 
       return driver.info_raft();
     }
     return std::string();
+  };
+  ctx.refresh_status = [&driver] {
+    if (!driver.refresh_status(kStatusRefreshWait)) {
+      spdlog::warn("INFO: the Raft driver did not answer within {} ms; reporting its last "
+                   "published status", kStatusRefreshWait.count());
+    }
   };
   if (standalone) {
     if (auto st = driver.start(); !st.ok()) {

@@ -9,6 +9,7 @@
 #include "server/cluster_view.h"
 #include "server/maintenance.h"
 #include "server/membership.h"
+#include "server/raft_timing.h"
 #include "server/replication_errors.h"
 #include "storage/rocks_keyspace.h"
 #include "storage/snapshot_codec.h"
@@ -52,9 +53,12 @@ RaftDriver::~RaftDriver() { stop(); }
 absl::Status RaftDriver::start() {
   raft::Config config;
   config.id = options_.node_id;
-  const uint64_t hb = std::max<uint64_t>(1, options_.heartbeat_interval_ms);
-  config.heartbeat_tick = 1;
-  config.election_tick = static_cast<int>(std::max<uint64_t>(2, options_.election_timeout_min_ms / hb));
+  const RaftTiming timing = raft_timing(options_.heartbeat_interval_ms,
+                                        options_.election_timeout_min_ms,
+                                        options_.election_timeout_max_ms);
+  config.heartbeat_tick = timing.heartbeat_tick;
+  config.election_tick = timing.election_tick;
+  config.election_tick_max = timing.election_tick_max;
   config.storage = &log_;
   config.applied = engine_.applied_index();
   config.check_quorum = true;
@@ -84,7 +88,7 @@ absl::Status RaftDriver::start() {
     (void)node_->campaign();
     while (node_->has_ready()) handle_ready();
   }
-  next_tick_ = Clock::now() + std::chrono::milliseconds(hb);
+  next_tick_ = Clock::now() + std::chrono::milliseconds(timing.tick_ms);
   next_maintenance_ = Clock::now() + std::chrono::milliseconds(options_.active_expire_interval_ms);
   publish_view();
   thread_ = std::thread([this] { run(); });
@@ -139,7 +143,15 @@ void RaftDriver::read(kv::Operation op, Done done) {
 std::optional<Reply> RaftDriver::read_locally(const kv::Operation& op) {
   if (!local_reads_.load()) return std::nullopt;
   storage::ReadKeyspace view(engine_, op.now_ms);
-  return kv::apply_operation(op, view, options_.limits);
+  return apply_for_client(op, view);
+}
+
+Reply RaftDriver::apply_for_client(const kv::Operation& op, storage::Keyspace& ks) const {
+  if (options_.keyspace_stats == nullptr) return kv::apply_operation(op, ks, options_.limits);
+  kv::KeyLookups lookups;
+  Reply reply = kv::apply_operation(op, ks, options_.limits, &lookups);
+  options_.keyspace_stats->add(lookups);
+  return reply;
 }
 
 int64_t RaftDriver::proposal_time_ms() {
@@ -153,7 +165,10 @@ int64_t RaftDriver::proposal_time_ms() {
 // ---- the driver loop ----
 
 void RaftDriver::run() {
-  const auto tick_interval = std::chrono::milliseconds(std::max<uint64_t>(1, options_.heartbeat_interval_ms));
+  const RaftTiming timing = raft_timing(options_.heartbeat_interval_ms,
+                                        options_.election_timeout_min_ms,
+                                        options_.election_timeout_max_ms);
+  const auto tick_interval = std::chrono::milliseconds(timing.tick_ms);
   std::vector<Input> inputs;
   for (;;) {
     bool stopping;
@@ -170,9 +185,16 @@ void RaftDriver::run() {
       return;
     }
     auto now = Clock::now();
-    if (now >= next_tick_) {
+    // Ticks missed while a turn ran long are caught up, up to one heartbeat interval's worth
+    // per turn: time in the core keeps pace with the clock without a slow turn (a long fsync)
+    // turning at once into an election timeout before the queued messages are looked at.
+    for (int n = 0; now >= next_tick_; ++n) {
+      if (n == timing.heartbeat_tick) {
+        next_tick_ = now + tick_interval;
+        break;
+      }
       node_->tick();
-      next_tick_ = now + tick_interval;
+      next_tick_ += tick_interval;
     }
     handle_inputs(inputs);
     inputs.clear();
@@ -200,6 +222,8 @@ void RaftDriver::refuse(Input& input, const char* error) {
           transport::JoinReply r;
           r.error = error;
           in.done(std::move(r));
+        } else if constexpr (std::is_same_v<T, RefreshInput>) {
+          in.refreshed();  // nothing newer will come: the last published status stands
         } else if constexpr (requires { in.done; }) {
           in.done(unavailable(error));
         }
@@ -212,6 +236,9 @@ void RaftDriver::handle_inputs(std::vector<Input>& inputs) {
   const bool leader = leader_id_.load() == options_.node_id;
   // Every proposal of the turn goes into one log entry, in arrival order.
   std::vector<Proposal> batch;
+  // Status refreshes are answered once this turn's inputs are in the core, so a status asked
+  // for after a write was acknowledged includes that write.
+  std::vector<std::function<void()>> refreshes;
   for (auto& input : inputs) {
     if (auto* in = std::get_if<ProposeInput>(&input)) {
       if (!leader) {
@@ -224,14 +251,7 @@ void RaftDriver::handle_inputs(std::vector<Input>& inputs) {
     } else if (auto* in = std::get_if<ReadInput>(&input)) {
       handle_read(*in, batch);
     } else if (auto* in = std::get_if<StepInput>(&input)) {
-      // Messages from peers: the core checks terms and membership itself. A heartbeat sent
-      // before the leader learned that this node restarted with a shorter log may carry a
-      // commit index beyond it; the core would take that as corruption. Clamp it: the
-      // leader's next probe brings the log (or a snapshot).
-      if (in->msg.type == raft::MessageType::kHeartbeat) {
-        const raft::Index last = node_->raft().log().last_index();
-        if (in->msg.commit > last) in->msg.commit = last;
-      }
+      // Messages from peers: the core checks terms, membership and commit indexes itself.
       (void)node_->step(in->msg);
     } else if (auto* in = std::get_if<UnreachableInput>(&input)) {
       node_->report_unreachable(in->peer);
@@ -241,6 +261,8 @@ void RaftDriver::handle_inputs(std::vector<Input>& inputs) {
       handle_join(in->request, in->done);
     } else if (auto* in = std::get_if<RemoveInput>(&input)) {
       handle_remove(in->id, in->done);
+    } else if (auto* in = std::get_if<RefreshInput>(&input)) {
+      refreshes.push_back(std::move(in->refreshed));
     } else if (auto* in = std::get_if<PeerInfoInput>(&input)) {
       // A handshake: the peer (re)connected. It may be a restarted process holding less than
       // it acknowledged (a wiped data directory): forget its progress so the leader finds
@@ -267,6 +289,10 @@ void RaftDriver::handle_inputs(std::vector<Input>& inputs) {
     }
   }
   send_read_round();
+  if (!refreshes.empty()) {
+    publish_view();
+    for (auto& refreshed : refreshes) refreshed();
+  }
 }
 
 void RaftDriver::send(std::vector<raft::Message> msgs) {
@@ -398,9 +424,13 @@ void RaftDriver::apply_normal_entry(const raft::Entry& e, storage::ApplyBatch& a
     auto op = kv::decode_operation(p.operation);
     if (!op) fatal("log entry " + std::to_string(e.index) + " holds an undecodable operation");
     apply.begin_entry(e.index, op->now_ms);
-    Reply reply = kv::apply_operation(*op, apply, options_.limits);
     auto it = proposals_.find(p.id);
-    if (it == proposals_.end()) continue;  // proposed by another node, or timed out here
+    if (it == proposals_.end()) {
+      // Proposed by another node, or timed out here: nobody here waits for the reply.
+      (void)kv::apply_operation(*op, apply, options_.limits);
+      continue;
+    }
+    Reply reply = apply_for_client(*op, apply);
     answers.emplace_back(std::move(it->second.done), std::move(reply));
     // Reads that came between this proposal and the next see exactly the state after it.
     for (auto& r : it->second.reads_after) run_positioned_read(r, apply, answers);
@@ -535,6 +565,24 @@ void RaftDriver::publish_view() {
     view.members.push_back(std::move(cm));
   }
   cluster_view_->publish(std::move(view));
+}
+
+bool RaftDriver::refresh_status(std::chrono::milliseconds wait) {
+  struct Waiter {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+  };
+  auto waiter = std::make_shared<Waiter>();
+  enqueue(RefreshInput{[waiter] {
+    {
+      std::lock_guard lock(waiter->mu);
+      waiter->done = true;
+    }
+    waiter->cv.notify_all();
+  }});
+  std::unique_lock lock(waiter->mu);
+  return waiter->cv.wait_for(lock, wait, [&] { return waiter->done; });
 }
 
 std::string RaftDriver::info_raft() const {

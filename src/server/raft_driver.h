@@ -53,6 +53,7 @@ struct RaftDriverOptions {
   std::string internal_addr;
   uint64_t heartbeat_interval_ms = 100;
   uint64_t election_timeout_min_ms = 500;
+  uint64_t election_timeout_max_ms = 1000;
   uint64_t snapshot_interval_entries = 10000;
   uint64_t snapshot_interval_bytes = 64ull << 20;
   uint64_t request_timeout_ms = 5000;
@@ -60,6 +61,9 @@ struct RaftDriverOptions {
   uint64_t tombstone_ttl_ms = 3600 * 1000;
   bool stale_reads = false;
   kv::Limits limits;
+  // Where the counted key lookups of the commands this node answers go (INFO stats); may be
+  // null. Lookups made applying other nodes' writes are not counted.
+  KeyspaceStats* keyspace_stats = nullptr;
 };
 
 class RaftDriver final : public Replicator {
@@ -97,7 +101,12 @@ class RaftDriver final : public Replicator {
   std::optional<protocol::Reply> read_locally(const kv::Operation& op) override;
   int64_t proposal_time_ms() override;
 
-  // The INFO "raft" section (with header), and the replication section's lines.
+  // Brings what INFO and CLUSTER NODES report (the status text below, the published cluster
+  // view) up to the driver's state at the time of the call: the driver thread refreshes them
+  // in its next turn. Waits up to `wait` for that; false if it did not come (a driver stuck
+  // in a long disk write), in which case the last published status stays.
+  bool refresh_status(std::chrono::milliseconds wait);
+  // The INFO "raft" section (with header), as of the last refresh or maintenance interval.
   std::string info_raft() const;
   bool is_leader() const { return leader_id_.load() == options_.node_id; }
   uint64_t leader_id() const { return leader_id_.load(); }
@@ -138,8 +147,14 @@ class RaftDriver final : public Replicator {
     raft::NodeId id = 0;
     Done done;
   };
+  // refresh_status(): `refreshed` runs on the driver thread once the status is published (or
+  // is dropped unrun at shutdown).
+  struct RefreshInput {
+    std::function<void()> refreshed;
+  };
   using Input = std::variant<ProposeInput, ReadInput, StepInput, UnreachableInput,
-                             SnapshotStatusInput, PeerInfoInput, JoinInput, RemoveInput>;
+                             SnapshotStatusInput, PeerInfoInput, JoinInput, RemoveInput,
+                             RefreshInput>;
 
   // A read waiting for its turn (raft_driver_reads.cc). On the leader it is positioned: it runs
   // right after the last entry (or proposal) that came before it, so it sees what was proposed
@@ -203,6 +218,8 @@ class RaftDriver final : public Replicator {
   void expire_reads(Clock::time_point now);
   void fail_reads(const std::string& error, bool leader_reads_only);
   static void answer(PendingRead& r, absl::StatusOr<protocol::Reply> outcome);
+  // Applies `op` to `ks` for a client of this node, counting its key lookups in INFO stats.
+  protocol::Reply apply_for_client(const kv::Operation& op, storage::Keyspace& ks) const;
   // Whether local state may serve reads without a round (published for read_locally).
   void update_local_reads();
   void publish_view();

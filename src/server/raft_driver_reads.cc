@@ -53,7 +53,7 @@ void RaftDriver::handle_read(ReadInput& in, const std::vector<Proposal>& batch) 
   }
   if (options_.stale_reads) {
     storage::ReadKeyspace view(engine_, r->op.now_ms);
-    answer(*r, kv::apply_operation(r->op, view, options_.limits));
+    answer(*r, apply_for_client(r->op, view));
     return;
   }
   if (leader_id_.load() == 0) {
@@ -66,7 +66,7 @@ void RaftDriver::handle_read(ReadInput& in, const std::vector<Proposal>& batch) 
 void RaftDriver::run_positioned_read(const ReadPtr& r, storage::Keyspace& ks,
                                      std::vector<std::pair<Done, Reply>>& answers) {
   if (r->answered) return;
-  Reply reply = kv::apply_operation(r->op, ks, options_.limits);
+  Reply reply = apply_for_client(r->op, ks);
   if (!r->confirmed) {
     r->result = std::move(reply);
     return;
@@ -116,7 +116,7 @@ void RaftDriver::serve_follower_reads() {
     PendingRead& r = *node.mapped();
     if (r.answered) continue;
     storage::ReadKeyspace view(engine_, r.op.now_ms);
-    answer(r, kv::apply_operation(r.op, view, options_.limits));
+    answer(r, apply_for_client(r.op, view));
   }
 }
 

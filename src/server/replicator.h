@@ -7,14 +7,28 @@
 // which the read runs, so a pipeline of mixed reads and writes still shares one commit.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <optional>
 
 #include "absl/status/statusor.h"
+#include "kv/command.h"
 #include "kv/operation.h"
 #include "protocol/reply.h"
 
 namespace seshat::server {
+
+// INFO's keyspace_hits and keyspace_misses: counted key lookups of the commands this node
+// answered, whichever thread ran them (io threads for local reads, the driver for the rest).
+struct KeyspaceStats {
+  std::atomic<uint64_t> hits{0};
+  std::atomic<uint64_t> misses{0};
+  void add(const kv::KeyLookups& l) {
+    if (l.hits != 0) hits.fetch_add(l.hits, std::memory_order_relaxed);
+    if (l.misses != 0) misses.fetch_add(l.misses, std::memory_order_relaxed);
+  }
+};
 
 class Replicator {
  public:

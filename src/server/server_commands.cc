@@ -37,17 +37,6 @@ constexpr std::string_view kClusterDisabled = "ERR This instance has cluster sup
 // Redis shows at most this many bytes of a client-supplied name in an error.
 constexpr size_t kMaxShownBytes = 128;
 
-// A client-supplied string as Redis's "%.*s" formatting shows it in an error line: cut at the
-// first NUL byte and at `max_len` bytes, with CR and LF turned into spaces so that the error
-// stays one RESP line.
-std::string shown(std::string_view s, size_t max_len) {
-  s = s.substr(0, std::min(s.find('\0'), max_len));
-  std::string out(s);
-  std::replace_if(
-      out.begin(), out.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
-  return out;
-}
-
 // Redis compares passwords in time independent of where they differ, so that a network
 // observer cannot find the password byte by byte; so do we.
 bool equal_constant_time(std::string_view a, std::string_view b) {
@@ -107,7 +96,7 @@ Reply hello(Connection& conn, const kv::Argv& argv) {
   ServerContext& ctx = conn.context();
   if (user != nullptr) {
     if (!credentials_ok(ctx, *user, *password)) return Reply::Error(std::string(kWrongPass));
-    conn.update_state([](Connection::State& s) { s.authenticated = true; });
+    conn.state().authenticated = true;
   }
   if (!conn.state().authenticated) {
     return Reply::Error(
@@ -120,12 +109,12 @@ Reply hello(Connection& conn, const kv::Argv& argv) {
       return Reply::Error(
           "ERR Client names cannot contain spaces, newlines or special characters.");
     }
-    conn.update_state([name](Connection::State& s) { s.name = *name; });
+    conn.state().name = *name;
   }
   if (version != 0) {
     auto resp =
         version == 3 ? protocol::ProtocolVersion::kResp3 : protocol::ProtocolVersion::kResp2;
-    conn.update_state([resp](Connection::State& s) { s.resp = resp; });
+    conn.state().resp = resp;
   }
   std::vector<Reply> fields;
   auto field = [&fields](std::string_view key, Reply value) {
@@ -156,7 +145,7 @@ Reply auth(Connection& conn, const kv::Argv& argv) {
   }
   const std::string_view user = argv.size() == 2 ? std::string_view("default") : argv[1];
   if (!credentials_ok(ctx, user, argv.back())) return Reply::Error(std::string(kWrongPass));
-  conn.update_state([](Connection::State& s) { s.authenticated = true; });
+  conn.state().authenticated = true;
   return Reply::Ok();
 }
 
@@ -173,7 +162,8 @@ Reply select(const kv::Argv& argv) {
 
 Reply reset(Connection& conn) {
   const bool open = conn.context().config.requirepass.empty();
-  conn.update_state([open](Connection::State& s) {
+  {
+    Connection::State& s = conn.state();
     s.in_multi = false;
     s.multi_dirty = false;
     s.queued.clear();
@@ -182,7 +172,7 @@ Reply reset(Connection& conn) {
     s.resp = protocol::ProtocolVersion::kResp2;
     s.authenticated = open;
     s.readonly = false;  // Redis's RESET clears READONLY too
-  });
+  }
   return Reply::Simple("RESET");
 }
 
@@ -192,41 +182,6 @@ Reply time_now() {
                       .count();
   return Reply::Array(
       {Reply::Bulk(std::to_string(us / 1000000)), Reply::Bulk(std::to_string(us % 1000000))});
-}
-
-// CLIENT LIST [TYPE type | ID id ...].
-Reply client_list(Connection& conn, const kv::Argv& argv) {
-  const std::string all = conn.context().clients.describe_all();
-  if (argv.size() == 4 && lower(argv[2]) == "type") {
-    const std::string type = lower(argv[3]);
-    if (type == "normal") return Reply::Verbatim(all);
-    if (type == "master" || type == "replica" || type == "slave" || type == "pubsub") {
-      return Reply::Verbatim("");  // Seshat has no replica or pub/sub connections
-    }
-    return Reply::Error("ERR Unknown client type '" + shown(argv[3], SIZE_MAX) + "'");
-  }
-  if (argv.size() > 3 && lower(argv[2]) == "id") {
-    std::map<int64_t, std::string_view> lines;
-    std::string_view rest = all;
-    while (!rest.empty()) {
-      size_t end = rest.find('\n');
-      std::string_view line = rest.substr(0, end == std::string_view::npos ? rest.size() : end + 1);
-      rest.remove_prefix(line.size());
-      size_t space = line.find(' ');
-      if (line.rfind("id=", 0) == 0) {
-        if (auto id = protocol::parse_int64(line.substr(3, space - 3))) lines[*id] = line;
-      }
-    }
-    std::string out;
-    for (size_t i = 3; i < argv.size(); ++i) {
-      auto id = protocol::parse_int64(argv[i]);
-      if (!id) return Reply::Error("ERR Invalid client ID");
-      if (auto it = lines.find(*id); it != lines.end()) out += it->second;
-    }
-    return Reply::Verbatim(std::move(out));
-  }
-  if (argv.size() != 2) return Reply::Error(std::string(kSyntaxError));
-  return Reply::Verbatim(all);
 }
 
 // The answer to a two-state switch (NO-EVICT, NO-TOUCH) that Seshat has no use for: there is
@@ -240,7 +195,11 @@ Reply client(Connection& conn, const kv::Argv& argv) {
   const std::string sub = lower(argv[1]);
   if (sub == "id") return Reply::Integer(static_cast<int64_t>(conn.state().id));
   if (sub == "info") return Reply::Verbatim(conn.describe() + "\n");
-  if (sub == "list") return client_list(conn, argv);
+  if (sub == "list" || sub == "kill") {
+    // They gather answers from every connection's io thread (client_commands.h), which a
+    // transaction's reply, assembled in one go, cannot wait for.
+    return Reply::Error("ERR CLIENT " + upper(sub) + " is not supported inside MULTI");
+  }
   if (sub == "getname") {
     const std::string& name = conn.state().name;
     return name.empty() ? Reply::Null() : Reply::Bulk(name);
@@ -250,7 +209,7 @@ Reply client(Connection& conn, const kv::Argv& argv) {
       return Reply::Error(
           "ERR Client names cannot contain spaces, newlines or special characters.");
     }
-    conn.update_state([&argv](Connection::State& s) { s.name = argv[2]; });
+    conn.state().name = argv[2];
     return Reply::Ok();
   }
   if (sub == "setinfo") {
@@ -262,8 +221,7 @@ Reply client(Connection& conn, const kv::Argv& argv) {
       return Reply::Error("ERR " + shown(argv[2], SIZE_MAX) +
                           " cannot contain spaces, newlines or special characters.");
     }
-    conn.update_state(
-        [&](Connection::State& s) { (attr == "lib-name" ? s.lib_name : s.lib_ver) = argv[3]; });
+    (attr == "lib-name" ? conn.state().lib_name : conn.state().lib_ver) = argv[3];
     return Reply::Ok();
   }
   if (sub == "no-evict" || sub == "no-touch") return on_off(argv[2]);
@@ -284,6 +242,13 @@ Reply client(Connection& conn, const kv::Argv& argv) {
                                  "    Return the ID of the current connection.",
                                  "INFO",
                                  "    Return information about the current client connection.",
+                                 "KILL <ip:port>",
+                                 "    Close the connection made from <ip:port>.",
+                                 "KILL <option> <value> [<option> <value> [...]]",
+                                 "    Close the connections that match every option given:",
+                                 "    * ID <client-id>, ADDR <ip:port>, LADDR <ip:port>",
+                                 "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB), USER <username>",
+                                 "    * SKIPME (YES|NO): spare the calling connection (default yes).",
                                  "LIST [options ...]",
                                  "    Return information about client connections. Options:",
                                  "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
@@ -325,7 +290,7 @@ Reply help_reply(std::string_view container, const std::vector<std::string_view>
 Reply seshat_command(Connection& conn, const kv::Argv& argv) {
   ServerContext& ctx = conn.context();
   if (argv.size() == 2 && upper(argv[1]) == "PROXY-LINK") {
-    conn.update_state([](Connection::State& s) { s.proxy_link = true; });
+    conn.state().proxy_link = true;
     return Reply::Ok();
   }
   if (is_member_command(argv)) return member_command(conn, argv);  // member_commands.h

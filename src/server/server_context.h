@@ -14,6 +14,7 @@
 
 #include "kv/command.h"
 #include "server/cluster_view.h"
+#include "server/command_stats.h"
 #include "server/config.h"
 #include "server/replicator.h"
 #include "storage/engine.h"
@@ -24,8 +25,7 @@ struct ServerStats {
   std::atomic<uint64_t> connections_received{0};
   std::atomic<uint64_t> rejected_connections{0};
   std::atomic<uint64_t> commands_processed{0};
-  std::atomic<uint64_t> keyspace_hits{0};
-  std::atomic<uint64_t> keyspace_misses{0};
+  KeyspaceStats keyspace;  // keyspace_hits / keyspace_misses
   std::atomic<uint64_t> net_input_bytes{0};
   std::atomic<uint64_t> net_output_bytes{0};
   std::atomic<uint64_t> write_commands{0};
@@ -33,22 +33,31 @@ struct ServerStats {
 };
 
 class LeaderProxy;
+class Connection;
 
-// One line of CLIENT LIST, produced by the connection on its own thread.
-using ClientDescriber = std::function<std::string()>;
-
+// The connected clients, for CLIENT LIST / KILL and INFO. A connection's state belongs to its
+// io thread; the registry never reads it from elsewhere. To look at or act on other
+// connections, for_each_client() posts a job to each connection's own io thread and gathers
+// the answers: no field of a connection is ever shared between threads.
 class ClientRegistry {
  public:
+  // What a job reports for one connection; nullopt reports nothing (not a match, or closed).
+  using ClientJob = std::function<std::optional<std::string>(Connection&)>;
+  // The answers by client id, once every connection has run the job.
+  using Gathered = std::function<void(std::map<uint64_t, std::string>)>;
+
   // Returns false when the node already serves max_clients connections.
-  bool add(uint64_t id, ClientDescriber describe, uint64_t max_clients);
+  bool add(uint64_t id, std::weak_ptr<Connection> conn, uint64_t max_clients);
   void remove(uint64_t id);
   size_t size() const;
-  std::string describe_all() const;  // CLIENT LIST
+  // Runs `job` for every connection registered now, each on its own io thread, then calls
+  // `done` (on the io thread of the last to answer; at once when there are none).
+  void for_each_client(ClientJob job, Gathered done) const;
   uint64_t next_id() { return next_id_.fetch_add(1) + 1; }
 
  private:
   mutable std::mutex mu_;
-  std::map<uint64_t, ClientDescriber> clients_;
+  std::map<uint64_t, std::weak_ptr<Connection>> clients_;  // guarded by mu_
   std::atomic<uint64_t> next_id_{0};
 };
 
@@ -59,10 +68,15 @@ struct ServerContext {
   Replicator* replicator = nullptr;
   ClientRegistry clients;
   ServerStats stats;
+  CommandStats command_stats;  // INFO commandstats
   std::string run_id;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // Extra INFO sections provided by the replicator (e.g. "raft"); may be empty.
   std::function<std::string(const std::string& section)> extra_info;
+  // Called once at the start of INFO, before any section is read: brings the replicator's
+  // published progress (commit, applied, peers' match) up to date, so INFO reports the state at
+  // the time of the command rather than of the last periodic refresh. May be empty.
+  std::function<void()> refresh_status;
   // Fault injection (cluster mode with enable_fault_injection): on this node's outgoing messages
   // to a peer, cut or restore them (`blocked`) and drop `drop_percent` of them at random (0
   // restores); a setting left empty stays as it was. False if the peer is unknown.

@@ -68,6 +68,50 @@ std::vector<kv::CommandSpec> client_subcommands() {
        .since = "2.6.9",
        .acl_categories = {"@slow", "@connection"},
        .complexity = "O(1)"},
+      {.name = "client|kill",
+       .arity = -3,
+       .flags = kFlagAdmin | kFlagNoScript | kFlagLoading | kFlagStale | kFlagServer,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "connection",
+       .summary = "Kill the connection of a client",
+       .since = "2.4.0",
+       .acl_categories = {"@admin", "@slow", "@dangerous", "@connection"},
+       .complexity = "O(N) where N is the number of client connections",
+       .arguments =
+           {{.name = "filter",
+             .type = "oneof",
+             .arguments =
+                 {{.name = "ip:port", .type = "string"},
+                  {.name = "new-format",
+                   .type = "oneof",
+                   .flags = kArgMultiple,
+                   .arguments =
+                       {{.name = "client-id",
+                         .type = "integer",
+                         .token = "ID",
+                         .since = "2.8.12",
+                         .flags = kArgOptional},
+                        {.name = "normal_master_slave_pubsub",
+                         .type = "oneof",
+                         .token = "TYPE",
+                         .since = "2.8.12",
+                         .flags = kArgOptional,
+                         .arguments = {{.name = "normal", .type = "pure-token", .token = "NORMAL"},
+                                       {.name = "master", .type = "pure-token", .token = "MASTER"},
+                                       {.name = "slave", .type = "pure-token", .token = "SLAVE"},
+                                       {.name = "replica", .type = "pure-token", .token = "REPLICA"},
+                                       {.name = "pubsub", .type = "pure-token", .token = "PUBSUB"}}},
+                        {.name = "username", .type = "string", .token = "USER", .flags = kArgOptional},
+                        {.name = "ip:port", .type = "string", .token = "ADDR", .flags = kArgOptional},
+                        {.name = "ip:port",
+                         .type = "string",
+                         .token = "LADDR",
+                         .since = "6.2.0",
+                         .flags = kArgOptional},
+                        {.name = "yes/no", .type = "string", .token = "SKIPME", .flags = kArgOptional}}}}}}},
       {.name = "client|list",
        .arity = -2,
        .flags = kFlagAdmin | kFlagNoScript | kFlagLoading | kFlagStale | kFlagServer,
@@ -422,6 +466,19 @@ const kv::CommandSpec* find_subcommand(std::string_view container, std::string_v
 bool is_container(std::string_view name) {
   return iequals(name, "client") || iequals(name, "command") || iequals(name, "config") ||
          iequals(name, "cluster");
+}
+
+std::string subcommand_full_name(const kv::Argv& argv) {
+  if (argv.size() < 2 || !is_container(argv[0])) return "";
+  const std::string container = lower(argv[0]);
+  if (container == "cluster") {
+    for (const auto& [name, arity] : kClusterSubcommands) {
+      if (iequals(name, argv[1])) return container + "|" + std::string(name);
+    }
+    return "";
+  }
+  const kv::CommandSpec* spec = find_subcommand(container, argv[1]);
+  return spec != nullptr ? std::string(spec->name) : "";
 }
 
 std::string subcommand_error(const kv::Argv& argv) {

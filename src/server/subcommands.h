@@ -23,6 +23,10 @@ const kv::CommandSpec* find_subcommand(std::string_view container, std::string_v
 // True for the commands whose first argument names a subcommand.
 bool is_container(std::string_view name);
 
+// "container|sub" in lower case for a known subcommand of a container command (what INFO
+// commandstats and error texts call it), or "" when argv names no known subcommand.
+std::string subcommand_full_name(const kv::Argv& argv);
+
 // Validation Redis does before running a container command: the error line for an unknown
 // subcommand or a subcommand with the wrong number of arguments, or "" when argv may run.
 // CLUSTER subcommands are checked by name and arity although none is implemented yet (a

@@ -13,6 +13,7 @@ TestNode::TestNode(NodeId id, const std::vector<NodeId>& peers,
   cs.learners = learners;
   storage_->bootstrap(cs);
   conf_state_ = cs;
+  initial_conf_ = cs;
   start();
 }
 
@@ -74,6 +75,17 @@ Outbox TestNode::handle_ready(bool crash_before_persist) {
 }
 
 void TestNode::crash() { node_.reset(); }
+
+void TestNode::wipe() {
+  node_.reset();
+  storage_ = std::make_unique<MemoryStorage>();
+  storage_->bootstrap(initial_conf_);
+  applied_.clear();
+  applied_index_ = 0;
+  conf_state_ = initial_conf_;
+  read_states_.clear();
+  start();
+}
 
 void TestNode::restart() {
   node_.reset();
@@ -193,6 +205,7 @@ std::string describe(const Message& m) {
       if (!m.context.empty()) s += " Ctx:" + m.context;
       break;
     case MessageType::kHeartbeatResp:
+      if (m.reject) s += " Rejected (Hint: " + std::to_string(m.reject_hint) + ")";
       if (!m.context.empty()) s += " Ctx:" + m.context;
       break;
     case MessageType::kSnap:

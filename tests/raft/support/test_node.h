@@ -40,6 +40,9 @@ class TestNode {
   void crash();
   // Starts a new RawNode from storage and the state machine from its snapshot.
   void restart();
+  // Loses everything, the durable state included, and starts again as first bootstrapped (an
+  // operator wiped the data directory): the node holds less than it acknowledged.
+  void wipe();
   // Snapshot of the state machine at the applied index, then compaction of the log up to it.
   void snapshot_and_compact(Index keep_entries = 0);
 
@@ -62,6 +65,7 @@ class TestNode {
   std::vector<Entry> applied_;
   Index applied_index_ = 0;
   ConfState conf_state_;
+  ConfState initial_conf_;
   std::vector<ReadState> read_states_;
 };
 

@@ -1,6 +1,9 @@
 // PreVote, CheckQuorum and leadership transfer (thesis §9.6, §6.2 and §3.10).
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "support/cluster.h"
 #include "support/raft_helpers.h"
 
@@ -173,6 +176,59 @@ TEST(LeaderTransfer, ToLearnerIsIgnored) {
   c.stabilize();
   c.node(1).raw().transfer_leader(3);
   EXPECT_EQ(c.raft(1).lead_transferee(), kNone);
+}
+
+// §5.2: election timeouts are drawn at random from a range. Every draw falls inside
+// [election_tick, election_tick_max), and over many draws both ends of the range come up.
+TEST(ElectionTimeout, DrawnUniformlyFromTheConfiguredRange) {
+  MemoryStorage storage;
+  auto r = new_raft(1, {1, 2, 3}, storage, /*election=*/50, /*heartbeat=*/10,
+                    [](Config& c) { c.election_tick_max = 75; });
+  std::map<int, int> seen;
+  for (int i = 0; i < 5000; ++i) {
+    r->become_follower(r->term() + 1, kNone);  // every reset draws a new timeout
+    const int t = r->randomized_election_timeout();
+    ASSERT_GE(t, 50);
+    ASSERT_LT(t, 75);
+    ++seen[t];
+  }
+  EXPECT_EQ(seen.size(), 25u);  // every value in the range, both ends included
+  EXPECT_EQ(seen.begin()->first, 50);
+  EXPECT_EQ(seen.rbegin()->first, 74);
+  // Roughly uniform: 5000 draws over 25 values is 200 each.
+  for (const auto& [value, count] : seen) {
+    EXPECT_GT(count, 100) << "value " << value;
+    EXPECT_LT(count, 300) << "value " << value;
+  }
+}
+
+// Without an upper bound the range is etcd's [election_tick, 2 * election_tick).
+TEST(ElectionTimeout, DefaultsToTwiceTheMinimum) {
+  MemoryStorage storage;
+  auto r = new_raft(1, {1, 2, 3}, storage, /*election=*/10, /*heartbeat=*/1);
+  std::set<int> seen;
+  for (int i = 0; i < 2000; ++i) {
+    r->become_follower(r->term() + 1, kNone);
+    seen.insert(r->randomized_election_timeout());
+  }
+  EXPECT_EQ(*seen.begin(), 10);
+  EXPECT_EQ(*seen.rbegin(), 19);
+  EXPECT_EQ(seen.size(), 10u);
+}
+
+TEST(ElectionTimeout, UpperBoundMustExceedTheMinimum) {
+  MemoryStorage storage;
+  ConfState cs;
+  cs.voters = {1};
+  storage.bootstrap(cs);
+  Config c;
+  c.id = 1;
+  c.storage = &storage;
+  c.election_tick = 10;
+  c.election_tick_max = 10;
+  EXPECT_FALSE(c.validate().ok());
+  c.election_tick_max = 11;
+  EXPECT_TRUE(c.validate().ok());
 }
 
 }  // namespace

@@ -9,7 +9,8 @@
 // tick ID N, stabilize, deliver [ID], process-ready ID, partition IDS / IDS, isolate ID, heal,
 // read ID CTX, transfer FROM TO, conf ID CHANGES... (v4 = add voter 4, l4 = learner, r4 =
 // remove; "joint" for an explicit joint change; no changes = leave joint), compact ID,
-// report-snapshot LEADER TO, status, log ID, applied ID.
+// report-snapshot LEADER TO, status, log ID, applied ID, wipe ID (restart with an empty
+// disk, as after a wiped data directory).
 // Set REWRITE=1 to regenerate the expected output after an intended change.
 #include <gtest/gtest.h>
 
@@ -102,6 +103,8 @@ class Interaction {
         cc.changes.push_back({t, std::stoull(a[i].substr(1))});
       }
       report(c_->node(id(1)).raw().propose_conf_change(cc));
+    } else if (cmd == "wipe") {
+      c_->node(id(1)).wipe();
     } else if (cmd == "compact") {
       c_->node(id(1)).snapshot_and_compact();
       out_ << "first index " << c_->node(id(1)).storage().first_index().value() << "\n";

@@ -1,0 +1,198 @@
+#include "server/client_commands.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kv/errors.h"
+#include "protocol/number_format.h"
+#include "server/ascii.h"
+#include "server/connection.h"
+
+namespace seshat::server {
+
+namespace {
+
+using protocol::Reply;
+
+bool known_client_type(const std::string& type) {
+  return type == "normal" || type == "master" || type == "replica" || type == "slave" ||
+         type == "pubsub";
+}
+
+// CLIENT LIST: which connections to show. Every connection of Seshat is of type normal.
+struct ListRequest {
+  bool none = false;             // TYPE master/replica/slave/pubsub: there are none
+  std::vector<int64_t> ids;      // ID ...: these, in the order asked (empty: all)
+};
+
+std::optional<ListRequest> parse_list(const kv::Argv& argv, Reply& error) {
+  ListRequest req;
+  if (argv.size() == 4 && lower(argv[2]) == "type") {
+    const std::string type = lower(argv[3]);
+    if (!known_client_type(type)) {
+      error = Reply::Error("ERR Unknown client type '" + shown(argv[3]) + "'");
+      return std::nullopt;
+    }
+    req.none = type != "normal";
+    return req;
+  }
+  if (argv.size() > 3 && lower(argv[2]) == "id") {
+    for (size_t i = 3; i < argv.size(); ++i) {
+      auto id = protocol::parse_int64(argv[i]);
+      if (!id) {
+        error = Reply::Error("ERR Invalid client ID");
+        return std::nullopt;
+      }
+      req.ids.push_back(*id);
+    }
+    return req;
+  }
+  if (argv.size() != 2) {
+    error = Reply::Error(std::string(kv::err::kSyntax));
+    return std::nullopt;
+  }
+  return req;
+}
+
+void client_list(Connection& conn, const kv::Argv& argv, Replicator::Done done) {
+  Reply error;
+  auto req = parse_list(argv, error);
+  if (!req) return done(std::move(error));
+  if (req->none) return done(Reply::Verbatim(""));
+  conn.context().clients.for_each_client(
+      [](Connection& c) -> std::optional<std::string> {
+        if (c.closed()) return std::nullopt;
+        return c.describe() + "\n";
+      },
+      [ids = std::move(req->ids), done = std::move(done)](std::map<uint64_t, std::string> lines) {
+        std::string out;
+        if (ids.empty()) {
+          for (const auto& [id, line] : lines) out += line;
+        } else {
+          for (int64_t id : ids) {
+            if (id <= 0) continue;
+            auto it = lines.find(static_cast<uint64_t>(id));
+            if (it != lines.end()) out += it->second;
+          }
+        }
+        done(Reply::Verbatim(std::move(out)));
+      });
+}
+
+// CLIENT KILL: which connections to close.
+struct KillFilter {
+  std::optional<uint64_t> id;
+  std::optional<std::string> addr;
+  std::optional<std::string> laddr;
+  bool no_type_matches = false;  // TYPE other than normal: Seshat has none of those
+  bool skip_me = true;
+  bool old_form = false;  // CLIENT KILL ip:port
+
+  bool matches(Connection& c, uint64_t caller) const {
+    const Connection::State& s = c.state();
+    if (no_type_matches) return false;
+    if (skip_me && s.id == caller) return false;
+    if (id && s.id != *id) return false;
+    if (addr && s.peer != *addr) return false;
+    if (laddr && s.local != *laddr) return false;
+    return true;
+  }
+};
+
+std::optional<KillFilter> parse_kill(const kv::Argv& argv, Reply& error) {
+  KillFilter f;
+  if (argv.size() == 3) {
+    f.old_form = true;
+    f.addr = argv[2];
+    f.skip_me = false;  // the old form may close the caller itself, as in Redis
+    return f;
+  }
+  auto syntax = [&error] {
+    error = Reply::Error(std::string(kv::err::kSyntax));
+    return std::nullopt;
+  };
+  for (size_t i = 2; i < argv.size(); i += 2) {
+    if (i + 1 >= argv.size()) return syntax();
+    const std::string option = lower(argv[i]);
+    const std::string& value = argv[i + 1];
+    if (option == "id") {
+      auto id = protocol::parse_int64(value);
+      if (!id || *id < 1) {
+        error = Reply::Error("ERR client-id should be greater than 0");
+        return std::nullopt;
+      }
+      f.id = static_cast<uint64_t>(*id);
+    } else if (option == "type") {
+      const std::string type = lower(value);
+      if (!known_client_type(type)) {
+        error = Reply::Error("ERR Unknown client type '" + shown(value) + "'");
+        return std::nullopt;
+      }
+      f.no_type_matches = f.no_type_matches || type != "normal";
+    } else if (option == "user") {
+      if (value != "default") {  // the one user Seshat has
+        error = Reply::Error("ERR No such user '" + shown(value) + "'");
+        return std::nullopt;
+      }
+    } else if (option == "addr") {
+      f.addr = value;
+    } else if (option == "laddr") {
+      f.laddr = value;
+    } else if (option == "skipme") {
+      const std::string yes_no = lower(value);
+      if (yes_no != "yes" && yes_no != "no") return syntax();
+      f.skip_me = yes_no == "yes";
+    } else {
+      return syntax();
+    }
+  }
+  return f;
+}
+
+void client_kill(Connection& conn, const kv::Argv& argv, Replicator::Done done) {
+  Reply error;
+  auto filter = parse_kill(argv, error);
+  if (!filter) return done(std::move(error));
+  const uint64_t caller = conn.state().id;
+  const bool old_form = filter->old_form;
+  conn.context().clients.for_each_client(
+      [filter = *filter, caller](Connection& c) -> std::optional<std::string> {
+        if (c.closed() || !filter.matches(c, caller)) return std::nullopt;
+        // The caller still gets its reply; any other connection closes at once.
+        if (c.state().id == caller) {
+          c.close_after_reply();
+        } else {
+          c.kill();
+        }
+        return std::string();
+      },
+      [old_form, done = std::move(done)](std::map<uint64_t, std::string> killed) {
+        if (old_form) {
+          done(killed.empty() ? Reply::Error("ERR No such client") : Reply::Ok());
+        } else {
+          done(Reply::Integer(static_cast<int64_t>(killed.size())));
+        }
+      });
+}
+
+}  // namespace
+
+bool start_client_command(Connection& conn, const kv::Argv& argv,
+                          const std::function<Replicator::Done()>& later) {
+  if (argv.size() < 2 || lower(argv[0]) != "client") return false;
+  const std::string sub = lower(argv[1]);
+  if (sub == "list") {
+    client_list(conn, argv, later());
+    return true;
+  }
+  if (sub == "kill") {
+    client_kill(conn, argv, later());
+    return true;
+  }
+  return false;
+}
+
+}  // namespace seshat::server
