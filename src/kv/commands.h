@@ -1,5 +1,5 @@
 // The handlers of the keyspace commands, one family per file (commands_string.cc,
-// commands_keyspace.cc, commands_expiry.cc), and the pieces of the command table that name them.
+// commands_keyspace.cc, commands_expiry.cc, commands_hash.cc), and the pieces of the command table that name them.
 // Internal to src/kv: the rest of the node reaches handlers through the command table.
 #pragma once
 
@@ -64,6 +64,22 @@ Reply expiretime(CommandContext& ctx, const Argv& argv);
 Reply pexpiretime(CommandContext& ctx, const Argv& argv);
 Reply persist(CommandContext& ctx, const Argv& argv);
 
+// hashes
+Reply hset(CommandContext& ctx, const Argv& argv);
+Reply hsetnx(CommandContext& ctx, const Argv& argv);
+Reply hget(CommandContext& ctx, const Argv& argv);
+Reply hmget(CommandContext& ctx, const Argv& argv);
+Reply hmset(CommandContext& ctx, const Argv& argv);
+Reply hdel(CommandContext& ctx, const Argv& argv);
+Reply hexists(CommandContext& ctx, const Argv& argv);
+Reply hlen(CommandContext& ctx, const Argv& argv);
+Reply hstrlen(CommandContext& ctx, const Argv& argv);
+Reply hkeys(CommandContext& ctx, const Argv& argv);
+Reply hvals(CommandContext& ctx, const Argv& argv);
+Reply hgetall(CommandContext& ctx, const Argv& argv);
+Reply hincrby(CommandContext& ctx, const Argv& argv);
+Reply hincrbyfloat(CommandContext& ctx, const Argv& argv);
+
 }  // namespace cmd
 
 // The table's entries by family, with the metadata Redis 7.0.15 reports in COMMAND INFO and
@@ -71,6 +87,7 @@ Reply persist(CommandContext& ctx, const Argv& argv);
 std::vector<CommandSpec> string_command_specs();
 std::vector<CommandSpec> keyspace_command_specs();
 std::vector<CommandSpec> expiry_command_specs();
+std::vector<CommandSpec> hash_command_specs();
 std::vector<CommandSpec> server_command_specs();
 
 }  // namespace seshat::kv

@@ -70,7 +70,7 @@ Reply expire_generic(CommandContext& ctx, const Argv& argv, std::string_view com
   if (when <= ks.now_ms() || when <= 0) {
     ks.erase(argv[1]);
   } else {
-    ks.put(argv[1], rec->value, when);
+    ks.put_record(argv[1], rec->type, rec->value, when);
   }
   return Reply::Integer(1);
 }
@@ -127,7 +127,7 @@ Reply pexpiretime(CommandContext& ctx, const Argv& argv) {
 Reply persist(CommandContext& ctx, const Argv& argv) {
   auto rec = ctx.keyspace.get(argv[1]);
   if (!rec || rec->expire_at_ms == 0) return Reply::Integer(0);
-  ctx.keyspace.put(argv[1], rec->value, 0);
+  ctx.keyspace.put_record(argv[1], rec->type, rec->value, 0);
   return Reply::Integer(1);
 }
 

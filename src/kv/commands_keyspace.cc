@@ -41,7 +41,7 @@ Reply rename_generic(CommandContext& ctx, const Argv& argv, bool nx) {
   // Renaming a key onto itself changes nothing, but still needs the key to exist.
   if (from == to) return nx ? Reply::Integer(0) : Reply::Ok();
   if (nx && ks.get(to)) return Reply::Integer(0);
-  ks.put(to, rec->value, rec->expire_at_ms);
+  copy_value(ks, *rec, from, to);
   ks.erase(from);
   return nx ? Reply::Integer(1) : Reply::Ok();
 }
@@ -68,7 +68,8 @@ Reply exists(CommandContext& ctx, const Argv& argv) { return count_existing(ctx,
 Reply touch(CommandContext& ctx, const Argv& argv) { return count_existing(ctx, argv); }
 
 Reply type(CommandContext& ctx, const Argv& argv) {
-  return Reply::Simple(read_key(ctx, argv[1]) ? "string" : "none");
+  auto rec = read_key(ctx, argv[1]);
+  return Reply::Simple(std::string(rec ? storage::type_name(rec->type) : "none"));
 }
 
 Reply keys(CommandContext& ctx, const Argv& argv) {
@@ -105,12 +106,14 @@ Reply scan(CommandContext& ctx, const Argv& argv) {
       return error_reply(err::kSyntax);
     }
   }
-  // Every key is a string; Redis 7.0 answers an unknown type name with no keys, not an error.
-  const bool type_ok = type_name == nullptr || is_option(*type_name, "string");
+  // Redis 7.0 answers an unknown type name with no keys, not an error.
   std::vector<Reply> keys;
   uint64_t next = ctx.keyspace.scan(*cursor, static_cast<size_t>(count),
-                                    [&](std::string_view key, const storage::Record&) {
-                                      if (!type_ok) return;
+                                    [&](std::string_view key, const storage::Record& rec) {
+                                      if (type_name != nullptr &&
+                                          !is_option(*type_name, storage::type_name(rec.type))) {
+                                        return;
+                                      }
                                       if (pattern && !glob_match(*pattern, key)) return;
                                       keys.push_back(Reply::Bulk(std::string(key)));
                                     });
@@ -149,7 +152,7 @@ Reply copy(CommandContext& ctx, const Argv& argv) {
   auto rec = read_key(ctx, argv[1]);  // the source counts as a read; the destination does not
   if (!rec) return Reply::Integer(0);
   if (!replace && ks.get(argv[2])) return Reply::Integer(0);
-  ks.put(argv[2], rec->value, rec->expire_at_ms);
+  copy_value(ks, *rec, argv[1], argv[2]);
   return Reply::Integer(1);
 }
 

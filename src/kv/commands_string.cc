@@ -14,6 +14,8 @@
 
 namespace seshat::kv::cmd {
 
+using storage::ValueType;
+
 namespace {
 
 // The options of SET and GETEX, as Redis's parseExtendedStringArgumentsOrReply knows them.
@@ -118,6 +120,8 @@ Reply set_generic(CommandContext& ctx, const std::string& key, const std::string
   }
   // SET ... GET reads the old value as GET would (a counted lookup); a plain SET does not.
   auto old = flags & kGet ? read_key(ctx, key) : ks.get(key);
+  // SET overwrites a key of any type, but SET ... GET must return the old string.
+  if ((flags & kGet) && wrong_type(old, ValueType::kString)) return error_reply(err::kWrongType);
   if ((flags & kNx && old) || (flags & kXx && !old)) {
     return flags & kGet ? bulk_or_null(old) : aborted;
   }
@@ -136,6 +140,7 @@ bool fits_value_limit(const CommandContext& ctx, uint64_t size, uint64_t append)
 Reply incr_decr(CommandContext& ctx, const std::string& key, int64_t by) {
   auto& ks = ctx.keyspace;
   auto old = ks.get(key);
+  if (wrong_type(old, ValueType::kString)) return error_reply(err::kWrongType);
   int64_t value = 0;
   if (old) {
     auto parsed = parse_int64(old->value);
@@ -151,7 +156,11 @@ Reply incr_decr(CommandContext& ctx, const std::string& key, int64_t by) {
 
 }  // namespace
 
-Reply get(CommandContext& ctx, const Argv& argv) { return bulk_or_null(read_key(ctx, argv[1])); }
+Reply get(CommandContext& ctx, const Argv& argv) {
+  auto rec = read_key(ctx, argv[1]);
+  if (wrong_type(rec, ValueType::kString)) return error_reply(err::kWrongType);
+  return bulk_or_null(rec);
+}
 
 Reply set(CommandContext& ctx, const Argv& argv) {
   auto opts = parse_string_options(argv, 3, OptionsOf::kSet);
@@ -175,12 +184,14 @@ Reply psetex(CommandContext& ctx, const Argv& argv) {
 
 Reply getset(CommandContext& ctx, const Argv& argv) {
   auto old = read_key(ctx, argv[1]);
+  if (wrong_type(old, ValueType::kString)) return error_reply(err::kWrongType);
   ctx.keyspace.put(argv[1], argv[2], 0);  // a plain SET: the old time to live goes
   return bulk_or_null(old);
 }
 
 Reply getdel(CommandContext& ctx, const Argv& argv) {
   auto old = read_key(ctx, argv[1]);
+  if (wrong_type(old, ValueType::kString)) return error_reply(err::kWrongType);
   if (old) ctx.keyspace.erase(argv[1]);
   return bulk_or_null(old);
 }
@@ -193,6 +204,7 @@ Reply getex(CommandContext& ctx, const Argv& argv) {
   // the expiry is invalid.
   auto rec = read_key(ctx, argv[1]);
   if (!rec) return Reply::Null();
+  if (rec->type != ValueType::kString) return error_reply(err::kWrongType);
   if (opts->expire != nullptr) {
     Reply error;
     auto ms = resolve_expiry(*opts->expire, opts->flags & kAnyExpiry, ks.now_ms(), "getex", error);
@@ -211,7 +223,10 @@ Reply getex(CommandContext& ctx, const Argv& argv) {
 Reply mget(CommandContext& ctx, const Argv& argv) {
   std::vector<Reply> items;
   items.reserve(argv.size() - 1);
-  for (size_t i = 1; i < argv.size(); ++i) items.push_back(bulk_or_null(read_key(ctx, argv[i])));
+  for (size_t i = 1; i < argv.size(); ++i) {
+    auto rec = read_key(ctx, argv[i]);
+    items.push_back(is_string(rec) ? bulk_or_null(rec) : Reply::Null());  // other types: nil
+  }
   return Reply::Array(std::move(items));
 }
 
@@ -235,6 +250,7 @@ Reply msetnx(CommandContext& ctx, const Argv& argv) {
 Reply append(CommandContext& ctx, const Argv& argv) {
   auto& ks = ctx.keyspace;
   auto old = ks.get(argv[1]);
+  if (wrong_type(old, ValueType::kString)) return error_reply(err::kWrongType);
   if (!old) {
     ks.put(argv[1], argv[2], 0);
     return Reply::Integer(static_cast<int64_t>(argv[2].size()));
@@ -249,6 +265,7 @@ Reply append(CommandContext& ctx, const Argv& argv) {
 
 Reply strlen(CommandContext& ctx, const Argv& argv) {
   auto rec = read_key(ctx, argv[1]);
+  if (wrong_type(rec, ValueType::kString)) return error_reply(err::kWrongType);
   return Reply::Integer(rec ? static_cast<int64_t>(rec->value.size()) : 0);
 }
 
@@ -259,6 +276,7 @@ Reply getrange(CommandContext& ctx, const Argv& argv) {
   if (!end) return error_reply(err::kNotInteger);
   auto rec = read_key(ctx, argv[1]);
   if (!rec) return Reply::Bulk("");
+  if (rec->type != ValueType::kString) return error_reply(err::kWrongType);
   const auto len = static_cast<int64_t>(rec->value.size());
   int64_t s = *start, e = *end;
   if (s < 0 && e < 0 && s > e) return Reply::Bulk("");
@@ -280,6 +298,7 @@ Reply setrange(CommandContext& ctx, const Argv& argv) {
   if (*offset < 0) return error_reply(err::kOffsetOutOfRange);
   const std::string& patch = argv[3];
   auto rec = ks.get(argv[1]);
+  if (wrong_type(rec, ValueType::kString)) return error_reply(err::kWrongType);
   if (!rec) {
     if (patch.empty()) return Reply::Integer(0);
     if (!fits_value_limit(ctx, static_cast<uint64_t>(*offset), patch.size())) {
@@ -320,6 +339,7 @@ Reply decrby(CommandContext& ctx, const Argv& argv) {
 Reply incrbyfloat(CommandContext& ctx, const Argv& argv) {
   auto& ks = ctx.keyspace;
   auto old = ks.get(argv[1]);
+  if (wrong_type(old, ValueType::kString)) return error_reply(err::kWrongType);
   // Redis parses the stored value before the increment.
   long double value = 0;
   if (old) {

@@ -11,6 +11,8 @@
 namespace seshat::kv::err {
 
 inline constexpr std::string_view kSyntax = "ERR syntax error";
+inline constexpr std::string_view kWrongType =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
 inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
 // getIntFromObjectOrReply's text for an integer that does not fit in a C int (COPY ... DB n).
 inline constexpr std::string_view kNotInt32 =

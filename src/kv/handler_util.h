@@ -37,8 +37,34 @@ inline std::optional<storage::Record> read_key(CommandContext& ctx, std::string_
   return rec;
 }
 
+inline bool is_string(const std::optional<storage::Record>& rec) {
+  return rec && rec->type == storage::ValueType::kString;
+}
+// A live key of another type than the command works on.
+inline bool wrong_type(const std::optional<storage::Record>& rec, storage::ValueType want) {
+  return rec && rec->type != want;
+}
+
 inline protocol::Reply bulk_or_null(const std::optional<storage::Record>& rec) {
   return rec ? protocol::Reply::Bulk(rec->value) : protocol::Reply::Null();
+}
+
+// Writes `rec` (a live value of any type, read from `from`) under `to`, replacing what `to`
+// held: RENAME and COPY. A collection gets a new generation with a copy of every member.
+inline void copy_value(storage::Keyspace& ks, const storage::Record& rec, std::string_view from,
+                       std::string_view to) {
+  if (rec.type == storage::ValueType::kString) {
+    ks.put(to, rec.value, rec.expire_at_ms);
+    return;
+  }
+  auto meta = storage::decode_collection_meta(rec.value);
+  if (!meta) return;  // a record this version cannot read: nothing sane to copy
+  storage::CollectionMeta copy{ks.new_generation(), meta->size};
+  ks.scan_members(from, meta->generation, [&](std::string_view member, std::string_view value) {
+    ks.put_member(to, copy.generation, member, value);
+    return true;
+  });
+  ks.put_record(to, rec.type, storage::encode_collection_meta(copy), rec.expire_at_ms);
 }
 
 // Writes a record whose absolute expiry may already have passed. Redis deletes such a key at

@@ -24,13 +24,14 @@ std::string random_cluster_id() {
 
 rocksdb::ColumnFamilyOptions cf_options(Cf cf) {
   rocksdb::ColumnFamilyOptions o;
-  if (cf == Cf::kKvData) {
+  if (cf == Cf::kKvData || cf == Cf::kMembers) {
     rocksdb::BlockBasedTableOptions t;
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     t.whole_key_filtering = true;
     o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
     o.write_buffer_size = 64 << 20;
-  } else if (cf != Cf::kRaftLog && cf != Cf::kTombstones && cf != Cf::kExpiry) {
+  } else if (cf != Cf::kRaftLog && cf != Cf::kTombstones && cf != Cf::kExpiry &&
+             cf != Cf::kMembers) {
     // A few keys rewritten over and over (hard state, applied index, membership): a small
     // memtable holds them all, and flushes rarely need to write much.
     o.write_buffer_size = 4 << 20;
@@ -49,6 +50,7 @@ const char* cf_name(Cf cf) {
     case Cf::kMetadata: return "metadata";
     case Cf::kTombstones: return "tombstones";
     case Cf::kExpiry: return "expiry";
+    case Cf::kMembers: return "kv_members";
     case Cf::kCount: break;
   }
   return "?";

@@ -25,6 +25,7 @@ enum class Cf : size_t {
   kMetadata,    // node id, cluster id, membership, applied index, key count
   kTombstones,  // deleted/expired user keys -> when, version
   kExpiry,      // expire time | key -> "" (active expiry index)
+  kMembers,     // collection members: key | generation | member -> value (kv_format.h)
   kCount,
 };
 

@@ -13,11 +13,56 @@
 
 namespace seshat::storage {
 
+// What a key holds. The numbers are stored on disk (kv_format.h): never renumber.
+enum class ValueType : uint8_t {
+  kString = 1,
+  kHash = 2,
+};
+
+// TYPE's answer for a value type.
+inline std::string_view type_name(ValueType type) {
+  switch (type) {
+    case ValueType::kString: return "string";
+    case ValueType::kHash: return "hash";
+  }
+  return "none";
+}
+
 struct Record {
+  // A string's bytes; a collection's metadata (CollectionMeta below).
   std::string value;
   int64_t expire_at_ms = 0;  // absolute Unix time in ms; 0 means no expiry
   uint64_t version = 0;      // log index of the write that produced it (for WATCH)
+  ValueType type = ValueType::kString;
 };
+
+// A collection (hash, ...) is one record holding this metadata, plus one member entry per
+// field stored apart under (key, generation). A collection created anew (after DEL, expiry or
+// an overwrite by SET) gets a new generation, so dropping a collection never has to visit its
+// members: the old generation's members are unreachable from then on.
+struct CollectionMeta {
+  uint64_t generation = 0;
+  uint64_t size = 0;  // number of members
+};
+
+inline std::string encode_collection_meta(const CollectionMeta& meta) {
+  std::string out(16, '\0');
+  for (int i = 0; i < 8; ++i) {
+    out[i] = static_cast<char>(meta.generation >> (8 * i));
+    out[8 + i] = static_cast<char>(meta.size >> (8 * i));
+  }
+  return out;
+}
+
+inline std::optional<CollectionMeta> decode_collection_meta(std::string_view bytes) {
+  if (bytes.size() != 16) return std::nullopt;
+  CollectionMeta meta;
+  for (int i = 7; i >= 0; --i) {
+    meta.generation = (meta.generation << 8) | static_cast<uint8_t>(bytes[i]);
+    meta.size = (meta.size << 8) | static_cast<uint8_t>(bytes[8 + i]);
+  }
+  return meta;
+}
 
 class Keyspace {
  public:
@@ -37,7 +82,14 @@ class Keyspace {
   virtual uint64_t version(std::string_view key) = 0;
 
   // Writes. Only the apply view supports them; calling one on a read view is a broken invariant.
-  virtual void put(std::string_view key, std::string_view value, int64_t expire_at_ms) = 0;
+  //
+  // Stores `key` as a value of `type` (a string's bytes, or a collection's metadata), replacing
+  // whatever it held, with the version of the write being applied.
+  virtual void put_record(std::string_view key, ValueType type, std::string_view value,
+                          int64_t expire_at_ms) = 0;
+  void put(std::string_view key, std::string_view value, int64_t expire_at_ms) {
+    put_record(key, ValueType::kString, value, expire_at_ms);
+  }
   // Removes a live key and leaves a tombstone; returns whether a live key was removed.
   virtual bool erase(std::string_view key) = 0;
   // Removes the key if it is stored but expired at now_ms() (active expiry); returns whether it did.
@@ -58,6 +110,23 @@ class Keyspace {
 
   // A uniformly-ish chosen live key, or nullopt when empty.
   virtual std::optional<std::string> random_key() = 0;
+
+  // Collection members, stored under (key, generation); see CollectionMeta.
+  //
+  // A generation for a collection created now: never used before by this keyspace, and the
+  // same on every replica applying the same entries (apply view only).
+  virtual uint64_t new_generation() = 0;
+  virtual std::optional<std::string> get_member(std::string_view key, uint64_t generation,
+                                                std::string_view member) = 0;
+  // Visits the members in byte order of their names until `visit` returns false.
+  virtual void scan_members(
+      std::string_view key, uint64_t generation,
+      const std::function<bool(std::string_view member, std::string_view value)>& visit) = 0;
+  // Apply view only.
+  virtual void put_member(std::string_view key, uint64_t generation, std::string_view member,
+                          std::string_view value) = 0;
+  virtual void erase_member(std::string_view key, uint64_t generation,
+                            std::string_view member) = 0;
 };
 
 }  // namespace seshat::storage

@@ -55,10 +55,11 @@ uint64_t hash_of_data_key(std::string_view data_key) {
   return data_key.size() < kHashPrefixSize ? 0 : get_u64_be(data_key.data());
 }
 
-std::string encode_record(std::string_view value, int64_t expire_at_ms, uint64_t version) {
+std::string encode_record(std::string_view value, int64_t expire_at_ms, uint64_t version,
+                          ValueType type) {
   std::string out;
   out.reserve(kRecordHeaderSize + value.size());
-  out.push_back(static_cast<char>(kRecordFormatString));
+  out.push_back(static_cast<char>(type));
   put_u64_le(out, static_cast<uint64_t>(expire_at_ms));
   put_u64_le(out, version);
   out.append(value);
@@ -66,10 +67,11 @@ std::string encode_record(std::string_view value, int64_t expire_at_ms, uint64_t
 }
 
 std::optional<Record> decode_record(std::string_view bytes) {
-  if (bytes.size() < kRecordHeaderSize || static_cast<uint8_t>(bytes[0]) != kRecordFormatString) {
-    return std::nullopt;
-  }
+  if (bytes.size() < kRecordHeaderSize) return std::nullopt;
+  const auto type = static_cast<ValueType>(static_cast<uint8_t>(bytes[0]));
+  if (type != ValueType::kString && type != ValueType::kHash) return std::nullopt;
   Record r;
+  r.type = type;
   r.expire_at_ms = static_cast<int64_t>(get_u64_le(bytes.data() + 1));
   r.version = get_u64_le(bytes.data() + 9);
   r.value.assign(bytes.substr(kRecordHeaderSize));
@@ -81,6 +83,23 @@ std::string expiry_key(int64_t expire_at_ms, std::string_view key) {
   out.reserve(8 + key.size());
   put_u64_be(out, static_cast<uint64_t>(expire_at_ms));
   out.append(key);
+  return out;
+}
+
+std::string members_prefix(std::string_view key, uint64_t generation) {
+  std::string out;
+  out.reserve(kHashPrefixSize + 4 + key.size() + 8);
+  put_u64_be(out, key_hash(key));
+  const auto n = static_cast<uint32_t>(key.size());
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(n >> shift));
+  out.append(key);
+  put_u64_be(out, generation);
+  return out;
+}
+
+std::string member_key(std::string_view key, uint64_t generation, std::string_view member) {
+  std::string out = members_prefix(key, generation);
+  out.append(member);
   return out;
 }
 

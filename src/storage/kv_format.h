@@ -1,9 +1,18 @@
 // The on-disk encoding of the keyspace, in one place.
 //
-//   kv_data     hash64(key) big-endian (8) | key          -> format(1) | expire_at_ms LE (8) |
+//   kv_data     hash64(key) big-endian (8) | key          -> type(1) | expire_at_ms LE (8) |
 //                                                            version LE (8) | value
+//                 type is ValueType (keyspace.h): 1 string (value: its bytes), 2 hash (value:
+//                 generation LE (8) | member count LE (8), CollectionMeta)
+//   kv_members  hash64(key) BE (8) | key length BE (4) | key | generation BE (8) | member
+//                                                          -> the member's value (hash field:
+//                                                             its value)
 //   expiry      expire_at_ms big-endian (8) | key          -> ""   (only keys with an expiry)
 //   tombstones  key                                        -> deleted_at_ms LE (8) | version LE (8)
+//
+// A collection's members live under its generation, a number no other collection ever had:
+// deleting, expiring or overwriting a collection only replaces its kv_data record, and the old
+// generation's members are garbage that nothing reads.
 //
 // kv_data is ordered by a stable hash of the key so that a SCAN cursor can be a plain integer:
 // the cursor is the hash to resume from. The expiry index is ordered by time so the active
@@ -19,9 +28,10 @@
 
 namespace seshat::storage {
 
-inline constexpr uint8_t kRecordFormatString = 1;
 inline constexpr size_t kRecordHeaderSize = 1 + 8 + 8;
 inline constexpr size_t kHashPrefixSize = 8;
+// A generation is (log index << 24) | n: at most this many collections created per entry.
+inline constexpr uint64_t kGenerationsPerEntry = 1ull << 24;
 
 // A stable 64-bit hash (FNV-1a followed by a final avalanche mix). It must never change: it
 // decides the order of keys on disk.
@@ -36,11 +46,16 @@ std::string data_key(std::string_view key);
 std::string_view user_key_of_data_key(std::string_view data_key);
 uint64_t hash_of_data_key(std::string_view data_key);
 
-std::string encode_record(std::string_view value, int64_t expire_at_ms, uint64_t version);
+std::string encode_record(std::string_view value, int64_t expire_at_ms, uint64_t version,
+                          ValueType type = ValueType::kString);
 // nullopt if the bytes are not a record this version understands (a corrupt or future format).
 std::optional<Record> decode_record(std::string_view bytes);
 
 std::string expiry_key(int64_t expire_at_ms, std::string_view key);
+
+// kv_members: the common prefix of a collection generation's members, and one member's key.
+std::string members_prefix(std::string_view key, uint64_t generation);
+std::string member_key(std::string_view key, uint64_t generation, std::string_view member);
 
 std::string encode_tombstone(int64_t deleted_at_ms, uint64_t version);
 struct Tombstone {

@@ -36,8 +36,9 @@ uint64_t MemKeyspace::version(std::string_view key) {
   return t == tombstones_.end() ? 0 : t->second.version;
 }
 
-void MemKeyspace::put(std::string_view key, std::string_view value, int64_t expire_at_ms) {
-  Record rec{std::string(value), expire_at_ms, index_};
+void MemKeyspace::put_record(std::string_view key, ValueType type, std::string_view value,
+                             int64_t expire_at_ms) {
+  Record rec{std::string(value), expire_at_ms, index_, type};
   auto it = find(key);
   if (it != records_.end()) {
     it->second = std::move(rec);
@@ -112,18 +113,61 @@ std::optional<std::string> MemKeyspace::random_key() {
   return std::nullopt;
 }
 
+uint64_t MemKeyspace::new_generation() { return (index_ << 24) | generations_in_entry_++; }
+
+std::optional<std::string> MemKeyspace::get_member(std::string_view key, uint64_t generation,
+                                                   std::string_view member) {
+  auto c = members_.find({std::string(key), generation});
+  if (c == members_.end()) return std::nullopt;
+  auto m = c->second.find(member);
+  if (m == c->second.end()) return std::nullopt;
+  return m->second;
+}
+
+void MemKeyspace::scan_members(
+    std::string_view key, uint64_t generation,
+    const std::function<bool(std::string_view, std::string_view)>& visit) {
+  auto c = members_.find({std::string(key), generation});
+  if (c == members_.end()) return;
+  for (const auto& [member, value] : c->second) {
+    if (!visit(member, value)) return;
+  }
+}
+
+void MemKeyspace::put_member(std::string_view key, uint64_t generation, std::string_view member,
+                             std::string_view value) {
+  members_[{std::string(key), generation}].insert_or_assign(std::string(member),
+                                                            std::string(value));
+}
+
+void MemKeyspace::erase_member(std::string_view key, uint64_t generation,
+                               std::string_view member) {
+  auto c = members_.find({std::string(key), generation});
+  if (c == members_.end()) return;
+  if (auto m = c->second.find(member); m != c->second.end()) c->second.erase(m);
+  if (c->second.empty()) members_.erase(c);
+}
+
 MemKeyspace::Dump MemKeyspace::dump() const {
   Dump d;
   for (const auto& [slot, rec] : records_) d.records.emplace_back(slot.key, rec);
   for (const auto& [key, tomb] : tombstones_) d.tombstones.emplace_back(key, tomb.version);
+  for (const auto& [collection, members] : members_) {
+    for (const auto& [member, value] : members) {
+      d.members.emplace(std::make_tuple(collection.first, collection.second, member), value);
+    }
+  }
   return d;
 }
 
 bool MemKeyspace::Dump::operator==(const Dump& o) const {
   auto same_record = [](const Record& a, const Record& b) {
-    return a.value == b.value && a.expire_at_ms == b.expire_at_ms && a.version == b.version;
+    return a.value == b.value && a.expire_at_ms == b.expire_at_ms && a.version == b.version &&
+           a.type == b.type;
   };
-  if (records.size() != o.records.size() || tombstones != o.tombstones) return false;
+  if (records.size() != o.records.size() || tombstones != o.tombstones || members != o.members) {
+    return false;
+  }
   for (size_t i = 0; i < records.size(); ++i) {
     if (records[i].first != o.records[i].first) return false;
     if (!same_record(records[i].second, o.records[i].second)) return false;

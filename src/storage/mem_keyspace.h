@@ -13,6 +13,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -29,13 +30,17 @@ class MemKeyspace final : public Keyspace {
 
   // Apply-loop style controls: the state machine advances both before each entry.
   void set_now_ms(int64_t now_ms) { now_ms_ = now_ms; }
-  void set_index(uint64_t index) { index_ = index; }
+  void set_index(uint64_t index) {
+    if (index != index_) generations_in_entry_ = 0;
+    index_ = index;
+  }
   uint64_t index() const { return index_; }
 
   int64_t now_ms() const override { return now_ms_; }
   std::optional<Record> get(std::string_view key) override;
   uint64_t version(std::string_view key) override;
-  void put(std::string_view key, std::string_view value, int64_t expire_at_ms) override;
+  void put_record(std::string_view key, ValueType type, std::string_view value,
+                  int64_t expire_at_ms) override;
   bool erase(std::string_view key) override;
   bool purge_if_expired(std::string_view key) override;
   bool drop_tombstone(std::string_view key, int64_t older_than_ms) override;
@@ -44,6 +49,15 @@ class MemKeyspace final : public Keyspace {
   uint64_t scan(uint64_t cursor, size_t count,
                 const std::function<void(std::string_view key, const Record&)>& visit) override;
   std::optional<std::string> random_key() override;
+  uint64_t new_generation() override;
+  std::optional<std::string> get_member(std::string_view key, uint64_t generation,
+                                        std::string_view member) override;
+  void scan_members(
+      std::string_view key, uint64_t generation,
+      const std::function<bool(std::string_view, std::string_view)>& visit) override;
+  void put_member(std::string_view key, uint64_t generation, std::string_view member,
+                  std::string_view value) override;
+  void erase_member(std::string_view key, uint64_t generation, std::string_view member) override;
 
   // For tests: the stored record whether or not it has expired.
   std::optional<Record> raw(std::string_view key) const;
@@ -51,6 +65,8 @@ class MemKeyspace final : public Keyspace {
   struct Dump {
     std::vector<std::pair<std::string, Record>> records;
     std::vector<std::pair<std::string, uint64_t>> tombstones;
+    // (key, generation, member) -> value, every stored member.
+    std::map<std::tuple<std::string, uint64_t, std::string>, std::string> members;
     bool operator==(const Dump& o) const;
   };
   Dump dump() const;
@@ -88,6 +104,10 @@ class MemKeyspace final : public Keyspace {
     int64_t deleted_at_ms;  // when, for collection
   };
   std::map<std::string, Tomb, std::less<>> tombstones_;
+  // Collection members by (key, generation), then member name (byte order, as on disk).
+  std::map<std::pair<std::string, uint64_t>, std::map<std::string, std::string, std::less<>>>
+      members_;
+  uint64_t generations_in_entry_ = 0;
   std::mt19937_64 rng_;
 };
 

@@ -92,9 +92,36 @@ std::optional<std::string> RocksKeyspaceBase::random_key() {
   return std::nullopt;
 }
 
+std::optional<std::string> RocksKeyspaceBase::get_member(std::string_view key, uint64_t generation,
+                                                          std::string_view member) {
+  return raw_get(Cf::kMembers, member_key(key, generation, member));
+}
+
+void RocksKeyspaceBase::scan_members(
+    std::string_view key, uint64_t generation,
+    const std::function<bool(std::string_view, std::string_view)>& visit) {
+  const std::string prefix = members_prefix(key, generation);
+  auto it = iterator(Cf::kMembers);
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    std::string_view k = it->key().ToStringView();
+    if (k.substr(0, prefix.size()) != prefix) break;
+    if (!visit(k.substr(prefix.size()), it->value().ToStringView())) return;
+  }
+  if (!it->status().ok()) storage_failure(it->status(), "member scan");
+}
+
 // ---- ReadKeyspace ----
 
-void ReadKeyspace::put(std::string_view, std::string_view, int64_t) { read_only_violation("put"); }
+void ReadKeyspace::put_record(std::string_view, ValueType, std::string_view, int64_t) {
+  read_only_violation("put");
+}
+uint64_t ReadKeyspace::new_generation() { read_only_violation("new_generation"); }
+void ReadKeyspace::put_member(std::string_view, uint64_t, std::string_view, std::string_view) {
+  read_only_violation("put_member");
+}
+void ReadKeyspace::erase_member(std::string_view, uint64_t, std::string_view) {
+  read_only_violation("erase_member");
+}
 bool ReadKeyspace::erase(std::string_view) { read_only_violation("erase"); }
 bool ReadKeyspace::purge_if_expired(std::string_view) { read_only_violation("purge"); }
 bool ReadKeyspace::drop_tombstone(std::string_view, int64_t) { read_only_violation("drop_tombstone"); }
@@ -122,6 +149,7 @@ ApplyBatch::ApplyBatch(Engine& engine)
       key_count_(engine.key_count()) {}
 
 void ApplyBatch::begin_entry(uint64_t index, int64_t now_ms) {
+  if (index != index_) generations_in_entry_ = 0;
   index_ = index;
   if (now_ms > now_ms_) now_ms_ = now_ms;
 }
@@ -148,7 +176,27 @@ std::unique_ptr<rocksdb::Iterator> ApplyBatch::iterator(Cf cf) {
   return std::unique_ptr<rocksdb::Iterator>(batch_.NewIteratorWithBase(engine_.cf(cf), base));
 }
 
-void ApplyBatch::put(std::string_view key, std::string_view value, int64_t expire_at_ms) {
+uint64_t ApplyBatch::new_generation() {
+  if (generations_in_entry_ >= kGenerationsPerEntry) {
+    std::fprintf(stderr, "seshat: invariant broken: over %llu collections created by entry %llu\n",
+                 static_cast<unsigned long long>(kGenerationsPerEntry),
+                 static_cast<unsigned long long>(index_));
+    std::abort();
+  }
+  return (index_ << 24) | generations_in_entry_++;
+}
+
+void ApplyBatch::put_member(std::string_view key, uint64_t generation, std::string_view member,
+                            std::string_view value) {
+  batch_.Put(engine_.cf(Cf::kMembers), member_key(key, generation, member), value);
+}
+
+void ApplyBatch::erase_member(std::string_view key, uint64_t generation, std::string_view member) {
+  batch_.Delete(engine_.cf(Cf::kMembers), member_key(key, generation, member));
+}
+
+void ApplyBatch::put_record(std::string_view key, ValueType type, std::string_view value,
+                            int64_t expire_at_ms) {
   std::string dkey = data_key(key);
   auto old_bytes = raw_get(Cf::kKvData, dkey);
   std::optional<Record> old;
@@ -160,7 +208,7 @@ void ApplyBatch::put(std::string_view key, std::string_view value, int64_t expir
   // the collector removes it in time. Deleting it here would cost a delete marker per new key
   // that every later tombstone scan has to step over.
   if (!old_bytes) ++key_count_;
-  std::string record = encode_record(value, expire_at_ms, index_);
+  std::string record = encode_record(value, expire_at_ms, index_, type);
   batch_.Put(engine_.cf(Cf::kKvData), dkey, record);
   cached_key_ = std::move(dkey);
   cached_value_ = std::move(record);

@@ -28,6 +28,11 @@ class RocksKeyspaceBase : public Keyspace {
   uint64_t scan(uint64_t cursor, size_t count,
                 const std::function<void(std::string_view, const Record&)>& visit) override;
   std::optional<std::string> random_key() override;
+  std::optional<std::string> get_member(std::string_view key, uint64_t generation,
+                                        std::string_view member) override;
+  void scan_members(
+      std::string_view key, uint64_t generation,
+      const std::function<bool(std::string_view, std::string_view)>& visit) override;
 
  protected:
   // The stored record whether or not it has expired.
@@ -44,7 +49,10 @@ class ReadKeyspace final : public RocksKeyspaceBase {
  public:
   ReadKeyspace(Engine& engine, int64_t now_ms) : RocksKeyspaceBase(engine, now_ms) {}
 
-  void put(std::string_view, std::string_view, int64_t) override;
+  void put_record(std::string_view, ValueType, std::string_view, int64_t) override;
+  uint64_t new_generation() override;
+  void put_member(std::string_view, uint64_t, std::string_view, std::string_view) override;
+  void erase_member(std::string_view, uint64_t, std::string_view) override;
   bool erase(std::string_view) override;
   bool purge_if_expired(std::string_view) override;
   bool drop_tombstone(std::string_view, int64_t) override;
@@ -65,7 +73,14 @@ class ApplyBatch final : public RocksKeyspaceBase {
   // once expired stays expired even if a later leader's clock is behind.
   void begin_entry(uint64_t index, int64_t now_ms);
 
-  void put(std::string_view key, std::string_view value, int64_t expire_at_ms) override;
+  void put_record(std::string_view key, ValueType type, std::string_view value,
+                  int64_t expire_at_ms) override;
+  // (index << 24) | n for the n-th collection created by the current entry: several
+  // collections created by one entry (a batch, a transaction) still get distinct generations.
+  uint64_t new_generation() override;
+  void put_member(std::string_view key, uint64_t generation, std::string_view member,
+                  std::string_view value) override;
+  void erase_member(std::string_view key, uint64_t generation, std::string_view member) override;
   bool erase(std::string_view key) override;
   bool purge_if_expired(std::string_view key) override;
   bool drop_tombstone(std::string_view key, int64_t older_than_ms) override;
@@ -92,6 +107,7 @@ class ApplyBatch final : public RocksKeyspaceBase {
   std::optional<std::string> cached_value_;
   uint64_t index_ = 0;
   uint64_t key_count_ = 0;
+  uint64_t generations_in_entry_ = 0;  // new_generation() calls since index_ last changed
 };
 
 // Keys whose expiry time is <= now_ms, oldest first, at most `limit` of them.

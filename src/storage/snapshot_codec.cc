@@ -73,13 +73,13 @@ absl::StatusOr<bool> SnapshotStreamWriter::next(size_t max_bytes, std::string& o
   // may span pieces, so one large value never makes a piece larger than the transport allows.
   pending_.erase(0, pending_pos_);
   pending_pos_ = 0;
-  while (pending_.size() < max_bytes && phase_ != 4) {
+  while (pending_.size() < max_bytes && phase_ != 5) {
     if (auto st = produce(max_bytes - pending_.size()); !st.ok()) return st;
   }
   const size_t n = std::min(max_bytes, pending_.size());
   out.append(pending_, 0, n);
   pending_pos_ = n;
-  return phase_ == 4 && pending_pos_ == pending_.size();
+  return phase_ == 5 && pending_pos_ == pending_.size();
 }
 
 absl::Status SnapshotStreamWriter::produce(size_t want) {
@@ -101,15 +101,18 @@ absl::Status SnapshotStreamWriter::produce(size_t want) {
     }
     phase_ = 1;
   }
-  while (phase_ == 1 || phase_ == 2) {
+  // The families streamed in phases 1-3, and their frame tags.
+  static constexpr Cf kPhaseCf[] = {Cf::kKvData, Cf::kTombstones, Cf::kMembers};
+  static constexpr char kPhaseTag[] = {'R', 'T', 'C'};
+  while (phase_ >= 1 && phase_ <= 3) {
     if (!it_) {
       rocksdb::ReadOptions ro;
       ro.snapshot = view_;
-      it_.reset(engine_.db()->NewIterator(ro, engine_.cf(phase_ == 1 ? Cf::kKvData : Cf::kTombstones)));
+      it_.reset(engine_.db()->NewIterator(ro, engine_.cf(kPhaseCf[phase_ - 1])));
       it_->SeekToFirst();
     }
     for (; it_->Valid() && pending_.size() - start < want; it_->Next()) {
-      frame(phase_ == 1 ? 'R' : 'T', it_->key().ToStringView(), it_->value().ToStringView(),
+      frame(kPhaseTag[phase_ - 1], it_->key().ToStringView(), it_->value().ToStringView(),
             pending_);
     }
     if (!it_->status().ok()) return to_status(it_->status(), "snapshot read");
@@ -117,11 +120,11 @@ absl::Status SnapshotStreamWriter::produce(size_t want) {
     it_.reset();
     ++phase_;
   }
-  if (phase_ == 3) pending_.push_back('E');
+  if (phase_ == 4) pending_.push_back('E');
   crc_ = crc_update(crc_, std::string_view(pending_).substr(start));
-  if (phase_ == 3) {
+  if (phase_ == 4) {
     put_u32(pending_, crc_);  // the checksum covers everything before it
-    phase_ = 4;
+    phase_ = 5;
   }
   return absl::OkStatus();
 }
@@ -164,7 +167,7 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
   // Clear the old state machine: each family it owns as one range, from the empty key to just
   // past its last key (keys are arbitrary bytes, so no fixed upper bound covers them all). A
   // range tombstone costs the batch nothing per key, unlike a Delete per old key.
-  for (Cf cf : {Cf::kKvData, Cf::kExpiry, Cf::kTombstones}) {
+  for (Cf cf : {Cf::kKvData, Cf::kExpiry, Cf::kTombstones, Cf::kMembers}) {
     std::unique_ptr<rocksdb::Iterator> it(
         engine.db()->NewIterator(rocksdb::ReadOptions(), engine.cf(cf)));
     it->SeekToLast();
@@ -179,7 +182,7 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
     const char tag = frames[0];
     frames.remove_prefix(1);
     if (tag == 'E') break;
-    if (tag != 'R' && tag != 'T' && tag != 'M') {
+    if (tag != 'R' && tag != 'T' && tag != 'C' && tag != 'M') {
       return absl::DataLossError("snapshot has an unknown frame");
     }
     std::string_view kv[2];
@@ -199,6 +202,8 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
       }
     } else if (tag == 'T') {
       batch.Put(engine.cf(Cf::kTombstones), kv[0], kv[1]);
+    } else if (tag == 'C') {
+      batch.Put(engine.cf(Cf::kMembers), kv[0], kv[1]);
     } else {
       // Metadata that belongs to the state machine: only the member book, never the identity
       // (node id, cluster id) of the receiver.

@@ -2,7 +2,8 @@
 //
 // Layout: magic "SESHSNP2" | applied index (u64 LE) | key count (u64 LE) | frames | 'E' |
 // crc32 of everything before it (u32 LE). A frame is a tag ('R' a kv_data record, 'T' a
-// tombstone, 'M' a metadata record: only the member book, member_book.h, first of all frames),
+// tombstone, 'C' a kv_members entry, 'M' a metadata record: only the member book,
+// member_book.h, first of all frames),
 // then key length (u32 LE), key, value length (u32 LE), value. Frames need no
 // counts up front, so the data can be produced chunk by chunk from a RocksDB snapshot view
 // while the driver goes on writing. The expiry index is not shipped: it is rebuilt from the
@@ -57,7 +58,7 @@ class SnapshotStreamWriter {
   absl::Status status_;
   uint64_t applied_ = 0;
   uint64_t key_count_ = 0;
-  int phase_ = 0;  // 0 header, 1 records, 2 tombstones, 3 end mark, 4 done
+  int phase_ = 0;  // 0 header, 1 records, 2 tombstones, 3 collection members, 4 end mark, 5 done
   std::unique_ptr<rocksdb::Iterator> it_;
   uint32_t crc_ = 0;
   // Encoded but not yet handed out: pending_[pending_pos_..].

@@ -462,6 +462,82 @@ add("multi_on_two_clients", ("MULTI",), On(1, "MULTI"), ("SET", "a", 1), On(1, "
     On(1, "EXEC"), ("EXEC",), ("GET", "a"))
 
 # ---------------------------------------------------------------------------------------------
+# Hashes (HKEYS, HVALS and HGETALL are compared as unordered: Redis promises no field order)
+add("hset_hget_basic", ("HSET", "h", "f", "v"), ("HGET", "h", "f"), ("HGET", "h", "nofield"),
+    ("HGET", "nokey", "f"), ("TYPE", "h"), ("EXISTS", "h"), ("DBSIZE",))
+add("hset_many_and_update", ("HSET", "h", "a", 1, "b", 2, "c", 3), ("HSET", "h", "a", 10, "d", 4),
+    ("HLEN", "h"), ("HGET", "h", "a"), ("HMGET", "h", "a", "b", "x", "d"), ("HGETALL", "h"),
+    ("HKEYS", "h"), ("HVALS", "h"))
+add("hset_odd_arguments", ("HSET", "h", "a", 1, "b"), ("HMSET", "h", "a", 1, "b"), ("EXISTS", "h"))
+add("hmset_replies_ok", ("HMSET", "h", "a", 1, "b", 2), ("HMSET", "h", "a", 3), ("HGETALL", "h"))
+add("hsetnx", ("HSETNX", "h", "f", "1"), ("HSETNX", "h", "f", "2"), ("HGET", "h", "f"),
+    ("HSETNX", "h", "g", "3"), ("HLEN", "h"))
+add("hdel_and_empty_hash_goes", ("HSET", "h", "a", 1, "b", 2), ("HDEL", "h", "a", "a", "x"),
+    ("HLEN", "h"), ("HDEL", "h", "b"), ("EXISTS", "h"), ("TYPE", "h"), ("HLEN", "h"),
+    ("HDEL", "h", "b"), ("HGETALL", "h"), ("DBSIZE",))
+add("hexists_hstrlen", ("HSET", "h", "f", "hello", "e", ""), ("HEXISTS", "h", "f"),
+    ("HEXISTS", "h", "x"), ("HEXISTS", "nokey", "f"), ("HSTRLEN", "h", "f"), ("HSTRLEN", "h", "e"),
+    ("HSTRLEN", "h", "x"), ("HSTRLEN", "nokey", "f"))
+add("hash_empty_results", ("HKEYS", "nokey"), ("HVALS", "nokey"), ("HGETALL", "nokey"),
+    ("HLEN", "nokey"), ("HMGET", "nokey", "a", "b"), ("HDEL", "nokey", "a"))
+add("hash_binary_fields", ("HSET", "h", BIN_KEY, BIN_VAL, "", "empty-field"), ("HGET", "h", BIN_KEY),
+    ("HGET", "h", ""), ("HSTRLEN", "h", BIN_KEY), ("HGETALL", "h"), ("HDEL", "h", ""),
+    ("HKEYS", "h"))
+add("hincrby", ("HINCRBY", "h", "n", 5), ("HINCRBY", "h", "n", -7), ("HGET", "h", "n"),
+    ("HINCRBY", "h", "n", "x"), ("HINCRBY", "h", "n", "1.5"), ("HSET", "h", "s", "abc"),
+    ("HINCRBY", "h", "s", 1), ("HSET", "h", "big", LLONG_MAX), ("HINCRBY", "h", "big", 1),
+    ("HINCRBY", "h", "big", -1), ("HSET", "h", "sp", " 1"), ("HINCRBY", "h", "sp", 1),
+    ("HGETALL", "h"))
+add("hincrby_bad_increment_first", ("SET", "s", "x"), ("HINCRBY", "s", "f", "x"),
+    ("HINCRBY", "s", "f", 1), ("HINCRBY", "nokey", "f", "x"), ("EXISTS", "nokey"))
+add("hincrbyfloat", ("HINCRBYFLOAT", "h", "f", "1.5"), ("HINCRBYFLOAT", "h", "f", "0.1"),
+    ("HINCRBYFLOAT", "h", "f", "-1.6"), ("HINCRBYFLOAT", "h", "g", "5.0e3"), ("HGETALL", "h"),
+    ("HINCRBYFLOAT", "h", "f", "abc"), ("HINCRBYFLOAT", "h", "f", "inf"),
+    ("HINCRBYFLOAT", "h", "f", "nan"), ("HSET", "h", "s", "abc"), ("HINCRBYFLOAT", "h", "s", 1),
+    ("HINCRBYFLOAT", "h", "g", "1e308"), ("HINCRBYFLOAT", "h", "g", "1e308"),
+    ("HSET", "h", "i", "inf"), ("HINCRBYFLOAT", "h", "i", 1), ("HSET", "h", "n", 7),
+    ("HINCRBYFLOAT", "h", "n", 1), ("HINCRBY", "h", "n", 1))
+add("hash_wrongtype_from_strings", ("SET", "s", "v"), ("HSET", "s", "f", "v"), ("HGET", "s", "f"),
+    ("HMGET", "s", "f"), ("HDEL", "s", "f"), ("HLEN", "s"), ("HEXISTS", "s", "f"),
+    ("HSTRLEN", "s", "f"), ("HKEYS", "s"), ("HVALS", "s"), ("HGETALL", "s"), ("HSETNX", "s", "f", "v"),
+    ("HMSET", "s", "f", "v"), ("HINCRBY", "s", "f", 1), ("HINCRBYFLOAT", "s", "f", 1), ("GET", "s"))
+add("string_wrongtype_from_hashes", ("HSET", "h", "f", "v"), ("GET", "h"), ("GETSET", "h", "x"),
+    ("GETDEL", "h"), ("GETEX", "h"), ("GETEX", "h", "EX", 10), ("STRLEN", "h"), ("APPEND", "h", "x"),
+    ("INCR", "h"), ("DECRBY", "h", 2), ("INCRBYFLOAT", "h", 1), ("SETRANGE", "h", 0, "x"),
+    ("GETRANGE", "h", 0, -1), ("SUBSTR", "h", 0, 1), ("SET", "h", "x", "GET"), ("MGET", "h", "nokey"),
+    ("SETNX", "h", "x"), ("MSETNX", "h", "x", "other", "y"), ("EXISTS", "other"), ("HGET", "h", "f"))
+add("set_overwrites_a_hash", ("HSET", "h", "f", "v"), ("EXPIRE", "h", 100), ("SET", "h", "s"),
+    ("TYPE", "h"), ("TTL", "h"), ("GET", "h"), ("HSET", "h2", "a", 1), ("MSET", "h2", "x"),
+    ("GET", "h2"), ("HSET", "h2", "b", 2))
+add("hash_recreated_is_empty", ("HSET", "h", "a", 1, "b", 2), ("DEL", "h"), ("HSET", "h", "c", 3),
+    ("HGETALL", "h"), ("HLEN", "h"), ("SET", "h", "s"), ("DEL", "h"), ("HSET", "h", "d", 4),
+    ("HGETALL", "h"))
+add("hash_expiry", ("HSET", "h", "f", "v"), ("EXPIRE", "h", 100), ("TTL", "h"), ("HSET", "h", "g", "w"),
+    ("TTL", "h"), ("HDEL", "h", "f"), ("TTL", "h"), ("PERSIST", "h"), ("TTL", "h"), ("HLEN", "h"),
+    ("PEXPIREAT", "h", 1), ("EXISTS", "h"), ("HGET", "h", "g"), ("HLEN", "h"), ("HSET", "h", "n", 1),
+    ("HGETALL", "h"))
+add("hash_rename_and_copy", ("HSET", "h", "a", 1, "b", 2), ("RENAME", "h", "h2"), ("EXISTS", "h"),
+    ("HGETALL", "h2"), ("COPY", "h2", "h3"), ("HSET", "h3", "c", 3), ("HGETALL", "h2"),
+    ("HGETALL", "h3"), ("SET", "s", "x"), ("COPY", "h3", "s"), ("COPY", "h3", "s", "REPLACE"),
+    ("TYPE", "s"), ("HLEN", "s"), ("RENAMENX", "h2", "s"), ("RENAME", "h2", "s"), ("HGETALL", "s"),
+    ("TYPE", "h2"))
+add("hash_type_and_scan_type", ("HSET", "h1", "f", "v"), ("HSET", "h2", "f", "v"), ("SET", "s1", "v"),
+    ScanAll(type="hash"), ScanAll(type="string"), ScanAll(type="HASH"), ScanAll(type="list"),
+    ("TYPE", "h1"), ("TYPE", "s1"), ("KEYS", "h*"))
+add("hash_in_multi", ("MULTI",), ("HSET", "h", "a", 1), ("HINCRBY", "h", "a", 2), ("HDEL", "h", "a"),
+    ("HSET", "h", "b", 1), ("HGETALL", "h"), ("GET", "h"), ("EXEC",), ("HGETALL", "h"))
+add("hash_recreated_in_one_transaction", ("HSET", "h", "a", 1), ("MULTI",), ("DEL", "h"),
+    ("HSET", "h", "b", 2), ("HGETALL", "h"), ("DEL", "h"), ("HSET", "h", "c", 3), ("EXEC",),
+    ("HGETALL", "h"), ("HLEN", "h"))
+add("hash_resp3", ("HELLO", 3), ("HSET", "h", "a", 1, "b", 2), ("HGETALL", "h"), ("HGETALL", "nokey"),
+    ("HMGET", "h", "a", "x"), ("HGET", "h", "x"), protocol=3)
+add("hash_many_fields", ("HSET", "big", *[x for i in range(300) for x in (f"field{i}", i)]),
+    ("HLEN", "big"), ("HGET", "big", "field299"), ("HKEYS", "big"),
+    ("HDEL", "big", *[f"field{i}" for i in range(0, 300, 2)]), ("HLEN", "big"), ("HVALS", "big"))
+add("hash_watch", ("HSET", "h", "a", 1), ("WATCH", "h"), On(1, "HSET", "h", "a", 1), ("MULTI",),
+    ("HGET", "h", "a"), ("EXEC",), ("WATCH", "h"), ("MULTI",), ("HGET", "h", "a"), ("EXEC",))
+
+# ---------------------------------------------------------------------------------------------
 # Errors: wrong arity for every command (Redis arity: n exact, -n at least n), unknown commands
 ARITY = {
     "GET": 2, "SET": -3, "SETNX": 3, "SETEX": 4, "PSETEX": 4, "GETSET": 3, "GETDEL": 2,
@@ -472,6 +548,9 @@ ARITY = {
     "PEXPIREAT": -3, "TTL": 2, "PTTL": 2, "EXPIRETIME": 2, "PEXPIRETIME": 2, "PERSIST": 2,
     "DBSIZE": 1, "ECHO": 2, "SELECT": 2, "TIME": 1, "MULTI": 1, "EXEC": 1, "DISCARD": 1,
     "WATCH": -2, "UNWATCH": 1, "AUTH": -2, "CLIENT": -2, "CONFIG": -2, "RESET": 1, "PING": -1,
+    "HSET": -4, "HSETNX": 4, "HGET": 3, "HMGET": -3, "HMSET": -4, "HDEL": -3, "HEXISTS": 3,
+    "HLEN": 2, "HSTRLEN": 3, "HKEYS": 2, "HVALS": 2, "HGETALL": 2, "HINCRBY": 4,
+    "HINCRBYFLOAT": 4,
 }
 for _name, _arity in ARITY.items():
     _needed = abs(_arity)

@@ -5,8 +5,8 @@ of the step classes below. Steps run interleaved (Seshat, then Redis, then the n
 time-dependent replies differ only by the time between the two sends.
 
 Replies are compared byte for byte, except where a difference is legitimate; `equivalent`
-holds that short list (TTL tolerance, KEYS order, TIME, RANDOMKEY, per-connection ids, server
-identity in HELLO/INFO/CLIENT LIST). Nothing else is normalised.
+holds that short list (TTL tolerance, the order of KEYS and of a hash's fields, TIME, RANDOMKEY,
+per-connection ids, server identity in HELLO/INFO/CLIENT LIST). Nothing else is normalised.
 """
 
 from __future__ import annotations
@@ -114,9 +114,15 @@ def equivalent(args: Sequence, a: Reply, b: Reply) -> bool:
         if a.value < 0 or b.value < 0:
             return a.value == b.value
         return abs(a.value - b.value) <= _TTL_TOLERANCE[name]
-    if name == b"KEYS" and a.kind == b.kind and isinstance(a.value, list):
+    if name in (b"KEYS", b"HKEYS", b"HVALS") and a.kind == b.kind and isinstance(a.value, list):
         return isinstance(b.value, list) and sorted(r.raw for r in a.value) == sorted(
             r.raw for r in b.value)
+    if name == b"HGETALL" and a.kind == b.kind and isinstance(a.value, list):
+        # Field/value pairs in any order (a RESP2 flat array, or a RESP3 map).
+        def pairs(r: Reply):
+            items = [x.raw for x in r.value]
+            return sorted(zip(items[0::2], items[1::2]))
+        return isinstance(b.value, list) and pairs(a) == pairs(b)
     if name == b"TIME":
         return _time_shape(a) and _time_shape(b) and abs(
             int(a.value[0].value) - int(b.value[0].value)) <= 5

@@ -28,7 +28,9 @@ TEST(CommandTable, EveryRequiredCommandIsPresent) {
       "del",         "unlink",   "exists",   "type",      "keys",   "scan",    "randomkey",
       "rename",      "renamenx", "touch",    "copy",      "dbsize", "flushdb", "flushall",
       "expire",      "pexpire",  "expireat", "pexpireat", "ttl",    "pttl",    "expiretime",
-      "pexpiretime", "persist"};
+      "pexpiretime", "persist",
+      "hset",        "hsetnx",   "hget",     "hmget",     "hmset",  "hdel",    "hexists",
+      "hlen",        "hstrlen",  "hkeys",    "hvals",     "hgetall", "hincrby", "hincrbyfloat"};
   for (const char* name : data) {
     const CommandSpec* spec = find_command(name);
     ASSERT_NE(spec, nullptr) << name;
@@ -129,8 +131,8 @@ TEST(CommandTable, DocsMetadata) {
     EXPECT_FALSE(spec.since.empty()) << spec.name;
     EXPECT_FALSE(spec.acl_categories.empty()) << spec.name;
   }
-  EXPECT_EQ(groups, (std::set<std::string_view>{"string", "generic", "server", "connection",
-                                                "transactions", "cluster"}));
+  EXPECT_EQ(groups, (std::set<std::string_view>{"string", "generic", "hash", "server",
+                                                "connection", "transactions", "cluster"}));
 }
 
 }  // namespace

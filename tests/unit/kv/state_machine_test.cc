@@ -166,7 +166,20 @@ std::vector<Operation> random_workload(uint64_t seed, int n) {
   for (int i = 0; i < n; ++i) {
     now += static_cast<int64_t>(rng() % 300);
     auto random_command = [&]() -> Argv {
-      switch (rng() % 16) {
+      auto field = [&] { return std::string(1, static_cast<char>('f' + rng() % 4)); };
+      switch (rng() % 22) {
+        case 16:
+          return {"HSET", key(), field(), num(), field(), num()};
+        case 17:
+          return {"HDEL", key(), field(), field()};
+        case 18:
+          return {"HINCRBY", key(), field(), num()};
+        case 19:
+          return {"HGETALL", key()};
+        case 20:
+          return {"HSETNX", key(), field(), num()};
+        case 21:
+          return {"HMGET", key(), field(), field()};
         case 0:
           return {"SET", key(), num()};
         case 1:

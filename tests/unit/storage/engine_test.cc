@@ -92,6 +92,26 @@ TEST(KvFormat, RecordRoundTripAndRejectsGarbage) {
   EXPECT_FALSE(decode_record(bytes.substr(0, 5)).has_value());
   bytes[0] = 99;
   EXPECT_FALSE(decode_record(bytes).has_value());
+  EXPECT_EQ(decode_record(encode_record("v", 0, 1))->type, ValueType::kString);
+  auto hash = decode_record(encode_record(encode_collection_meta({77, 3}), 5, 9, ValueType::kHash));
+  ASSERT_TRUE(hash.has_value());
+  EXPECT_EQ(hash->type, ValueType::kHash);
+  auto meta = decode_collection_meta(hash->value);
+  ASSERT_TRUE(meta.has_value());
+  EXPECT_EQ(meta->generation, 77u);
+  EXPECT_EQ(meta->size, 3u);
+  EXPECT_FALSE(decode_collection_meta("short").has_value());
+}
+
+TEST(KvFormat, MemberKeysGroupByKeyThenGeneration) {
+  // A member key starts with its collection's prefix; another key or generation never shares
+  // it, even when one key is a prefix of the other.
+  const std::string m = member_key("ab", 5, "field");
+  const std::string p = members_prefix("ab", 5);
+  EXPECT_EQ(m.substr(0, p.size()), p);
+  EXPECT_EQ(m.substr(p.size()), "field");
+  EXPECT_NE(member_key("a", 5, "b").substr(0, p.size()), p);
+  EXPECT_NE(members_prefix("ab", 6), p);
 }
 
 TEST(KvFormat, DataKeysOrderByHashThenKey) {
@@ -170,6 +190,53 @@ TEST(ApplyBatch, ReadsItsOwnWritesAndCommitsWithTheAppliedIndex) {
   ReadKeyspace later(*e, 5001);
   EXPECT_FALSE(later.get("other").has_value());
   EXPECT_EQ(later.count(), 2u);  // DBSIZE counts expired keys until they are purged
+}
+
+// Collections: members live apart from the record under a generation; each collection created
+// gets a new one, also several in one entry, so a recreated key never sees old members.
+TEST(ApplyBatch, CollectionMembersLiveUnderTheirGeneration) {
+  TempDir dir;
+  auto e = open_engine(dir.path(), 1);
+  uint64_t first = 0, second = 0;
+  {
+    ApplyBatch batch(*e);
+    batch.begin_entry(7, 1000);
+    first = batch.new_generation();
+    second = batch.new_generation();
+    EXPECT_NE(first, second);
+    batch.put_member("h", first, "b", "2");
+    batch.put_member("h", first, "a", "1");
+    batch.put_member("h", second, "z", "26");
+    batch.put_member("h-other", first, "c", "3");  // another key, same generation number
+    batch.put_record("h", ValueType::kHash, encode_collection_meta({first, 2}), 0);
+    EXPECT_EQ(batch.get_member("h", first, "a"), "1");  // the batch reads its own writes
+    batch.erase_member("h", first, "b");
+    ASSERT_TRUE(batch.commit(false).ok());
+  }
+  ReadKeyspace view(*e, 1000);
+  auto rec = view.get("h");
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->type, ValueType::kHash);
+  EXPECT_EQ(rec->version, 7u);
+  auto meta = decode_collection_meta(rec->value);
+  ASSERT_TRUE(meta.has_value());
+  EXPECT_EQ(meta->generation, first);
+  std::vector<std::pair<std::string, std::string>> members;
+  view.scan_members("h", first, [&](std::string_view m, std::string_view v) {
+    members.emplace_back(m, v);
+    return true;
+  });
+  EXPECT_EQ(members, (std::vector<std::pair<std::string, std::string>>{{"a", "1"}}));
+  EXPECT_FALSE(view.get_member("h", first, "z").has_value());
+  EXPECT_EQ(view.get_member("h", second, "z"), "26");
+  EXPECT_EQ(view.get_member("h-other", first, "c"), "3");
+  // The next entry's generations are new too, and never collide with this one's.
+  ApplyBatch next(*e);
+  next.begin_entry(8, 1000);
+  const uint64_t third = next.new_generation();
+  EXPECT_GT(third, second);
+  next.begin_entry(8, 1000);  // another operation of the same entry
+  EXPECT_NE(next.new_generation(), third);
 }
 
 TEST(ApplyBatch, EraseLeavesATombstoneWhoseVersionWatchSees) {
