@@ -1,5 +1,7 @@
 #include "storage/engine.h"
 
+#include "storage/members_gc.h"
+
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/filter_policy.h>
@@ -22,8 +24,10 @@ std::string random_cluster_id() {
   return out;
 }
 
-rocksdb::ColumnFamilyOptions cf_options(Cf cf) {
+rocksdb::ColumnFamilyOptions cf_options(Cf cf,
+                                        const std::shared_ptr<DeadMembersFilterFactory>& gc) {
   rocksdb::ColumnFamilyOptions o;
+  if (cf == Cf::kMembers) o.compaction_filter_factory = gc;
   if (cf == Cf::kKvData || cf == Cf::kMembers) {
     rocksdb::BlockBasedTableOptions t;
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
@@ -82,10 +86,12 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::open(const OpenOptions& options)
   db_options.keep_log_file_num = 3;
   db_options.max_total_wal_size = options.max_total_wal_bytes;
 
+  auto members_gc = std::make_shared<DeadMembersFilterFactory>();
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
   for (size_t i = 0; i < static_cast<size_t>(Cf::kCount); ++i) {
-    descriptors.emplace_back(cf_name(static_cast<Cf>(i)), cf_options(static_cast<Cf>(i)));
+    descriptors.emplace_back(cf_name(static_cast<Cf>(i)),
+                             cf_options(static_cast<Cf>(i), members_gc));
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -98,6 +104,8 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::open(const OpenOptions& options)
   // handles[0] is the default family, which we do not use but must close.
   for (size_t i = 0; i < static_cast<size_t>(Cf::kCount); ++i) engine->handles_[i] = handles[i + 1];
   engine->db_->DestroyColumnFamilyHandle(handles[0]);
+  engine->members_gc_ = std::move(members_gc);
+  engine->members_gc_->attach(engine->db(), engine->cf(Cf::kKvData));
 
   if (auto st = engine->check_identity(options); !st.ok()) return st;
   return engine;
@@ -179,6 +187,7 @@ absl::Status Engine::write(rocksdb::WriteBatch* batch, bool sync) {
 
 absl::Status Engine::close() {
   if (!db_) return absl::OkStatus();
+  if (members_gc_) members_gc_->detach();  // no new filter may read a closing database
   rocksdb::FlushOptions fo;
   std::vector<rocksdb::ColumnFamilyHandle*> handles(handles_.begin(), handles_.end());
   rocksdb::Status flush = db_->Flush(fo, handles);

@@ -17,6 +17,8 @@
 
 namespace seshat::storage {
 
+class DeadMembersFilterFactory;
+
 enum class Cf : size_t {
   kKvData = 0,  // user keys -> records (kv_format.h)
   kRaftLog,     // log index -> entry
@@ -88,6 +90,8 @@ class Engine {
   std::string dir_;
   uint64_t node_id_ = 0;
   std::string cluster_id_;
+  // Drops the members of dead collections at compaction (members_gc.h); attached once open.
+  std::shared_ptr<DeadMembersFilterFactory> members_gc_;
   std::unique_ptr<rocksdb::DB> db_;
   std::array<rocksdb::ColumnFamilyHandle*, static_cast<size_t>(Cf::kCount)> handles_{};
   std::atomic<uint64_t> applied_index_{0};

@@ -12,7 +12,7 @@
 //
 // A collection's members live under its generation, a number no other collection ever had:
 // deleting, expiring or overwriting a collection only replaces its kv_data record, and the old
-// generation's members are garbage that nothing reads.
+// generation's members are garbage that nothing reads, dropped at compaction (members_gc.h).
 //
 // kv_data is ordered by a stable hash of the key so that a SCAN cursor can be a plain integer:
 // the cursor is the hash to resume from. The expiry index is ordered by time so the active

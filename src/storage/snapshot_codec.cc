@@ -35,6 +35,7 @@ SnapshotStreamWriter::SnapshotStreamWriter(Engine& engine)
     : engine_(engine), view_(engine.db()->GetSnapshot()) {
   rocksdb::ReadOptions ro;
   ro.snapshot = view_;
+  members_it_.reset(engine_.db()->NewIterator(ro, engine_.cf(Cf::kMembers)));
   for (auto [key, out] :
        {std::pair{kMetaAppliedIndex, &applied_}, std::pair{kMetaKeyCount, &key_count_}}) {
     std::string value;
@@ -54,6 +55,7 @@ SnapshotStreamWriter::SnapshotStreamWriter(Engine& engine)
 
 SnapshotStreamWriter::~SnapshotStreamWriter() {
   it_.reset();  // an iterator must not outlive the view it reads
+  members_it_.reset();
   engine_.db()->ReleaseSnapshot(view_);
 }
 
@@ -106,9 +108,13 @@ absl::Status SnapshotStreamWriter::produce(size_t want) {
   static constexpr char kPhaseTag[] = {'R', 'T', 'C'};
   while (phase_ >= 1 && phase_ <= 3) {
     if (!it_) {
-      rocksdb::ReadOptions ro;
-      ro.snapshot = view_;
-      it_.reset(engine_.db()->NewIterator(ro, engine_.cf(kPhaseCf[phase_ - 1])));
+      if (kPhaseCf[phase_ - 1] == Cf::kMembers) {
+        it_ = std::move(members_it_);
+      } else {
+        rocksdb::ReadOptions ro;
+        ro.snapshot = view_;
+        it_.reset(engine_.db()->NewIterator(ro, engine_.cf(kPhaseCf[phase_ - 1])));
+      }
       it_->SeekToFirst();
     }
     for (; it_->Valid() && pending_.size() - start < want; it_->Next()) {

@@ -60,6 +60,9 @@ class SnapshotStreamWriter {
   uint64_t key_count_ = 0;
   int phase_ = 0;  // 0 header, 1 records, 2 tombstones, 3 collection members, 4 end mark, 5 done
   std::unique_ptr<rocksdb::Iterator> it_;
+  // kv_members, opened with the view: the compaction filter that reclaims dead collections
+  // (members_gc.h) ignores snapshots, but never removes what an open iterator reads.
+  std::unique_ptr<rocksdb::Iterator> members_it_;
   uint32_t crc_ = 0;
   // Encoded but not yet handed out: pending_[pending_pos_..].
   std::string pending_;
