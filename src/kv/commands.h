@@ -79,6 +79,8 @@ Reply hvals(CommandContext& ctx, const Argv& argv);
 Reply hgetall(CommandContext& ctx, const Argv& argv);
 Reply hincrby(CommandContext& ctx, const Argv& argv);
 Reply hincrbyfloat(CommandContext& ctx, const Argv& argv);
+Reply hscan(CommandContext& ctx, const Argv& argv);
+Reply hrandfield(CommandContext& ctx, const Argv& argv);
 
 }  // namespace cmd
 

@@ -2,13 +2,17 @@
 // (storage/keyspace.h): one metadata record holding its generation and field count, and one
 // member entry per field, so a point operation reads and writes only the fields it names.
 // Semantics, validation order and error texts follow Redis 7.0's t_hash.c.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "kv/commands.h"
 #include "kv/errors.h"
+#include "kv/glob_match.h"
 #include "kv/handler_util.h"
 #include "kv/number_parse.h"
 
@@ -22,6 +26,13 @@ using storage::ValueType;
 constexpr std::string_view kHashValueNotInteger = "ERR hash value is not an integer";
 constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
 constexpr std::string_view kIncrementNotFinite = "ERR value is NaN or Infinity";
+// HRANDFIELD's count limits (getRangeLongFromObjectOrReply, and the WITHVALUES bound).
+constexpr std::string_view kCountOutOfRange =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
+constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
+// The most fields HRANDFIELD with a negative count returns (Seshat's own bound).
+constexpr uint64_t kMaxRepeatedPicks = 1ull << 24;
 
 // A hash as a command finds it: absent (meta empty), or live with its metadata. `error` is set
 // when the key holds another type.
@@ -92,7 +103,7 @@ Reply list_members(CommandContext& ctx, const Argv& argv, Part part) {
   std::vector<Reply> items;
   if (h.exists()) {
     items.reserve(part == Part::kBoth ? 2 * h.meta.size : h.meta.size);
-    ctx.keyspace.scan_members(argv[1], h.meta.generation,
+    ctx.keyspace.scan_members(argv[1], h.meta.generation, {},
                               [&](std::string_view field, std::string_view value) {
                                 if (part != Part::kValues)
                                   items.push_back(Reply::Bulk(std::string(field)));
@@ -104,7 +115,149 @@ Reply list_members(CommandContext& ctx, const Argv& argv, Part part) {
   return part == Part::kBoth ? Reply::Map(std::move(items)) : Reply::Array(std::move(items));
 }
 
+// HSCAN's cursor names where the next call resumes: the first bytes (at most 7) of the next
+// field, left-aligned in bits 63..8, and how many there are in bits 7..0. Seeking to that prefix
+// lands on the next field, provided a call stops only between two fields whose first 7 bytes
+// differ (fields sharing them are returned by the same call). 0 starts over and ends a scan;
+// no stop point encodes to 0, since the first field is never a stop point.
+constexpr size_t kCursorBytes = 7;
+
+std::string_view cursor_prefix(std::string_view field) {
+  return field.substr(0, std::min(field.size(), kCursorBytes));
+}
+
+uint64_t encode_member_cursor(std::string_view field) {
+  const std::string_view p = cursor_prefix(field);
+  uint64_t v = 0;
+  for (size_t i = 0; i < kCursorBytes; ++i) {
+    v = (v << 8) | (i < p.size() ? static_cast<uint8_t>(p[i]) : 0);
+  }
+  return (v << 8) | p.size();
+}
+
+std::string decode_member_cursor(uint64_t cursor) {
+  const size_t n = std::min<size_t>(cursor & 0xff, kCursorBytes);
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back(static_cast<char>(cursor >> (8 * (kCursorBytes - i))));
+  }
+  return out;
+}
+
 }  // namespace
+
+Reply hscan(CommandContext& ctx, const Argv& argv) {
+  auto cursor = parse_scan_cursor(argv[2]);
+  if (!cursor) return error_reply(err::kInvalidCursor);
+  HashLookup h = lookup(ctx, argv[1], true);
+  auto reply = [](uint64_t next, std::vector<Reply> items) {
+    std::vector<Reply> out;
+    out.push_back(Reply::Bulk(std::to_string(next)));
+    out.push_back(Reply::Array(std::move(items)));
+    return Reply::Array(std::move(out));
+  };
+  if (!h.exists()) return reply(0, {});
+  if (h.wrong_type) return wrong_type_reply();
+  ScanOptions opts;
+  if (Reply error; !parse_scan_options(argv, 3, /*allow_type=*/false, opts, error)) return error;
+  const std::string* pattern = opts.pattern;
+  const int64_t count = opts.count;
+  std::vector<Reply> items;
+  int64_t visited = 0;
+  std::string last;
+  uint64_t next = 0;
+  ctx.keyspace.scan_members(argv[1], h.meta.generation, decode_member_cursor(*cursor),
+                            [&](std::string_view field, std::string_view value) {
+                              if (visited >= count && cursor_prefix(field) != cursor_prefix(last)) {
+                                next = encode_member_cursor(field);
+                                return false;
+                              }
+                              ++visited;
+                              last.assign(field);
+                              if (pattern == nullptr || glob_match(*pattern, field)) {
+                                items.push_back(Reply::Bulk(std::string(field)));
+                                items.push_back(Reply::Bulk(std::string(value)));
+                              }
+                              return true;
+                            });
+  return reply(next, std::move(items));
+}
+
+// HRANDFIELD key [count [WITHVALUES]]: random fields, as Redis 7.0's t_hash.c picks them. A
+// positive count gives distinct fields (the whole hash when count >= its size), a negative one
+// |count| fields that may repeat. The choice is this node's and reaches only the reply.
+Reply hrandfield(CommandContext& ctx, const Argv& argv) {
+  int64_t count = 0;
+  bool with_count = argv.size() >= 3;
+  bool with_values = false;
+  if (with_count) {
+    auto n = parse_int64(argv[2]);
+    if (!n) return error_reply(err::kNotInteger);
+    if (*n == std::numeric_limits<int64_t>::min()) return error_reply(kCountOutOfRange);
+    count = *n;
+    if (argv.size() > 4 || (argv.size() == 4 && !is_option(argv[3], "withvalues"))) {
+      return error_reply(err::kSyntax);
+    }
+    if (argv.size() == 4) {
+      with_values = true;
+      constexpr int64_t kHalf = std::numeric_limits<int64_t>::max() / 2;
+      if (count < -kHalf || count > kHalf) return error_reply(kValueOutOfRange);
+    }
+  }
+  HashLookup h = lookup(ctx, argv[1], true);
+  if (!h.exists()) return with_count ? Reply::Array() : Reply::Null();
+  if (h.wrong_type) return wrong_type_reply();
+  auto& ks = ctx.keyspace;
+  if (!with_count) {
+    auto m = ks.random_member(argv[1], h.meta.generation);
+    return m ? Reply::Bulk(std::move(m->first)) : Reply::Null();
+  }
+  if (count == 0) return Reply::Array();
+  std::vector<std::pair<std::string, std::string>> picked;
+  const uint64_t size = h.meta.size;
+  if (count < 0 || count == 1) {
+    // With repetition (and a single field, which cannot repeat). Redis would stream any number
+    // of picks; a reply is built whole here, so an absurd count is refused instead.
+    const uint64_t n = count < 0 ? static_cast<uint64_t>(-count) : 1;
+    if (n > kMaxRepeatedPicks) return error_reply(kValueOutOfRange);
+    picked.reserve(n);
+    for (uint64_t i = 0; i < n; ++i) {
+      auto m = ks.random_member(argv[1], h.meta.generation);
+      if (!m) break;
+      picked.push_back(std::move(*m));
+    }
+  } else if (static_cast<uint64_t>(count) >= size) {
+    ks.scan_members(argv[1], h.meta.generation, {}, [&](std::string_view f, std::string_view v) {
+      picked.emplace_back(f, v);
+      return true;
+    });
+  } else {
+    // Distinct fields: random picks until there are enough. Picks are not uniform, so after a
+    // bounded number of tries the rest is taken walking on from a random field.
+    std::set<std::string> seen;
+    const uint64_t want = static_cast<uint64_t>(count);
+    for (uint64_t tries = 0; seen.size() < want && tries < 4 * want; ++tries) {
+      auto m = ks.random_member(argv[1], h.meta.generation);
+      if (!m) break;
+      if (seen.insert(m->first).second) picked.push_back(std::move(*m));
+    }
+    auto start = ks.random_member(argv[1], h.meta.generation);
+    for (int pass = 0; pass < 2 && seen.size() < want && start; ++pass) {
+      ks.scan_members(argv[1], h.meta.generation, pass == 0 ? start->first : std::string(),
+                      [&](std::string_view f, std::string_view v) {
+                        if (seen.insert(std::string(f)).second) picked.emplace_back(f, v);
+                        return seen.size() < want;
+                      });
+    }
+  }
+  // With values: field/value pairs (a flat array in RESP2, [field, value] arrays in RESP3).
+  std::vector<Reply> items;
+  for (auto& [field, value] : picked) {
+    items.push_back(Reply::Bulk(std::move(field)));
+    if (with_values) items.push_back(Reply::Bulk(std::move(value)));
+  }
+  return with_values ? Reply::Pairs(std::move(items)) : Reply::Array(std::move(items));
+}
 
 Reply hset(CommandContext& ctx, const Argv& argv) {
   if (argv.size() % 2 == 1) return Reply::Error(err::wrong_arity("hset"));

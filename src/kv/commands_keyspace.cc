@@ -88,24 +88,11 @@ Reply keys(CommandContext& ctx, const Argv& argv) {
 Reply scan(CommandContext& ctx, const Argv& argv) {
   auto cursor = parse_scan_cursor(argv[1]);
   if (!cursor) return error_reply(err::kInvalidCursor);
-  int64_t count = 10;
-  const std::string* pattern = nullptr;
-  const std::string* type_name = nullptr;
-  for (size_t i = 2; i < argv.size(); i += 2) {
-    const bool has_value = i + 1 < argv.size();
-    if (is_option(argv[i], "count") && has_value) {
-      auto n = parse_int64(argv[i + 1]);
-      if (!n) return error_reply(err::kNotInteger);
-      if (*n < 1) return error_reply(err::kSyntax);
-      count = *n;
-    } else if (is_option(argv[i], "match") && has_value) {
-      pattern = argv[i + 1] == "*" ? nullptr : &argv[i + 1];
-    } else if (is_option(argv[i], "type") && has_value) {
-      type_name = &argv[i + 1];
-    } else {
-      return error_reply(err::kSyntax);
-    }
-  }
+  ScanOptions opts;
+  if (Reply error; !parse_scan_options(argv, 2, /*allow_type=*/true, opts, error)) return error;
+  const std::string* pattern = opts.pattern;
+  const std::string* type_name = opts.type;
+  const int64_t count = opts.count;
   // Redis 7.0 answers an unknown type name with no keys, not an error.
   std::vector<Reply> keys;
   uint64_t next = ctx.keyspace.scan(*cursor, static_cast<size_t>(count),

@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include "kv/command.h"
+#include "kv/errors.h"
+#include "protocol/number_format.h"
 #include "protocol/reply.h"
 #include "storage/keyspace.h"
 
@@ -49,6 +51,41 @@ inline protocol::Reply bulk_or_null(const std::optional<storage::Record>& rec) {
   return rec ? protocol::Reply::Bulk(rec->value) : protocol::Reply::Null();
 }
 
+// The options after a SCAN-family cursor: COUNT n (at least 1), MATCH pattern, and for SCAN
+// itself TYPE name. `error` is set, and false returned, for anything else.
+struct ScanOptions {
+  int64_t count = 10;
+  const std::string* pattern = nullptr;  // nullptr matches everything ("*" too)
+  const std::string* type = nullptr;
+};
+
+inline bool parse_scan_options(const Argv& argv, size_t first, bool allow_type,
+                               ScanOptions& out, protocol::Reply& error) {
+  for (size_t i = first; i < argv.size(); i += 2) {
+    const bool has_value = i + 1 < argv.size();
+    if (is_option(argv[i], "count") && has_value) {
+      auto n = protocol::parse_int64(argv[i + 1]);
+      if (!n) {
+        error = error_reply(err::kNotInteger);
+        return false;
+      }
+      if (*n < 1) {
+        error = error_reply(err::kSyntax);
+        return false;
+      }
+      out.count = *n;
+    } else if (is_option(argv[i], "match") && has_value) {
+      out.pattern = argv[i + 1] == "*" ? nullptr : &argv[i + 1];
+    } else if (allow_type && is_option(argv[i], "type") && has_value) {
+      out.type = &argv[i + 1];
+    } else {
+      error = error_reply(err::kSyntax);
+      return false;
+    }
+  }
+  return true;
+}
+
 // Writes `rec` (a live value of any type, read from `from`) under `to`, replacing what `to`
 // held: RENAME and COPY. A collection gets a new generation with a copy of every member.
 inline void copy_value(storage::Keyspace& ks, const storage::Record& rec, std::string_view from,
@@ -60,7 +97,7 @@ inline void copy_value(storage::Keyspace& ks, const storage::Record& rec, std::s
   auto meta = storage::decode_collection_meta(rec.value);
   if (!meta) return;  // a record this version cannot read: nothing sane to copy
   storage::CollectionMeta copy{ks.new_generation(), meta->size};
-  ks.scan_members(from, meta->generation, [&](std::string_view member, std::string_view value) {
+  ks.scan_members(from, meta->generation, {}, [&](std::string_view member, std::string_view value) {
     ks.put_member(to, copy.generation, member, value);
     return true;
   });

@@ -27,6 +27,8 @@ class Reply {
     kBool,       // RESP3 #t, RESP2 integer 1/0
     kVerbatim,   // RESP3 =N txt:..., RESP2 bulk string
     kPush,       // RESP3 >N, RESP2 array
+    kPairs,      // items alternate a, b: RESP3 *N of *2 [a, b], RESP2 flat array of 2N
+                 // (HRANDFIELD ... WITHVALUES, and later ZRANGE ... WITHSCORES)
   };
 
   Reply() : type_(Type::kNull) {}
@@ -50,6 +52,9 @@ class Reply {
   // items alternate key, value.
   static Reply Map(std::vector<Reply> items = {}) {
     return Aggregate(Type::kMap, std::move(items));
+  }
+  static Reply Pairs(std::vector<Reply> items = {}) {
+    return Aggregate(Type::kPairs, std::move(items));
   }
   static Reply Set(std::vector<Reply> items = {}) {
     return Aggregate(Type::kSet, std::move(items));

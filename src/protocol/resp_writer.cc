@@ -63,6 +63,23 @@ void append_map(std::string& out, const Reply& reply, ProtocolVersion version) {
   if (odd) write_reply(out, Reply::Null(), version);
 }
 
+void append_pairs(std::string& out, const Reply& reply, ProtocolVersion version) {
+  const auto& items = reply.items();
+  assert(items.size() % 2 == 0 && "Reply::Pairs needs a, b pairs");
+  const size_t whole = items.size() / 2 * 2;  // a stray last item is dropped (a handler bug)
+  if (version != ProtocolVersion::kResp3) {
+    append_header(out, '*', static_cast<int64_t>(whole));
+    for (size_t i = 0; i < whole; ++i) write_reply(out, items[i], version);
+    return;
+  }
+  append_header(out, '*', static_cast<int64_t>(whole / 2));
+  for (size_t i = 0; i < whole; i += 2) {
+    append_header(out, '*', 2);
+    write_reply(out, items[i], version);
+    write_reply(out, items[i + 1], version);
+  }
+}
+
 }  // namespace
 
 void write_reply(std::string& out, const Reply& reply, ProtocolVersion version) {
@@ -76,6 +93,7 @@ void write_reply(std::string& out, const Reply& reply, ProtocolVersion version) 
     case Reply::Type::kNullArray: out.append(resp3 ? "_\r\n" : "*-1\r\n"); return;
     case Reply::Type::kArray: append_aggregate(out, '*', reply, version); return;
     case Reply::Type::kMap: append_map(out, reply, version); return;
+    case Reply::Type::kPairs: append_pairs(out, reply, version); return;
     case Reply::Type::kSet: append_aggregate(out, '~', reply, version); return;
     case Reply::Type::kPush: append_aggregate(out, '>', reply, version); return;
     case Reply::Type::kDouble:

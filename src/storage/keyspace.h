@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace seshat::storage {
 
@@ -118,10 +119,15 @@ class Keyspace {
   virtual uint64_t new_generation() = 0;
   virtual std::optional<std::string> get_member(std::string_view key, uint64_t generation,
                                                 std::string_view member) = 0;
-  // Visits the members in byte order of their names until `visit` returns false.
+  // Visits the members whose names are >= `from` (all of them for ""), in byte order of their
+  // names, until `visit` returns false.
   virtual void scan_members(
-      std::string_view key, uint64_t generation,
+      std::string_view key, uint64_t generation, std::string_view from,
       const std::function<bool(std::string_view member, std::string_view value)>& visit) = 0;
+  // A member picked at random (any member may come up, though not all equally often); nullopt
+  // when there are none. For replies only: the state must never depend on it.
+  virtual std::optional<std::pair<std::string, std::string>> random_member(
+      std::string_view key, uint64_t generation) = 0;
   // Apply view only.
   virtual void put_member(std::string_view key, uint64_t generation, std::string_view member,
                           std::string_view value) = 0;

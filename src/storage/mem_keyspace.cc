@@ -125,13 +125,22 @@ std::optional<std::string> MemKeyspace::get_member(std::string_view key, uint64_
 }
 
 void MemKeyspace::scan_members(
-    std::string_view key, uint64_t generation,
+    std::string_view key, uint64_t generation, std::string_view from,
     const std::function<bool(std::string_view, std::string_view)>& visit) {
   auto c = members_.find({std::string(key), generation});
   if (c == members_.end()) return;
-  for (const auto& [member, value] : c->second) {
-    if (!visit(member, value)) return;
+  for (auto it = c->second.lower_bound(from); it != c->second.end(); ++it) {
+    if (!visit(it->first, it->second)) return;
   }
+}
+
+std::optional<std::pair<std::string, std::string>> MemKeyspace::random_member(
+    std::string_view key, uint64_t generation) {
+  auto c = members_.find({std::string(key), generation});
+  if (c == members_.end() || c->second.empty()) return std::nullopt;
+  auto it = c->second.begin();
+  std::advance(it, static_cast<std::ptrdiff_t>(rng_() % c->second.size()));
+  return *it;
 }
 
 void MemKeyspace::put_member(std::string_view key, uint64_t generation, std::string_view member,

@@ -53,8 +53,10 @@ class MemKeyspace final : public Keyspace {
   std::optional<std::string> get_member(std::string_view key, uint64_t generation,
                                         std::string_view member) override;
   void scan_members(
-      std::string_view key, uint64_t generation,
+      std::string_view key, uint64_t generation, std::string_view from,
       const std::function<bool(std::string_view, std::string_view)>& visit) override;
+  std::optional<std::pair<std::string, std::string>> random_member(std::string_view key,
+                                                                   uint64_t generation) override;
   void put_member(std::string_view key, uint64_t generation, std::string_view member,
                   std::string_view value) override;
   void erase_member(std::string_view key, uint64_t generation, std::string_view member) override;

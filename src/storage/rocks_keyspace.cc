@@ -98,16 +98,31 @@ std::optional<std::string> RocksKeyspaceBase::get_member(std::string_view key, u
 }
 
 void RocksKeyspaceBase::scan_members(
-    std::string_view key, uint64_t generation,
+    std::string_view key, uint64_t generation, std::string_view from,
     const std::function<bool(std::string_view, std::string_view)>& visit) {
   const std::string prefix = members_prefix(key, generation);
   auto it = iterator(Cf::kMembers);
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
+  for (it->Seek(prefix + std::string(from)); it->Valid(); it->Next()) {
     std::string_view k = it->key().ToStringView();
     if (k.substr(0, prefix.size()) != prefix) break;
     if (!visit(k.substr(prefix.size()), it->value().ToStringView())) return;
   }
   if (!it->status().ok()) storage_failure(it->status(), "member scan");
+}
+
+std::optional<std::pair<std::string, std::string>> RocksKeyspaceBase::random_member(
+    std::string_view key, uint64_t generation) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const std::string prefix = members_prefix(key, generation);
+  auto it = iterator(Cf::kMembers);
+  // Seek to a random name among the members; past the last one, wrap to the first.
+  std::string target = prefix;
+  put_u64_be(target, rng());
+  it->Seek(target);
+  if (!it->Valid() || !it->key().starts_with(prefix)) it->Seek(prefix);
+  if (!it->status().ok()) storage_failure(it->status(), "random member");
+  if (!it->Valid() || !it->key().starts_with(prefix)) return std::nullopt;
+  return std::make_pair(it->key().ToString().substr(prefix.size()), it->value().ToString());
 }
 
 // ---- ReadKeyspace ----

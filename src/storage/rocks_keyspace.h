@@ -31,8 +31,10 @@ class RocksKeyspaceBase : public Keyspace {
   std::optional<std::string> get_member(std::string_view key, uint64_t generation,
                                         std::string_view member) override;
   void scan_members(
-      std::string_view key, uint64_t generation,
+      std::string_view key, uint64_t generation, std::string_view from,
       const std::function<bool(std::string_view, std::string_view)>& visit) override;
+  std::optional<std::pair<std::string, std::string>> random_member(std::string_view key,
+                                                                   uint64_t generation) override;
 
  protected:
   // The stored record whether or not it has expired.

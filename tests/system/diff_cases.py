@@ -534,6 +534,34 @@ add("hash_resp3", ("HELLO", 3), ("HSET", "h", "a", 1, "b", 2), ("HGETALL", "h"),
 add("hash_many_fields", ("HSET", "big", *[x for i in range(300) for x in (f"field{i}", i)]),
     ("HLEN", "big"), ("HGET", "big", "field299"), ("HKEYS", "big"),
     ("HDEL", "big", *[f"field{i}" for i in range(0, 300, 2)]), ("HLEN", "big"), ("HVALS", "big"))
+add("hscan_small", ("HSET", "h", "a", 1, "b", 2, "c", 3), ScanAll(key="h"), ScanAll(key="h", count=1),
+    ScanAll(key="h", match="a*"), ScanAll(key="h", match="[bc]", count=2), ScanAll(key="nokey"))
+add("hscan_many_fields_in_pieces", ("HSET", "big", *[x for i in range(500) for x in (f"f{i:04}", i)]),
+    ScanAll(key="big"), ScanAll(key="big", count=7), ScanAll(key="big", count=1000),
+    ScanAll(key="big", match="f00*", count=3))
+add("hscan_shared_prefixes", ("HSET", "h", *[x for i in range(40) for x in (f"same-prefix-{i}", i)],
+                              "s", 1, "", "empty", BIN_KEY, BIN_VAL),
+    ScanAll(key="h", count=1), ScanAll(key="h", count=3))
+add("hscan_errors", ("HSCAN", "nokey", "x"), ("HSCAN", "nokey", "0", "FOO"), ("SET", "s", "v"),
+    ("HSCAN", "s", "0"), ("HSCAN", "s", "0", "FOO"), ("HSET", "h", "a", 1), ("HSCAN", "h", "0", "COUNT", 0),
+    ("HSCAN", "h", "0", "COUNT", "x"), ("HSCAN", "h", "0", "TYPE", "string"), ("HSCAN", "h", "0", "MATCH"),
+    ("HSCAN", "h", "18446744073709551616"), ("HSCAN", "h"))
+add("hrandfield", ("HRANDFIELD", "nokey"), ("HRANDFIELD", "nokey", 3), ("HRANDFIELD", "nokey", "x"),
+    ("HSET", "h", "a", 1, "b", 2, "c", 3), ("HRANDFIELD", "h"), ("HRANDFIELD", "h", 0),
+    ("HRANDFIELD", "h", 2), ("HRANDFIELD", "h", -2), ("HRANDFIELD", "h", 3), ("HRANDFIELD", "h", 5),
+    ("HRANDFIELD", "h", -5, "WITHVALUES"), ("HRANDFIELD", "h", 2, "withvalues"),
+    ("HRANDFIELD", "h", 5, "WITHVALUES"), ("HRANDFIELD", "h", 1), ("HRANDFIELD", "h", -1))
+add("hrandfield_errors", ("HSET", "h", "a", 1), ("HRANDFIELD", "h", "x"), ("HRANDFIELD", "h", 1, "foo"),
+    ("HRANDFIELD", "h", 1, "WITHVALUES", "x"), ("HRANDFIELD", "h", "-9223372036854775808"),
+    ("HRANDFIELD", "h", "-9223372036854775807", "WITHVALUES"),
+    ("HRANDFIELD", "h", "4611686018427387904", "WITHVALUES"),
+    ("SET", "s", "v"), ("HRANDFIELD", "s"), ("HRANDFIELD", "s", 1), ("HRANDFIELD", "s", "x"))
+add("hrandfield_big_hash", ("HSET", "big", *[x for i in range(300) for x in (f"field{i}", i)]),
+    ("HRANDFIELD", "big", 10), ("HRANDFIELD", "big", 150), ("HRANDFIELD", "big", -20),
+    ("HRANDFIELD", "big", 299, "WITHVALUES"), ("HRANDFIELD", "big", 300), ("HRANDFIELD", "big", -3, "WITHVALUES"))
+add("hrandfield_resp3", ("HELLO", 3), ("HSET", "h", "a", 1, "b", 2), ("HRANDFIELD", "h", 2, "WITHVALUES"),
+    ("HRANDFIELD", "h", -3, "WITHVALUES"), ("HRANDFIELD", "h", 1, "WITHVALUES"), ("HRANDFIELD", "nokey"),
+    ("HRANDFIELD", "nokey", 1), protocol=3)
 add("hash_watch", ("HSET", "h", "a", 1), ("WATCH", "h"), On(1, "HSET", "h", "a", 1), ("MULTI",),
     ("HGET", "h", "a"), ("EXEC",), ("WATCH", "h"), ("MULTI",), ("HGET", "h", "a"), ("EXEC",))
 
@@ -550,7 +578,7 @@ ARITY = {
     "WATCH": -2, "UNWATCH": 1, "AUTH": -2, "CLIENT": -2, "CONFIG": -2, "RESET": 1, "PING": -1,
     "HSET": -4, "HSETNX": 4, "HGET": 3, "HMGET": -3, "HMSET": -4, "HDEL": -3, "HEXISTS": 3,
     "HLEN": 2, "HSTRLEN": 3, "HKEYS": 2, "HVALS": 2, "HGETALL": 2, "HINCRBY": 4,
-    "HINCRBYFLOAT": 4,
+    "HINCRBYFLOAT": 4, "HSCAN": -3, "HRANDFIELD": -2,
 }
 for _name, _arity in ARITY.items():
     _needed = abs(_arity)

@@ -38,11 +38,13 @@ class On(Step):
 
 @dataclass
 class ScanAll(Step):
-    """Iterates SCAN from cursor 0 until the cursor is 0 again; compares the set of keys."""
+    """Iterates SCAN (or, with `key`, HSCAN of that hash) from cursor 0 until the cursor is 0
+    again; compares the set of keys (of field/value pairs)."""
     match: Optional[bytes] = None
     count: Optional[int] = None
     type: Optional[str] = None
     client: int = 0
+    key: Optional[bytes] = None
 
     def args_after_cursor(self) -> List:
         args = []
@@ -126,10 +128,12 @@ def equivalent(args: Sequence, a: Reply, b: Reply) -> bool:
     if name == b"TIME":
         return _time_shape(a) and _time_shape(b) and abs(
             int(a.value[0].value) - int(b.value[0].value)) <= 5
+    if name == b"HRANDFIELD":
+        return _hrandfield_equivalent(args, a, b)
     if name == b"RANDOMKEY":
         # Membership in the keyspace is checked by the runner on each side.
         return a.kind == b.kind and (a.value is None) == (b.value is None)
-    if name == b"SCAN":
+    if name in (b"SCAN", b"HSCAN"):
         # Cursors and the split of keys between calls are the server's business; ScanAll
         # compares contents. A single SCAN is compared by shape.
         return _scan_shape(a) and _scan_shape(b)
@@ -148,6 +152,27 @@ def equivalent(args: Sequence, a: Reply, b: Reply) -> bool:
         proto_b = b.value[keys_b.index(b"proto") * 2 + 1].raw if b"proto" in keys_b else None
         return proto_a == proto_b
     return a.raw == b.raw
+
+
+def _hrandfield_equivalent(args: Sequence, a: Reply, b: Reply) -> bool:
+    """Random fields: the same shape and size; distinct fields for a positive count; the very
+    same fields when the count covers the whole hash."""
+    if a.kind != b.kind:
+        return False
+    if not isinstance(a.value, list) or not isinstance(b.value, list):
+        return (a.value is None) == (b.value is None) and type(a.value) is type(b.value)
+    if len(a.value) != len(b.value):
+        return False
+    count = int(args[2])
+    flat_pairs = len(args) > 3 and bool(b.value) and b.value[0].kind == "$"
+    raws_a = [r.raw for r in a.value]
+    raws_b = [r.raw for r in b.value]
+    if count > 0 and len(raws_b) < count * (2 if flat_pairs else 1):
+        return sorted(raws_a) == sorted(raws_b)  # the whole hash
+    if count > 0:
+        fields = raws_a[0::2] if flat_pairs else raws_a
+        return len(set(fields)) == len(fields)
+    return True
 
 
 def _time_shape(r: Reply) -> bool:
@@ -234,14 +259,19 @@ def scan_all(side: Side, step: ScanAll) -> Tuple[Optional[List[bytes]], Optional
     conn = side.conn(step.client)
     cursor = b"0"
     keys = []
+    command = ("SCAN",) if step.key is None else ("HSCAN", step.key)
     for _ in range(10000):
-        reply = conn.call("SCAN", cursor, *step.args_after_cursor())
+        reply = conn.call(*command, cursor, *step.args_after_cursor())
         if reply.is_error or not _scan_shape(reply):
             return None, reply
         cursor = reply.value[0].value
-        keys += [r.value for r in reply.value[1].value]
+        items = [r.value for r in reply.value[1].value]
+        if step.key is None:
+            keys += items
+        else:
+            keys += list(zip(items[0::2], items[1::2]))
         if cursor == b"0":
-            return sorted(keys), None
+            return sorted(set(keys)) if step.key is not None else sorted(keys), None
     raise AssertionError(f"{side.label}: SCAN did not finish in 10000 calls")
 
 

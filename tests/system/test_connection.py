@@ -343,7 +343,7 @@ def test_select_nonzero_db_is_out_of_range_seshat_only(shared_seshat, redis_ref)
         assert conn.call("SELECT", "1").raw == b"+OK\r\n"
 
 
-UNSUPPORTED = [("LPUSH", "l", "a"), ("HRANDFIELD", "h"), ("SADD", "s", "m"),
+UNSUPPORTED = [("LPUSH", "l", "a"), ("RPOP", "l"), ("SADD", "s", "m"),
                ("ZADD", "z", "1", "m"), ("XADD", "x", "*", "f", "v"), ("EVAL", "return 1", "0"),
                ("SUBSCRIBE", "chan"), ("OBJECT", "ENCODING", "k"), ("LCS", "a", "b")]
 
@@ -463,3 +463,15 @@ def test_many_connections_and_abrupt_disconnects(server):
     with server.raw() as conn:
         assert conn.call("PING").raw == b"+PONG\r\n"
         assert conn.call("KEYS", "abrupt:*").raw == b"*0\r\n"
+
+
+def test_hrandfield_refuses_an_absurd_negative_count_seshat_only(shared_seshat):
+    """Redis streams any number of repeated picks (-9223372036854775807 never ends); Seshat
+    builds a reply whole, so beyond 2^24 picks it answers an error and stays up."""
+    with shared_seshat.raw() as conn:
+        conn.call("DEL", "absurd")
+        assert conn.call("HSET", "absurd", "f", "v").value == 1
+        for count in ("-9223372036854775807", "-16777217"):
+            assert conn.call("HRANDFIELD", "absurd", count).raw == b"-ERR value is out of range\r\n"
+        assert len(conn.call("HRANDFIELD", "absurd", "-1000").value) == 1000
+        assert conn.call("DEL", "absurd").value == 1

@@ -30,7 +30,8 @@ TEST(CommandTable, EveryRequiredCommandIsPresent) {
       "expire",      "pexpire",  "expireat", "pexpireat", "ttl",    "pttl",    "expiretime",
       "pexpiretime", "persist",
       "hset",        "hsetnx",   "hget",     "hmget",     "hmset",  "hdel",    "hexists",
-      "hlen",        "hstrlen",  "hkeys",    "hvals",     "hgetall", "hincrby", "hincrbyfloat"};
+      "hlen",        "hstrlen",  "hkeys",    "hvals",     "hgetall", "hincrby", "hincrbyfloat",
+      "hscan",       "hrandfield"};
   for (const char* name : data) {
     const CommandSpec* spec = find_command(name);
     ASSERT_NE(spec, nullptr) << name;

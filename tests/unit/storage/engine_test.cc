@@ -222,7 +222,7 @@ TEST(ApplyBatch, CollectionMembersLiveUnderTheirGeneration) {
   ASSERT_TRUE(meta.has_value());
   EXPECT_EQ(meta->generation, first);
   std::vector<std::pair<std::string, std::string>> members;
-  view.scan_members("h", first, [&](std::string_view m, std::string_view v) {
+  view.scan_members("h", first, {}, [&](std::string_view m, std::string_view v) {
     members.emplace_back(m, v);
     return true;
   });

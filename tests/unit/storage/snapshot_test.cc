@@ -134,7 +134,7 @@ TEST(SnapshotStream, RoundTripReproducesTheStateMachineExactly) {
     EXPECT_EQ(meta->size, 200u);
     EXPECT_EQ(b.get_member("hash", meta->generation, "field7"), "7");
     int members = 0;
-    b.scan_members("hash", meta->generation, [&](std::string_view, std::string_view) {
+    b.scan_members("hash", meta->generation, {}, [&](std::string_view, std::string_view) {
       ++members;
       return true;
     });
