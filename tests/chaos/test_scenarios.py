@@ -88,8 +88,7 @@ def test_01_leader_failure(chaos):
         new, elapsed = c.wait_new_leader(old, c.others(old), struck)
         c.note(f"{new.name} leads after {elapsed:.3f}s")
         chaos.record.elections_s.append(elapsed)
-        wl.wait_ok_writes(1, 15, since=struck)
-        resumed.append(wl.first_ok_after(struck) - struck)
+        resumed.append(wl.wait_first_ok_after(struck, 15) - struck)
         hold(PHASE_S)
         c.start_node(old)
         wait_caught_up(c, old)
@@ -245,8 +244,7 @@ def test_06_cascading_failures(chaos):
               if op.invoke >= t2]
     reply = call(survivor, "SET", "lonely-probe", "x", timeout=5)
     c.start_node(first)
-    wl.wait_ok_writes(1, 20, since=t3)
-    recovered = wl.first_ok_after(t3) - t3
+    recovered = wl.wait_first_ok_after(t3, 20) - t3
     chaos.record.metric("writes resumed after the first node returned (s)", f"{recovered:.3f}")
     c.start_node(leader)
     wait_caught_up(c, leader)
@@ -391,9 +389,9 @@ def test_08_full_cluster_restart(chaos):
             c.expected_down.discard(n)
         c.note(f"restarted every node after {how}")
         c.leader()
-        wl.wait_ok_writes(1, 20, since=down)
+        resumed = wl.wait_first_ok_after(down, 20) - down
         chaos.record.metric(f"after {how} of every node, writes resumed after (s)",
-                            f"{wl.first_ok_after(down) - down:.3f}")
+                            f"{resumed:.3f}")
     hold(PHASE_S)
     chaos.finish(c, wl)
 

@@ -192,6 +192,17 @@ class Workload:
         points = [t1] + times + [t2]
         return max(b - a for a, b in zip(points, points[1:]))
 
+    def wait_first_ok_after(self, t: float, deadline_s: float) -> float:
+        """Waits for an ok write invoked at or after `t` and returns when it completed. (A write
+        invoked just before `t` may complete after it: counting completions alone, as
+        wait_ok_writes does, can be satisfied by such a write.)"""
+        deadline = time.monotonic() + deadline_s
+        while (first := self.first_ok_after(t)) is None:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no ok write invoked after the event within {deadline_s}s")
+            time.sleep(0.02)
+        return first
+
     def wait_ok_writes(self, count: int, deadline_s: float, since: Optional[float] = None) -> None:
         since = time.monotonic() if since is None else since
         deadline = time.monotonic() + deadline_s
