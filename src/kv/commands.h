@@ -1,5 +1,5 @@
 // The handlers of the keyspace commands, one family per file (commands_string.cc,
-// commands_keyspace.cc, commands_expiry.cc, commands_hash.cc), and the pieces of the command table that name them.
+// commands_keyspace.cc, commands_expiry.cc, commands_hash.cc, commands_list.cc), and the pieces of the command table that name them.
 // Internal to src/kv: the rest of the node reaches handlers through the command table.
 #pragma once
 
@@ -82,6 +82,24 @@ Reply hincrbyfloat(CommandContext& ctx, const Argv& argv);
 Reply hscan(CommandContext& ctx, const Argv& argv);
 Reply hrandfield(CommandContext& ctx, const Argv& argv);
 
+// lists
+Reply lpush(CommandContext& ctx, const Argv& argv);
+Reply rpush(CommandContext& ctx, const Argv& argv);
+Reply lpushx(CommandContext& ctx, const Argv& argv);
+Reply rpushx(CommandContext& ctx, const Argv& argv);
+Reply lpop(CommandContext& ctx, const Argv& argv);
+Reply rpop(CommandContext& ctx, const Argv& argv);
+Reply llen(CommandContext& ctx, const Argv& argv);
+Reply lrange(CommandContext& ctx, const Argv& argv);
+Reply lindex(CommandContext& ctx, const Argv& argv);
+Reply lset(CommandContext& ctx, const Argv& argv);
+Reply linsert(CommandContext& ctx, const Argv& argv);
+Reply lrem(CommandContext& ctx, const Argv& argv);
+Reply ltrim(CommandContext& ctx, const Argv& argv);
+Reply lpos(CommandContext& ctx, const Argv& argv);
+Reply lmove(CommandContext& ctx, const Argv& argv);
+Reply rpoplpush(CommandContext& ctx, const Argv& argv);
+
 }  // namespace cmd
 
 // The table's entries by family, with the metadata Redis 7.0.15 reports in COMMAND INFO and
@@ -90,6 +108,7 @@ std::vector<CommandSpec> string_command_specs();
 std::vector<CommandSpec> keyspace_command_specs();
 std::vector<CommandSpec> expiry_command_specs();
 std::vector<CommandSpec> hash_command_specs();
+std::vector<CommandSpec> list_command_specs();
 std::vector<CommandSpec> server_command_specs();
 
 }  // namespace seshat::kv

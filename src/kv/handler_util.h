@@ -96,7 +96,8 @@ inline void copy_value(storage::Keyspace& ks, const storage::Record& rec, std::s
   }
   auto meta = storage::decode_collection_meta(rec.value);
   if (!meta) return;  // a record this version cannot read: nothing sane to copy
-  storage::CollectionMeta copy{ks.new_generation(), meta->size};
+  storage::CollectionMeta copy = *meta;  // a list keeps its positions
+  copy.generation = ks.new_generation();
   ks.scan_members(from, meta->generation, {}, [&](std::string_view member, std::string_view value) {
     ks.put_member(to, copy.generation, member, value);
     return true;

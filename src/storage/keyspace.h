@@ -18,6 +18,7 @@ namespace seshat::storage {
 enum class ValueType : uint8_t {
   kString = 1,
   kHash = 2,
+  kList = 3,
 };
 
 // TYPE's answer for a value type.
@@ -25,6 +26,7 @@ inline std::string_view type_name(ValueType type) {
   switch (type) {
     case ValueType::kString: return "string";
     case ValueType::kHash: return "hash";
+    case ValueType::kList: return "list";
   }
   return "none";
 }
@@ -37,32 +39,43 @@ struct Record {
   ValueType type = ValueType::kString;
 };
 
-// A collection (hash, ...) is one record holding this metadata, plus one member entry per
-// field stored apart under (key, generation). A collection created anew (after DEL, expiry or
-// an overwrite by SET) gets a new generation, so dropping a collection never has to visit its
-// members: the old generation's members are unreachable from then on.
+// A collection (hash, list) is one record holding this metadata, plus one member entry per
+// field or element stored apart under (key, generation). A collection created anew (after DEL,
+// expiry or an overwrite by SET) gets a new generation, so dropping a collection never has to
+// visit its members: the old generation's members are unreachable from then on.
+//
+// A list's elements are members named by their position, an 8-byte big-endian number in
+// [head, tail): pushing on the left takes head - 1, on the right tail; positions start in the
+// middle of the range (kListOrigin) so both ends have room. Hashes leave head and tail 0.
 struct CollectionMeta {
   uint64_t generation = 0;
   uint64_t size = 0;  // number of members
+  uint64_t head = 0;  // lists: position of the first element
+  uint64_t tail = 0;  // lists: one past the last element's position
 };
 
+inline constexpr uint64_t kListOrigin = 1ull << 63;
+
+// 16 bytes (generation, size) for a hash; 32 (and head, tail) for a list. Little-endian.
 inline std::string encode_collection_meta(const CollectionMeta& meta) {
-  std::string out(16, '\0');
-  for (int i = 0; i < 8; ++i) {
-    out[i] = static_cast<char>(meta.generation >> (8 * i));
-    out[8 + i] = static_cast<char>(meta.size >> (8 * i));
+  const bool ends = meta.head != 0 || meta.tail != 0;
+  std::string out(ends ? 32 : 16, '\0');
+  const uint64_t fields[4] = {meta.generation, meta.size, meta.head, meta.tail};
+  for (size_t f = 0; f < out.size() / 8; ++f) {
+    for (int i = 0; i < 8; ++i) out[8 * f + i] = static_cast<char>(fields[f] >> (8 * i));
   }
   return out;
 }
 
 inline std::optional<CollectionMeta> decode_collection_meta(std::string_view bytes) {
-  if (bytes.size() != 16) return std::nullopt;
-  CollectionMeta meta;
-  for (int i = 7; i >= 0; --i) {
-    meta.generation = (meta.generation << 8) | static_cast<uint8_t>(bytes[i]);
-    meta.size = (meta.size << 8) | static_cast<uint8_t>(bytes[8 + i]);
+  if (bytes.size() != 16 && bytes.size() != 32) return std::nullopt;
+  uint64_t fields[4] = {0, 0, 0, 0};
+  for (size_t f = 0; f < bytes.size() / 8; ++f) {
+    for (int i = 7; i >= 0; --i) {
+      fields[f] = (fields[f] << 8) | static_cast<uint8_t>(bytes[8 * f + i]);
+    }
   }
-  return meta;
+  return CollectionMeta{fields[0], fields[1], fields[2], fields[3]};
 }
 
 class Keyspace {

@@ -3,10 +3,13 @@
 //   kv_data     hash64(key) big-endian (8) | key          -> type(1) | expire_at_ms LE (8) |
 //                                                            version LE (8) | value
 //                 type is ValueType (keyspace.h): 1 string (value: its bytes), 2 hash (value:
-//                 generation LE (8) | member count LE (8), CollectionMeta)
+//                 generation LE (8) | member count LE (8), CollectionMeta), 3 list (value:
+//                 generation | count | head | tail, LE (8) each)
 //   kv_members  hash64(key) BE (8) | key length BE (4) | key | generation BE (8) | member
 //                                                          -> the member's value (hash field:
-//                                                             its value)
+//                                                             its value; list: the member is
+//                                                             the position BE (8), the value
+//                                                             the element)
 //   expiry      expire_at_ms big-endian (8) | key          -> ""   (only keys with an expiry)
 //   tombstones  key                                        -> deleted_at_ms LE (8) | version LE (8)
 //

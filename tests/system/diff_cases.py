@@ -566,6 +566,74 @@ add("hash_watch", ("HSET", "h", "a", 1), ("WATCH", "h"), On(1, "HSET", "h", "a",
     ("HGET", "h", "a"), ("EXEC",), ("WATCH", "h"), ("MULTI",), ("HGET", "h", "a"), ("EXEC",))
 
 # ---------------------------------------------------------------------------------------------
+# Lists
+add("lpush_rpush_lrange", ("LPUSH", "l", "a", "b", "c"), ("RPUSH", "l", "x", "y"), ("LRANGE", "l", 0, -1),
+    ("LLEN", "l"), ("TYPE", "l"), ("LRANGE", "l", 1, 2), ("LRANGE", "l", -2, -1), ("LRANGE", "l", -100, 100),
+    ("LRANGE", "l", 3, 1), ("LRANGE", "l", 5, 10), ("LRANGE", "l", -1, -2), ("LRANGE", "nokey", 0, -1),
+    ("LRANGE", "l", "x", 1), ("LRANGE", "l", 0, "1.5"), ("LLEN", "nokey"))
+add("lpushx_rpushx", ("LPUSHX", "l", "a"), ("RPUSHX", "l", "a"), ("EXISTS", "l"), ("RPUSH", "l", "m"),
+    ("LPUSHX", "l", "a", "b"), ("RPUSHX", "l", "y", "z"), ("LRANGE", "l", 0, -1))
+add("lpop_rpop", ("RPUSH", "l", 1, 2, 3, 4, 5), ("LPOP", "l"), ("RPOP", "l"), ("LPOP", "l", 2),
+    ("RPOP", "l", 0), ("LPOP", "l", 0), ("LRANGE", "l", 0, -1), ("RPOP", "l", 10), ("EXISTS", "l"),
+    ("LPOP", "l"), ("LPOP", "l", 1), ("RPOP", "nokey", 3), ("LPOP", "l", -1), ("LPOP", "l", "x"),
+    ("RPOP", "l", 1, 2), ("LPOP", "nokey", 0))
+add("lindex_lset", ("RPUSH", "l", "a", "b", "c"), ("LINDEX", "l", 0), ("LINDEX", "l", -1), ("LINDEX", "l", 3),
+    ("LINDEX", "l", -4), ("LINDEX", "l", "x"), ("LINDEX", "nokey", 0), ("LINDEX", "nokey", "x"),
+    ("LSET", "l", 1, "B"), ("LSET", "l", -1, "C"), ("LSET", "l", 3, "D"), ("LSET", "l", "x", "D"),
+    ("LSET", "nokey", 0, "v"), ("LSET", "nokey", "x", "v"), ("LRANGE", "l", 0, -1))
+add("linsert", ("RPUSH", "l", "a", "b", "c"), ("LINSERT", "l", "BEFORE", "b", "x"),
+    ("LINSERT", "l", "after", "c", "z"), ("LINSERT", "l", "AFTER", "a", "y"), ("LRANGE", "l", 0, -1),
+    ("LINSERT", "l", "BEFORE", "nothere", "q"), ("LINSERT", "l", "MIDDLE", "a", "q"),
+    ("LINSERT", "nokey", "BEFORE", "a", "q"), ("LINSERT", "nokey", "SIDEWAYS", "a", "q"),
+    ("LINSERT", "l", "BEFORE", "a", "first"), ("LRANGE", "l", 0, -1), ("LLEN", "l"))
+add("lrem", ("RPUSH", "l", "a", "b", "a", "c", "a", "b", "a"), ("LREM", "l", 2, "a"), ("LRANGE", "l", 0, -1),
+    ("LREM", "l", -1, "a"), ("LRANGE", "l", 0, -1), ("LREM", "l", 0, "b"), ("LRANGE", "l", 0, -1),
+    ("LREM", "l", 0, "nothing"), ("LREM", "l", "x", "a"), ("LREM", "nokey", 1, "a"),
+    ("LREM", "l", 0, "c"), ("LREM", "l", 0, "a"), ("EXISTS", "l"))
+add("ltrim", ("RPUSH", "l", 1, 2, 3, 4, 5, 6), ("LTRIM", "l", 1, -2), ("LRANGE", "l", 0, -1),
+    ("LTRIM", "l", -100, 100), ("LRANGE", "l", 0, -1), ("LTRIM", "l", 1, 1), ("LRANGE", "l", 0, -1),
+    ("LTRIM", "l", 5, 1), ("EXISTS", "l"), ("LTRIM", "nokey", 0, 1), ("LTRIM", "l", "x", 1),
+    ("RPUSH", "m", 1, 2, 3), ("LTRIM", "m", 2, 0), ("EXISTS", "m"), ("RPUSH", "n", 1, 2, 3),
+    ("LTRIM", "n", -1, -1), ("LRANGE", "n", 0, -1))
+add("lpos", ("RPUSH", "l", "a", "b", "c", "b", "a", "b"), ("LPOS", "l", "b"), ("LPOS", "l", "z"),
+    ("LPOS", "l", "b", "RANK", 2), ("LPOS", "l", "b", "RANK", -1), ("LPOS", "l", "b", "RANK", -3),
+    ("LPOS", "l", "b", "RANK", 4), ("LPOS", "l", "b", "COUNT", 0), ("LPOS", "l", "b", "COUNT", 2),
+    ("LPOS", "l", "b", "COUNT", 2, "RANK", -1), ("LPOS", "l", "b", "MAXLEN", 2),
+    ("LPOS", "l", "b", "COUNT", 0, "MAXLEN", 4), ("LPOS", "l", "b", "RANK", 0),
+    ("LPOS", "l", "b", "RANK", "-9223372036854775808"), ("LPOS", "l", "b", "RANK", "x"),
+    ("LPOS", "l", "b", "COUNT", -1), ("LPOS", "l", "b", "COUNT", "x"), ("LPOS", "l", "b", "MAXLEN", -1),
+    ("LPOS", "l", "b", "FOO", 1), ("LPOS", "l", "b", "RANK"), ("LPOS", "nokey", "a"),
+    ("LPOS", "nokey", "a", "COUNT", 1), ("LPOS", "l", "z", "COUNT", 3))
+add("lmove_rpoplpush", ("RPUSH", "src", 1, 2, 3), ("LMOVE", "src", "dst", "LEFT", "RIGHT"),
+    ("LMOVE", "src", "dst", "right", "left"), ("LRANGE", "src", 0, -1), ("LRANGE", "dst", 0, -1),
+    ("RPOPLPUSH", "src", "dst"), ("EXISTS", "src"), ("LRANGE", "dst", 0, -1), ("RPOPLPUSH", "src", "dst"),
+    ("LMOVE", "dst", "dst", "LEFT", "RIGHT"), ("LRANGE", "dst", 0, -1), ("RPOPLPUSH", "dst", "dst"),
+    ("LRANGE", "dst", 0, -1), ("LMOVE", "dst", "x", "UP", "LEFT"), ("LMOVE", "dst", "x", "LEFT", "DOWN"),
+    ("SET", "s", "v"), ("LMOVE", "dst", "s", "LEFT", "LEFT"), ("LMOVE", "s", "dst", "LEFT", "LEFT"),
+    ("LMOVE", "nokey", "s", "LEFT", "LEFT"), ("LRANGE", "dst", 0, -1))
+add("list_wrongtype", ("SET", "s", "v"), ("LPUSH", "s", "a"), ("RPUSH", "s", "a"), ("LPUSHX", "s", "a"),
+    ("LPOP", "s"), ("RPOP", "s", 2), ("LLEN", "s"), ("LRANGE", "s", 0, -1), ("LINDEX", "s", 0),
+    ("LSET", "s", 0, "v"), ("LINSERT", "s", "BEFORE", "a", "b"), ("LREM", "s", 0, "a"),
+    ("LTRIM", "s", 0, 1), ("LPOS", "s", "a"), ("RPUSH", "l", "a"), ("GET", "l"), ("HGET", "l", "f"),
+    ("HSET", "l", "f", "v"), ("INCR", "l"), ("MGET", "l", "s"))
+add("list_binary_and_empty_elements", ("RPUSH", "l", BIN_VAL, "", BIN_KEY), ("LRANGE", "l", 0, -1),
+    ("LPOS", "l", ""), ("LREM", "l", 0, ""), ("LINDEX", "l", 1), ("LINSERT", "l", "BEFORE", BIN_KEY, ""),
+    ("LRANGE", "l", 0, -1))
+add("list_expiry_rename_copy", ("RPUSH", "l", "a", "b"), ("EXPIRE", "l", 100), ("RPUSH", "l", "c"),
+    ("TTL", "l"), ("RENAME", "l", "m"), ("LRANGE", "m", 0, -1), ("TTL", "m"), ("COPY", "m", "n"),
+    ("LPUSH", "n", "z"), ("LRANGE", "m", 0, -1), ("LRANGE", "n", 0, -1), ("PEXPIREAT", "m", 1),
+    ("EXISTS", "m"), ("RPUSH", "m", "fresh"), ("LRANGE", "m", 0, -1), ("SET", "n", "string"),
+    ("TYPE", "n"), ScanAll(type="list"))
+add("list_many_elements", ("RPUSH", "big", *range(500)), ("LPUSH", "big", *range(100)), ("LLEN", "big"),
+    ("LRANGE", "big", 95, 105), ("LINDEX", "big", 250), ("LTRIM", "big", 50, 450), ("LLEN", "big"),
+    ("LRANGE", "big", 0, 5), ("LRANGE", "big", -5, -1), ("LREM", "big", 0, 7), ("LINSERT", "big", "AFTER", 300, "x"),
+    ("LPOS", "big", "x"), ("LRANGE", "big", 240, 260))
+add("list_in_multi", ("MULTI",), ("RPUSH", "q", "job1", "job2"), ("LPOP", "q"), ("DEL", "q"),
+    ("RPUSH", "q", "job3"), ("LRANGE", "q", 0, -1), ("EXEC",), ("LRANGE", "q", 0, -1))
+add("list_resp3", ("HELLO", 3), ("RPUSH", "l", 1, 2), ("LPOP", "nokey", 2), ("LPOP", "nokey"), ("LPOP", "l", 5),
+    ("LPOS", "nokey", 1), ("LINDEX", "nokey", 0), protocol=3)
+
+# ---------------------------------------------------------------------------------------------
 # Errors: wrong arity for every command (Redis arity: n exact, -n at least n), unknown commands
 ARITY = {
     "GET": 2, "SET": -3, "SETNX": 3, "SETEX": 4, "PSETEX": 4, "GETSET": 3, "GETDEL": 2,
@@ -578,7 +646,9 @@ ARITY = {
     "WATCH": -2, "UNWATCH": 1, "AUTH": -2, "CLIENT": -2, "CONFIG": -2, "RESET": 1, "PING": -1,
     "HSET": -4, "HSETNX": 4, "HGET": 3, "HMGET": -3, "HMSET": -4, "HDEL": -3, "HEXISTS": 3,
     "HLEN": 2, "HSTRLEN": 3, "HKEYS": 2, "HVALS": 2, "HGETALL": 2, "HINCRBY": 4,
-    "HINCRBYFLOAT": 4, "HSCAN": -3, "HRANDFIELD": -2,
+    "HINCRBYFLOAT": 4, "HSCAN": -3, "HRANDFIELD": -2, "LPUSH": -3, "RPUSH": -3, "LPUSHX": -3,
+    "RPUSHX": -3, "LPOP": -2, "RPOP": -2, "LLEN": 2, "LRANGE": 4, "LINDEX": 3, "LSET": 4,
+    "LINSERT": 5, "LREM": 4, "LTRIM": 4, "LPOS": -3, "LMOVE": 5, "RPOPLPUSH": 3,
 }
 for _name, _arity in ARITY.items():
     _needed = abs(_arity)

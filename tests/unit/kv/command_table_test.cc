@@ -31,7 +31,10 @@ TEST(CommandTable, EveryRequiredCommandIsPresent) {
       "pexpiretime", "persist",
       "hset",        "hsetnx",   "hget",     "hmget",     "hmset",  "hdel",    "hexists",
       "hlen",        "hstrlen",  "hkeys",    "hvals",     "hgetall", "hincrby", "hincrbyfloat",
-      "hscan",       "hrandfield"};
+      "hscan",       "hrandfield",
+      "lpush",       "rpush",    "lpushx",   "rpushx",    "lpop",   "rpop",    "llen",
+      "lrange",      "lindex",   "lset",     "linsert",   "lrem",   "ltrim",   "lpos",
+      "lmove",       "rpoplpush"};
   for (const char* name : data) {
     const CommandSpec* spec = find_command(name);
     ASSERT_NE(spec, nullptr) << name;
@@ -132,7 +135,7 @@ TEST(CommandTable, DocsMetadata) {
     EXPECT_FALSE(spec.since.empty()) << spec.name;
     EXPECT_FALSE(spec.acl_categories.empty()) << spec.name;
   }
-  EXPECT_EQ(groups, (std::set<std::string_view>{"string", "generic", "hash", "server",
+  EXPECT_EQ(groups, (std::set<std::string_view>{"string", "generic", "hash", "list", "server",
                                                 "connection", "transactions", "cluster"}));
 }
 

@@ -167,7 +167,21 @@ std::vector<Operation> random_workload(uint64_t seed, int n) {
     now += static_cast<int64_t>(rng() % 300);
     auto random_command = [&]() -> Argv {
       auto field = [&] { return std::string(1, static_cast<char>('f' + rng() % 4)); };
-      switch (rng() % 22) {
+      switch (rng() % 29) {
+        case 22:
+          return {rng() % 2 ? "LPUSH" : "RPUSH", key(), num(), num()};
+        case 23:
+          return {rng() % 2 ? "LPOP" : "RPOP", key(), std::to_string(rng() % 3)};
+        case 24:
+          return {"LRANGE", key(), "0", "-1"};
+        case 25:
+          return {"LINSERT", key(), rng() % 2 ? "BEFORE" : "AFTER", num(), num()};
+        case 26:
+          return {"LREM", key(), std::to_string(static_cast<int>(rng() % 5) - 2), num()};
+        case 27:
+          return {"LTRIM", key(), std::to_string(rng() % 3), "-2"};
+        case 28:
+          return {"LMOVE", key(), key(), rng() % 2 ? "LEFT" : "RIGHT", rng() % 2 ? "LEFT" : "RIGHT"};
         case 16:
           return {"HSET", key(), field(), num(), field(), num()};
         case 17:

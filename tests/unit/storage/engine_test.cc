@@ -101,6 +101,14 @@ TEST(KvFormat, RecordRoundTripAndRejectsGarbage) {
   EXPECT_EQ(meta->generation, 77u);
   EXPECT_EQ(meta->size, 3u);
   EXPECT_FALSE(decode_collection_meta("short").has_value());
+  // A list's metadata carries its ends too.
+  const std::string list = encode_collection_meta({5, 2, kListOrigin - 1, kListOrigin + 1});
+  EXPECT_EQ(list.size(), 32u);
+  auto ends = decode_collection_meta(list);
+  ASSERT_TRUE(ends.has_value());
+  EXPECT_EQ(ends->head, kListOrigin - 1);
+  EXPECT_EQ(ends->tail, kListOrigin + 1);
+  EXPECT_EQ(encode_collection_meta({5, 2, 0, 0}).size(), 16u);
 }
 
 TEST(KvFormat, MemberKeysGroupByKeyThenGeneration) {
