@@ -1,5 +1,6 @@
 // The handlers of the keyspace commands, one family per file (commands_string.cc,
-// commands_keyspace.cc, commands_expiry.cc, commands_hash.cc, commands_list.cc), and the pieces of the command table that name them.
+// commands_keyspace.cc, commands_expiry.cc, commands_hash.cc, commands_list.cc,
+// commands_set.cc), and the pieces of the command table that name them.
 // Internal to src/kv: the rest of the node reaches handlers through the command table.
 #pragma once
 
@@ -100,6 +101,25 @@ Reply lpos(CommandContext& ctx, const Argv& argv);
 Reply lmove(CommandContext& ctx, const Argv& argv);
 Reply rpoplpush(CommandContext& ctx, const Argv& argv);
 
+// sets
+Reply sadd(CommandContext& ctx, const Argv& argv);
+Reply srem(CommandContext& ctx, const Argv& argv);
+Reply sismember(CommandContext& ctx, const Argv& argv);
+Reply smismember(CommandContext& ctx, const Argv& argv);
+Reply scard(CommandContext& ctx, const Argv& argv);
+Reply smembers(CommandContext& ctx, const Argv& argv);
+Reply spop(CommandContext& ctx, const Argv& argv);
+Reply srandmember(CommandContext& ctx, const Argv& argv);
+Reply smove(CommandContext& ctx, const Argv& argv);
+Reply sinter(CommandContext& ctx, const Argv& argv);
+Reply sunion(CommandContext& ctx, const Argv& argv);
+Reply sdiff(CommandContext& ctx, const Argv& argv);
+Reply sinterstore(CommandContext& ctx, const Argv& argv);
+Reply sunionstore(CommandContext& ctx, const Argv& argv);
+Reply sdiffstore(CommandContext& ctx, const Argv& argv);
+Reply sintercard(CommandContext& ctx, const Argv& argv);
+Reply sscan(CommandContext& ctx, const Argv& argv);
+
 }  // namespace cmd
 
 // The table's entries by family, with the metadata Redis 7.0.15 reports in COMMAND INFO and
@@ -109,6 +129,7 @@ std::vector<CommandSpec> keyspace_command_specs();
 std::vector<CommandSpec> expiry_command_specs();
 std::vector<CommandSpec> hash_command_specs();
 std::vector<CommandSpec> list_command_specs();
+std::vector<CommandSpec> set_command_specs();
 std::vector<CommandSpec> server_command_specs();
 
 }  // namespace seshat::kv

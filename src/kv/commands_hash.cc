@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "kv/collection.h"
 #include "kv/commands.h"
 #include "kv/errors.h"
 #include "kv/glob_match.h"
@@ -34,52 +35,24 @@ constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
 // The most fields HRANDFIELD with a negative count returns (Seshat's own bound).
 constexpr uint64_t kMaxRepeatedPicks = 1ull << 24;
 
-// A hash as a command finds it: absent (meta empty), or live with its metadata. `error` is set
-// when the key holds another type.
-struct HashLookup {
-  std::optional<storage::Record> rec;
-  CollectionMeta meta;
-  bool wrong_type = false;
-  bool exists() const { return rec.has_value(); }
-};
+using HashLookup = Collection;
 
 HashLookup lookup(CommandContext& ctx, const std::string& key, bool counted) {
-  HashLookup h;
-  h.rec = counted ? read_key(ctx, key) : ctx.keyspace.get(key);
-  if (!h.rec) return h;
-  if (h.rec->type != ValueType::kHash) {
-    h.wrong_type = true;
-    return h;
-  }
-  if (auto meta = storage::decode_collection_meta(h.rec->value)) h.meta = *meta;
-  return h;
+  return lookup_collection(ctx, key, ValueType::kHash, counted);
 }
 
-// A hash a write may add fields to: the existing one, or a new empty one (not yet stored).
 HashLookup lookup_or_create(CommandContext& ctx, const std::string& key) {
-  HashLookup h = lookup(ctx, key, false);
-  if (!h.wrong_type && !h.exists()) h.meta = CollectionMeta{ctx.keyspace.new_generation(), 0};
-  return h;
+  return lookup_or_create_collection(ctx, key, ValueType::kHash);
 }
 
-// Stores the metadata after fields were added or removed: a hash left empty is deleted (Redis
-// never keeps an empty collection); otherwise it keeps its expiry and takes this write's version.
 void store(CommandContext& ctx, const std::string& key, const HashLookup& h) {
-  if (h.meta.size == 0) {
-    if (h.exists()) ctx.keyspace.erase(key);
-    return;
-  }
-  ctx.keyspace.put_record(key, ValueType::kHash, storage::encode_collection_meta(h.meta),
-                          h.exists() ? h.rec->expire_at_ms : 0);
+  store_collection(ctx, key, h);
 }
 
 // Sets one field; returns whether it is new.
 bool set_field(CommandContext& ctx, const std::string& key, HashLookup& h, const std::string& field,
                const std::string& value) {
-  const bool is_new = !ctx.keyspace.get_member(key, h.meta.generation, field).has_value();
-  ctx.keyspace.put_member(key, h.meta.generation, field, value);
-  if (is_new) ++h.meta.size;
-  return is_new;
+  return put_collection_member(ctx, key, h, field, value);
 }
 
 Reply wrong_type_reply() { return error_reply(err::kWrongType); }
@@ -115,72 +88,23 @@ Reply list_members(CommandContext& ctx, const Argv& argv, Part part) {
   return part == Part::kBoth ? Reply::Map(std::move(items)) : Reply::Array(std::move(items));
 }
 
-// HSCAN's cursor names where the next call resumes: the first bytes (at most 7) of the next
-// field, left-aligned in bits 63..8, and how many there are in bits 7..0. Seeking to that prefix
-// lands on the next field, provided a call stops only between two fields whose first 7 bytes
-// differ (fields sharing them are returned by the same call). 0 starts over and ends a scan;
-// no stop point encodes to 0, since the first field is never a stop point.
-constexpr size_t kCursorBytes = 7;
-
-std::string_view cursor_prefix(std::string_view field) {
-  return field.substr(0, std::min(field.size(), kCursorBytes));
-}
-
-uint64_t encode_member_cursor(std::string_view field) {
-  const std::string_view p = cursor_prefix(field);
-  uint64_t v = 0;
-  for (size_t i = 0; i < kCursorBytes; ++i) {
-    v = (v << 8) | (i < p.size() ? static_cast<uint8_t>(p[i]) : 0);
-  }
-  return (v << 8) | p.size();
-}
-
-std::string decode_member_cursor(uint64_t cursor) {
-  const size_t n = std::min<size_t>(cursor & 0xff, kCursorBytes);
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(static_cast<char>(cursor >> (8 * (kCursorBytes - i))));
-  }
-  return out;
-}
-
 }  // namespace
 
 Reply hscan(CommandContext& ctx, const Argv& argv) {
   auto cursor = parse_scan_cursor(argv[2]);
   if (!cursor) return error_reply(err::kInvalidCursor);
   HashLookup h = lookup(ctx, argv[1], true);
-  auto reply = [](uint64_t next, std::vector<Reply> items) {
-    std::vector<Reply> out;
-    out.push_back(Reply::Bulk(std::to_string(next)));
-    out.push_back(Reply::Array(std::move(items)));
-    return Reply::Array(std::move(out));
-  };
-  if (!h.exists()) return reply(0, {});
+  if (!h.exists()) return scan_reply(0, {});
   if (h.wrong_type) return wrong_type_reply();
   ScanOptions opts;
   if (Reply error; !parse_scan_options(argv, 3, /*allow_type=*/false, opts, error)) return error;
-  const std::string* pattern = opts.pattern;
-  const int64_t count = opts.count;
   std::vector<Reply> items;
-  int64_t visited = 0;
-  std::string last;
-  uint64_t next = 0;
-  ctx.keyspace.scan_members(argv[1], h.meta.generation, decode_member_cursor(*cursor),
-                            [&](std::string_view field, std::string_view value) {
-                              if (visited >= count && cursor_prefix(field) != cursor_prefix(last)) {
-                                next = encode_member_cursor(field);
-                                return false;
-                              }
-                              ++visited;
-                              last.assign(field);
-                              if (pattern == nullptr || glob_match(*pattern, field)) {
-                                items.push_back(Reply::Bulk(std::string(field)));
-                                items.push_back(Reply::Bulk(std::string(value)));
-                              }
-                              return true;
-                            });
-  return reply(next, std::move(items));
+  const uint64_t next = scan_collection(ctx, argv[1], h.meta.generation, *cursor, opts,
+                                        [&](std::string_view field, std::string_view value) {
+                                          items.push_back(Reply::Bulk(std::string(field)));
+                                          items.push_back(Reply::Bulk(std::string(value)));
+                                        });
+  return scan_reply(next, std::move(items));
 }
 
 // HRANDFIELD key [count [WITHVALUES]]: random fields, as Redis 7.0's t_hash.c picks them. A
@@ -232,23 +156,8 @@ Reply hrandfield(CommandContext& ctx, const Argv& argv) {
       return true;
     });
   } else {
-    // Distinct fields: random picks until there are enough. Picks are not uniform, so after a
-    // bounded number of tries the rest is taken walking on from a random field.
-    std::set<std::string> seen;
-    const uint64_t want = static_cast<uint64_t>(count);
-    for (uint64_t tries = 0; seen.size() < want && tries < 4 * want; ++tries) {
-      auto m = ks.random_member(argv[1], h.meta.generation);
-      if (!m) break;
-      if (seen.insert(m->first).second) picked.push_back(std::move(*m));
-    }
-    auto start = ks.random_member(argv[1], h.meta.generation);
-    for (int pass = 0; pass < 2 && seen.size() < want && start; ++pass) {
-      ks.scan_members(argv[1], h.meta.generation, pass == 0 ? start->first : std::string(),
-                      [&](std::string_view f, std::string_view v) {
-                        if (seen.insert(std::string(f)).second) picked.emplace_back(f, v);
-                        return seen.size() < want;
-                      });
-    }
+    picked = distinct_random_members(ks, argv[1], h.meta.generation,
+                                     static_cast<uint64_t>(count));
   }
   // With values: field/value pairs (a flat array in RESP2, [field, value] arrays in RESP3).
   std::vector<Reply> items;
@@ -306,32 +215,15 @@ Reply hmget(CommandContext& ctx, const Argv& argv) {
 }
 
 Reply hdel(CommandContext& ctx, const Argv& argv) {
-  HashLookup h = lookup(ctx, argv[1], false);
-  if (h.wrong_type) return wrong_type_reply();
-  if (!h.exists()) return Reply::Integer(0);
-  int64_t deleted = 0;
-  for (size_t i = 2; i < argv.size(); ++i) {
-    if (!ctx.keyspace.get_member(argv[1], h.meta.generation, argv[i])) continue;
-    ctx.keyspace.erase_member(argv[1], h.meta.generation, argv[i]);
-    --h.meta.size;
-    ++deleted;
-  }
-  if (deleted > 0) store(ctx, argv[1], h);
-  return Reply::Integer(deleted);
+  return remove_members(ctx, argv, ValueType::kHash);
 }
 
 Reply hexists(CommandContext& ctx, const Argv& argv) {
-  HashLookup h = lookup(ctx, argv[1], true);
-  if (h.wrong_type) return wrong_type_reply();
-  const bool found =
-      h.exists() && ctx.keyspace.get_member(argv[1], h.meta.generation, argv[2]).has_value();
-  return Reply::Integer(found ? 1 : 0);
+  return has_member(ctx, argv, ValueType::kHash);
 }
 
 Reply hlen(CommandContext& ctx, const Argv& argv) {
-  HashLookup h = lookup(ctx, argv[1], true);
-  if (h.wrong_type) return wrong_type_reply();
-  return Reply::Integer(static_cast<int64_t>(h.meta.size));
+  return member_count(ctx, argv, ValueType::kHash);
 }
 
 Reply hstrlen(CommandContext& ctx, const Argv& argv) {

@@ -19,6 +19,7 @@ enum class ValueType : uint8_t {
   kString = 1,
   kHash = 2,
   kList = 3,
+  kSet = 4,
 };
 
 // TYPE's answer for a value type.
@@ -27,6 +28,7 @@ inline std::string_view type_name(ValueType type) {
     case ValueType::kString: return "string";
     case ValueType::kHash: return "hash";
     case ValueType::kList: return "list";
+    case ValueType::kSet: return "set";
   }
   return "none";
 }
@@ -138,9 +140,13 @@ class Keyspace {
       std::string_view key, uint64_t generation, std::string_view from,
       const std::function<bool(std::string_view member, std::string_view value)>& visit) = 0;
   // A member picked at random (any member may come up, though not all equally often); nullopt
-  // when there are none. For replies only: the state must never depend on it.
+  // when there are none.
   virtual std::optional<std::pair<std::string, std::string>> random_member(
       std::string_view key, uint64_t generation) = 0;
+  // Random bits for choices that change the state (SPOP). On the apply view they are a
+  // function of the log position, so every replica makes the same choice; on a read view they
+  // are simply random.
+  virtual uint64_t random_bits() = 0;
   // Apply view only.
   virtual void put_member(std::string_view key, uint64_t generation, std::string_view member,
                           std::string_view value) = 0;

@@ -69,7 +69,8 @@ std::string encode_record(std::string_view value, int64_t expire_at_ms, uint64_t
 std::optional<Record> decode_record(std::string_view bytes) {
   if (bytes.size() < kRecordHeaderSize) return std::nullopt;
   const auto type = static_cast<ValueType>(static_cast<uint8_t>(bytes[0]));
-  if (type != ValueType::kString && type != ValueType::kHash && type != ValueType::kList) {
+  if (type != ValueType::kString && type != ValueType::kHash && type != ValueType::kList &&
+      type != ValueType::kSet) {
     return std::nullopt;
   }
   Record r;

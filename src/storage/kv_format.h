@@ -4,12 +4,13 @@
 //                                                            version LE (8) | value
 //                 type is ValueType (keyspace.h): 1 string (value: its bytes), 2 hash (value:
 //                 generation LE (8) | member count LE (8), CollectionMeta), 3 list (value:
-//                 generation | count | head | tail, LE (8) each)
+//                 generation | count | head | tail, LE (8) each), 4 set (as a hash)
 //   kv_members  hash64(key) BE (8) | key length BE (4) | key | generation BE (8) | member
 //                                                          -> the member's value (hash field:
 //                                                             its value; list: the member is
 //                                                             the position BE (8), the value
-//                                                             the element)
+//                                                             the element; set: the member,
+//                                                             an empty value)
 //   expiry      expire_at_ms big-endian (8) | key          -> ""   (only keys with an expiry)
 //   tombstones  key                                        -> deleted_at_ms LE (8) | version LE (8)
 //
@@ -59,6 +60,15 @@ std::string expiry_key(int64_t expire_at_ms, std::string_view key);
 // kv_members: the common prefix of a collection generation's members, and one member's key.
 std::string members_prefix(std::string_view key, uint64_t generation);
 std::string member_key(std::string_view key, uint64_t generation, std::string_view member);
+
+// The apply views' random bits: splitmix64 of the entry's index and the draw's number within
+// the entry, so every replica draws the same.
+inline uint64_t entry_random_bits(uint64_t index, uint64_t draw) {
+  uint64_t z = index * 0x9E3779B97F4A7C15ull + draw * 0xD1B54A32D192ED03ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
 
 std::string encode_tombstone(int64_t deleted_at_ms, uint64_t version);
 struct Tombstone {

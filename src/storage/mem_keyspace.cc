@@ -134,12 +134,16 @@ void MemKeyspace::scan_members(
   }
 }
 
+uint64_t MemKeyspace::random_bits() {
+  return entry_random_bits(index_, ++random_draws_in_entry_);
+}
+
 std::optional<std::pair<std::string, std::string>> MemKeyspace::random_member(
     std::string_view key, uint64_t generation) {
   auto c = members_.find({std::string(key), generation});
   if (c == members_.end() || c->second.empty()) return std::nullopt;
   auto it = c->second.begin();
-  std::advance(it, static_cast<std::ptrdiff_t>(rng_() % c->second.size()));
+  std::advance(it, static_cast<std::ptrdiff_t>(random_bits() % c->second.size()));
   return *it;
 }
 

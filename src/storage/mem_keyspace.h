@@ -31,7 +31,10 @@ class MemKeyspace final : public Keyspace {
   // Apply-loop style controls: the state machine advances both before each entry.
   void set_now_ms(int64_t now_ms) { now_ms_ = now_ms; }
   void set_index(uint64_t index) {
-    if (index != index_) generations_in_entry_ = 0;
+    if (index != index_) {
+      generations_in_entry_ = 0;
+      random_draws_in_entry_ = 0;
+    }
     index_ = index;
   }
   uint64_t index() const { return index_; }
@@ -57,6 +60,7 @@ class MemKeyspace final : public Keyspace {
       const std::function<bool(std::string_view, std::string_view)>& visit) override;
   std::optional<std::pair<std::string, std::string>> random_member(std::string_view key,
                                                                    uint64_t generation) override;
+  uint64_t random_bits() override;
   void put_member(std::string_view key, uint64_t generation, std::string_view member,
                   std::string_view value) override;
   void erase_member(std::string_view key, uint64_t generation, std::string_view member) override;
@@ -110,6 +114,7 @@ class MemKeyspace final : public Keyspace {
   std::map<std::pair<std::string, uint64_t>, std::map<std::string, std::string, std::less<>>>
       members_;
   uint64_t generations_in_entry_ = 0;
+  uint64_t random_draws_in_entry_ = 0;
   std::mt19937_64 rng_;
 };
 

@@ -110,14 +110,18 @@ void RocksKeyspaceBase::scan_members(
   if (!it->status().ok()) storage_failure(it->status(), "member scan");
 }
 
+uint64_t RocksKeyspaceBase::random_bits() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return rng();
+}
+
 std::optional<std::pair<std::string, std::string>> RocksKeyspaceBase::random_member(
     std::string_view key, uint64_t generation) {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
   const std::string prefix = members_prefix(key, generation);
   auto it = iterator(Cf::kMembers);
   // Seek to a random name among the members; past the last one, wrap to the first.
   std::string target = prefix;
-  put_u64_be(target, rng());
+  put_u64_be(target, random_bits());
   it->Seek(target);
   if (!it->Valid() || !it->key().starts_with(prefix)) it->Seek(prefix);
   if (!it->status().ok()) storage_failure(it->status(), "random member");
@@ -164,7 +168,10 @@ ApplyBatch::ApplyBatch(Engine& engine)
       key_count_(engine.key_count()) {}
 
 void ApplyBatch::begin_entry(uint64_t index, int64_t now_ms) {
-  if (index != index_) generations_in_entry_ = 0;
+  if (index != index_) {
+    generations_in_entry_ = 0;
+    random_draws_in_entry_ = 0;
+  }
   index_ = index;
   if (now_ms > now_ms_) now_ms_ = now_ms;
 }
@@ -189,6 +196,10 @@ std::optional<std::string> ApplyBatch::raw_get(Cf cf, std::string_view key) {
 std::unique_ptr<rocksdb::Iterator> ApplyBatch::iterator(Cf cf) {
   rocksdb::Iterator* base = engine_.db()->NewIterator(rocksdb::ReadOptions(), engine_.cf(cf));
   return std::unique_ptr<rocksdb::Iterator>(batch_.NewIteratorWithBase(engine_.cf(cf), base));
+}
+
+uint64_t ApplyBatch::random_bits() {
+  return entry_random_bits(index_, ++random_draws_in_entry_);
 }
 
 uint64_t ApplyBatch::new_generation() {

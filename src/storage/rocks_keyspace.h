@@ -35,6 +35,7 @@ class RocksKeyspaceBase : public Keyspace {
       const std::function<bool(std::string_view, std::string_view)>& visit) override;
   std::optional<std::pair<std::string, std::string>> random_member(std::string_view key,
                                                                    uint64_t generation) override;
+  uint64_t random_bits() override;
 
  protected:
   // The stored record whether or not it has expired.
@@ -80,6 +81,9 @@ class ApplyBatch final : public RocksKeyspaceBase {
   // (index << 24) | n for the n-th collection created by the current entry: several
   // collections created by one entry (a batch, a transaction) still get distinct generations.
   uint64_t new_generation() override;
+  // Deterministic: (index, draw) mixed, the same on every replica, so random_member() and
+  // SPOP choose alike everywhere.
+  uint64_t random_bits() override;
   void put_member(std::string_view key, uint64_t generation, std::string_view member,
                   std::string_view value) override;
   void erase_member(std::string_view key, uint64_t generation, std::string_view member) override;
@@ -110,6 +114,7 @@ class ApplyBatch final : public RocksKeyspaceBase {
   uint64_t index_ = 0;
   uint64_t key_count_ = 0;
   uint64_t generations_in_entry_ = 0;  // new_generation() calls since index_ last changed
+  uint64_t random_draws_in_entry_ = 0;  // random_bits() calls since index_ last changed
 };
 
 // Keys whose expiry time is <= now_ms, oldest first, at most `limit` of them.

@@ -634,6 +634,57 @@ add("list_resp3", ("HELLO", 3), ("RPUSH", "l", 1, 2), ("LPOP", "nokey", 2), ("LP
     ("LPOS", "nokey", 1), ("LINDEX", "nokey", 0), protocol=3)
 
 # ---------------------------------------------------------------------------------------------
+# Sets (member order is the server's: SMEMBERS and the algebra compare as sets)
+add("sadd_srem_smembers", ("SADD", "s", "a", "b", "c", "a"), ("SADD", "s", "d", "a"), ("SCARD", "s"),
+    ("SMEMBERS", "s"), ("TYPE", "s"), ("SREM", "s", "a", "x", "a"), ("SMEMBERS", "s"), ("SREM", "s", "b", "c", "d"),
+    ("EXISTS", "s"), ("SMEMBERS", "s"), ("SCARD", "s"), ("SREM", "nokey", "a"), ("SMEMBERS", "nokey"))
+add("sismember_smismember", ("SADD", "s", "a", "", BIN_VAL), ("SISMEMBER", "s", "a"), ("SISMEMBER", "s", "z"),
+    ("SISMEMBER", "s", ""), ("SISMEMBER", "s", BIN_VAL), ("SISMEMBER", "nokey", "a"),
+    ("SMISMEMBER", "s", "a", "z", "", "a"), ("SMISMEMBER", "nokey", "a", "b"))
+add("spop_deterministic_cases", ("SADD", "s", "only"), ("SPOP", "s"), ("EXISTS", "s"), ("SPOP", "s"),
+    ("SADD", "t", "a", "b", "c"), ("SPOP", "t", 0), ("SPOP", "t", 5), ("EXISTS", "t"), ("SPOP", "nokey", 2),
+    ("SPOP", "t", -1), ("SPOP", "t", "x"), ("SPOP", "t", 1, 2), ("SADD", "u", 1, 2, 3, 4), ("SPOP", "u", 2),
+    ("SCARD", "u"), ("SPOP", "u"), ("SCARD", "u"))
+add("srandmember", ("SADD", "s", "a", "b", "c"), ("SRANDMEMBER", "s"), ("SRANDMEMBER", "s", 0),
+    ("SRANDMEMBER", "s", 2), ("SRANDMEMBER", "s", 5), ("SRANDMEMBER", "s", -5), ("SRANDMEMBER", "s", 3),
+    ("SRANDMEMBER", "nokey"), ("SRANDMEMBER", "nokey", 3), ("SRANDMEMBER", "s", "x"),
+    ("SRANDMEMBER", "s", "-9223372036854775808"), ("SRANDMEMBER", "s", 1, 2), ("SCARD", "s"))
+add("smove", ("SADD", "a", 1, 2), ("SADD", "b", 3), ("SMOVE", "a", "b", 1), ("SMEMBERS", "a"), ("SMEMBERS", "b"),
+    ("SMOVE", "a", "b", 9), ("SMOVE", "a", "a", 2), ("SMOVE", "a", "a", 9), ("SMOVE", "a", "c", 2),
+    ("EXISTS", "a"), ("SMEMBERS", "c"), ("SMOVE", "nokey", "c", 1), ("SET", "str", "v"),
+    ("SMOVE", "c", "str", 2), ("SMOVE", "str", "c", 2), ("SMOVE", "nokey", "str", 1), ("SMEMBERS", "c"))
+add("set_algebra", ("SADD", "a", 1, 2, 3, 4), ("SADD", "b", 3, 4, 5), ("SADD", "c", 4, 5, 6),
+    ("SINTER", "a", "b"), ("SINTER", "a", "b", "c"), ("SINTER", "a", "nokey"), ("SUNION", "a", "b", "c"),
+    ("SUNION", "nokey", "a"), ("SDIFF", "a", "b"), ("SDIFF", "a", "b", "c"), ("SDIFF", "nokey", "a"),
+    ("SDIFF", "a", "nokey"), ("SINTER", "a"), ("SUNION", "nokey"))
+add("set_algebra_store", ("SADD", "a", 1, 2, 3), ("SADD", "b", 2, 3, 4), ("SINTERSTORE", "d", "a", "b"),
+    ("SMEMBERS", "d"), ("SUNIONSTORE", "d", "a", "b"), ("SCARD", "d"), ("SDIFFSTORE", "d", "a", "b"),
+    ("SMEMBERS", "d"), ("SINTERSTORE", "d", "a", "nokey"), ("EXISTS", "d"), ("SET", "d", "string"),
+    ("SUNIONSTORE", "d", "a"), ("TYPE", "d"), ("SDIFFSTORE", "a", "a", "b"), ("SMEMBERS", "a"),
+    ("SUNIONSTORE", "e", "nokey"), ("EXISTS", "e"))
+add("sintercard", ("SADD", "a", 1, 2, 3, 4), ("SADD", "b", 2, 3, 4, 5), ("SINTERCARD", 2, "a", "b"),
+    ("SINTERCARD", 2, "a", "b", "LIMIT", 2), ("SINTERCARD", 2, "a", "b", "limit", 0),
+    ("SINTERCARD", 1, "a"), ("SINTERCARD", 2, "a", "nokey"), ("SINTERCARD", 0, "a"),
+    ("SINTERCARD", 3, "a", "b"), ("SINTERCARD", "x", "a"), ("SINTERCARD", 1, "a", "LIMIT", -1),
+    ("SINTERCARD", 1, "a", "LIMIT", "x"), ("SINTERCARD", 1, "a", "FOO", 1), ("SINTERCARD", 1, "a", "LIMIT"),
+    ("SINTERCARD", 2), ("SINTERCARD", 1))
+add("sscan", ("SADD", "s", *[f"m{i:03}" for i in range(300)]), ScanAll(key="s"), ScanAll(key="s", count=7),
+    ScanAll(key="s", match="m1*", count=20), ScanAll(key="nokey"), ("SSCAN", "s", "x"),
+    ("SSCAN", "s", 0, "COUNT", 0), ("SSCAN", "s", 0, "TYPE", "set"), ("SET", "str", "v"), ("SSCAN", "str", 0))
+add("set_wrongtype", ("SET", "str", "v"), ("SADD", "str", "a"), ("SREM", "str", "a"), ("SISMEMBER", "str", "a"),
+    ("SMISMEMBER", "str", "a"), ("SCARD", "str"), ("SMEMBERS", "str"), ("SPOP", "str"), ("SPOP", "str", 2),
+    ("SRANDMEMBER", "str"), ("SRANDMEMBER", "str", 2), ("SINTER", "str"), ("SINTER", "nokey", "str"),
+    ("SUNION", "str"), ("SDIFF", "nokey", "str"), ("SINTERSTORE", "d", "str"), ("SINTERCARD", 1, "str"),
+    ("SADD", "s", "a"), ("GET", "s"), ("LPUSH", "s", "a"), ("HGET", "s", "a"), ("INCR", "s"), ("TYPE", "s"))
+add("set_in_multi_and_copy", ("MULTI",), ("SADD", "s", "a", "b"), ("SREM", "s", "a"), ("SCARD", "s"),
+    ("EXEC",), ("COPY", "s", "t"), ("SADD", "t", "c"), ("SMEMBERS", "s"), ("SMEMBERS", "t"),
+    ("RENAME", "t", "u"), ("SMEMBERS", "u"), ("EXPIRE", "u", 100), ("SADD", "u", "d"), ("TTL", "u"),
+    ScanAll(type="set"))
+add("set_resp3", ("HELLO", 3), ("SADD", "s", "a", "b"), ("SMEMBERS", "s"), ("SMEMBERS", "nokey"),
+    ("SINTER", "s", "nokey"), ("SUNION", "s"), ("SPOP", "nokey", 1), ("SPOP", "s", 5),
+    ("SRANDMEMBER", "nokey", 1), protocol=3)
+
+# ---------------------------------------------------------------------------------------------
 # Errors: wrong arity for every command (Redis arity: n exact, -n at least n), unknown commands
 ARITY = {
     "GET": 2, "SET": -3, "SETNX": 3, "SETEX": 4, "PSETEX": 4, "GETSET": 3, "GETDEL": 2,
@@ -648,7 +699,10 @@ ARITY = {
     "HLEN": 2, "HSTRLEN": 3, "HKEYS": 2, "HVALS": 2, "HGETALL": 2, "HINCRBY": 4,
     "HINCRBYFLOAT": 4, "HSCAN": -3, "HRANDFIELD": -2, "LPUSH": -3, "RPUSH": -3, "LPUSHX": -3,
     "RPUSHX": -3, "LPOP": -2, "RPOP": -2, "LLEN": 2, "LRANGE": 4, "LINDEX": 3, "LSET": 4,
-    "LINSERT": 5, "LREM": 4, "LTRIM": 4, "LPOS": -3, "LMOVE": 5, "RPOPLPUSH": 3,
+    "LINSERT": 5, "LREM": 4, "LTRIM": 4, "LPOS": -3, "LMOVE": 5, "RPOPLPUSH": 3, "SADD": -3,
+    "SREM": -3, "SISMEMBER": 3, "SMISMEMBER": -3, "SCARD": 2, "SMEMBERS": 2, "SPOP": -2,
+    "SRANDMEMBER": -2, "SMOVE": 4, "SINTER": -2, "SUNION": -2, "SDIFF": -2, "SINTERSTORE": -3,
+    "SUNIONSTORE": -3, "SDIFFSTORE": -3, "SSCAN": -3,
 }
 for _name, _arity in ARITY.items():
     _needed = abs(_arity)

@@ -128,8 +128,11 @@ def equivalent(args: Sequence, a: Reply, b: Reply) -> bool:
     if name == b"TIME":
         return _time_shape(a) and _time_shape(b) and abs(
             int(a.value[0].value) - int(b.value[0].value)) <= 5
-    if name == b"HRANDFIELD":
+    if name in (b"HRANDFIELD", b"SRANDMEMBER", b"SPOP"):
         return _hrandfield_equivalent(args, a, b)
+    if name in (b"SMEMBERS", b"SINTER", b"SUNION", b"SDIFF") and a.kind == b.kind and \
+            isinstance(a.value, list) and isinstance(b.value, list):
+        return sorted(r.raw for r in a.value) == sorted(r.raw for r in b.value)
     if name == b"RANDOMKEY":
         # Membership in the keyspace is checked by the runner on each side.
         return a.kind == b.kind and (a.value is None) == (b.value is None)
@@ -155,15 +158,15 @@ def equivalent(args: Sequence, a: Reply, b: Reply) -> bool:
 
 
 def _hrandfield_equivalent(args: Sequence, a: Reply, b: Reply) -> bool:
-    """Random fields: the same shape and size; distinct fields for a positive count; the very
-    same fields when the count covers the whole hash."""
+    """Random members (HRANDFIELD, SRANDMEMBER, SPOP): the same shape and size; distinct ones
+    for a positive count; the very same ones when the count covers the whole collection."""
     if a.kind != b.kind:
         return False
     if not isinstance(a.value, list) or not isinstance(b.value, list):
         return (a.value is None) == (b.value is None) and type(a.value) is type(b.value)
     if len(a.value) != len(b.value):
         return False
-    count = int(args[2])
+    count = int(args[2]) if len(args) > 2 else 1
     flat_pairs = len(args) > 3 and bool(b.value) and b.value[0].kind == "$"
     raws_a = [r.raw for r in a.value]
     raws_b = [r.raw for r in b.value]

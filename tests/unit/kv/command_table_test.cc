@@ -34,7 +34,10 @@ TEST(CommandTable, EveryRequiredCommandIsPresent) {
       "hscan",       "hrandfield",
       "lpush",       "rpush",    "lpushx",   "rpushx",    "lpop",   "rpop",    "llen",
       "lrange",      "lindex",   "lset",     "linsert",   "lrem",   "ltrim",   "lpos",
-      "lmove",       "rpoplpush"};
+      "lmove",       "rpoplpush",
+      "sadd",        "srem",     "sismember", "smismember", "scard", "smembers", "spop",
+      "srandmember", "smove",    "sinter",    "sunion",    "sdiff",  "sinterstore",
+      "sunionstore", "sdiffstore", "sintercard", "sscan"};
   for (const char* name : data) {
     const CommandSpec* spec = find_command(name);
     ASSERT_NE(spec, nullptr) << name;
@@ -135,7 +138,7 @@ TEST(CommandTable, DocsMetadata) {
     EXPECT_FALSE(spec.since.empty()) << spec.name;
     EXPECT_FALSE(spec.acl_categories.empty()) << spec.name;
   }
-  EXPECT_EQ(groups, (std::set<std::string_view>{"string", "generic", "hash", "list", "server",
+  EXPECT_EQ(groups, (std::set<std::string_view>{"string", "generic", "hash", "list", "set", "server",
                                                 "connection", "transactions", "cluster"}));
 }
 

@@ -167,7 +167,15 @@ std::vector<Operation> random_workload(uint64_t seed, int n) {
     now += static_cast<int64_t>(rng() % 300);
     auto random_command = [&]() -> Argv {
       auto field = [&] { return std::string(1, static_cast<char>('f' + rng() % 4)); };
-      switch (rng() % 29) {
+      switch (rng() % 33) {
+        case 29:
+          return {"SADD", key(), field(), field()};
+        case 30:
+          return {"SPOP", key(), std::to_string(rng() % 3)};
+        case 31:
+          return {"SREM", key(), field()};
+        case 32:
+          return {"SINTERSTORE", key(), key(), key()};
         case 22:
           return {rng() % 2 ? "LPUSH" : "RPUSH", key(), num(), num()};
         case 23:
