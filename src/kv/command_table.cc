@@ -28,7 +28,7 @@ const Table& table() {
     Table out;
     for (auto family : {string_command_specs, keyspace_command_specs, expiry_command_specs,
                         hash_command_specs, list_command_specs, set_command_specs,
-                        server_command_specs}) {
+                        zset_command_specs, server_command_specs}) {
       for (auto& spec : family()) out.specs.push_back(std::move(spec));
     }
     for (const CommandSpec& spec : out.specs) {

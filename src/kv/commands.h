@@ -1,6 +1,6 @@
 // The handlers of the keyspace commands, one family per file (commands_string.cc,
 // commands_keyspace.cc, commands_expiry.cc, commands_hash.cc, commands_list.cc,
-// commands_set.cc), and the pieces of the command table that name them.
+// commands_set.cc, commands_zset.cc), and the pieces of the command table that name them.
 // Internal to src/kv: the rest of the node reaches handlers through the command table.
 #pragma once
 
@@ -120,6 +120,26 @@ Reply sdiffstore(CommandContext& ctx, const Argv& argv);
 Reply sintercard(CommandContext& ctx, const Argv& argv);
 Reply sscan(CommandContext& ctx, const Argv& argv);
 
+// sorted sets
+Reply zadd(CommandContext& ctx, const Argv& argv);
+Reply zincrby(CommandContext& ctx, const Argv& argv);
+Reply zrem(CommandContext& ctx, const Argv& argv);
+Reply zcard(CommandContext& ctx, const Argv& argv);
+Reply zscore(CommandContext& ctx, const Argv& argv);
+Reply zmscore(CommandContext& ctx, const Argv& argv);
+Reply zrank(CommandContext& ctx, const Argv& argv);
+Reply zrevrank(CommandContext& ctx, const Argv& argv);
+Reply zcount(CommandContext& ctx, const Argv& argv);
+Reply zrange(CommandContext& ctx, const Argv& argv);
+Reply zrevrange(CommandContext& ctx, const Argv& argv);
+Reply zrangebyscore(CommandContext& ctx, const Argv& argv);
+Reply zrevrangebyscore(CommandContext& ctx, const Argv& argv);
+Reply zpopmin(CommandContext& ctx, const Argv& argv);
+Reply zpopmax(CommandContext& ctx, const Argv& argv);
+Reply zremrangebyrank(CommandContext& ctx, const Argv& argv);
+Reply zremrangebyscore(CommandContext& ctx, const Argv& argv);
+Reply zscan(CommandContext& ctx, const Argv& argv);
+
 }  // namespace cmd
 
 // The table's entries by family, with the metadata Redis 7.0.15 reports in COMMAND INFO and
@@ -130,6 +150,7 @@ std::vector<CommandSpec> expiry_command_specs();
 std::vector<CommandSpec> hash_command_specs();
 std::vector<CommandSpec> list_command_specs();
 std::vector<CommandSpec> set_command_specs();
+std::vector<CommandSpec> zset_command_specs();
 std::vector<CommandSpec> server_command_specs();
 
 }  // namespace seshat::kv

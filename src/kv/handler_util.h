@@ -97,11 +97,18 @@ inline void copy_value(storage::Keyspace& ks, const storage::Record& rec, std::s
   auto meta = storage::decode_collection_meta(rec.value);
   if (!meta) return;  // a record this version cannot read: nothing sane to copy
   storage::CollectionMeta copy = *meta;  // a list keeps its positions
+  auto copy_members = [&](uint64_t source, uint64_t target) {
+    ks.scan_members(from, source, {}, [&](std::string_view member, std::string_view value) {
+      ks.put_member(to, target, member, value);
+      return true;
+    });
+  };
   copy.generation = ks.new_generation();
-  ks.scan_members(from, meta->generation, {}, [&](std::string_view member, std::string_view value) {
-    ks.put_member(to, copy.generation, member, value);
-    return true;
-  });
+  copy_members(meta->generation, copy.generation);
+  if (meta->index_generation != 0) {  // a sorted set's score index
+    copy.index_generation = ks.new_generation();
+    copy_members(meta->index_generation, copy.index_generation);
+  }
   ks.put_record(to, rec.type, storage::encode_collection_meta(copy), rec.expire_at_ms);
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace seshat::storage {
 
@@ -20,6 +21,7 @@ enum class ValueType : uint8_t {
   kHash = 2,
   kList = 3,
   kSet = 4,
+  kZset = 5,
 };
 
 // TYPE's answer for a value type.
@@ -29,6 +31,7 @@ inline std::string_view type_name(ValueType type) {
     case ValueType::kHash: return "hash";
     case ValueType::kList: return "list";
     case ValueType::kSet: return "set";
+    case ValueType::kZset: return "zset";
   }
   return "none";
 }
@@ -41,43 +44,54 @@ struct Record {
   ValueType type = ValueType::kString;
 };
 
-// A collection (hash, list) is one record holding this metadata, plus one member entry per
-// field or element stored apart under (key, generation). A collection created anew (after DEL,
-// expiry or an overwrite by SET) gets a new generation, so dropping a collection never has to
-// visit its members: the old generation's members are unreachable from then on.
+// A collection (hash, list, set, sorted set) is one record holding this metadata, plus one
+// member entry per field or element stored apart under (key, generation). A collection created
+// anew (after DEL, expiry or an overwrite by SET) gets a new generation, so dropping a
+// collection never has to visit its members: the old generation's members are unreachable from
+// then on.
 //
 // A list's elements are members named by their position, an 8-byte big-endian number in
 // [head, tail): pushing on the left takes head - 1, on the right tail; positions start in the
-// middle of the range (kListOrigin) so both ends have room. Hashes leave head and tail 0.
+// middle of the range (kListOrigin) so both ends have room. A sorted set keeps member -> score
+// under `generation` and its score index (sortable score, then member -> "") under a second
+// generation of its own, `index_generation`.
 struct CollectionMeta {
   uint64_t generation = 0;
-  uint64_t size = 0;  // number of members
-  uint64_t head = 0;  // lists: position of the first element
-  uint64_t tail = 0;  // lists: one past the last element's position
+  uint64_t size = 0;              // number of members
+  uint64_t head = 0;              // lists: position of the first element
+  uint64_t tail = 0;              // lists: one past the last element's position
+  uint64_t index_generation = 0;  // sorted sets: where the score index lives
 };
 
 inline constexpr uint64_t kListOrigin = 1ull << 63;
 
-// 16 bytes (generation, size) for a hash; 32 (and head, tail) for a list. Little-endian.
+// Little-endian: generation, size (16 bytes: hash, set), then index_generation (24: sorted
+// set) or head, tail (32: list).
 inline std::string encode_collection_meta(const CollectionMeta& meta) {
-  const bool ends = meta.head != 0 || meta.tail != 0;
-  std::string out(ends ? 32 : 16, '\0');
-  const uint64_t fields[4] = {meta.generation, meta.size, meta.head, meta.tail};
-  for (size_t f = 0; f < out.size() / 8; ++f) {
+  std::vector<uint64_t> fields = {meta.generation, meta.size};
+  if (meta.head != 0 || meta.tail != 0) {
+    fields.push_back(meta.head);
+    fields.push_back(meta.tail);
+  } else if (meta.index_generation != 0) {
+    fields.push_back(meta.index_generation);
+  }
+  std::string out(8 * fields.size(), '\0');
+  for (size_t f = 0; f < fields.size(); ++f) {
     for (int i = 0; i < 8; ++i) out[8 * f + i] = static_cast<char>(fields[f] >> (8 * i));
   }
   return out;
 }
 
 inline std::optional<CollectionMeta> decode_collection_meta(std::string_view bytes) {
-  if (bytes.size() != 16 && bytes.size() != 32) return std::nullopt;
+  if (bytes.size() != 16 && bytes.size() != 24 && bytes.size() != 32) return std::nullopt;
   uint64_t fields[4] = {0, 0, 0, 0};
   for (size_t f = 0; f < bytes.size() / 8; ++f) {
     for (int i = 7; i >= 0; --i) {
       fields[f] = (fields[f] << 8) | static_cast<uint8_t>(bytes[8 * f + i]);
     }
   }
-  return CollectionMeta{fields[0], fields[1], fields[2], fields[3]};
+  if (bytes.size() == 24) return CollectionMeta{fields[0], fields[1], 0, 0, fields[2]};
+  return CollectionMeta{fields[0], fields[1], fields[2], fields[3], 0};
 }
 
 class Keyspace {
@@ -137,6 +151,11 @@ class Keyspace {
   // Visits the members whose names are >= `from` (all of them for ""), in byte order of their
   // names, until `visit` returns false.
   virtual void scan_members(
+      std::string_view key, uint64_t generation, std::string_view from,
+      const std::function<bool(std::string_view member, std::string_view value)>& visit) = 0;
+  // The same backwards: the members whose names are <= `from` (all of them for ""), from the
+  // greatest name down.
+  virtual void scan_members_reverse(
       std::string_view key, uint64_t generation, std::string_view from,
       const std::function<bool(std::string_view member, std::string_view value)>& visit) = 0;
   // A member picked at random (any member may come up, though not all equally often); nullopt

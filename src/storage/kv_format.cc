@@ -70,7 +70,7 @@ std::optional<Record> decode_record(std::string_view bytes) {
   if (bytes.size() < kRecordHeaderSize) return std::nullopt;
   const auto type = static_cast<ValueType>(static_cast<uint8_t>(bytes[0]));
   if (type != ValueType::kString && type != ValueType::kHash && type != ValueType::kList &&
-      type != ValueType::kSet) {
+      type != ValueType::kSet && type != ValueType::kZset) {
     return std::nullopt;
   }
   Record r;

@@ -4,13 +4,17 @@
 //                                                            version LE (8) | value
 //                 type is ValueType (keyspace.h): 1 string (value: its bytes), 2 hash (value:
 //                 generation LE (8) | member count LE (8), CollectionMeta), 3 list (value:
-//                 generation | count | head | tail, LE (8) each), 4 set (as a hash)
+//                 generation | count | head | tail, LE (8) each), 4 set (as a hash), 5 sorted
+//                 set (generation | count | index generation, LE (8) each)
 //   kv_members  hash64(key) BE (8) | key length BE (4) | key | generation BE (8) | member
 //                                                          -> the member's value (hash field:
 //                                                             its value; list: the member is
 //                                                             the position BE (8), the value
 //                                                             the element; set: the member,
-//                                                             an empty value)
+//                                                             an empty value; sorted set: the
+//                                                             member -> its score's 8 bytes,
+//                                                             and under the index generation
+//                                                             sortable score (8) | member -> "")
 //   expiry      expire_at_ms big-endian (8) | key          -> ""   (only keys with an expiry)
 //   tombstones  key                                        -> deleted_at_ms LE (8) | version LE (8)
 //

@@ -2,6 +2,8 @@
 
 #include "storage/kv_format.h"
 
+#include <iterator>
+
 namespace seshat::storage {
 
 MemKeyspace::MemKeyspace(int64_t now_ms, uint64_t index, uint64_t random_seed)
@@ -130,6 +132,17 @@ void MemKeyspace::scan_members(
   auto c = members_.find({std::string(key), generation});
   if (c == members_.end()) return;
   for (auto it = c->second.lower_bound(from); it != c->second.end(); ++it) {
+    if (!visit(it->first, it->second)) return;
+  }
+}
+
+void MemKeyspace::scan_members_reverse(
+    std::string_view key, uint64_t generation, std::string_view from,
+    const std::function<bool(std::string_view, std::string_view)>& visit) {
+  auto c = members_.find({std::string(key), generation});
+  if (c == members_.end()) return;
+  auto end = from.empty() ? c->second.end() : c->second.upper_bound(from);
+  for (auto it = std::make_reverse_iterator(end); it != c->second.rend(); ++it) {
     if (!visit(it->first, it->second)) return;
   }
 }

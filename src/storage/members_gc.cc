@@ -44,6 +44,7 @@ class DeadMembersFilter final : public rocksdb::CompactionFilter {
   struct Current {
     bool unknown = false;                 // the record could not be read: keep everything
     std::optional<uint64_t> generation;   // the live collection's generation, if any
+    uint64_t index_generation = 0;        // a sorted set's score index, if any
   };
 
   // Members of one collection are adjacent, so the last answer is usually the next one.
@@ -52,20 +53,23 @@ class DeadMembersFilter final : public rocksdb::CompactionFilter {
       cached_key_ = std::string(key);
       cached_ = current(key);
     }
-    return cached_.unknown || cached_.generation == generation;
+    return cached_.unknown || cached_.generation == generation ||
+           (cached_.index_generation != 0 && cached_.index_generation == generation);
   }
 
   Current current(std::string_view key) const {
     std::string bytes;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), kv_data_, data_key(key), &bytes);
     if (s.IsNotFound()) return {};
-    if (!s.ok()) return {.unknown = true, .generation = std::nullopt};
+    if (!s.ok()) return {.unknown = true, .generation = std::nullopt, .index_generation = 0};
     auto rec = decode_record(bytes);
-    if (!rec) return {.unknown = true, .generation = std::nullopt};  // a format this version cannot read: be careful
+    if (!rec) return {.unknown = true, .generation = std::nullopt, .index_generation = 0};  // a format this version cannot read: be careful
     if (rec->type == storage::ValueType::kString) return {};
     auto meta = decode_collection_meta(rec->value);
-    if (!meta) return {.unknown = true, .generation = std::nullopt};
-    return {.unknown = false, .generation = meta->generation};
+    if (!meta) return {.unknown = true, .generation = std::nullopt, .index_generation = 0};
+    return {.unknown = false,
+            .generation = meta->generation,
+            .index_generation = meta->index_generation};
   }
 
   rocksdb::DB* db_;

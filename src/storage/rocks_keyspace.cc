@@ -110,6 +110,31 @@ void RocksKeyspaceBase::scan_members(
   if (!it->status().ok()) storage_failure(it->status(), "member scan");
 }
 
+void RocksKeyspaceBase::scan_members_reverse(
+    std::string_view key, uint64_t generation, std::string_view from,
+    const std::function<bool(std::string_view, std::string_view)>& visit) {
+  const std::string prefix = members_prefix(key, generation);
+  auto it = iterator(Cf::kMembers);
+  if (from.empty()) {
+    // Just past the last member: the next generation's prefix (the prefix's last 8 bytes are
+    // the generation, which never reaches the largest value).
+    it->Seek(members_prefix(key, generation + 1));
+    if (it->Valid()) {
+      it->Prev();
+    } else {
+      it->SeekToLast();
+    }
+  } else {
+    it->SeekForPrev(prefix + std::string(from));
+  }
+  for (; it->Valid(); it->Prev()) {
+    std::string_view k = it->key().ToStringView();
+    if (k.substr(0, prefix.size()) != prefix) break;
+    if (!visit(k.substr(prefix.size()), it->value().ToStringView())) return;
+  }
+  if (!it->status().ok()) storage_failure(it->status(), "member scan");
+}
+
 uint64_t RocksKeyspaceBase::random_bits() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   return rng();

@@ -685,6 +685,83 @@ add("set_resp3", ("HELLO", 3), ("SADD", "s", "a", "b"), ("SMEMBERS", "s"), ("SME
     ("SRANDMEMBER", "nokey", 1), protocol=3)
 
 # ---------------------------------------------------------------------------------------------
+# Sorted sets
+add("zadd_basic", ("ZADD", "z", 1, "a", 2, "b", 3, "c"), ("ZADD", "z", 5, "a", 4, "d"), ("ZCARD", "z"),
+    ("ZSCORE", "z", "a"), ("ZSCORE", "z", "x"), ("ZSCORE", "nokey", "a"), ("TYPE", "z"),
+    ("ZRANGE", "z", 0, -1, "WITHSCORES"), ("ZMSCORE", "z", "a", "x", "b"), ("ZMSCORE", "nokey", "a"))
+add("zadd_options", ("ZADD", "z", 1, "a", 2, "b"), ("ZADD", "z", "NX", 9, "a", 3, "c"), ("ZADD", "z", "XX", 9, "a", 4, "d"),
+    ("ZADD", "z", "XX", "CH", 9, "a", 4, "d"), ("ZADD", "z", "GT", "CH", 1, "a", 10, "b"),
+    ("ZADD", "z", "LT", "CH", 1, "a", 20, "b"), ("ZADD", "z", "GT", 5, "new"), ("ZADD", "z", "XX", "GT", 100, "new"),
+    ("ZRANGE", "z", 0, -1, "WITHSCORES"), ("ZADD", "z", "NX", "XX", 1, "a"), ("ZADD", "z", "GT", "LT", 1, "a"),
+    ("ZADD", "z", "NX", "GT", 1, "a"), ("ZADD", "z", "INCR", 1, "a", 2, "b"), ("ZADD", "z", "x", "a"),
+    ("ZADD", "z", "nan", "a"), ("ZADD", "z", 1, "a", 2), ("ZADD", "z", "CH"), ("ZADD", "xxkey", "XX", 1, "a"),
+    ("EXISTS", "xxkey"))
+add("zadd_incr", ("ZADD", "z", "INCR", 1, "a"), ("ZADD", "z", "INCR", "2.5", "a"), ("ZADD", "z", "NX", "INCR", 1, "a"),
+    ("ZADD", "z", "XX", "INCR", 1, "q"), ("ZADD", "z", "GT", "INCR", -1, "a"), ("ZADD", "z", "LT", "INCR", -1, "a"),
+    ("ZADD", "z", "INCR", "inf", "a"), ("ZADD", "z", "INCR", "-inf", "a"), ("ZSCORE", "z", "a"),
+    ("ZADD", "xx", "XX", "INCR", 1, "a"))
+add("zscore_formatting", ("ZADD", "z", "0.1", "a", "1.5", "b", "-0", "c", "1e300", "d", "-inf", "e",
+                          "123456789.125", "f", "3", "g", "+inf", "h", "1e-5", "i"),
+    ("ZRANGE", "z", 0, -1, "WITHSCORES"), ("ZSCORE", "z", "c"), ("ZSCORE", "z", "e"), ("ZADD", "z", "1e400", "x"),
+    ("ZADD", "z", "1e-400", "x"), ("ZADD", "z", " 1", "x"), ("ZADD", "z", "0x10", "x"), ("ZINCRBY", "z", "0.2", "a"))
+add("zincrby", ("ZINCRBY", "z", 2, "a"), ("ZINCRBY", "z", "-0.5", "a"), ("ZINCRBY", "z", "x", "a"),
+    ("ZINCRBY", "z", "inf", "a"), ("ZINCRBY", "z", "-inf", "a"), ("ZSCORE", "z", "a"), ("ZINCRBY", "new", 1, "m"))
+add("zrem_zcard", ("ZADD", "z", 1, "a", 2, "b", 3, "c"), ("ZREM", "z", "a", "x", "a"), ("ZCARD", "z"),
+    ("ZREM", "z", "b", "c"), ("EXISTS", "z"), ("ZCARD", "z"), ("ZREM", "nokey", "a"), ("ZCARD", "nokey"))
+add("zrank", ("ZADD", "z", 1, "a", 2, "b", 2, "bb", 3, "c"), ("ZRANK", "z", "a"), ("ZRANK", "z", "bb"),
+    ("ZRANK", "z", "c"), ("ZRANK", "z", "x"), ("ZREVRANK", "z", "a"), ("ZREVRANK", "z", "c"),
+    ("ZREVRANK", "z", "x"), ("ZRANK", "nokey", "a"))
+add("zrange_by_rank", ("ZADD", "z", 1, "a", 2, "b", 3, "c", 4, "d"), ("ZRANGE", "z", 0, -1), ("ZRANGE", "z", 1, 2),
+    ("ZRANGE", "z", -2, -1, "WITHSCORES"), ("ZRANGE", "z", 0, -1, "REV"), ("ZRANGE", "z", 0, 1, "REV", "WITHSCORES"),
+    ("ZRANGE", "z", 5, 10), ("ZRANGE", "z", 2, 1), ("ZRANGE", "z", -100, 100), ("ZREVRANGE", "z", 0, 1),
+    ("ZREVRANGE", "z", 0, -1, "WITHSCORES"), ("ZRANGE", "nokey", 0, -1), ("ZRANGE", "z", "x", 1),
+    ("ZRANGE", "z", 0, 1, "LIMIT", 0, 1), ("ZRANGE", "z", 0, 1, "LIMIT", 0, -1), ("ZRANGE", "z", 0, 1, "FOO"),
+    ("ZREVRANGE", "z", 0, 1, "LIMIT", 0, 1), ("ZREVRANGE", "z", 0, 1, "REV"))
+add("zrange_by_score", ("ZADD", "z", 1, "a", 2, "b", 2, "bb", 3, "c", "inf", "i", "-inf", "n"),
+    ("ZRANGE", "z", 2, 3, "BYSCORE"), ("ZRANGE", "z", "(2", 3, "BYSCORE", "WITHSCORES"),
+    ("ZRANGE", "z", "-inf", "+inf", "BYSCORE"), ("ZRANGE", "z", "(1", "(3", "BYSCORE"),
+    ("ZRANGE", "z", 3, 1, "BYSCORE", "REV"), ("ZRANGE", "z", "+inf", "-inf", "BYSCORE", "REV", "WITHSCORES"),
+    ("ZRANGE", "z", "(3", "(1", "BYSCORE", "REV"), ("ZRANGE", "z", "-inf", "+inf", "BYSCORE", "LIMIT", 1, 2),
+    ("ZRANGE", "z", "-inf", "+inf", "BYSCORE", "LIMIT", 1, -1), ("ZRANGE", "z", "-inf", "+inf", "BYSCORE", "LIMIT", -1, 2),
+    ("ZRANGE", "z", "-inf", "+inf", "BYSCORE", "LIMIT", 10, 2), ("ZRANGE", "z", "-inf", "+inf", "BYSCORE", "LIMIT", 0, 0),
+    ("ZRANGE", "z", "x", 1, "BYSCORE"), ("ZRANGE", "z", 1, "(x", "BYSCORE"), ("ZRANGEBYSCORE", "z", 2, 3),
+    ("ZRANGEBYSCORE", "z", "-inf", 2, "WITHSCORES", "LIMIT", 1, 5), ("ZREVRANGEBYSCORE", "z", 3, 2),
+    ("ZREVRANGEBYSCORE", "z", "+inf", "-inf", "LIMIT", 0, 3, "WITHSCORES"), ("ZRANGEBYSCORE", "z", 1, 2, "REV"),
+    ("ZRANGEBYSCORE", "z", 1, 2, "BYSCORE"), ("ZRANGEBYSCORE", "nokey", 1, 2), ("ZRANGE", "z", 5, 9, "BYSCORE"),
+    ("ZRANGE", "z", 2, 2, "BYSCORE"), ("ZRANGE", "z", "(2", "(2", "BYSCORE"), ("ZRANGEBYSCORE", "z", 1, 2, "LIMIT", 0),
+    ("ZCOUNT", "z", "", 5), ("ZCOUNT", "z", "(", 5), ("ZCOUNT", "z", " 1", "3 "), ("ZCOUNT", "z", "1\x00x", 5))
+add("zcount", ("ZADD", "z", 1, "a", 2, "b", 3, "c"), ("ZCOUNT", "z", 1, 2), ("ZCOUNT", "z", "(1", 3),
+    ("ZCOUNT", "z", "-inf", "+inf"), ("ZCOUNT", "z", 5, 1), ("ZCOUNT", "z", "x", 1), ("ZCOUNT", "nokey", 0, 1))
+add("zpopmin_zpopmax", ("ZADD", "z", 1, "a", 2, "b", 3, "c", 4, "d"), ("ZPOPMIN", "z"), ("ZPOPMAX", "z"),
+    ("ZPOPMIN", "z", 5), ("EXISTS", "z"), ("ZPOPMIN", "z"), ("ZPOPMAX", "nokey", 2), ("ZPOPMIN", "z", 0),
+    ("ZPOPMIN", "z", -1), ("ZPOPMIN", "z", "x"), ("ZPOPMIN", "z", 1, 2), ("ZADD", "y", 1, "a", 1, "b"),
+    ("ZPOPMAX", "y", 1), ("ZRANGE", "y", 0, -1))
+add("zremrange", ("ZADD", "z", 1, "a", 2, "b", 3, "c", 4, "d", 5, "e"), ("ZREMRANGEBYRANK", "z", 0, 1),
+    ("ZRANGE", "z", 0, -1), ("ZREMRANGEBYRANK", "z", -1, -1), ("ZREMRANGEBYSCORE", "z", "(3", 4),
+    ("ZRANGE", "z", 0, -1, "WITHSCORES"), ("ZREMRANGEBYSCORE", "z", "-inf", "+inf"), ("EXISTS", "z"),
+    ("ZREMRANGEBYRANK", "nokey", 0, 1), ("ZREMRANGEBYRANK", "z", "x", 1), ("ZREMRANGEBYSCORE", "z", "x", 1),
+    ("ZADD", "y", 1, "a"), ("ZREMRANGEBYRANK", "y", 5, 9), ("ZREMRANGEBYSCORE", "y", 5, 9), ("ZCARD", "y"))
+add("zscan", ("ZADD", "z", *[x for i in range(200) for x in (i / 4, f"m{i:03}")]), ScanAll(key="z"),
+    ScanAll(key="z", count=9), ScanAll(key="z", match="m1*"), ("ZSCAN", "z", "x"), ("ZSCAN", "nokey", 0))
+add("zset_wrongtype", ("SET", "s", "v"), ("ZADD", "s", 1, "a"), ("ZINCRBY", "s", 1, "a"), ("ZREM", "s", "a"),
+    ("ZCARD", "s"), ("ZSCORE", "s", "a"), ("ZMSCORE", "s", "a"), ("ZRANK", "s", "a"), ("ZREVRANK", "s", "a"),
+    ("ZCOUNT", "s", 0, 1), ("ZRANGE", "s", 0, -1), ("ZRANGEBYSCORE", "s", 0, 1), ("ZPOPMIN", "s"),
+    ("ZREMRANGEBYRANK", "s", 0, 1), ("ZSCAN", "s", 0), ("ZADD", "z", 1, "a"), ("GET", "z"), ("SADD", "z", "a"),
+    ("LPUSH", "z", "a"), ("HGET", "z", "a"), ("TYPE", "z"))
+add("zset_many_members", ("ZADD", "big", *[x for i in range(400) for x in ((i * 7919) % 400, f"m{i}")]),
+    ("ZCARD", "big"), ("ZRANGE", "big", 100, 110, "WITHSCORES"), ("ZRANK", "big", "m399"),
+    ("ZCOUNT", "big", 100, 199), ("ZRANGEBYSCORE", "big", 50, 60), ("ZREMRANGEBYSCORE", "big", 0, 99),
+    ("ZRANGE", "big", 0, 4), ("ZREVRANGE", "big", 0, 4, "WITHSCORES"))
+add("zset_multi_copy_expiry", ("MULTI",), ("ZADD", "z", 1, "a", 2, "b"), ("ZINCRBY", "z", 5, "a"),
+    ("ZRANGE", "z", 0, -1, "WITHSCORES"), ("EXEC",), ("COPY", "z", "y"), ("ZADD", "y", 0, "c"),
+    ("ZRANGE", "z", 0, -1), ("ZRANGE", "y", 0, -1, "WITHSCORES"), ("RENAME", "y", "x"), ("ZRANK", "x", "a"),
+    ("EXPIRE", "x", 100), ("ZADD", "x", 9, "d"), ("TTL", "x"), ("DEL", "z"), ("ZADD", "z", 3, "q"),
+    ("ZRANGE", "z", 0, -1), ScanAll(type="zset"))
+add("zset_resp3", ("HELLO", 3), ("ZADD", "z", 1, "a", "2.5", "b"), ("ZSCORE", "z", "b"), ("ZMSCORE", "z", "a", "x"),
+    ("ZRANGE", "z", 0, -1, "WITHSCORES"), ("ZINCRBY", "z", 1, "a"), ("ZADD", "z", "INCR", 1, "a"),
+    ("ZPOPMIN", "z"), ("ZPOPMAX", "z", 1), ("ZPOPMIN", "nokey"), ("ZPOPMIN", "nokey", 2), protocol=3)
+
+# ---------------------------------------------------------------------------------------------
 # Errors: wrong arity for every command (Redis arity: n exact, -n at least n), unknown commands
 ARITY = {
     "GET": 2, "SET": -3, "SETNX": 3, "SETEX": 4, "PSETEX": 4, "GETSET": 3, "GETDEL": 2,
@@ -702,7 +779,10 @@ ARITY = {
     "LINSERT": 5, "LREM": 4, "LTRIM": 4, "LPOS": -3, "LMOVE": 5, "RPOPLPUSH": 3, "SADD": -3,
     "SREM": -3, "SISMEMBER": 3, "SMISMEMBER": -3, "SCARD": 2, "SMEMBERS": 2, "SPOP": -2,
     "SRANDMEMBER": -2, "SMOVE": 4, "SINTER": -2, "SUNION": -2, "SDIFF": -2, "SINTERSTORE": -3,
-    "SUNIONSTORE": -3, "SDIFFSTORE": -3, "SSCAN": -3,
+    "SUNIONSTORE": -3, "SDIFFSTORE": -3, "SSCAN": -3, "ZADD": -4, "ZINCRBY": 4, "ZREM": -3,
+    "ZCARD": 2, "ZSCORE": 3, "ZMSCORE": -3, "ZRANK": 3, "ZREVRANK": 3, "ZCOUNT": 4, "ZRANGE": -4,
+    "ZREVRANGE": -4, "ZRANGEBYSCORE": -4, "ZREVRANGEBYSCORE": -4, "ZPOPMIN": -2, "ZPOPMAX": -2,
+    "ZREMRANGEBYRANK": 4, "ZREMRANGEBYSCORE": 4, "ZSCAN": -3,
 }
 for _name, _arity in ARITY.items():
     _needed = abs(_arity)

@@ -56,3 +56,17 @@ def test_hashes_and_lists_replicate(cluster):
         assert pairs == {b"name": b"ada", b"lang": b"c++"}
         assert [r.value for r in follower_view(follower, "LRANGE", "queue", 0, -1).value] == \
             [b"b", b"c", b"a"]
+
+
+def test_sorted_sets_replicate_with_their_order(cluster):
+    leader = cluster.leader()
+    with leader.raw() as conn:
+        conn.call("DEL", "board")
+        assert conn.call("ZADD", "board", 30, "carol", 10, "alice", 20, "bob").value == 3
+        assert conn.call("ZINCRBY", "board", 25, "alice").value == b"35"
+        want = [r.value for r in conn.call("ZRANGE", "board", 0, -1, "WITHSCORES").value]
+    assert want == [b"bob", b"20", b"carol", b"30", b"alice", b"35"]
+    for follower in cluster.followers(leader):
+        got = follower_view(follower, "ZRANGE", "board", 0, -1, "WITHSCORES").value
+        assert [r.value for r in got] == want
+

@@ -128,6 +128,10 @@ def _py_value(call):
         return call()
     except redis.RedisError as exc:
         return ("raised", type(exc).__name__, str(exc))
+    except ValueError as exc:
+        # redis-py's reply callbacks assume the plain form of a command (an integer from ZADD,
+        # not the score ZADD ... INCR answers); both servers must trip them alike.
+        return ("raised", type(exc).__name__, str(exc))
 
 
 _TTL_LIKE = {b"TTL": 1, b"EXPIRETIME": 1, b"PTTL": 1000, b"PEXPIRETIME": 1000}

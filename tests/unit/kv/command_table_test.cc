@@ -37,7 +37,10 @@ TEST(CommandTable, EveryRequiredCommandIsPresent) {
       "lmove",       "rpoplpush",
       "sadd",        "srem",     "sismember", "smismember", "scard", "smembers", "spop",
       "srandmember", "smove",    "sinter",    "sunion",    "sdiff",  "sinterstore",
-      "sunionstore", "sdiffstore", "sintercard", "sscan"};
+      "sunionstore", "sdiffstore", "sintercard", "sscan",
+      "zadd",        "zincrby",  "zrem",     "zcard",     "zscore", "zmscore", "zrank",
+      "zrevrank",    "zcount",   "zrange",   "zrevrange", "zrangebyscore", "zrevrangebyscore",
+      "zpopmin",     "zpopmax",  "zremrangebyrank", "zremrangebyscore", "zscan"};
   for (const char* name : data) {
     const CommandSpec* spec = find_command(name);
     ASSERT_NE(spec, nullptr) << name;
@@ -138,7 +141,7 @@ TEST(CommandTable, DocsMetadata) {
     EXPECT_FALSE(spec.since.empty()) << spec.name;
     EXPECT_FALSE(spec.acl_categories.empty()) << spec.name;
   }
-  EXPECT_EQ(groups, (std::set<std::string_view>{"string", "generic", "hash", "list", "set", "server",
+  EXPECT_EQ(groups, (std::set<std::string_view>{"string", "generic", "hash", "list", "set", "sorted-set", "server",
                                                 "connection", "transactions", "cluster"}));
 }
 

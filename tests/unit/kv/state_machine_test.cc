@@ -167,7 +167,15 @@ std::vector<Operation> random_workload(uint64_t seed, int n) {
     now += static_cast<int64_t>(rng() % 300);
     auto random_command = [&]() -> Argv {
       auto field = [&] { return std::string(1, static_cast<char>('f' + rng() % 4)); };
-      switch (rng() % 33) {
+      switch (rng() % 37) {
+        case 33:
+          return {"ZADD", key(), num(), field(), num(), field()};
+        case 34:
+          return {"ZINCRBY", key(), num(), field()};
+        case 35:
+          return {rng() % 2 ? "ZPOPMIN" : "ZPOPMAX", key(), std::to_string(rng() % 3)};
+        case 36:
+          return {"ZREMRANGEBYSCORE", key(), num(), num()};
         case 29:
           return {"SADD", key(), field(), field()};
         case 30:

@@ -109,6 +109,11 @@ TEST(KvFormat, RecordRoundTripAndRejectsGarbage) {
   EXPECT_EQ(ends->head, kListOrigin - 1);
   EXPECT_EQ(ends->tail, kListOrigin + 1);
   EXPECT_EQ(encode_collection_meta({5, 2, 0, 0}).size(), 16u);
+  // A sorted set's carries its index generation.
+  const std::string zset = encode_collection_meta({5, 2, 0, 0, 6});
+  EXPECT_EQ(zset.size(), 24u);
+  EXPECT_EQ(decode_collection_meta(zset)->index_generation, 6u);
+  EXPECT_EQ(decode_collection_meta(zset)->head, 0u);
 }
 
 TEST(KvFormat, MemberKeysGroupByKeyThenGeneration) {

@@ -72,6 +72,36 @@ TEST(MembersGc, CompactionDropsOnlyDeadGenerations) {
   EXPECT_EQ(view.get_member("live", live, "f7"), "7");
 }
 
+// A sorted set keeps a second generation for its score index: both live while it does.
+TEST(MembersGc, ASortedSetKeepsBothItsGenerations) {
+  TempDir dir;
+  auto e = open_engine(dir.path(), 1);
+  uint64_t members = 0, index = 0;
+  {
+    ApplyBatch batch(*e);
+    batch.begin_entry(1, kNow);
+    members = batch.new_generation();
+    index = batch.new_generation();
+    batch.put_member("z", members, "m", "score");
+    batch.put_member("z", index, "sortable-m", "");
+    batch.put_record("z", ValueType::kZset,
+                     encode_collection_meta({members, 1, 0, 0, index}), 0);
+    ASSERT_TRUE(batch.commit(false).ok());
+  }
+  compact_members(*e);
+  EXPECT_EQ(stored_members(*e, "z", members), 1u);
+  EXPECT_EQ(stored_members(*e, "z", index), 1u);
+  {
+    ApplyBatch batch(*e);
+    batch.begin_entry(2, kNow);
+    batch.erase("z");
+    ASSERT_TRUE(batch.commit(false).ok());
+  }
+  compact_members(*e);
+  EXPECT_EQ(stored_members(*e, "z", members), 0u);
+  EXPECT_EQ(stored_members(*e, "z", index), 0u);
+}
+
 TEST(MembersGc, AnExpiredButUnpurgedCollectionKeepsItsMembers) {
   TempDir dir;
   auto e = open_engine(dir.path(), 1);

@@ -1,0 +1,595 @@
+// Sorted set commands. A sorted set is a collection (storage/keyspace.h) with two member maps:
+// member -> score under its generation (ZSCORE, ZADD's lookups), and the score index under its
+// index generation, whose member names are the score in an order-preserving 8-byte form
+// followed by the member, so ranges by score or rank are one scan in either direction.
+// Semantics, validation order, error texts and score formatting (%.17g) follow Redis 7.0's
+// t_zset.c.
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kv/collection.h"
+#include "kv/commands.h"
+#include "kv/errors.h"
+#include "kv/handler_util.h"
+#include "kv/number_parse.h"
+
+namespace seshat::kv::cmd {
+
+namespace {
+
+using storage::CollectionMeta;
+using storage::ValueType;
+
+constexpr std::string_view kNotFloat = "ERR value is not a valid float";
+constexpr std::string_view kNan = "ERR resulting score is not a number (NaN)";
+constexpr std::string_view kXxNx = "ERR XX and NX options at the same time are not compatible";
+constexpr std::string_view kGtLtNx =
+    "ERR GT, LT, and/or NX options at the same time are not compatible";
+constexpr std::string_view kIncrPair = "ERR INCR option supports a single increment-element pair";
+constexpr std::string_view kRangeNotFloat = "ERR min or max is not a float";
+constexpr std::string_view kLimitNeedsBy =
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
+
+// A score argument as Redis's getDoubleFromObject reads it (strtod, all of the argument, no
+// leading space, no NaN, no overflow or underflow to zero).
+std::optional<double> parse_score(const std::string& arg) {
+  if (arg.empty() || std::isspace(static_cast<unsigned char>(arg[0]))) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  const double v = std::strtod(arg.c_str(), &end);
+  if (end != arg.c_str() + arg.size()) return std::nullopt;  // also catches a NUL inside
+  if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || std::fpclassify(v) == FP_ZERO)) {
+    return std::nullopt;
+  }
+  if (std::isnan(v)) return std::nullopt;
+  return v;
+}
+
+// Scores as Redis 7.0 prints them: inf, -inf, or %.17g.
+std::string format_score(double v) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.17g", v);
+  return buf;
+}
+
+Reply score_reply(double v) { return Reply::Double(format_score(v)); }
+
+// The stored form of a score (member -> score map): the double's bits, little-endian.
+std::string encode_score(double v) {
+  if (v == 0) v = 0;  // Redis keeps no negative zero: ZADD z -0 m; ZSCORE z m answers 0
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof(bits));
+  std::string out(8, '\0');
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(bits >> (8 * i));
+  return out;
+}
+
+double decode_score(std::string_view bytes) {
+  uint64_t bits = 0;
+  for (int i = 7; i >= 0 && bytes.size() == 8; --i)
+    bits = (bits << 8) | static_cast<uint8_t>(bytes[i]);
+  double v;
+  std::memcpy(&v, &bits, sizeof(v));
+  return v;
+}
+
+// The index form: 8 bytes whose byte order is the scores' numeric order (-0 sorts as 0, as
+// Redis compares them equal).
+std::string sortable_score(double v) {
+  if (v == 0) v = 0;  // -0 -> +0
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof(bits));
+  bits = (bits & (1ull << 63)) ? ~bits : bits | (1ull << 63);
+  std::string out;
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(bits >> shift));
+  return out;
+}
+
+// The 8 bytes just above every index name of score `v` (any member).
+std::string sortable_successor(double v) {
+  std::string s = sortable_score(v);
+  for (int i = 7; i >= 0; --i) {
+    if (static_cast<uint8_t>(s[i]) != 0xff) {
+      s[i] = static_cast<char>(static_cast<uint8_t>(s[i]) + 1);
+      return s;
+    }
+    s[i] = '\0';
+  }
+  return std::string(8, '\xff');  // not reached for a score: the top value is a NaN's
+}
+
+class Zset {
+ public:
+  Zset(CommandContext& ctx, const std::string& key) : ctx_(ctx), key_(key) {}
+
+  // False when the key holds another type.
+  bool load(bool counted) {
+    c_ = lookup_collection(ctx_, key_, ValueType::kZset, counted);
+    return !c_.wrong_type;
+  }
+  bool exists() const { return c_.exists(); }
+  int64_t size() const { return static_cast<int64_t>(c_.meta.size); }
+  void create() {
+    c_.meta =
+        CollectionMeta{ctx_.keyspace.new_generation(), 0, 0, 0, ctx_.keyspace.new_generation()};
+  }
+
+  std::optional<double> score(std::string_view member) {
+    if (!exists() && c_.meta.generation == 0) return std::nullopt;
+    auto bytes = ctx_.keyspace.get_member(key_, c_.meta.generation, member);
+    if (!bytes) return std::nullopt;
+    return decode_score(*bytes);
+  }
+  // Adds the member or changes its score; returns whether it is new.
+  bool put(std::string_view member, double v) {
+    auto old = score(member);
+    if (old) {
+      ctx_.keyspace.erase_member(key_, c_.meta.index_generation, index_name(*old, member));
+    }
+    ctx_.keyspace.put_member(key_, c_.meta.generation, member, encode_score(v));
+    ctx_.keyspace.put_member(key_, c_.meta.index_generation, index_name(v, member), "");
+    if (!old) ++c_.meta.size;
+    return !old;
+  }
+  bool remove(std::string_view member) {
+    auto old = score(member);
+    if (!old) return false;
+    ctx_.keyspace.erase_member(key_, c_.meta.generation, member);
+    ctx_.keyspace.erase_member(key_, c_.meta.index_generation, index_name(*old, member));
+    --c_.meta.size;
+    return true;
+  }
+  void store() { store_collection(ctx_, key_, c_); }
+
+  // Visits (member, score) in score order (descending if `reverse`) from rank `skip` on.
+  void walk(bool reverse, int64_t skip,
+            const std::function<bool(std::string_view member, double score)>& visit) {
+    if (!exists()) return;
+    auto each = [&](std::string_view name, std::string_view) {
+      if (skip > 0) {
+        --skip;
+        return true;
+      }
+      return visit(name.substr(8), score_of_index(name));
+    };
+    if (reverse) {
+      ctx_.keyspace.scan_members_reverse(key_, c_.meta.index_generation, {}, each);
+    } else {
+      ctx_.keyspace.scan_members(key_, c_.meta.index_generation, {}, each);
+    }
+  }
+
+  // Visits members whose score is within `range`, in order (descending if `reverse`).
+  struct ScoreRange {
+    double min, max;
+    bool min_exclusive = false, max_exclusive = false;
+    bool above_min(double v) const { return min_exclusive ? v > min : v >= min; }
+    bool below_max(double v) const { return max_exclusive ? v < max : v <= max; }
+  };
+  void walk_scores(const ScoreRange& r, bool reverse,
+                   const std::function<bool(std::string_view member, double score)>& visit) {
+    if (!exists()) return;
+    auto each = [&](std::string_view name, std::string_view) {
+      const double v = score_of_index(name);
+      if (reverse ? !r.above_min(v) : !r.below_max(v)) return false;  // past the far end
+      if (reverse ? !r.below_max(v) : !r.above_min(v)) return true;   // not yet in range
+      return visit(name.substr(8), v);
+    };
+    if (reverse) {
+      // From just below the next score up (every member of the max score included); from the
+      // very end for +inf. What lies above max on the way is skipped by `each`.
+      std::string from;
+      if (!(std::isinf(r.max) && r.max > 0)) from = sortable_successor(r.max);
+      ctx_.keyspace.scan_members_reverse(key_, c_.meta.index_generation, from, each);
+    } else {
+      std::string from = std::isinf(r.min) && r.min < 0 ? std::string() : sortable_score(r.min);
+      ctx_.keyspace.scan_members(key_, c_.meta.index_generation, from, each);
+    }
+  }
+
+  // The member's rank in ascending score order.
+  std::optional<int64_t> rank(std::string_view member) {
+    auto s = score(member);
+    if (!s) return std::nullopt;
+    const std::string target = index_name(*s, member);
+    int64_t n = 0;
+    ctx_.keyspace.scan_members(key_, c_.meta.index_generation, {},
+                               [&](std::string_view name, std::string_view) {
+                                 if (name >= target) return false;
+                                 ++n;
+                                 return true;
+                               });
+    return n;
+  }
+
+ private:
+  static std::string index_name(double v, std::string_view member) {
+    return sortable_score(v) + std::string(member);
+  }
+  static double score_of_index(std::string_view name) {
+    uint64_t bits = 0;
+    for (size_t i = 0; i < 8 && i < name.size(); ++i)
+      bits = (bits << 8) | static_cast<uint8_t>(name[i]);
+    bits = (bits & (1ull << 63)) ? bits & ~(1ull << 63) : ~bits;
+    double v;
+    std::memcpy(&v, &bits, sizeof(v));
+    return v;
+  }
+
+  CommandContext& ctx_;
+  std::string key_;
+  Collection c_{ValueType::kZset, {}, {}, false};
+};
+
+Reply wrong_type_reply() { return error_reply(err::kWrongType); }
+
+// A score range bound as Redis's zslParseRangeItem reads it: "(" for exclusive, then strtod up
+// to the end of the C string (so "" is 0 and bytes after a NUL are ignored), not NaN.
+bool parse_bound(const std::string& arg, double& value, bool& exclusive) {
+  exclusive = !arg.empty() && arg[0] == '(';
+  const char* text = arg.c_str() + (exclusive ? 1 : 0);
+  char* end = nullptr;
+  value = std::strtod(text, &end);
+  return *end == '\0' && !std::isnan(value);
+}
+
+std::optional<Zset::ScoreRange> parse_range(const std::string& min, const std::string& max) {
+  Zset::ScoreRange r{};
+  if (!parse_bound(min, r.min, r.min_exclusive) || !parse_bound(max, r.max, r.max_exclusive)) {
+    return std::nullopt;
+  }
+  return r;
+}
+
+// Members (and scores) as a reply: a flat array, or with scores [member, score] pairs in RESP3.
+struct Emitted {
+  std::vector<Reply> items;
+  bool with_scores = false;
+  void add(std::string_view member, double score) {
+    items.push_back(Reply::Bulk(std::string(member)));
+    if (with_scores) items.push_back(score_reply(score));
+  }
+  Reply reply() {
+    return with_scores ? Reply::Pairs(std::move(items)) : Reply::Array(std::move(items));
+  }
+};
+
+enum class RangeBy { kRank, kScore };
+
+// ZRANGE and its older forms. `first` is the index of the first range argument.
+Reply range_generic(CommandContext& ctx, const Argv& argv, RangeBy by, bool reverse,
+                    bool allow_by_options) {
+  bool with_scores = false, rev_given = false, by_given = false;
+  int64_t offset = 0, limit = -1;
+  bool limit_given = false;
+  for (size_t j = 4; j < argv.size(); ++j) {
+    const size_t left = argv.size() - j - 1;
+    if (is_option(argv[j], "withscores")) {
+      with_scores = true;
+    } else if (is_option(argv[j], "limit") && left >= 2) {
+      auto o = parse_int64(argv[j + 1]);
+      auto l = parse_int64(argv[j + 2]);
+      if (!o || !l) return error_reply(err::kNotInteger);
+      offset = *o;
+      limit = *l;
+      limit_given = limit != -1;
+      j += 2;
+    } else if (allow_by_options && !rev_given && is_option(argv[j], "rev")) {
+      rev_given = true;
+      reverse = true;
+    } else if (allow_by_options && !by_given && is_option(argv[j], "byscore")) {
+      by_given = true;
+      by = RangeBy::kScore;
+    } else if (allow_by_options && !by_given && is_option(argv[j], "bylex")) {
+      return error_reply(err::kSyntax);  // BYLEX: not supported yet
+    } else {
+      return error_reply(err::kSyntax);
+    }
+  }
+  if (limit_given && by == RangeBy::kRank) return error_reply(kLimitNeedsBy);
+  Emitted out;
+  out.with_scores = with_scores;
+  if (by == RangeBy::kRank) {
+    auto start = parse_int64(argv[2]);
+    auto end = parse_int64(argv[3]);
+    if (!start || !end) return error_reply(err::kNotInteger);
+    Zset z(ctx, argv[1]);
+    if (!z.load(true)) return wrong_type_reply();
+    const int64_t size = z.size();
+    int64_t from = *start, to = *end;
+    if (from < 0) from += size;
+    if (to < 0) to += size;
+    if (from < 0) from = 0;
+    if (from > to || from >= size) return out.reply();
+    to = std::min(to, size - 1);
+    int64_t remaining = to - from + 1;
+    z.walk(reverse, from, [&](std::string_view m, double s) {
+      out.add(m, s);
+      return --remaining > 0;
+    });
+    return out.reply();
+  }
+  // By score: for REV (and ZREVRANGEBYSCORE) the range is given max first.
+  const std::string& lo = reverse ? argv[3] : argv[2];
+  const std::string& hi = reverse ? argv[2] : argv[3];
+  auto range = parse_range(lo, hi);
+  if (!range) return error_reply(kRangeNotFloat);
+  Zset z(ctx, argv[1]);
+  if (!z.load(true)) return wrong_type_reply();
+  if (!z.exists()) return out.reply();
+  if (offset < 0 || (offset > 0 && offset >= z.size())) return out.reply();
+  int64_t skip = offset;
+  int64_t remaining = limit;  // -1 (or any negative): no limit
+  if (remaining == 0) return out.reply();
+  z.walk_scores(*range, reverse, [&](std::string_view m, double s) {
+    if (skip > 0) {
+      --skip;
+      return true;
+    }
+    out.add(m, s);
+    return remaining < 0 || --remaining > 0;
+  });
+  return out.reply();
+}
+
+Reply pop_generic(CommandContext& ctx, const Argv& argv, bool max) {
+  if (argv.size() > 3) return error_reply(err::kSyntax);
+  int64_t count = 1;
+  if (argv.size() == 3) {
+    auto n = parse_int64(argv[2]);
+    if (!n || *n < 0) return error_reply(kMustBePositive);
+    count = *n;
+    if (count == 0) return Reply::Array();
+  }
+  Zset z(ctx, argv[1]);
+  if (!z.load(false)) return wrong_type_reply();
+  Emitted out;
+  out.with_scores = true;
+  if (!z.exists()) return Reply::Array();
+  std::vector<std::pair<std::string, double>> popped;
+  z.walk(max, 0, [&](std::string_view m, double s) {
+    popped.emplace_back(m, s);
+    return static_cast<int64_t>(popped.size()) < count;
+  });
+  for (auto& [m, s] : popped) {
+    z.remove(m);
+    out.add(m, s);
+  }
+  z.store();
+  // A single pop answers a flat [member, score] in every protocol.
+  if (argv.size() < 3) return Reply::Array(std::move(out.items));
+  return out.reply();
+}
+
+}  // namespace
+
+Reply zadd(CommandContext& ctx, const Argv& argv) {
+  bool nx = false, xx = false, ch = false, incr = false, gt = false, lt = false;
+  size_t at = 2;
+  for (; at < argv.size(); ++at) {
+    if (is_option(argv[at], "nx")) {
+      nx = true;
+    } else if (is_option(argv[at], "xx")) {
+      xx = true;
+    } else if (is_option(argv[at], "ch")) {
+      ch = true;
+    } else if (is_option(argv[at], "incr")) {
+      incr = true;
+    } else if (is_option(argv[at], "gt")) {
+      gt = true;
+    } else if (is_option(argv[at], "lt")) {
+      lt = true;
+    } else {
+      break;
+    }
+  }
+  const size_t rest = argv.size() - at;
+  if (rest == 0 || rest % 2 != 0) return error_reply(err::kSyntax);
+  if (nx && xx) return error_reply(kXxNx);
+  if ((gt && nx) || (lt && nx) || (gt && lt)) return error_reply(kGtLtNx);
+  if (incr && rest > 2) return error_reply(kIncrPair);
+  std::vector<double> scores;
+  for (size_t i = at; i < argv.size(); i += 2) {
+    auto s = parse_score(argv[i]);
+    if (!s) return error_reply(kNotFloat);
+    scores.push_back(*s);
+  }
+  Zset z(ctx, argv[1]);
+  if (!z.load(false)) return wrong_type_reply();
+  if (!z.exists()) {
+    if (xx) return incr ? Reply::Null() : Reply::Integer(0);
+    z.create();
+  }
+  int64_t added = 0, updated = 0, processed = 0;
+  double last = 0;
+  for (size_t j = 0; j < scores.size(); ++j) {
+    const std::string& member = argv[at + 1 + 2 * j];
+    double score = scores[j];
+    auto current = z.score(member);
+    if (current) {
+      if (nx) continue;
+      if (incr) {
+        score += *current;
+        if (std::isnan(score)) {
+          z.store();
+          return error_reply(kNan);
+        }
+      }
+      if ((lt && score >= *current) || (gt && score <= *current)) continue;
+      if (score != *current) {
+        z.put(member, score);
+        ++updated;
+      }
+    } else {
+      if (xx) continue;
+      z.put(member, score);
+      ++added;
+    }
+    ++processed;
+    last = score;
+  }
+  z.store();
+  if (incr) return processed > 0 ? score_reply(last) : Reply::Null();
+  return Reply::Integer(ch ? added + updated : added);
+}
+
+Reply zincrby(CommandContext& ctx, const Argv& argv) {
+  auto by = parse_score(argv[2]);
+  if (!by) return error_reply(kNotFloat);
+  Zset z(ctx, argv[1]);
+  if (!z.load(false)) return wrong_type_reply();
+  if (!z.exists()) z.create();
+  double score = *by + z.score(argv[3]).value_or(0);
+  if (std::isnan(score)) return error_reply(kNan);
+  z.put(argv[3], score);
+  z.store();
+  return score_reply(score);
+}
+
+Reply zrem(CommandContext& ctx, const Argv& argv) {
+  Zset z(ctx, argv[1]);
+  if (!z.load(false)) return wrong_type_reply();
+  if (!z.exists()) return Reply::Integer(0);
+  int64_t removed = 0;
+  for (size_t i = 2; i < argv.size(); ++i) {
+    if (z.remove(argv[i])) ++removed;
+  }
+  if (removed > 0) z.store();
+  return Reply::Integer(removed);
+}
+
+Reply zcard(CommandContext& ctx, const Argv& argv) {
+  return member_count(ctx, argv, ValueType::kZset);
+}
+
+Reply zscore(CommandContext& ctx, const Argv& argv) {
+  Zset z(ctx, argv[1]);
+  if (!z.load(true)) return wrong_type_reply();
+  auto s = z.exists() ? z.score(argv[2]) : std::nullopt;
+  return s ? score_reply(*s) : Reply::Null();
+}
+
+Reply zmscore(CommandContext& ctx, const Argv& argv) {
+  Zset z(ctx, argv[1]);
+  if (!z.load(true)) return wrong_type_reply();
+  std::vector<Reply> items;
+  for (size_t i = 2; i < argv.size(); ++i) {
+    auto s = z.exists() ? z.score(argv[i]) : std::nullopt;
+    items.push_back(s ? score_reply(*s) : Reply::Null());
+  }
+  return Reply::Array(std::move(items));
+}
+
+Reply zrank(CommandContext& ctx, const Argv& argv) {
+  Zset z(ctx, argv[1]);
+  if (!z.load(true)) return wrong_type_reply();
+  auto r = z.exists() ? z.rank(argv[2]) : std::nullopt;
+  return r ? Reply::Integer(*r) : Reply::Null();
+}
+
+Reply zrevrank(CommandContext& ctx, const Argv& argv) {
+  Zset z(ctx, argv[1]);
+  if (!z.load(true)) return wrong_type_reply();
+  auto r = z.exists() ? z.rank(argv[2]) : std::nullopt;
+  return r ? Reply::Integer(z.size() - 1 - *r) : Reply::Null();
+}
+
+Reply zcount(CommandContext& ctx, const Argv& argv) {
+  auto range = parse_range(argv[2], argv[3]);
+  if (!range) return error_reply(kRangeNotFloat);
+  Zset z(ctx, argv[1]);
+  if (!z.load(true)) return wrong_type_reply();
+  int64_t n = 0;
+  z.walk_scores(*range, false, [&](std::string_view, double) {
+    ++n;
+    return true;
+  });
+  return Reply::Integer(n);
+}
+
+Reply zrange(CommandContext& ctx, const Argv& argv) {
+  return range_generic(ctx, argv, RangeBy::kRank, false, true);
+}
+Reply zrevrange(CommandContext& ctx, const Argv& argv) {
+  return range_generic(ctx, argv, RangeBy::kRank, true, false);
+}
+Reply zrangebyscore(CommandContext& ctx, const Argv& argv) {
+  return range_generic(ctx, argv, RangeBy::kScore, false, false);
+}
+Reply zrevrangebyscore(CommandContext& ctx, const Argv& argv) {
+  return range_generic(ctx, argv, RangeBy::kScore, true, false);
+}
+
+Reply zpopmin(CommandContext& ctx, const Argv& argv) { return pop_generic(ctx, argv, false); }
+Reply zpopmax(CommandContext& ctx, const Argv& argv) { return pop_generic(ctx, argv, true); }
+
+Reply zremrangebyrank(CommandContext& ctx, const Argv& argv) {
+  auto start = parse_int64(argv[2]);
+  auto end = parse_int64(argv[3]);
+  if (!start || !end) return error_reply(err::kNotInteger);
+  Zset z(ctx, argv[1]);
+  if (!z.load(false)) return wrong_type_reply();
+  if (!z.exists()) return Reply::Integer(0);
+  const int64_t size = z.size();
+  int64_t from = *start, to = *end;
+  if (from < 0) from += size;
+  if (to < 0) to += size;
+  if (from < 0) from = 0;
+  if (from > to || from >= size) return Reply::Integer(0);
+  to = std::min(to, size - 1);
+  std::vector<std::string> doomed;
+  z.walk(false, from, [&](std::string_view m, double) {
+    doomed.emplace_back(m);
+    return static_cast<int64_t>(doomed.size()) < to - from + 1;
+  });
+  for (const auto& m : doomed) z.remove(m);
+  z.store();
+  return Reply::Integer(static_cast<int64_t>(doomed.size()));
+}
+
+Reply zremrangebyscore(CommandContext& ctx, const Argv& argv) {
+  auto range = parse_range(argv[2], argv[3]);
+  if (!range) return error_reply(kRangeNotFloat);
+  Zset z(ctx, argv[1]);
+  if (!z.load(false)) return wrong_type_reply();
+  if (!z.exists()) return Reply::Integer(0);
+  std::vector<std::string> doomed;
+  z.walk_scores(*range, false, [&](std::string_view m, double) {
+    doomed.emplace_back(m);
+    return true;
+  });
+  for (const auto& m : doomed) z.remove(m);
+  if (!doomed.empty()) z.store();
+  return Reply::Integer(static_cast<int64_t>(doomed.size()));
+}
+
+Reply zscan(CommandContext& ctx, const Argv& argv) {
+  auto cursor = parse_scan_cursor(argv[2]);
+  if (!cursor) return error_reply(err::kInvalidCursor);
+  Collection c = lookup_collection(ctx, argv[1], ValueType::kZset, true);
+  if (!c.exists()) return scan_reply(0, {});
+  if (c.wrong_type) return wrong_type_reply();
+  ScanOptions opts;
+  if (Reply error; !parse_scan_options(argv, 3, /*allow_type=*/false, opts, error)) return error;
+  std::vector<Reply> items;
+  const uint64_t next =
+      scan_collection(ctx, argv[1], c.meta.generation, *cursor, opts,
+                      [&](std::string_view m, std::string_view score) {
+                        items.push_back(Reply::Bulk(std::string(m)));
+                        items.push_back(Reply::Bulk(format_score(decode_score(score))));
+                      });
+  return scan_reply(next, std::move(items));
+}
+
+}  // namespace seshat::kv::cmd
