@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <set>
 #include <utility>
@@ -14,6 +15,7 @@
 #include "kv/command.h"
 #include "kv/glob_match.h"
 #include "kv/handler_util.h"
+#include "protocol/number_format.h"
 #include "storage/keyspace.h"
 
 namespace seshat::kv {
@@ -103,6 +105,79 @@ inline std::vector<std::pair<std::string, std::string>> distinct_random_members(
                     });
   }
   return picked;
+}
+
+// HRANDFIELD, SRANDMEMBER and ZRANDMEMBER: key [count [<values_option>]], as Redis 7.0 picks.
+// Without a count one member (or nil); a positive count gives distinct members (all of them
+// when it covers the collection), a negative one |count| members that may repeat. With the
+// values option (WITHVALUES, WITHSCORES; none for sets when empty) each member is followed by
+// value_reply(its stored value): a flat array in RESP2, [member, value] pairs in RESP3. The
+// choice is this node's and reaches only the reply.
+inline protocol::Reply random_members_command(
+    CommandContext& ctx, const Argv& argv, storage::ValueType type,
+    std::string_view values_option,
+    const std::function<protocol::Reply(std::string_view)>& value_reply) {
+  using protocol::Reply;
+  // Redis's bounds on the count (getRangeLongFromObjectOrReply; half of it with values), and
+  // Seshat's own on repeated picks: Redis streams any number, a reply is built whole here.
+  constexpr std::string_view kCountOutOfRange =
+      "ERR value is out of range, value must between -9223372036854775807 and "
+      "9223372036854775807";
+  constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
+  constexpr uint64_t kMaxRepeatedPicks = 1ull << 24;
+  // SRANDMEMBER refuses extra arguments before reading the count; the others read it first.
+  if (values_option.empty() && argv.size() > 3) return error_reply(err::kSyntax);
+  const bool with_count = argv.size() >= 3;
+  bool with_values = false;
+  int64_t count = 0;
+  if (with_count) {
+    auto n = protocol::parse_int64(argv[2]);
+    if (!n) return error_reply(err::kNotInteger);
+    if (*n == std::numeric_limits<int64_t>::min()) return error_reply(kCountOutOfRange);
+    count = *n;
+    const bool option_ok =
+        argv.size() == 3 || (argv.size() == 4 && !values_option.empty() &&
+                             is_option(argv[3], values_option));
+    if (!option_ok) return error_reply(err::kSyntax);
+    if (argv.size() == 4) {
+      with_values = true;
+      constexpr int64_t kHalf = std::numeric_limits<int64_t>::max() / 2;
+      if (count < -kHalf || count > kHalf) return error_reply(kValueOutOfRange);
+    }
+  }
+  Collection c = lookup_collection(ctx, argv[1], type, true);
+  if (!c.exists()) return with_count ? Reply::Array() : Reply::Null();
+  if (c.wrong_type) return Reply::Error(std::string(err::kWrongType));
+  auto& ks = ctx.keyspace;
+  if (!with_count) {
+    auto m = ks.random_member(argv[1], c.meta.generation);
+    return m ? Reply::Bulk(std::move(m->first)) : Reply::Null();
+  }
+  if (count == 0) return Reply::Array();
+  std::vector<std::pair<std::string, std::string>> picked;
+  if (count < 0) {
+    const auto n = static_cast<uint64_t>(-count);
+    if (n > kMaxRepeatedPicks) return error_reply(kValueOutOfRange);
+    picked.reserve(n);
+    for (uint64_t i = 0; i < n; ++i) {
+      auto m = ks.random_member(argv[1], c.meta.generation);
+      if (!m) break;
+      picked.push_back(std::move(*m));
+    }
+  } else if (static_cast<uint64_t>(count) >= c.meta.size) {
+    ks.scan_members(argv[1], c.meta.generation, {}, [&](std::string_view m, std::string_view v) {
+      picked.emplace_back(m, v);
+      return true;
+    });
+  } else {
+    picked = distinct_random_members(ks, argv[1], c.meta.generation, static_cast<uint64_t>(count));
+  }
+  std::vector<Reply> items;
+  for (auto& [member, value] : picked) {
+    items.push_back(Reply::Bulk(std::move(member)));
+    if (with_values) items.push_back(value_reply(value));
+  }
+  return with_values ? Reply::Pairs(std::move(items)) : Reply::Array(std::move(items));
 }
 
 // Handlers shared by hashes and sets, whose members are looked up the same way.

@@ -139,6 +139,14 @@ Reply zpopmax(CommandContext& ctx, const Argv& argv);
 Reply zremrangebyrank(CommandContext& ctx, const Argv& argv);
 Reply zremrangebyscore(CommandContext& ctx, const Argv& argv);
 Reply zscan(CommandContext& ctx, const Argv& argv);
+Reply zrangebylex(CommandContext& ctx, const Argv& argv);
+Reply zrevrangebylex(CommandContext& ctx, const Argv& argv);
+Reply zlexcount(CommandContext& ctx, const Argv& argv);
+Reply zremrangebylex(CommandContext& ctx, const Argv& argv);
+Reply zrandmember(CommandContext& ctx, const Argv& argv);
+Reply zunionstore(CommandContext& ctx, const Argv& argv);
+Reply zinterstore(CommandContext& ctx, const Argv& argv);
+Reply zdiffstore(CommandContext& ctx, const Argv& argv);
 
 }  // namespace cmd
 

@@ -27,13 +27,6 @@ using storage::ValueType;
 constexpr std::string_view kHashValueNotInteger = "ERR hash value is not an integer";
 constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
 constexpr std::string_view kIncrementNotFinite = "ERR value is NaN or Infinity";
-// HRANDFIELD's count limits (getRangeLongFromObjectOrReply, and the WITHVALUES bound).
-constexpr std::string_view kCountOutOfRange =
-    "ERR value is out of range, value must between -9223372036854775807 and "
-    "9223372036854775807";
-constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
-// The most fields HRANDFIELD with a negative count returns (Seshat's own bound).
-constexpr uint64_t kMaxRepeatedPicks = 1ull << 24;
 
 using HashLookup = Collection;
 
@@ -107,65 +100,10 @@ Reply hscan(CommandContext& ctx, const Argv& argv) {
   return scan_reply(next, std::move(items));
 }
 
-// HRANDFIELD key [count [WITHVALUES]]: random fields, as Redis 7.0's t_hash.c picks them. A
-// positive count gives distinct fields (the whole hash when count >= its size), a negative one
-// |count| fields that may repeat. The choice is this node's and reaches only the reply.
+// HRANDFIELD key [count [WITHVALUES]] (collection.h).
 Reply hrandfield(CommandContext& ctx, const Argv& argv) {
-  int64_t count = 0;
-  bool with_count = argv.size() >= 3;
-  bool with_values = false;
-  if (with_count) {
-    auto n = parse_int64(argv[2]);
-    if (!n) return error_reply(err::kNotInteger);
-    if (*n == std::numeric_limits<int64_t>::min()) return error_reply(kCountOutOfRange);
-    count = *n;
-    if (argv.size() > 4 || (argv.size() == 4 && !is_option(argv[3], "withvalues"))) {
-      return error_reply(err::kSyntax);
-    }
-    if (argv.size() == 4) {
-      with_values = true;
-      constexpr int64_t kHalf = std::numeric_limits<int64_t>::max() / 2;
-      if (count < -kHalf || count > kHalf) return error_reply(kValueOutOfRange);
-    }
-  }
-  HashLookup h = lookup(ctx, argv[1], true);
-  if (!h.exists()) return with_count ? Reply::Array() : Reply::Null();
-  if (h.wrong_type) return wrong_type_reply();
-  auto& ks = ctx.keyspace;
-  if (!with_count) {
-    auto m = ks.random_member(argv[1], h.meta.generation);
-    return m ? Reply::Bulk(std::move(m->first)) : Reply::Null();
-  }
-  if (count == 0) return Reply::Array();
-  std::vector<std::pair<std::string, std::string>> picked;
-  const uint64_t size = h.meta.size;
-  if (count < 0 || count == 1) {
-    // With repetition (and a single field, which cannot repeat). Redis would stream any number
-    // of picks; a reply is built whole here, so an absurd count is refused instead.
-    const uint64_t n = count < 0 ? static_cast<uint64_t>(-count) : 1;
-    if (n > kMaxRepeatedPicks) return error_reply(kValueOutOfRange);
-    picked.reserve(n);
-    for (uint64_t i = 0; i < n; ++i) {
-      auto m = ks.random_member(argv[1], h.meta.generation);
-      if (!m) break;
-      picked.push_back(std::move(*m));
-    }
-  } else if (static_cast<uint64_t>(count) >= size) {
-    ks.scan_members(argv[1], h.meta.generation, {}, [&](std::string_view f, std::string_view v) {
-      picked.emplace_back(f, v);
-      return true;
-    });
-  } else {
-    picked = distinct_random_members(ks, argv[1], h.meta.generation,
-                                     static_cast<uint64_t>(count));
-  }
-  // With values: field/value pairs (a flat array in RESP2, [field, value] arrays in RESP3).
-  std::vector<Reply> items;
-  for (auto& [field, value] : picked) {
-    items.push_back(Reply::Bulk(std::move(field)));
-    if (with_values) items.push_back(Reply::Bulk(std::move(value)));
-  }
-  return with_values ? Reply::Pairs(std::move(items)) : Reply::Array(std::move(items));
+  return random_members_command(ctx, argv, ValueType::kHash, "withvalues",
+                                [](std::string_view v) { return Reply::Bulk(std::string(v)); });
 }
 
 Reply hset(CommandContext& ctx, const Argv& argv) {

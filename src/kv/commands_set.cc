@@ -25,15 +25,9 @@ namespace {
 using storage::ValueType;
 
 constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
-constexpr std::string_view kCountOutOfRange =
-    "ERR value is out of range, value must between -9223372036854775807 and "
-    "9223372036854775807";
 constexpr std::string_view kNumkeys = "ERR numkeys should be greater than 0";
 constexpr std::string_view kTooManyKeys = "ERR Number of keys can't be greater than number of args";
 constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
-// The most elements SRANDMEMBER with a negative count returns (Seshat's own bound: Redis
-// streams any number, a reply is built whole here).
-constexpr uint64_t kMaxRepeatedPicks = 1ull << 24;
 
 Collection lookup(CommandContext& ctx, const std::string& key, bool counted) {
   return lookup_collection(ctx, key, ValueType::kSet, counted);
@@ -85,7 +79,8 @@ std::optional<Reply> combine(CommandContext& ctx, const Argv& argv, size_t first
       bool everywhere = true;
       for (size_t i = 0; i < sets.size() && everywhere; ++i) {
         if (i == smallest) continue;
-        everywhere = ctx.keyspace.get_member(argv[first + i], sets[i].meta.generation, m).has_value();
+        everywhere =
+            ctx.keyspace.get_member(argv[first + i], sets[i].meta.generation, m).has_value();
       }
       if (everywhere) result.push_back(std::move(m));
     }
@@ -205,44 +200,8 @@ Reply spop(CommandContext& ctx, const Argv& argv) {
 }
 
 Reply srandmember(CommandContext& ctx, const Argv& argv) {
-  if (argv.size() > 3) return error_reply(err::kSyntax);
-  const bool with_count = argv.size() == 3;
-  int64_t count = 1;
-  if (with_count) {
-    auto n = parse_int64(argv[2]);
-    if (!n) return error_reply(err::kNotInteger);
-    if (*n == std::numeric_limits<int64_t>::min()) return error_reply(kCountOutOfRange);
-    count = *n;
-  }
-  Collection c = lookup(ctx, argv[1], true);
-  if (!c.exists()) return with_count ? Reply::Array() : Reply::Null();
-  if (c.wrong_type) return wrong_type_reply();
-  auto& ks = ctx.keyspace;
-  if (!with_count) {
-    auto m = ks.random_member(argv[1], c.meta.generation);
-    return m ? Reply::Bulk(std::move(m->first)) : Reply::Null();
-  }
-  std::vector<Reply> items;
-  if (count == 0) return Reply::Array();
-  if (count < 0) {
-    const auto n = static_cast<uint64_t>(-count);
-    if (n > kMaxRepeatedPicks) return error_reply(kCountOutOfRange);
-    for (uint64_t i = 0; i < n; ++i) {
-      auto m = ks.random_member(argv[1], c.meta.generation);
-      if (!m) break;
-      items.push_back(Reply::Bulk(std::move(m->first)));
-    }
-    return Reply::Array(std::move(items));
-  }
-  const auto want = static_cast<uint64_t>(count);
-  if (want >= c.meta.size) {
-    for (auto& m : members_of(ctx, argv[1], c)) items.push_back(Reply::Bulk(std::move(m)));
-    return Reply::Array(std::move(items));
-  }
-  for (auto& [m, unused] : distinct_random_members(ks, argv[1], c.meta.generation, want)) {
-    items.push_back(Reply::Bulk(std::move(m)));
-  }
-  return Reply::Array(std::move(items));
+  return random_members_command(ctx, argv, ValueType::kSet, {},
+                                [](std::string_view) { return Reply::Null(); });
 }
 
 Reply smove(CommandContext& ctx, const Argv& argv) {
@@ -310,10 +269,9 @@ Reply sscan(CommandContext& ctx, const Argv& argv) {
   ScanOptions opts;
   if (Reply error; !parse_scan_options(argv, 3, /*allow_type=*/false, opts, error)) return error;
   std::vector<Reply> items;
-  const uint64_t next = scan_collection(ctx, argv[1], c.meta.generation, *cursor, opts,
-                                        [&](std::string_view m, std::string_view) {
-                                          items.push_back(Reply::Bulk(std::string(m)));
-                                        });
+  const uint64_t next = scan_collection(
+      ctx, argv[1], c.meta.generation, *cursor, opts,
+      [&](std::string_view m, std::string_view) { items.push_back(Reply::Bulk(std::string(m))); });
   return scan_reply(next, std::move(items));
 }
 

@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -265,7 +267,78 @@ struct Emitted {
   }
 };
 
-enum class RangeBy { kRank, kScore };
+// A lexical range bound: "-" and "+" for the ends, "[x" inclusive, "(x" exclusive.
+struct LexBound {
+  enum Kind { kMinusInf, kPlusInf, kInclusive, kExclusive } kind;
+  std::string value;
+};
+
+std::optional<LexBound> parse_lex_bound(const std::string& arg) {
+  if (arg == "-") return LexBound{LexBound::kMinusInf, {}};
+  if (arg == "+") return LexBound{LexBound::kPlusInf, {}};
+  if (!arg.empty() && arg[0] == '[') return LexBound{LexBound::kInclusive, arg.substr(1)};
+  if (!arg.empty() && arg[0] == '(') return LexBound{LexBound::kExclusive, arg.substr(1)};
+  return std::nullopt;
+}
+
+struct LexRange {
+  LexBound min, max;
+  bool above_min(std::string_view m) const {
+    switch (min.kind) {
+      case LexBound::kMinusInf:
+        return true;
+      case LexBound::kPlusInf:
+        return false;
+      case LexBound::kInclusive:
+        return m >= min.value;
+      case LexBound::kExclusive:
+        return m > min.value;
+    }
+    return false;
+  }
+  bool below_max(std::string_view m) const {
+    switch (max.kind) {
+      case LexBound::kMinusInf:
+        return false;
+      case LexBound::kPlusInf:
+        return true;
+      case LexBound::kInclusive:
+        return m <= max.value;
+      case LexBound::kExclusive:
+        return m < max.value;
+    }
+    return false;
+  }
+};
+
+constexpr std::string_view kLexRangeInvalid = "ERR min or max not valid string range item";
+constexpr std::string_view kWithscoresBylex =
+    "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+
+std::optional<LexRange> parse_lex_range(const std::string& min, const std::string& max) {
+  auto lo = parse_lex_bound(min);
+  auto hi = parse_lex_bound(max);
+  if (!lo || !hi) return std::nullopt;
+  return LexRange{*lo, *hi};
+}
+
+// Members in a lexical range, as Redis walks them (meant for members of one score): in index
+// order, from the first member that is >= min while the following ones are <= max; backwards
+// from the last member <= max while they are >= min.
+void walk_lex(Zset& z, const LexRange& r, bool reverse,
+              const std::function<bool(std::string_view member, double score)>& visit) {
+  bool started = false;
+  z.walk(reverse, 0, [&](std::string_view m, double s) {
+    if (!started) {
+      if (reverse ? !r.below_max(m) : !r.above_min(m)) return true;
+      started = true;
+    }
+    if (reverse ? !r.above_min(m) : !r.below_max(m)) return false;
+    return visit(m, s);
+  });
+}
+
+enum class RangeBy { kRank, kScore, kLex };
 
 // ZRANGE and its older forms. `first` is the index of the first range argument.
 Reply range_generic(CommandContext& ctx, const Argv& argv, RangeBy by, bool reverse,
@@ -292,12 +365,14 @@ Reply range_generic(CommandContext& ctx, const Argv& argv, RangeBy by, bool reve
       by_given = true;
       by = RangeBy::kScore;
     } else if (allow_by_options && !by_given && is_option(argv[j], "bylex")) {
-      return error_reply(err::kSyntax);  // BYLEX: not supported yet
+      by_given = true;
+      by = RangeBy::kLex;
     } else {
       return error_reply(err::kSyntax);
     }
   }
   if (limit_given && by == RangeBy::kRank) return error_reply(kLimitNeedsBy);
+  if (with_scores && by == RangeBy::kLex) return error_reply(kWithscoresBylex);
   Emitted out;
   out.with_scores = with_scores;
   if (by == RangeBy::kRank) {
@@ -320,11 +395,18 @@ Reply range_generic(CommandContext& ctx, const Argv& argv, RangeBy by, bool reve
     });
     return out.reply();
   }
-  // By score: for REV (and ZREVRANGEBYSCORE) the range is given max first.
+  // By score or lex: for REV (and ZREV...BY...) the range is given max first.
   const std::string& lo = reverse ? argv[3] : argv[2];
   const std::string& hi = reverse ? argv[2] : argv[3];
-  auto range = parse_range(lo, hi);
-  if (!range) return error_reply(kRangeNotFloat);
+  std::optional<Zset::ScoreRange> range;
+  std::optional<LexRange> lex;
+  if (by == RangeBy::kLex) {
+    lex = parse_lex_range(lo, hi);
+    if (!lex) return error_reply(kLexRangeInvalid);
+  } else {
+    range = parse_range(lo, hi);
+    if (!range) return error_reply(kRangeNotFloat);
+  }
   Zset z(ctx, argv[1]);
   if (!z.load(true)) return wrong_type_reply();
   if (!z.exists()) return out.reply();
@@ -332,14 +414,19 @@ Reply range_generic(CommandContext& ctx, const Argv& argv, RangeBy by, bool reve
   int64_t skip = offset;
   int64_t remaining = limit;  // -1 (or any negative): no limit
   if (remaining == 0) return out.reply();
-  z.walk_scores(*range, reverse, [&](std::string_view m, double s) {
+  auto emit = [&](std::string_view m, double s) {
     if (skip > 0) {
       --skip;
       return true;
     }
     out.add(m, s);
     return remaining < 0 || --remaining > 0;
-  });
+  };
+  if (lex) {
+    walk_lex(z, *lex, reverse, emit);
+  } else {
+    z.walk_scores(*range, reverse, emit);
+  }
   return out.reply();
 }
 
@@ -590,6 +677,198 @@ Reply zscan(CommandContext& ctx, const Argv& argv) {
                         items.push_back(Reply::Bulk(format_score(decode_score(score))));
                       });
   return scan_reply(next, std::move(items));
+}
+
+Reply zrangebylex(CommandContext& ctx, const Argv& argv) {
+  return range_generic(ctx, argv, RangeBy::kLex, false, false);
+}
+Reply zrevrangebylex(CommandContext& ctx, const Argv& argv) {
+  return range_generic(ctx, argv, RangeBy::kLex, true, false);
+}
+
+Reply zlexcount(CommandContext& ctx, const Argv& argv) {
+  auto range = parse_lex_range(argv[2], argv[3]);
+  if (!range) return error_reply(kLexRangeInvalid);
+  Zset z(ctx, argv[1]);
+  if (!z.load(true)) return wrong_type_reply();
+  int64_t n = 0;
+  walk_lex(z, *range, false, [&](std::string_view, double) {
+    ++n;
+    return true;
+  });
+  return Reply::Integer(n);
+}
+
+Reply zremrangebylex(CommandContext& ctx, const Argv& argv) {
+  auto range = parse_lex_range(argv[2], argv[3]);
+  if (!range) return error_reply(kLexRangeInvalid);
+  Zset z(ctx, argv[1]);
+  if (!z.load(false)) return wrong_type_reply();
+  if (!z.exists()) return Reply::Integer(0);
+  std::vector<std::string> doomed;
+  walk_lex(z, *range, false, [&](std::string_view m, double) {
+    doomed.emplace_back(m);
+    return true;
+  });
+  for (const auto& m : doomed) z.remove(m);
+  if (!doomed.empty()) z.store();
+  return Reply::Integer(static_cast<int64_t>(doomed.size()));
+}
+
+// ZRANDMEMBER key [count [WITHSCORES]] (collection.h), with scores for values.
+Reply zrandmember(CommandContext& ctx, const Argv& argv) {
+  return random_members_command(ctx, argv, ValueType::kZset, "withscores",
+                                [](std::string_view v) { return score_reply(decode_score(v)); });
+}
+
+namespace {
+
+enum class ZsetOp { kUnion, kInter, kDiff };
+enum class Aggregate { kSum, kMin, kMax };
+
+// One input of ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE: a sorted set, or a set (every score 1).
+struct Input {
+  std::string key;
+  Collection c{ValueType::kZset, {}, {}, false};
+  double weight = 1;
+  uint64_t size() const { return c.exists() ? c.meta.size : 0; }
+};
+
+double weighted(double score, double weight) {
+  const double v = score * weight;
+  return std::isnan(v) ? 0 : v;  // inf * 0: Redis takes 0
+}
+
+void aggregate_into(double& target, double v, Aggregate how) {
+  if (how == Aggregate::kSum) {
+    target += v;
+    if (std::isnan(target)) target = 0;  // inf + -inf: Redis takes 0
+  } else if (how == Aggregate::kMin) {
+    target = std::min(target, v);
+  } else {
+    target = std::max(target, v);
+  }
+}
+
+// Every (member, score) of an input, in member order.
+void each_member(CommandContext& ctx, const Input& in,
+                 const std::function<void(std::string_view, double)>& visit) {
+  if (!in.c.exists()) return;
+  ctx.keyspace.scan_members(in.key, in.c.meta.generation, {},
+                            [&](std::string_view m, std::string_view v) {
+                              visit(m, in.c.type == ValueType::kSet ? 1.0 : decode_score(v));
+                              return true;
+                            });
+}
+
+std::optional<double> member_score(CommandContext& ctx, const Input& in, std::string_view m) {
+  if (!in.c.exists()) return std::nullopt;
+  auto v = ctx.keyspace.get_member(in.key, in.c.meta.generation, m);
+  if (!v) return std::nullopt;
+  return in.c.type == ValueType::kSet ? 1.0 : decode_score(*v);
+}
+
+Reply store_generic(CommandContext& ctx, const Argv& argv, ZsetOp op, std::string_view name) {
+  auto numkeys = parse_int64(argv[2]);
+  if (!numkeys) return error_reply(err::kNotInteger);
+  if (*numkeys < 1) {
+    return Reply::Error("ERR at least 1 input key is needed for '" + std::string(name) +
+                        "' command");
+  }
+  if (static_cast<uint64_t>(*numkeys) > argv.size() - 3) return error_reply(err::kSyntax);
+  std::vector<Input> inputs(static_cast<size_t>(*numkeys));
+  size_t j = 3;
+  for (auto& in : inputs) {
+    in.key = argv[j++];
+    auto rec = ctx.keyspace.get(in.key);
+    if (rec && rec->type != ValueType::kZset && rec->type != ValueType::kSet) {
+      return wrong_type_reply();
+    }
+    if (rec) in.c = lookup_collection(ctx, in.key, rec->type, false);
+  }
+  Aggregate how = Aggregate::kSum;
+  while (j < argv.size()) {
+    const size_t remaining = argv.size() - j;
+    if (op != ZsetOp::kDiff && remaining >= inputs.size() + 1 && is_option(argv[j], "weights")) {
+      ++j;
+      for (auto& in : inputs) {
+        auto w = parse_score(argv[j++]);
+        if (!w) return error_reply("ERR weight value is not a float");
+        in.weight = *w;
+      }
+    } else if (op != ZsetOp::kDiff && remaining >= 2 && is_option(argv[j], "aggregate")) {
+      const std::string& a = argv[j + 1];
+      if (is_option(a, "sum")) {
+        how = Aggregate::kSum;
+      } else if (is_option(a, "min")) {
+        how = Aggregate::kMin;
+      } else if (is_option(a, "max")) {
+        how = Aggregate::kMax;
+      } else {
+        return error_reply(err::kSyntax);
+      }
+      j += 2;
+    } else {
+      return error_reply(err::kSyntax);
+    }
+  }
+  // member -> score, in member order.
+  std::map<std::string, double> result;
+  if (op == ZsetOp::kInter) {
+    // Redis walks the smallest input first, aggregating in ascending size order.
+    std::stable_sort(inputs.begin(), inputs.end(),
+                     [](const Input& a, const Input& b) { return a.size() < b.size(); });
+    if (inputs.front().size() > 0) {
+      each_member(ctx, inputs.front(), [&](std::string_view m, double s) {
+        double score = weighted(s, inputs.front().weight);
+        for (size_t i = 1; i < inputs.size(); ++i) {
+          auto other = member_score(ctx, inputs[i], m);
+          if (!other) return;
+          aggregate_into(score, weighted(*other, inputs[i].weight), how);
+        }
+        result.emplace(std::string(m), score);
+      });
+    }
+  } else if (op == ZsetOp::kUnion) {
+    std::stable_sort(inputs.begin(), inputs.end(),
+                     [](const Input& a, const Input& b) { return a.size() < b.size(); });
+    for (const Input& in : inputs) {
+      each_member(ctx, in, [&](std::string_view m, double s) {
+        const double v = weighted(s, in.weight);
+        auto [it, fresh] = result.emplace(std::string(m), v);
+        if (!fresh) aggregate_into(it->second, v, how);
+      });
+    }
+  } else {
+    each_member(ctx, inputs.front(), [&](std::string_view m, double s) {
+      for (size_t i = 1; i < inputs.size(); ++i) {
+        if (member_score(ctx, inputs[i], m)) return;
+      }
+      result.emplace(std::string(m), s);
+    });
+  }
+  const std::string& dest = argv[1];
+  ctx.keyspace.erase(dest);
+  if (!result.empty()) {
+    Zset z(ctx, dest);
+    z.load(false);
+    z.create();
+    for (const auto& [m, score] : result) z.put(m, score);
+    z.store();
+  }
+  return Reply::Integer(static_cast<int64_t>(result.size()));
+}
+
+}  // namespace
+
+Reply zunionstore(CommandContext& ctx, const Argv& argv) {
+  return store_generic(ctx, argv, ZsetOp::kUnion, "zunionstore");
+}
+Reply zinterstore(CommandContext& ctx, const Argv& argv) {
+  return store_generic(ctx, argv, ZsetOp::kInter, "zinterstore");
+}
+Reply zdiffstore(CommandContext& ctx, const Argv& argv) {
+  return store_generic(ctx, argv, ZsetOp::kDiff, "zdiffstore");
 }
 
 }  // namespace seshat::kv::cmd

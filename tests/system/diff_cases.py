@@ -648,7 +648,8 @@ add("spop_deterministic_cases", ("SADD", "s", "only"), ("SPOP", "s"), ("EXISTS",
 add("srandmember", ("SADD", "s", "a", "b", "c"), ("SRANDMEMBER", "s"), ("SRANDMEMBER", "s", 0),
     ("SRANDMEMBER", "s", 2), ("SRANDMEMBER", "s", 5), ("SRANDMEMBER", "s", -5), ("SRANDMEMBER", "s", 3),
     ("SRANDMEMBER", "nokey"), ("SRANDMEMBER", "nokey", 3), ("SRANDMEMBER", "s", "x"),
-    ("SRANDMEMBER", "s", "-9223372036854775808"), ("SRANDMEMBER", "s", 1, 2), ("SCARD", "s"))
+    ("SRANDMEMBER", "s", "-9223372036854775808"), ("SRANDMEMBER", "s", 1, 2), ("SRANDMEMBER", "s", "x", 2),
+    ("SCARD", "s"))
 add("smove", ("SADD", "a", 1, 2), ("SADD", "b", 3), ("SMOVE", "a", "b", 1), ("SMEMBERS", "a"), ("SMEMBERS", "b"),
     ("SMOVE", "a", "b", 9), ("SMOVE", "a", "a", 2), ("SMOVE", "a", "a", 9), ("SMOVE", "a", "c", 2),
     ("EXISTS", "a"), ("SMEMBERS", "c"), ("SMOVE", "nokey", "c", 1), ("SET", "str", "v"),
@@ -757,9 +758,48 @@ add("zset_multi_copy_expiry", ("MULTI",), ("ZADD", "z", 1, "a", 2, "b"), ("ZINCR
     ("ZRANGE", "z", 0, -1), ("ZRANGE", "y", 0, -1, "WITHSCORES"), ("RENAME", "y", "x"), ("ZRANK", "x", "a"),
     ("EXPIRE", "x", 100), ("ZADD", "x", 9, "d"), ("TTL", "x"), ("DEL", "z"), ("ZADD", "z", 3, "q"),
     ("ZRANGE", "z", 0, -1), ScanAll(type="zset"))
+add("zset_lex", ("ZADD", "l", 0, "a", 0, "b", 0, "c", 0, "d", 0, "e"), ("ZRANGEBYLEX", "l", "-", "+"),
+    ("ZRANGEBYLEX", "l", "[b", "(d"), ("ZRANGEBYLEX", "l", "(b", "[d"), ("ZRANGEBYLEX", "l", "[b", "[d", "LIMIT", 1, 1),
+    ("ZRANGEBYLEX", "l", "-", "+", "LIMIT", 2, -1), ("ZREVRANGEBYLEX", "l", "+", "-"),
+    ("ZREVRANGEBYLEX", "l", "[d", "(a", "LIMIT", 0, 2), ("ZRANGE", "l", "[a", "[c", "BYLEX"),
+    ("ZRANGE", "l", "[d", "[b", "BYLEX", "REV"), ("ZRANGE", "l", "-", "+", "BYLEX", "LIMIT", 1, 2),
+    ("ZRANGE", "l", "[a", "[c", "BYLEX", "WITHSCORES"), ("ZRANGEBYLEX", "l", "-", "+", "WITHSCORES"),
+    ("ZRANGEBYLEX", "l", "b", "d"), ("ZRANGEBYLEX", "l", "[b", "x"), ("ZRANGEBYLEX", "l", "+", "-"),
+    ("ZRANGEBYLEX", "l", "[z", "+"), ("ZLEXCOUNT", "l", "[b", "+"), ("ZLEXCOUNT", "l", "-", "(c"),
+    ("ZLEXCOUNT", "l", "x", "y"), ("ZLEXCOUNT", "nokey", "-", "+"), ("ZREMRANGEBYLEX", "l", "[a", "(c"),
+    ("ZRANGE", "l", 0, -1), ("ZREMRANGEBYLEX", "l", "-", "+"), ("EXISTS", "l"), ("ZREMRANGEBYLEX", "l", "x", "+"),
+    ("ZADD", "m", 1, "b", 2, "a", 3, "c"), ("ZRANGEBYLEX", "m", "[a", "[c"), ("ZRANGEBYLEX", "m", "-", "+"))
+add("zrandmember", ("ZADD", "z", 1, "a", 2, "b", 3, "c"), ("ZRANDMEMBER", "z"), ("ZRANDMEMBER", "z", 0),
+    ("ZRANDMEMBER", "z", 2), ("ZRANDMEMBER", "z", -5), ("ZRANDMEMBER", "z", 3, "WITHSCORES"),
+    ("ZRANDMEMBER", "z", 5, "withscores"), ("ZRANDMEMBER", "z", -2, "WITHSCORES"), ("ZRANDMEMBER", "nokey"),
+    ("ZRANDMEMBER", "nokey", 2), ("ZRANDMEMBER", "z", "x"), ("ZRANDMEMBER", "z", 1, "FOO"),
+    ("ZRANDMEMBER", "z", "-9223372036854775808"), ("ZRANDMEMBER", "z", "4611686018427387904", "WITHSCORES"),
+    ("SET", "s", "v"), ("ZRANDMEMBER", "s"), ("ZRANDMEMBER", "s", 1))
+add("zstore_algebra", ("ZADD", "a", 1, "x", 2, "y", 3, "z"), ("ZADD", "b", 10, "y", 20, "z", 30, "w"),
+    ("SADD", "s", "x", "w", "v"), ("ZUNIONSTORE", "u", 2, "a", "b"), ("ZRANGE", "u", 0, -1, "WITHSCORES"),
+    ("ZUNIONSTORE", "u", 2, "a", "b", "WEIGHTS", 2, "0.5"), ("ZRANGE", "u", 0, -1, "WITHSCORES"),
+    ("ZUNIONSTORE", "u", 3, "a", "b", "s", "AGGREGATE", "MAX"), ("ZRANGE", "u", 0, -1, "WITHSCORES"),
+    ("ZINTERSTORE", "i", 2, "a", "b"), ("ZRANGE", "i", 0, -1, "WITHSCORES"),
+    ("ZINTERSTORE", "i", 2, "a", "b", "AGGREGATE", "MIN", "WEIGHTS", 1, 3), ("ZRANGE", "i", 0, -1, "WITHSCORES"),
+    ("ZINTERSTORE", "i", 2, "a", "s"), ("ZRANGE", "i", 0, -1, "WITHSCORES"), ("ZINTERSTORE", "i", 2, "a", "nokey"),
+    ("EXISTS", "i"), ("ZDIFFSTORE", "d", 2, "a", "b"), ("ZRANGE", "d", 0, -1, "WITHSCORES"),
+    ("ZDIFFSTORE", "d", 2, "a", "s"), ("ZRANGE", "d", 0, -1, "WITHSCORES"), ("ZDIFFSTORE", "d", 1, "nokey"),
+    ("EXISTS", "d"), ("ZUNIONSTORE", "a", 2, "a", "b"), ("ZRANGE", "a", 0, -1, "WITHSCORES"))
+add("zstore_edges", ("ZADD", "a", "inf", "x", 1, "y"), ("ZADD", "b", "-inf", "x", 2, "y"),
+    ("ZUNIONSTORE", "u", 2, "a", "b"), ("ZRANGE", "u", 0, -1, "WITHSCORES"),
+    ("ZUNIONSTORE", "u", 2, "a", "b", "WEIGHTS", 0, 1), ("ZRANGE", "u", 0, -1, "WITHSCORES"),
+    ("ZUNIONSTORE", "u", 0, "a"), ("ZUNIONSTORE", "u", 3, "a", "b"), ("ZUNIONSTORE", "u", "x", "a"),
+    ("ZUNIONSTORE", "u", 1, "a", "AGGREGATE", "FOO"), ("ZUNIONSTORE", "u", 1, "a", "WEIGHTS", "x"),
+    ("ZUNIONSTORE", "u", 2, "a", "b", "WEIGHTS", 1), ("ZUNIONSTORE", "u", 1, "a", "WITHSCORES"),
+    ("ZDIFFSTORE", "u", 1, "a", "WEIGHTS", 1), ("ZDIFFSTORE", "u", 0, "a"), ("SET", "str", "v"),
+    ("ZUNIONSTORE", "u", 2, "a", "str"), ("ZINTERSTORE", "u", 2, "nokey", "str"), ("ZDIFFSTORE", "u", 1, "str"),
+    ("ZUNIONSTORE", "str", 1, "a"), ("TYPE", "str"), ("ZINTERSTORE", "a", 1, "a", "WEIGHTS", "-1"),
+    ("ZRANGE", "a", 0, -1, "WITHSCORES"))
 add("zset_resp3", ("HELLO", 3), ("ZADD", "z", 1, "a", "2.5", "b"), ("ZSCORE", "z", "b"), ("ZMSCORE", "z", "a", "x"),
     ("ZRANGE", "z", 0, -1, "WITHSCORES"), ("ZINCRBY", "z", 1, "a"), ("ZADD", "z", "INCR", 1, "a"),
-    ("ZPOPMIN", "z"), ("ZPOPMAX", "z", 1), ("ZPOPMIN", "nokey"), ("ZPOPMIN", "nokey", 2), protocol=3)
+    ("ZPOPMIN", "z"), ("ZPOPMAX", "z", 1), ("ZPOPMIN", "nokey"), ("ZPOPMIN", "nokey", 2),
+    ("ZADD", "y", 1, "a", 2, "b"), ("ZRANDMEMBER", "y", 2, "WITHSCORES"), ("ZRANDMEMBER", "y", -1, "WITHSCORES"),
+    ("ZRANGEBYSCORE", "y", 0, 5, "WITHSCORES"), protocol=3)
 
 # ---------------------------------------------------------------------------------------------
 # Errors: wrong arity for every command (Redis arity: n exact, -n at least n), unknown commands
@@ -782,7 +822,9 @@ ARITY = {
     "SUNIONSTORE": -3, "SDIFFSTORE": -3, "SSCAN": -3, "ZADD": -4, "ZINCRBY": 4, "ZREM": -3,
     "ZCARD": 2, "ZSCORE": 3, "ZMSCORE": -3, "ZRANK": 3, "ZREVRANK": 3, "ZCOUNT": 4, "ZRANGE": -4,
     "ZREVRANGE": -4, "ZRANGEBYSCORE": -4, "ZREVRANGEBYSCORE": -4, "ZPOPMIN": -2, "ZPOPMAX": -2,
-    "ZREMRANGEBYRANK": 4, "ZREMRANGEBYSCORE": 4, "ZSCAN": -3,
+    "ZREMRANGEBYRANK": 4, "ZREMRANGEBYSCORE": 4, "ZSCAN": -3, "ZRANGEBYLEX": -4,
+    "ZREVRANGEBYLEX": -4, "ZLEXCOUNT": 4, "ZREMRANGEBYLEX": 4, "ZRANDMEMBER": -2,
+    "ZUNIONSTORE": -4, "ZINTERSTORE": -4, "ZDIFFSTORE": -4,
 }
 for _name, _arity in ARITY.items():
     _needed = abs(_arity)

@@ -128,7 +128,7 @@ def equivalent(args: Sequence, a: Reply, b: Reply) -> bool:
     if name == b"TIME":
         return _time_shape(a) and _time_shape(b) and abs(
             int(a.value[0].value) - int(b.value[0].value)) <= 5
-    if name in (b"HRANDFIELD", b"SRANDMEMBER", b"SPOP"):
+    if name in (b"HRANDFIELD", b"SRANDMEMBER", b"SPOP", b"ZRANDMEMBER"):
         return _hrandfield_equivalent(args, a, b)
     if name in (b"SMEMBERS", b"SINTER", b"SUNION", b"SDIFF") and a.kind == b.kind and \
             isinstance(a.value, list) and isinstance(b.value, list):

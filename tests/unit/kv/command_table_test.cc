@@ -40,7 +40,9 @@ TEST(CommandTable, EveryRequiredCommandIsPresent) {
       "sunionstore", "sdiffstore", "sintercard", "sscan",
       "zadd",        "zincrby",  "zrem",     "zcard",     "zscore", "zmscore", "zrank",
       "zrevrank",    "zcount",   "zrange",   "zrevrange", "zrangebyscore", "zrevrangebyscore",
-      "zpopmin",     "zpopmax",  "zremrangebyrank", "zremrangebyscore", "zscan"};
+      "zpopmin",     "zpopmax",  "zremrangebyrank", "zremrangebyscore", "zscan",
+      "zrangebylex", "zrevrangebylex", "zlexcount", "zremrangebylex", "zrandmember",
+      "zunionstore", "zinterstore", "zdiffstore"};
   for (const char* name : data) {
     const CommandSpec* spec = find_command(name);
     ASSERT_NE(spec, nullptr) << name;

@@ -167,7 +167,11 @@ std::vector<Operation> random_workload(uint64_t seed, int n) {
     now += static_cast<int64_t>(rng() % 300);
     auto random_command = [&]() -> Argv {
       auto field = [&] { return std::string(1, static_cast<char>('f' + rng() % 4)); };
-      switch (rng() % 37) {
+      switch (rng() % 39) {
+        case 37:
+          return {"ZUNIONSTORE", key(), "2", key(), key(), "WEIGHTS", "2", "1"};
+        case 38:
+          return {"ZREMRANGEBYLEX", key(), "[f", "(h"};
         case 33:
           return {"ZADD", key(), num(), field(), num(), field()};
         case 34:
