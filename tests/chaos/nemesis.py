@@ -38,6 +38,9 @@ class ActiveFault:
     heal: Callable[[], None]
     until: float
     exclusive: bool = False
+    # The node this fault holds until it heals (its heal may restart it): no other fault may
+    # pick it meanwhile.
+    node: Optional[object] = None
 
 
 class Nemesis:
@@ -110,8 +113,11 @@ class Nemesis:
         f.heal()
 
     def _busy_nodes(self):
-        """Nodes some active fault already holds down (killed or paused)."""
-        return {n for n in self.c.nodes if not n.alive() or n in self.c.paused}
+        """Nodes some active fault already holds: down (killed or paused), or under a fault
+        whose heal acts on the node (a clock skew restarts it; a full disk must be freed
+        before anything restarts it: a restart on a full disk cannot open the database)."""
+        held = {f.node for f in self.active if f.node is not None}
+        return {n for n in self.c.nodes if not n.alive() or n in self.c.paused or n in held}
 
     def _pick(self, leader: bool, process: bool = True):
         free = [n for n in self.c.nodes if n not in self._busy_nodes()
@@ -227,7 +233,8 @@ class Nemesis:
             def heal_skew(node=node):
                 c.set_clock_skew(node, 0)
                 c.restart(node)
-            return ActiveFault(f"clock {seconds:+.0f}s on {node.name}", heal_skew, until)
+            return ActiveFault(f"clock {seconds:+.0f}s on {node.name}", heal_skew, until,
+                               node=node)
         if name == "disk-full":
             node = self._pick(leader=False)
             if node is None:
@@ -243,7 +250,7 @@ class Nemesis:
                     c.start_node(node)
                 else:
                     c.expected_down.discard(node)
-            return ActiveFault(f"disk full on {node.name}", heal_disk, until)
+            return ActiveFault(f"disk full on {node.name}", heal_disk, until, node=node)
         if name == "wipe":
             if self.active or not self._all_caught_up():
                 return None
