@@ -84,6 +84,23 @@ void fill(Engine& e) {
         batch.put_member("hash", meta.generation, "field" + std::to_string(i), std::to_string(i));
       }
       batch.put_record("hash", ValueType::kHash, encode_collection_meta(meta), kNow + 60'000);
+      // A list (members named by position), a set, and a sorted set with its score index under
+      // a second generation: every kind of collection travels in kv_members.
+      CollectionMeta list{batch.new_generation(), 3, kListOrigin - 1, kListOrigin + 2};
+      for (uint64_t p = list.head; p < list.tail; ++p) {
+        std::string name;
+        for (int shift = 56; shift >= 0; shift -= 8) name.push_back(static_cast<char>(p >> shift));
+        batch.put_member("list", list.generation, name, "element");
+      }
+      batch.put_record("list", ValueType::kList, encode_collection_meta(list), 0);
+      CollectionMeta set{batch.new_generation(), 2};
+      batch.put_member("set", set.generation, "a", "");
+      batch.put_member("set", set.generation, "b", "");
+      batch.put_record("set", ValueType::kSet, encode_collection_meta(set), 0);
+      CollectionMeta zset{batch.new_generation(), 1, 0, 0, batch.new_generation()};
+      batch.put_member("zset", zset.generation, "m", "score");
+      batch.put_member("zset", zset.index_generation, "sortable-m", "");
+      batch.put_record("zset", ValueType::kZset, encode_collection_meta(zset), 0);
     }
     ASSERT_TRUE(batch.commit(false).ok());
   }
@@ -139,6 +156,26 @@ TEST(SnapshotStream, RoundTripReproducesTheStateMachineExactly) {
       return true;
     });
     EXPECT_EQ(members, 200);
+    for (auto [key, type] : {std::pair{"list", ValueType::kList}, std::pair{"set", ValueType::kSet},
+                             std::pair{"zset", ValueType::kZset}}) {
+      auto rec = b.get(key);
+      ASSERT_TRUE(rec.has_value()) << key;
+      EXPECT_EQ(rec->type, type) << key;
+      auto m = decode_collection_meta(rec->value);
+      ASSERT_TRUE(m.has_value()) << key;
+      size_t stored = 0;
+      b.scan_members(key, m->generation, {}, [&](std::string_view, std::string_view) {
+        ++stored;
+        return true;
+      });
+      EXPECT_EQ(stored, m->size) << key;
+      if (type == ValueType::kList) {
+        EXPECT_EQ(m->tail - m->head, 3u);
+      }
+      if (type == ValueType::kZset) {
+        EXPECT_EQ(b.get_member(key, m->index_generation, "sortable-m"), "");
+      }
+    }
     EXPECT_EQ(dst->applied_index(), 40u);
     EXPECT_EQ(dst->key_count(), src->key_count());
     ReadKeyspace a(*src, kNow);
