@@ -224,14 +224,9 @@ Reply lrange(CommandContext& ctx, const Argv& argv) {
   if (!start || !end) return error_reply(err::kNotInteger);
   List list(ctx, argv[1]);
   if (!list.load(true, ctx)) return wrong_type_reply();
-  const int64_t size = list.size();
-  int64_t from = *start, to = *end;
-  if (from < 0) from = std::max<int64_t>(from + size, 0);
-  if (to < 0) to += size;
   std::vector<Reply> items;
-  if (from <= to && from < size) {
-    to = std::min(to, size - 1);
-    for (auto& v : list.range(from, to + 1)) items.push_back(Reply::Bulk(std::move(v)));
+  if (auto r = resolve_index_range(*start, *end, list.size())) {
+    for (auto& v : list.range(r->first, r->second + 1)) items.push_back(Reply::Bulk(std::move(v)));
   }
   return Reply::Array(std::move(items));
 }
@@ -322,18 +317,10 @@ Reply ltrim(CommandContext& ctx, const Argv& argv) {
   if (!list.load(false, ctx)) return wrong_type_reply();
   if (!list.exists()) return Reply::Ok();
   const int64_t size = list.size();
-  int64_t from = *start, to = *end;
-  if (from < 0) from += size;
-  if (to < 0) to += size;
-  if (from < 0) from = 0;
-  int64_t left, right;
-  if (from > to || from >= size) {
-    left = size;  // everything goes
-    right = 0;
-  } else {
-    to = std::min(to, size - 1);
-    left = from;
-    right = size - to - 1;
+  int64_t left = size, right = 0;  // an empty range: everything goes
+  if (auto r = resolve_index_range(*start, *end, size)) {
+    left = r->first;
+    right = size - r->second - 1;
   }
   list.trim(left, right);
   list.store();

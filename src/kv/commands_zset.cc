@@ -381,15 +381,10 @@ Reply range_generic(CommandContext& ctx, const Argv& argv, RangeBy by, bool reve
     if (!start || !end) return error_reply(err::kNotInteger);
     Zset z(ctx, argv[1]);
     if (!z.load(true)) return wrong_type_reply();
-    const int64_t size = z.size();
-    int64_t from = *start, to = *end;
-    if (from < 0) from += size;
-    if (to < 0) to += size;
-    if (from < 0) from = 0;
-    if (from > to || from >= size) return out.reply();
-    to = std::min(to, size - 1);
-    int64_t remaining = to - from + 1;
-    z.walk(reverse, from, [&](std::string_view m, double s) {
+    auto r = resolve_index_range(*start, *end, z.size());
+    if (!r) return out.reply();
+    int64_t remaining = r->second - r->first + 1;
+    z.walk(reverse, r->first, [&](std::string_view m, double s) {
       out.add(m, s);
       return --remaining > 0;
     });
@@ -628,17 +623,13 @@ Reply zremrangebyrank(CommandContext& ctx, const Argv& argv) {
   Zset z(ctx, argv[1]);
   if (!z.load(false)) return wrong_type_reply();
   if (!z.exists()) return Reply::Integer(0);
-  const int64_t size = z.size();
-  int64_t from = *start, to = *end;
-  if (from < 0) from += size;
-  if (to < 0) to += size;
-  if (from < 0) from = 0;
-  if (from > to || from >= size) return Reply::Integer(0);
-  to = std::min(to, size - 1);
+  auto r = resolve_index_range(*start, *end, z.size());
+  if (!r) return Reply::Integer(0);
+  const int64_t count = r->second - r->first + 1;
   std::vector<std::string> doomed;
-  z.walk(false, from, [&](std::string_view m, double) {
+  z.walk(false, r->first, [&](std::string_view m, double) {
     doomed.emplace_back(m);
-    return static_cast<int64_t>(doomed.size()) < to - from + 1;
+    return static_cast<int64_t>(doomed.size()) < count;
   });
   for (const auto& m : doomed) z.remove(m);
   z.store();

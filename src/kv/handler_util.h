@@ -1,9 +1,12 @@
 // Small helpers shared by the command handlers of src/kv.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "kv/command.h"
 #include "kv/errors.h"
@@ -37,6 +40,18 @@ inline std::optional<storage::Record> read_key(CommandContext& ctx, std::string_
   auto rec = ctx.keyspace.get(key);
   if (ctx.lookups != nullptr) ++(rec ? ctx.lookups->hits : ctx.lookups->misses);
   return rec;
+}
+
+// Redis's reading of a [start, end] index range over `size` elements (LRANGE, LTRIM, ZRANGE,
+// ZREMRANGEBYRANK): negative indexes count from the end, the range is clipped to the
+// elements; the inclusive range it covers, or nullopt when that is empty.
+inline std::optional<std::pair<int64_t, int64_t>> resolve_index_range(int64_t start, int64_t end,
+                                                                      int64_t size) {
+  if (start < 0) start += size;
+  if (end < 0) end += size;
+  if (start < 0) start = 0;
+  if (start > end || start >= size) return std::nullopt;
+  return std::make_pair(start, std::min(end, size - 1));
 }
 
 inline bool is_string(const std::optional<storage::Record>& rec) {
