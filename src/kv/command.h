@@ -30,6 +30,9 @@ enum CommandFlag : uint32_t {
   kFlagNoScript = 1u << 11,
   kFlagAllowBusy = 1u << 12,
   kFlagSkipSlowlog = 1u << 13,
+  // May block the client (BLPOP ...): the state machine runs one non-blocking try, the server
+  // layer waits and tries again (server/blocking_keys.h). Inside MULTI it never blocks.
+  kFlagBlocking = 1u << 14,
 };
 
 // The Redis names of the flags that Redis reports in COMMAND INFO, in Redis's order ("write",

@@ -81,7 +81,7 @@ std::vector<std::string_view> command_keys(const CommandSpec& spec, const Argv& 
 std::vector<std::string_view> redis_flag_names(uint32_t flags) {
   static constexpr std::pair<CommandFlag, std::string_view> kOrder[] = {
       {kFlagWrite, "write"},    {kFlagReadonly, "readonly"},        {kFlagDenyOom, "denyoom"},
-      {kFlagAdmin, "admin"},    {kFlagNoScript, "noscript"},        {kFlagLoading, "loading"},
+      {kFlagAdmin, "admin"},    {kFlagNoScript, "noscript"},        {kFlagBlocking, "blocking"}, {kFlagLoading, "loading"},
       {kFlagStale, "stale"},    {kFlagSkipSlowlog, "skip_slowlog"}, {kFlagFast, "fast"},
       {kFlagNoAuth, "no_auth"}, {kFlagAllowBusy, "allow_busy"},
   };

@@ -100,6 +100,12 @@ Reply ltrim(CommandContext& ctx, const Argv& argv);
 Reply lpos(CommandContext& ctx, const Argv& argv);
 Reply lmove(CommandContext& ctx, const Argv& argv);
 Reply rpoplpush(CommandContext& ctx, const Argv& argv);
+// The blocking list commands as the state machine runs them: one try, a null when there is
+// nothing to take (the server layer does the waiting).
+Reply blpop(CommandContext& ctx, const Argv& argv);
+Reply brpop(CommandContext& ctx, const Argv& argv);
+Reply blmove(CommandContext& ctx, const Argv& argv);
+Reply brpoplpush(CommandContext& ctx, const Argv& argv);
 
 // sets
 Reply sadd(CommandContext& ctx, const Argv& argv);
@@ -135,6 +141,8 @@ Reply zrevrange(CommandContext& ctx, const Argv& argv);
 Reply zrangebyscore(CommandContext& ctx, const Argv& argv);
 Reply zrevrangebyscore(CommandContext& ctx, const Argv& argv);
 Reply zpopmin(CommandContext& ctx, const Argv& argv);
+Reply bzpopmin(CommandContext& ctx, const Argv& argv);  // one try, as blpop
+Reply bzpopmax(CommandContext& ctx, const Argv& argv);
 Reply zpopmax(CommandContext& ctx, const Argv& argv);
 Reply zremrangebyrank(CommandContext& ctx, const Argv& argv);
 Reply zremrangebyscore(CommandContext& ctx, const Argv& argv);

@@ -203,6 +203,25 @@ Reply move_generic(CommandContext& ctx, const std::string& from, const std::stri
   return Reply::Bulk(std::move(value));
 }
 
+// BLPOP and BRPOP without the blocking: the end of the first non-empty list as [key, element],
+// or a null array when every list is empty. Outside MULTI the server blocks the client on that
+// null and tries again once one of the keys is written (server/blocking_keys.h).
+Reply blocking_pop(CommandContext& ctx, const Argv& argv, bool left) {
+  const BlockTimeout timeout = parse_block_timeout(argv.back());
+  if (!timeout.ms) return error_reply(timeout.error);
+  for (size_t i = 1; i + 1 < argv.size(); ++i) {
+    List list(ctx, argv[i]);
+    if (!list.load(false, ctx)) return wrong_type_reply();
+    if (!list.exists()) continue;
+    std::vector<Reply> pair;
+    pair.push_back(Reply::Bulk(argv[i]));
+    pair.push_back(Reply::Bulk(list.pop(left)));
+    list.store();
+    return Reply::Array(std::move(pair));
+  }
+  return Reply::NullArray();
+}
+
 }  // namespace
 
 Reply lpush(CommandContext& ctx, const Argv& argv) { return push_generic(ctx, argv, true, false); }
@@ -381,6 +400,27 @@ Reply lmove(CommandContext& ctx, const Argv& argv) {
 }
 
 Reply rpoplpush(CommandContext& ctx, const Argv& argv) {
+  return move_generic(ctx, argv[1], argv[2], false, true);
+}
+
+Reply blpop(CommandContext& ctx, const Argv& argv) { return blocking_pop(ctx, argv, true); }
+Reply brpop(CommandContext& ctx, const Argv& argv) { return blocking_pop(ctx, argv, false); }
+
+// BLMOVE and BRPOPLPUSH without the blocking: LMOVE once the timeout is valid; a null when the
+// source is empty (the server blocks on it).
+Reply blmove(CommandContext& ctx, const Argv& argv) {
+  auto from = parse_side(argv[3]);
+  if (!from) return error_reply(err::kSyntax);
+  auto to = parse_side(argv[4]);
+  if (!to) return error_reply(err::kSyntax);
+  const BlockTimeout timeout = parse_block_timeout(argv[5]);
+  if (!timeout.ms) return error_reply(timeout.error);
+  return move_generic(ctx, argv[1], argv[2], *from, *to);
+}
+
+Reply brpoplpush(CommandContext& ctx, const Argv& argv) {
+  const BlockTimeout timeout = parse_block_timeout(argv[3]);
+  if (!timeout.ms) return error_reply(timeout.error);
   return move_generic(ctx, argv[1], argv[2], false, true);
 }
 

@@ -454,6 +454,32 @@ Reply pop_generic(CommandContext& ctx, const Argv& argv, bool max) {
   return out.reply();
 }
 
+// BZPOPMIN and BZPOPMAX without the blocking: [key, member, score] from the first non-empty
+// sorted set, or a null array (the server blocks on it outside MULTI).
+Reply blocking_pop(CommandContext& ctx, const Argv& argv, bool max) {
+  const BlockTimeout timeout = parse_block_timeout(argv.back());
+  if (!timeout.ms) return error_reply(timeout.error);
+  for (size_t i = 1; i + 1 < argv.size(); ++i) {
+    Zset z(ctx, argv[i]);
+    if (!z.load(false)) return wrong_type_reply();
+    if (!z.exists()) continue;
+    std::optional<std::pair<std::string, double>> first;
+    z.walk(max, 0, [&](std::string_view m, double s) {
+      first.emplace(std::string(m), s);
+      return false;
+    });
+    if (!first) continue;
+    z.remove(first->first);
+    z.store();
+    std::vector<Reply> out;
+    out.push_back(Reply::Bulk(argv[i]));
+    out.push_back(Reply::Bulk(std::move(first->first)));
+    out.push_back(score_reply(first->second));
+    return Reply::Array(std::move(out));
+  }
+  return Reply::NullArray();
+}
+
 }  // namespace
 
 Reply zadd(CommandContext& ctx, const Argv& argv) {
@@ -615,6 +641,8 @@ Reply zrevrangebyscore(CommandContext& ctx, const Argv& argv) {
 
 Reply zpopmin(CommandContext& ctx, const Argv& argv) { return pop_generic(ctx, argv, false); }
 Reply zpopmax(CommandContext& ctx, const Argv& argv) { return pop_generic(ctx, argv, true); }
+Reply bzpopmin(CommandContext& ctx, const Argv& argv) { return blocking_pop(ctx, argv, false); }
+Reply bzpopmax(CommandContext& ctx, const Argv& argv) { return blocking_pop(ctx, argv, true); }
 
 Reply zremrangebyrank(CommandContext& ctx, const Argv& argv) {
   auto start = parse_int64(argv[2]);

@@ -1,5 +1,6 @@
 #include "kv/number_parse.h"
 
+#include <cmath>
 #include <limits>
 
 namespace seshat::kv {
@@ -32,6 +33,15 @@ std::optional<uint64_t> parse_scan_cursor(std::string_view s) {
     v = v * 10 + digit;
   }
   return negative ? ~v + 1 : v;
+}
+
+BlockTimeout parse_block_timeout(std::string_view s) {
+  auto seconds = parse_long_double(s);
+  if (!seconds) return {std::nullopt, "ERR timeout is not a float or out of range"};
+  const long double ms = std::ceil(*seconds * 1000.0L);
+  constexpr long double kLimit = 9223372036854775808.0L;  // 2^63
+  if (!(ms < kLimit) || ms < 0) return {std::nullopt, "ERR timeout is negative"};
+  return {static_cast<int64_t>(ms), {}};
 }
 
 std::optional<int64_t> checked_add(int64_t a, int64_t b) {

@@ -5,12 +5,14 @@
 #include <algorithm>
 
 #include "kv/errors.h"
+#include "kv/number_parse.h"
 #include "kv/operation.h"
 #include "kv/state_machine.h"
 #include "server/ascii.h"
 #include "server/client_commands.h"
 #include "server/cluster_slots.h"
 #include "server/member_commands.h"
+#include "server/replication_errors.h"
 #include "server/server_commands.h"
 #include "server/subcommands.h"
 #include "storage/rocks_keyspace.h"
@@ -51,6 +53,7 @@ Connection::Connection(asio::ip::tcp::socket socket, ServerContext& ctx)
 
 Connection::~Connection() {
   if (registered_) ctx_.clients.remove(state_.id);
+  drop_blocked();
 }
 
 void Connection::start() {
@@ -71,6 +74,9 @@ void Connection::shutdown() {
   auto self = shared_from_this();
   asio::post(socket_.get_executor(), [self] {
     self->stop_reading_ = true;
+    if (self->blocked_) {
+      self->end_blocked(self->blocked_->seq, replication_errors::kShuttingDown);
+    }
     if (self->pending_ == 0 && !self->write_in_flight_) self->close();
     else self->close_after_flush_ = true;
   });
@@ -80,7 +86,7 @@ std::string Connection::describe() {
   auto now = std::chrono::steady_clock::now();
   auto age = std::chrono::duration_cast<std::chrono::seconds>(now - state_.created).count();
   auto idle = std::chrono::duration_cast<std::chrono::seconds>(now - state_.last_active).count();
-  std::string flags = state_.in_multi ? "x" : "N";
+  std::string flags = state_.in_multi ? "x" : blocked_ ? "b" : "N";
   return "id=" + std::to_string(state_.id) + " addr=" + state_.peer + " laddr=" + state_.local +
          " fd=" + std::to_string(socket_.is_open() ? static_cast<int>(socket_.native_handle()) : -1) +
          " name=" + state_.name + " age=" + std::to_string(age) + " idle=" + std::to_string(idle) +
@@ -99,7 +105,11 @@ std::string Connection::describe() {
 void Connection::read_more() {
   if (reading_ || stop_reading_ || closed_ || close_after_flush_) return;
   // Back-pressure: a client that pipelines faster than we answer waits for its replies.
-  if (slots_.size() >= kMaxPendingSlots || out_.size() >= kMaxOutputBeforePause || deferred_) return;
+  if (slots_.size() >= kMaxPendingSlots || out_.size() >= kMaxOutputBeforePause) return;
+  // A command waiting for earlier ones stops the reading, except behind a blocked command: its
+  // wait may be long, and reading (up to the query buffer limit) is how a client that leaves is
+  // noticed. The outstanding read is also what keeps the connection alive meanwhile.
+  if (deferred_ && (!blocked_ || in_.size() - in_pos_ > kMaxQueryBuffer)) return;
   reading_ = true;
   socket_.async_read_some(asio::buffer(read_buf_),
                           [self = shared_from_this()](const asio::error_code& ec, size_t n) {
@@ -177,8 +187,9 @@ bool Connection::dispatch(kv::Argv& argv) {
     // Writes are proposed at once and keep their order in the log; keyspace reads ride behind
     // them in the replicator's queue. Anything else (connection state, MULTI, errors that
     // depend on state) waits until this connection's earlier commands are answered.
-    bool pipelinable = spec != nullptr && !state_.in_multi && state_.authenticated &&
-                       kv::arity_ok(*spec, argv.size()) &&
+    // A blocking command waits for the ones before it, and everything waits behind it.
+    bool pipelinable = spec != nullptr && !state_.in_multi && state_.authenticated && !blocked_ &&
+                       !(spec->flags & kv::kFlagBlocking) && kv::arity_ok(*spec, argv.size()) &&
                        (spec->flags & (kv::kFlagWrite | kv::kFlagReadonly)) &&
                        !(spec->flags & kv::kFlagServer);
     if (pipelinable) {
@@ -232,7 +243,12 @@ bool Connection::dispatch(kv::Argv& argv) {
         return true;
       }
       if (!state_.in_multi) {
-        forward_to_leader(*view, std::span<const kv::Argv>(&argv, 1), false);
+        if (spec->flags & kv::kFlagBlocking) {
+          start_blocking(*spec, argv);  // it forwards each try
+        } else {
+          forward_to_leader(*view, std::span<const kv::Argv>(&argv, 1), false);
+        }
+        running_stats_ = nullptr;
         return true;
       }
       // Inside MULTI the command is queued like any other; EXEC forwards the transaction.
@@ -353,6 +369,10 @@ void Connection::run_command(const kv::CommandSpec& spec, kv::Argv& argv) {
       return;
     }
     reply_now(run_server_command(*this, spec, argv));
+    return;
+  }
+  if (spec.flags & kv::kFlagBlocking) {
+    start_blocking(spec, argv);
     return;
   }
   if (spec.flags & kv::kFlagWrite) {
@@ -526,6 +546,145 @@ void Connection::run_exec() {
   }
 }
 
+// ---- blocking commands ----
+
+void Connection::start_blocking(const kv::CommandSpec& spec, kv::Argv& argv) {
+  if (auto err = check_limits(spec, argv)) {
+    count_rejected();
+    reply_now(Reply::Error(*err));
+    return;
+  }
+  ctx_.stats.write_commands.fetch_add(1, std::memory_order_relaxed);
+  auto b = std::make_unique<Blocked>();
+  b->seq = reserve_slot();
+  b->argv = std::move(argv);
+  // BLMOVE and BRPOPLPUSH wait on their source only; the others on every key they name.
+  std::vector<std::string> keys;
+  for (std::string_view key : kv::command_keys(spec, b->argv)) keys.emplace_back(key);
+  if (spec.last_key > 0) keys.resize(1);
+  const uint64_t seq = b->seq;
+  std::weak_ptr<Connection> weak = weak_from_this();
+  auto executor = socket_.get_executor();
+  b->ticket = ctx_.blocking.add(
+      std::move(keys),
+      [weak, executor, seq] {
+        asio::post(executor, [weak, seq] {
+          if (auto self = weak.lock()) self->on_blocked_wake(seq);
+        });
+      },
+      [weak, executor, seq] {
+        asio::post(executor, [weak, seq] {
+          if (auto self = weak.lock()) self->end_blocked(seq, replication_errors::kNotLeader);
+        });
+      });
+  // The timeout is the last argument; an invalid one is answered by the first try. Beyond ten
+  // years it is as good as none (and would overflow the clock).
+  const kv::BlockTimeout timeout = kv::parse_block_timeout(b->argv.back());
+  constexpr int64_t kTenYearsMs = 10ll * 366 * 24 * 3600 * 1000;
+  if (timeout.ms && *timeout.ms > 0 && *timeout.ms < kTenYearsMs) {
+    b->timer = std::make_unique<asio::steady_timer>(executor);
+    b->timer->expires_after(std::chrono::milliseconds(*timeout.ms));
+    b->timer->async_wait([weak, seq](const asio::error_code& ec) {
+      if (ec) return;
+      if (auto self = weak.lock()) self->on_blocked_timeout(seq);
+    });
+  }
+  blocked_ = std::move(b);
+  try_blocked();
+}
+
+void Connection::try_blocked() {
+  Blocked& b = *blocked_;
+  b.trying = true;
+  auto self = shared_from_this();
+  const uint64_t seq = b.seq;
+  // On a follower with the proxy, the try goes to the leader inside MULTI ... EXEC, where a
+  // blocking command never blocks (the waiting happens here).
+  if (ctx_.cluster != nullptr && ctx_.leader_proxy != nullptr && !state_.proxy_link) {
+    auto view = ctx_.cluster->current();
+    if (!view->self_is_leader()) {
+      ctx_.leader_proxy->forward(socket_.get_executor(), *view,
+                                 std::span<const kv::Argv>(&b.argv, 1), true, state_.resp,
+                                 [self, seq](LeaderProxy::Result result) {
+                                   Reply reply = std::move(result.reply);
+                                   if (reply.type() == Reply::Type::kArray &&
+                                       reply.items().size() == 1) {
+                                     reply = std::move(reply.mutable_items()[0]);
+                                   }
+                                   self->on_blocked_try(seq, std::move(reply));
+                                 });
+      return;
+    }
+  }
+  ctx_.replicator->propose(single_command_operation(b.argv),
+                           [self, seq](absl::StatusOr<Reply> outcome) mutable {
+                             asio::post(self->socket_.get_executor(),
+                                        [self, seq, outcome = std::move(outcome)]() mutable {
+                                          self->on_blocked_try(seq, reply_of(std::move(outcome)));
+                                        });
+                           });
+}
+
+void Connection::on_blocked_try(uint64_t seq, Reply reply) {
+  if (!blocked_ || blocked_->seq != seq) return;
+  Blocked& b = *blocked_;
+  b.trying = false;
+  const bool nothing =
+      reply.type() == Reply::Type::kNull || reply.type() == Reply::Type::kNullArray;
+  if (!nothing) {
+    finish_blocked(std::move(reply));  // taken, or an error
+    return;
+  }
+  if (b.timed_out) {
+    finish_blocked(Reply::NullArray());
+    return;
+  }
+  if (b.end_with) {
+    finish_blocked(Reply::Error(*b.end_with));
+    return;
+  }
+  if (ctx_.blocking.settle(b.ticket)) try_blocked();  // a key was written meanwhile
+}
+
+void Connection::on_blocked_wake(uint64_t seq) {
+  if (!blocked_ || blocked_->seq != seq || blocked_->trying) return;
+  try_blocked();
+}
+
+void Connection::on_blocked_timeout(uint64_t seq) {
+  if (!blocked_ || blocked_->seq != seq) return;
+  if (blocked_->trying) {
+    blocked_->timed_out = true;
+    return;
+  }
+  finish_blocked(Reply::NullArray());  // for every blocking command, as Redis answers
+}
+
+void Connection::end_blocked(uint64_t seq, const std::string& error) {
+  if (!blocked_ || blocked_->seq != seq) return;
+  if (blocked_->trying) {
+    blocked_->end_with = error;
+    return;
+  }
+  finish_blocked(Reply::Error(error));
+}
+
+void Connection::finish_blocked(Reply reply) {
+  const uint64_t seq = blocked_->seq;
+  const bool served = reply.type() != Reply::Type::kError &&
+                      reply.type() != Reply::Type::kNull &&
+                      reply.type() != Reply::Type::kNullArray;
+  drop_blocked(served);
+  complete(seq, std::move(reply));
+}
+
+void Connection::drop_blocked(bool served) {
+  if (!blocked_) return;
+  ctx_.blocking.remove(blocked_->ticket, served);
+  if (blocked_->timer) blocked_->timer->cancel();
+  blocked_.reset();
+}
+
 // ---- follower_proxy ----
 
 bool Connection::forwards(const kv::CommandSpec& spec, const kv::Argv& argv) const {
@@ -669,6 +828,7 @@ void Connection::on_written(const asio::error_code& ec) {
 void Connection::close() {
   if (closed_) return;
   closed_ = true;
+  drop_blocked();
   asio::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket_.close(ec);

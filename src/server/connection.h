@@ -103,6 +103,31 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void run_read(const kv::CommandSpec& spec, kv::Argv& argv);
   void run_write(const kv::CommandSpec& spec, kv::Argv& argv);
   void run_exec();
+
+  // BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BZPOPMIN, BZPOPMAX outside MULTI (blocking_keys.h): the
+  // command holds its reply slot and tries its non-blocking form (through the log, or at the
+  // leader through the follower proxy) until a try takes something, its timeout passes, the
+  // node stops leading, or the client leaves. Later commands of the client wait behind it.
+  struct Blocked {
+    kv::Argv argv;
+    uint64_t seq = 0;     // its reply slot; also names it in the callbacks
+    uint64_t ticket = 0;  // its id in ctx_.blocking
+    std::unique_ptr<asio::steady_timer> timer;  // when the timeout is not 0
+    bool trying = false;                         // a try is in flight
+    bool timed_out = false;                      // answer null once the try is back
+    std::optional<std::string> end_with;         // answer this error once the try is back
+  };
+  void start_blocking(const kv::CommandSpec& spec, kv::Argv& argv);
+  void try_blocked();
+  void on_blocked_try(uint64_t seq, protocol::Reply reply);
+  void on_blocked_wake(uint64_t seq);
+  void on_blocked_timeout(uint64_t seq);
+  // Ends the wait with `error` (leadership lost, shutdown), at once or after the try in flight.
+  void end_blocked(uint64_t seq, const std::string& error);
+  void finish_blocked(protocol::Reply reply);
+  // Forgets the blocked command (the connection closes, or it was answered: `served` when its
+  // reply took something).
+  void drop_blocked(bool served = false);
   // follower_proxy: whether this command goes to the leader (it would get MOVED), and sending
   // it there; its reply fills a slot like a local one.
   bool forwards(const kv::CommandSpec& spec, const kv::Argv& argv) const;
@@ -155,6 +180,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t pending_ = 0;         // slots waiting for the replicator or the leader
   size_t forwarded_ = 0;       // of those, the ones waiting for the leader (follower_proxy)
   std::optional<kv::Argv> deferred_;  // parsed but waiting for pending writes
+  std::unique_ptr<Blocked> blocked_;  // the blocking command waiting, if any
   CommandStats::Counters* running_stats_ = nullptr;  // the command being dispatched
   StatsClock::time_point running_started_;
 

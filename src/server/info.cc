@@ -145,7 +145,7 @@ std::string clients_section(ServerContext& ctx) {
   s.add("maxclients", ctx.config.max_concurrent_client_connections);
   s.add("client_recent_max_input_buffer", "0");
   s.add("client_recent_max_output_buffer", "0");
-  s.add("blocked_clients", "0");
+  s.add("blocked_clients", ctx.blocking.blocked());
   s.add("tracking_clients", "0");
   s.add("clients_in_timeout_table", "0");
   return s.take();

@@ -212,6 +212,7 @@ int run_raft_node(const Config& config, storage::Engine& engine, ServerContext& 
   options.election_timeout_min_ms = config.election_timeout_min_ms;
   options.election_timeout_max_ms = config.election_timeout_max_ms;
   options.keyspace_stats = &ctx.stats.keyspace;
+  options.blocking = &ctx.blocking;
   options.snapshot_interval_entries = config.snapshot_interval_entries;
   options.snapshot_interval_bytes = config.snapshot_interval_bytes;
   options.request_timeout_ms = config.request_timeout_secs * 1000;

@@ -338,7 +338,10 @@ void RaftDriver::on_leader_change(raft::NodeId before) {
   } else {
     spdlog::info("raft: following node {} (term {})", lead, term);
   }
-  if (before == options_.node_id) fail_reads(kNotLeader, /*leader_reads_only=*/true);
+  if (before == options_.node_id) {
+    fail_reads(kNotLeader, /*leader_reads_only=*/true);
+    if (options_.blocking != nullptr) options_.blocking->leadership_lost();
+  }
   update_local_reads();
   publish_view();
 }
@@ -366,6 +369,8 @@ void RaftDriver::handle_ready() {
     if (book->has_value()) book_ = std::move(**book);
     conf_ = rd.snapshot->metadata.conf_state;
     after_membership_change({});
+    // Any key may have changed: clients blocked here (through the follower proxy) look again.
+    if (options_.blocking != nullptr) options_.blocking->wake_all();
   }
   if (rd.hard_state || !rd.entries.empty()) {
     auto st = log_.persist(rd.hard_state, rd.entries, rd.must_sync);
@@ -386,6 +391,7 @@ void RaftDriver::handle_ready() {
 void RaftDriver::apply_committed(const std::vector<raft::Entry>& entries) {
   storage::ApplyBatch apply(engine_);
   std::vector<std::pair<Done, Reply>> answers;
+  std::vector<std::string> written;  // keys of applied writes, for blocked clients
   bool membership_changed = false;
   std::vector<uint64_t> finished_changes;
   for (const auto& e : entries) {
@@ -397,7 +403,7 @@ void RaftDriver::apply_committed(const std::vector<raft::Entry>& entries) {
     } else if (e.data.empty()) {
       apply.begin_entry(e.index, apply.now_ms());  // a new leader's empty entry
     } else {
-      apply_normal_entry(e, apply, answers);
+      apply_normal_entry(e, apply, written, answers);
     }
     applied_ = e.index;
     bytes_since_snapshot_ += e.data.size();
@@ -409,6 +415,7 @@ void RaftDriver::apply_committed(const std::vector<raft::Entry>& entries) {
   }
   applied_index_ = applied_;
   for (auto& [done, reply] : answers) done(std::move(reply));
+  if (!written.empty()) options_.blocking->keys_written(written);
   if (membership_changed) {
     log_.note_conf_state(conf_);
     after_membership_change(finished_changes);
@@ -417,6 +424,7 @@ void RaftDriver::apply_committed(const std::vector<raft::Entry>& entries) {
 }
 
 void RaftDriver::apply_normal_entry(const raft::Entry& e, storage::ApplyBatch& apply,
+                                    std::vector<std::string>& written,
                                     std::vector<std::pair<Done, Reply>>& answers) {
   auto proposals = decode_proposal_batch(e.data);
   if (!proposals) fatal("log entry " + std::to_string(e.index) + " holds an undecodable batch");
@@ -427,14 +435,32 @@ void RaftDriver::apply_normal_entry(const raft::Entry& e, storage::ApplyBatch& a
     auto it = proposals_.find(p.id);
     if (it == proposals_.end()) {
       // Proposed by another node, or timed out here: nobody here waits for the reply.
-      (void)kv::apply_operation(*op, apply, options_.limits);
+      Reply reply = kv::apply_operation(*op, apply, options_.limits);
+      note_written_keys(*op, reply, written);
       continue;
     }
     Reply reply = apply_for_client(*op, apply);
+    note_written_keys(*op, reply, written);
     answers.emplace_back(std::move(it->second.done), std::move(reply));
     // Reads that came between this proposal and the next see exactly the state after it.
     for (auto& r : it->second.reads_after) run_positioned_read(r, apply, answers);
     proposals_.erase(it);
+  }
+}
+
+void RaftDriver::note_written_keys(const kv::Operation& op, const Reply& reply,
+                                   std::vector<std::string>& written) const {
+  if (options_.blocking == nullptr || options_.blocking->empty()) return;
+  // A blocking command's try that found nothing changed nothing: counting its keys would wake
+  // its own waiter (or one on its destination) into another empty try, without end.
+  const bool found_nothing =
+      op.kind == kv::Operation::Kind::kCommand &&
+      (reply.type() == Reply::Type::kNull || reply.type() == Reply::Type::kNullArray);
+  for (const kv::Argv& argv : op.commands) {
+    const kv::CommandSpec* spec = argv.empty() ? nullptr : kv::find_command(argv[0]);
+    if (spec == nullptr || !(spec->flags & kv::kFlagWrite)) continue;
+    if (found_nothing && (spec->flags & kv::kFlagBlocking)) continue;
+    for (std::string_view key : kv::command_keys(*spec, argv)) written.emplace_back(key);
   }
 }
 

@@ -31,6 +31,7 @@
 #include "kv/command.h"
 #include "kv/operation.h"
 #include "raft/raw_node.h"
+#include "server/blocking_keys.h"
 #include "server/config.h"
 #include "server/proposal_batch.h"
 #include "server/replicator.h"
@@ -64,6 +65,9 @@ struct RaftDriverOptions {
   // Where the counted key lookups of the commands this node answers go (INFO stats); may be
   // null. Lookups made applying other nodes' writes are not counted.
   KeyspaceStats* keyspace_stats = nullptr;
+  // Clients blocked on keys (BLPOP ...): told which keys every applied write touched, and that
+  // this node stopped leading. May be null.
+  BlockingKeys* blocking = nullptr;
 };
 
 class RaftDriver final : public Replicator {
@@ -188,7 +192,12 @@ class RaftDriver final : public Replicator {
   // node stops leading (their confirmation can no longer come).
   void on_leader_change(raft::NodeId before);
   void apply_committed(const std::vector<raft::Entry>& entries);
+  // Adds the keys `op` wrote to `written` while clients block on keys (BLPOP ...).
+  void note_written_keys(const kv::Operation& op, const protocol::Reply& reply,
+                         std::vector<std::string>& written) const;
+  // `written` collects the keys of the applied write commands while clients block on keys.
   void apply_normal_entry(const raft::Entry& e, storage::ApplyBatch& apply,
+                          std::vector<std::string>& written,
                           std::vector<std::pair<Done, protocol::Reply>>& answers);
   void expire_requests(Clock::time_point now);
   void maybe_snapshot();

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "kv/command.h"
+#include "server/blocking_keys.h"
 #include "server/cluster_view.h"
 #include "server/command_stats.h"
 #include "server/config.h"
@@ -69,6 +70,7 @@ struct ServerContext {
   ClientRegistry clients;
   ServerStats stats;
   CommandStats command_stats;  // INFO commandstats
+  BlockingKeys blocking;       // clients blocked by BLPOP and friends
   std::string run_id;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // Extra INFO sections provided by the replicator (e.g. "raft"); may be empty.

@@ -802,6 +802,38 @@ add("zset_resp3", ("HELLO", 3), ("ZADD", "z", 1, "a", "2.5", "b"), ("ZSCORE", "z
     ("ZRANGEBYSCORE", "y", 0, 5, "WITHSCORES"), protocol=3)
 
 # ---------------------------------------------------------------------------------------------
+# Blocking commands that find something at once, time out, or fail before blocking
+# (tests/system/test_blocking.py covers the waiting itself)
+add("blpop_brpop_ready", ("RPUSH", "b", 1, 2, 3), ("BLPOP", "a", "b", 0), ("BRPOP", "a", "b", 0),
+    ("BRPOP", "b", "b", 1), ("EXISTS", "b"), ("RPUSH", "a", "x"), ("BLPOP", "b", "a", 0),
+    ("BLPOP", "a", 0.01), ("BRPOP", "a", "b", 0.01), ("RPUSH", BIN_KEY, BIN_VAL), ("BLPOP", BIN_KEY, 0))
+add("blocking_timeouts", ("BLPOP", "k", "abc"), ("BLPOP", "k", -1), ("BLPOP", "k", "1e300"),
+    ("BLPOP", "k", "inf"), ("BLPOP", "k", "nan"), ("BLPOP", "k", ""), ("BLPOP", "k", " 1"),
+    ("BLPOP", "k", "-0.01"), ("BRPOP", "k", "1e16"), ("BLMOVE", "k", "d", "LEFT", "LEFT", "x"),
+    ("BRPOPLPUSH", "k", "d", -1), ("BZPOPMIN", "k", "abc"), ("BZPOPMAX", "k", -5),
+    ("BLPOP", "k", "0.0001"), ("BZPOPMAX", "k", "0x1p-6"), ("DBSIZE",))
+add("blocking_wrong_type", ("SET", "s", "v"), ("RPUSH", "l", "x", "y", "z"), ("ZADD", "z", 1, "m"),
+    ("BLPOP", "s", 0), ("BLPOP", "l", "s", 0), ("BLPOP", "nokey", "s", 0), ("BZPOPMIN", "l", 0),
+    ("BZPOPMIN", "z", "l", 0), ("BLMOVE", "s", "l", "LEFT", "LEFT", 0), ("BLMOVE", "l", "s", "LEFT", "LEFT", 0),
+    ("BRPOPLPUSH", "l", "z", 0), ("LRANGE", "l", 0, -1), ("BLMOVE", "l", "d", "UP", "LEFT", "abc"),
+    ("BLMOVE", "l", "d", "LEFT", "DOWN", 0))
+add("blmove_brpoplpush_ready", ("RPUSH", "src", 1, 2, 3), ("BLMOVE", "src", "dst", "LEFT", "RIGHT", 0),
+    ("BLMOVE", "src", "dst", "right", "left", 0), ("BRPOPLPUSH", "src", "src", 0), ("LRANGE", "src", 0, -1),
+    ("LRANGE", "dst", 0, -1), ("BRPOPLPUSH", "src", "dst", 0), ("EXISTS", "src"),
+    ("BLMOVE", "src", "dst", "LEFT", "LEFT", 0.01), ("BRPOPLPUSH", "src", "dst", 0.01),
+    ("LRANGE", "dst", 0, -1))
+add("bzpop_ready", ("ZADD", "z", 1, "a", 2, "b", 3, "c", "-inf", "lo"), ("ZADD", "y", 5, "c"),
+    ("BZPOPMIN", "nokey", "z", 0), ("BZPOPMAX", "y", "z", 0), ("BZPOPMAX", "y", "z", 0),
+    ("BZPOPMIN", "z", 0), ("BZPOPMIN", "z", 0), ("EXISTS", "z"), ("BZPOPMIN", "z", "y", 0.01))
+add("bzpop_resp3", ("HELLO", 3), ("ZADD", "z", "1.5", "a", "inf", "b"), ("BZPOPMAX", "z", 0),
+    ("BZPOPMIN", "z", 0), ("BZPOPMIN", "z", 0.01), ("RPUSH", "l", "v"), ("BLPOP", "l", 0),
+    ("BLPOP", "l", 0.01), ("BLMOVE", "l", "d", "LEFT", "LEFT", 0.01), protocol=3)
+add("blocking_in_multi", ("RPUSH", "full", "v"), ("ZADD", "z", 3, "m"), ("MULTI",),
+    ("BLPOP", "empty", 0), ("BLPOP", "full", 0), ("BRPOP", "full", 0), ("BLMOVE", "empty", "d", "LEFT", "LEFT", 0),
+    ("BRPOPLPUSH", "empty", "d", 0), ("BZPOPMIN", "empty", 0), ("BZPOPMAX", "z", 0), ("BLPOP", "x", "abc"),
+    ("EXEC",), ("MULTI",), ("BLPOP", "x", 0, "extra-is-a-key"), ("BLPOP", "x"), ("EXEC",))
+
+# ---------------------------------------------------------------------------------------------
 # Errors: wrong arity for every command (Redis arity: n exact, -n at least n), unknown commands
 ARITY = {
     "GET": 2, "SET": -3, "SETNX": 3, "SETEX": 4, "PSETEX": 4, "GETSET": 3, "GETDEL": 2,
@@ -824,7 +856,8 @@ ARITY = {
     "ZREVRANGE": -4, "ZRANGEBYSCORE": -4, "ZREVRANGEBYSCORE": -4, "ZPOPMIN": -2, "ZPOPMAX": -2,
     "ZREMRANGEBYRANK": 4, "ZREMRANGEBYSCORE": 4, "ZSCAN": -3, "ZRANGEBYLEX": -4,
     "ZREVRANGEBYLEX": -4, "ZLEXCOUNT": 4, "ZREMRANGEBYLEX": 4, "ZRANDMEMBER": -2,
-    "ZUNIONSTORE": -4, "ZINTERSTORE": -4, "ZDIFFSTORE": -4,
+    "ZUNIONSTORE": -4, "ZINTERSTORE": -4, "ZDIFFSTORE": -4, "BLPOP": -3, "BRPOP": -3,
+    "BLMOVE": 6, "BRPOPLPUSH": 4, "BZPOPMIN": -3, "BZPOPMAX": -3,
 }
 for _name, _arity in ARITY.items():
     _needed = abs(_arity)

@@ -343,8 +343,8 @@ def test_select_nonzero_db_is_out_of_range_seshat_only(shared_seshat, redis_ref)
         assert conn.call("SELECT", "1").raw == b"+OK\r\n"
 
 
-UNSUPPORTED = [("BLPOP", "l", "0"), ("BRPOP", "l", "0"), ("ZUNION", "1", "z"),
-               ("BZPOPMIN", "z", "0"), ("XADD", "x", "*", "f", "v"),
+UNSUPPORTED = [("BLMPOP", "0", "1", "l", "LEFT"), ("LMPOP", "1", "l", "LEFT"), ("ZUNION", "1", "z"),
+               ("BZMPOP", "0", "1", "z", "MIN"), ("XADD", "x", "*", "f", "v"),
                ("EVAL", "return 1", "0"), ("SUBSCRIBE", "chan"), ("OBJECT", "ENCODING", "k"),
                ("LCS", "a", "b")]
 

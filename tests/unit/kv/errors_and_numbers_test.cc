@@ -57,6 +57,23 @@ TEST(ScanCursor, StrtoulSemantics) {
   EXPECT_FALSE(parse_scan_cursor("abc"));
 }
 
+// The timeout of BLPOP and friends, as redis-server 7.0 reads it (each value checked against it).
+TEST(BlockTimeout, RoundsUpAndRefusesWhatRedisRefuses) {
+  EXPECT_EQ(parse_block_timeout("0").ms, 0);
+  EXPECT_EQ(parse_block_timeout("1").ms, 1000);
+  EXPECT_EQ(parse_block_timeout(".5").ms, 500);
+  EXPECT_EQ(parse_block_timeout("0.0001").ms, 1);    // rounds up: it does time out
+  EXPECT_EQ(parse_block_timeout("-0.0001").ms, 0);   // rounds to 0: blocks without limit
+  EXPECT_EQ(parse_block_timeout("0x1p-3").ms, 125);  // strtold's hex floats
+  EXPECT_EQ(parse_block_timeout("9.2e15").ms, 9200000000000000000);
+  for (const char* bad : {"abc", "nan", "", " 1", "1 "}) {
+    EXPECT_EQ(parse_block_timeout(bad).error, "ERR timeout is not a float or out of range") << bad;
+  }
+  for (const char* negative : {"-1", "-0.01", "1e16", "inf", "1e300", "-1e300"}) {
+    EXPECT_EQ(parse_block_timeout(negative).error, "ERR timeout is negative") << negative;
+  }
+}
+
 TEST(CheckedAdd, Overflow) {
   EXPECT_EQ(checked_add(1, 2), 3);
   EXPECT_EQ(checked_add(INT64_MAX, 0), INT64_MAX);
