@@ -1,5 +1,5 @@
-"""Durability and expiry: data survives SIGTERM and SIGKILL; every acknowledged write survives a
-crash at a random moment; expired keys are never visible and are purged without being touched;
+"""Durability and expiry: data survives SIGTERM and SIGKILL; every acknowledged write (strings,
+transactions, and list, hash, set and sorted-set writes) survives a crash at a random moment; expired keys are never visible and are purged without being touched;
 a data directory of another node id refuses to start.
 
 The crash test prints its random seed; SESHAT_TEST_SEED=<n> replays the same kill points.
@@ -58,13 +58,46 @@ def populate(client: redis.Redis) -> dict:
     return expected
 
 
+def populate_collections(client: redis.Redis) -> dict:
+    """Writes one collection of each type (with deletes, pops and a key re-created as another
+    type) and returns what each must hold afterwards."""
+    client.hset("h:profile", mapping={"name": "ada", "lang": "c++", "drop": "x"})
+    client.hdel("h:profile", "drop")
+    client.rpush("l:queue", 1, 2, 3, 4, 5)
+    client.lpop("l:queue")
+    client.sadd("s:tags", "a", "b", BIN_VAL)
+    client.zadd("z:board", {"alice": 10, "bob": 2.5})
+    client.hset("h:recreated", "old", "1")
+    client.delete("h:recreated")
+    client.hset("h:recreated", "new", "2")
+    client.set("retyped", "a string")
+    client.delete("retyped")
+    client.rpush("retyped", "now", "a", "list")
+    return {
+        "h:profile": {b"name": b"ada", b"lang": b"c++"},
+        "l:queue": [b"2", b"3", b"4", b"5"],
+        "s:tags": {b"a", b"b", BIN_VAL},
+        "z:board": [(b"bob", 2.5), (b"alice", 10.0)],
+        "h:recreated": {b"new": b"2"},
+        "retyped": [b"now", b"a", b"list"],
+    }
+
+
+def verify_collections(client: redis.Redis, expected: dict) -> None:
+    for key, want in expected.items():
+        kind = client.type(key)
+        got = {b"hash": lambda: client.hgetall(key), b"list": lambda: client.lrange(key, 0, -1),
+               b"set": lambda: client.smembers(key),
+               b"zset": lambda: client.zrange(key, 0, -1, withscores=True)}[kind]()
+        assert got == want, f"{key} ({kind!r}) holds {got!r}, expected {want!r}"
+
+
 def verify(client: redis.Redis, expected: dict) -> None:
     keys = list(expected)
     got = client.mget(keys)
     wrong = [(k[:40], expected[k][:40], v if v is None else v[:40])
              for k, v in zip(keys, got) if v != expected[k]]
     assert not wrong, f"{len(wrong)} key(s) differ (key, expected, got): {wrong[:10]}"
-    assert client.dbsize() == len(expected)
     assert client.exists("deleted", "renamed-from") == 0
     ttl = client.ttl("with-ttl")
     assert 900 <= ttl <= 1000, f"TTL after restart: {ttl}"
@@ -72,17 +105,22 @@ def verify(client: redis.Redis, expected: dict) -> None:
 
 def test_clean_restart_keeps_everything(seshat):
     expected = populate(seshat.client())
-    seshat.restart()  # SIGTERM, asserts exit code 0, starts again on the same data dir
-    verify(seshat.client(), expected)
-    seshat.restart()
-    verify(seshat.client(), expected)
+    collections = populate_collections(seshat.client())
+    for _ in range(2):
+        seshat.restart()  # SIGTERM, asserts exit code 0, starts again on the same data dir
+        verify(seshat.client(), expected)
+        verify_collections(seshat.client(), collections)
+        assert seshat.client().dbsize() == len(expected) + len(collections)
 
 
 def test_sigkill_keeps_acknowledged_data(seshat):
     expected = populate(seshat.client())
+    collections = populate_collections(seshat.client())
     seshat.kill(signal.SIGKILL)
     seshat.start()
     verify(seshat.client(), expected)
+    verify_collections(seshat.client(), collections)
+    assert seshat.client().dbsize() == len(expected) + len(collections)
 
 
 def test_sigint_exits_cleanly(seshat):
@@ -102,6 +140,8 @@ class Writer(threading.Thread):
     mode "single": SET prefix:k<i> v<i>, and every third step INCR prefix:counter.
     mode "pipeline": batches of 8 SETs in one round trip; a batch counts when all 8 answered.
     mode "multi": MULTI SET prefix:a<i> SET prefix:b<i> EXEC; both keys or neither must exist.
+    mode "collections": RPUSH prefix:list v<i>, HSET prefix:hash f<i> v<i>, SADD prefix:set m<i>,
+    ZADD prefix:zset <i> m<i>, one after the other; a step counts when all four answered.
     """
 
     MAX_STEPS = 200000
@@ -138,6 +178,13 @@ class Writer(threading.Thread):
                         pipe.set(f"{self.prefix}:k{i * 8 + j}", f"v{i * 8 + j}")
                     assert pipe.execute() == [True] * 8
                     self.acked.extend(range(i * 8, i * 8 + 8))
+                elif self.mode == "collections":
+                    p = self.prefix
+                    assert self.client.rpush(f"{p}:list", f"v{i}") == i + 1
+                    assert self.client.hset(f"{p}:hash", f"f{i}", f"v{i}") == 1
+                    assert self.client.sadd(f"{p}:set", f"m{i}") == 1
+                    assert self.client.zadd(f"{p}:zset", {f"m{i}": i}) == 1
+                    self.acked.append(i)
                 else:
                     pipe = self.client.pipeline(transaction=True)
                     pipe.set(f"{self.prefix}:a{i}", i).set(f"{self.prefix}:b{i}", i)
@@ -163,6 +210,8 @@ class Writer(threading.Thread):
             if not self.counter_acked <= found <= self.counter_acked + 1:
                 problems.append(f"{self.prefix}:counter is {found}, last acknowledged "
                                 f"{self.counter_acked}")
+        if self.mode == "collections":
+            problems += self.check_collections(client)
         if self.mode == "multi":
             for i in range(self.attempted):
                 a, b = client.mget(f"{self.prefix}:a{i}", f"{self.prefix}:b{i}")
@@ -173,6 +222,32 @@ class Writer(threading.Thread):
         return problems
 
 
+    def check_collections(self, client: redis.Redis) -> List[str]:
+        """Every acknowledged step is in all four collections; the list holds v0, v1, ... in
+        order with nothing missing, and no collection holds a step never attempted."""
+        p, problems = self.prefix, []
+        acked = len(self.acked)  # steps 0 .. acked-1, in order
+        listed = client.lrange(f"{p}:list", 0, -1)
+        if listed != [f"v{i}".encode() for i in range(len(listed))]:
+            problems.append(f"{p}:list is not v0..v{len(listed) - 1} in order: {listed[:10]}...")
+        hashed = client.hgetall(f"{p}:hash")
+        members = client.smembers(f"{p}:set")
+        scored = dict(client.zrange(f"{p}:zset", 0, -1, withscores=True))
+        for name, size in (("list", len(listed)), ("hash", len(hashed)), ("set", len(members)),
+                           ("zset", len(scored))):
+            if not acked <= size <= self.attempted:
+                problems.append(f"{p}:{name} has {size} entries; {acked} steps acknowledged, "
+                                f"{self.attempted} attempted")
+        for i in range(acked):
+            if hashed.get(f"f{i}".encode()) != f"v{i}".encode():
+                problems.append(f"{p}:hash lost acknowledged field f{i}")
+            if f"m{i}".encode() not in members:
+                problems.append(f"{p}:set lost acknowledged member m{i}")
+            if scored.get(f"m{i}".encode()) != float(i):
+                problems.append(f"{p}:zset lost acknowledged member m{i}")
+        return problems
+
+
 def test_acknowledged_writes_survive_sigkill_at_random_moments(seshat):
     seed = int(os.environ.get("SESHAT_TEST_SEED", random.randrange(1 << 30)))
     rng = random.Random(seed)
@@ -180,7 +255,8 @@ def test_acknowledged_writes_survive_sigkill_at_random_moments(seshat):
     all_writers: List[Writer] = []
     for round_no in range(5):
         writers = [Writer(seshat, f"r{round_no}:w{i}:{mode}", mode)
-                   for i, mode in enumerate(("single", "single", "pipeline", "multi"))]
+                   for i, mode in enumerate(("single", "single", "pipeline", "multi",
+                                             "collections"))]
         for w in writers:
             w.start()
         target = rng.randint(20, 2000)
@@ -204,7 +280,8 @@ def test_acknowledged_writes_survive_sigkill_at_random_moments(seshat):
 
 
 def test_sigterm_under_load_exits_zero_and_keeps_acks(seshat):
-    writers = [Writer(seshat, f"term:{mode}", mode) for mode in ("single", "pipeline", "multi")]
+    writers = [Writer(seshat, f"term:{mode}", mode)
+               for mode in ("single", "pipeline", "multi", "collections")]
     for w in writers:
         w.start()
     wait_until(lambda: sum(w.acks() for w in writers) >= 100, 60, "100 acknowledged writes")
