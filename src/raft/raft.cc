@@ -6,6 +6,17 @@
 
 namespace seshat::raft {
 
+namespace {
+
+// splitmix64's output function: spreads any input over all 64 bits.
+uint64_t mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
 Status Config::validate() const {
   if (id == kNone) return ErrorCode::kInvalidConfig;
   if (heartbeat_tick <= 0 || election_tick <= heartbeat_tick) return ErrorCode::kInvalidConfig;
@@ -30,7 +41,7 @@ Raft::Raft(ConstructionKey, const Config& c)
       log_(c.storage, c.max_committed_size_per_ready),
       trk_(c.max_inflight_msgs, c.max_inflight_bytes),
       read_only_(c.read_only_option),
-      rng_state_(c.random_seed != 0 ? c.random_seed : c.id * 0x9E3779B97F4A7C15ull) {}
+      rng_state_(mix64(c.random_seed != 0 ? c.random_seed : c.id)) {}
 
 Result<std::unique_ptr<Raft>> Raft::create(const Config& config) {
   if (auto s = config.validate(); !s.ok()) return s.code();
@@ -95,12 +106,12 @@ void Raft::reset(Term term) {
 }
 
 void Raft::reset_randomized_election_timeout() {
-  // splitmix64: tiny, deterministic, and good enough to spread election timeouts.
+  // splitmix64: tiny, deterministic, and good enough to spread election timeouts. Its state
+  // steps by a constant, so nodes' streams are shifted copies of one sequence; the seed is
+  // mixed (above) so that no two nodes start a small number of steps apart, which would put
+  // them in step for good (ElectionTimeout.NodesNeverFallIntoStep).
   rng_state_ += 0x9E3779B97F4A7C15ull;
-  uint64_t z = rng_state_;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  z ^= z >> 31;
+  const uint64_t z = mix64(rng_state_);
   const int upper =
       config_.election_tick_max != 0 ? config_.election_tick_max : 2 * config_.election_tick;
   const auto span = static_cast<uint64_t>(upper - config_.election_tick);

@@ -59,6 +59,9 @@ absl::Status RaftDriver::start() {
   config.heartbeat_tick = timing.heartbeat_tick;
   config.election_tick = timing.election_tick;
   config.election_tick_max = timing.election_tick_max;
+  // A fresh seed per start: the election timeouts of two nodes never follow one sequence.
+  std::random_device seed_source;
+  config.random_seed = (static_cast<uint64_t>(seed_source()) << 32 | seed_source()) | 1;
   config.storage = &log_;
   config.applied = engine_.applied_index();
   config.check_quorum = true;

@@ -202,6 +202,33 @@ TEST(ElectionTimeout, DrawnUniformlyFromTheConfiguredRange) {
   }
 }
 
+// Regression: the draw used to come from a counter stepped by a constant from id * that
+// constant, so node 1's stream was node 2's one step ahead. Once node 1 had reset its timer
+// exactly once more than node 2 (an extra term change), the two drew the same timeout at every
+// election from then on: split votes without end, a cluster of two live nodes with no leader
+// (seen in the chaos suite after the third leader kill). Whatever their reset counts, two
+// nodes' draws must not agree more than chance allows.
+TEST(ElectionTimeout, NodesNeverFallIntoStep) {
+  for (auto [a, b] : {std::pair<NodeId, NodeId>{1, 2}, {1, 3}, {2, 3}, {4, 5}}) {
+    for (int offset = 0; offset < 8; ++offset) {
+      MemoryStorage sa, sb;
+      auto ra = new_raft(a, {a, b}, sa, /*election=*/50, /*heartbeat=*/10,
+                         [](Config& c) { c.election_tick_max = 100; });
+      auto rb = new_raft(b, {a, b}, sb, /*election=*/50, /*heartbeat=*/10,
+                         [](Config& c) { c.election_tick_max = 100; });
+      for (int i = 0; i < offset; ++i) ra->become_follower(ra->term() + 1, kNone);
+      int same = 0;
+      for (int i = 0; i < 100; ++i) {
+        ra->become_follower(ra->term() + 1, kNone);
+        rb->become_follower(rb->term() + 1, kNone);
+        same += ra->randomized_election_timeout() == rb->randomized_election_timeout();
+      }
+      // Chance alone gives about 2 equal draws in 100 over a range of 50.
+      EXPECT_LT(same, 15) << "nodes " << a << " and " << b << ", offset " << offset;
+    }
+  }
+}
+
 // Without an upper bound the range is etcd's [election_tick, 2 * election_tick).
 TEST(ElectionTimeout, DefaultsToTwiceTheMinimum) {
   MemoryStorage storage;
