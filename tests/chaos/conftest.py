@@ -113,7 +113,7 @@ class Chaos:
         proves that every replica holds every acknowledged write. Retries refusals until the
         deadline; a node that never answers fails the test."""
         gens = sorted(wl.ops) if gens is None else gens
-        keys = [(g, k) for g in gens for grp in "rca" for k in wl.keys(grp, g)]
+        keys = [(g, k) for g in gens for grp in "rcal" for k in wl.keys(grp, g)]
         ops = []
         for node in cluster.up():
             process = wl.new_process()
@@ -128,9 +128,10 @@ class Chaos:
                     if conn is None:
                         conn = RespConnection(node.host, node.port, timeout=5)
                         conn.call("READONLY")
+                    f = "lrange" if key.startswith("l") else "get"
                     sent = time.monotonic()
-                    reply = conn.call("GET", key)
-                    status, result, _ = classify("get", reply)
+                    reply = conn.call(*(("LRANGE", key, 0, -1) if f == "lrange" else ("GET", key)))
+                    status, result, _ = classify(f, reply)
                     last = reply
                 except (OSError, ConnectionClosed, MalformedReply) as exc:
                     if conn is not None:
@@ -138,7 +139,7 @@ class Chaos:
                     conn = None
                     status, result, last = INFO, None, exc
                 if sent is not None:
-                    op = Op(process, "get", key, None, status, result, sent, time.monotonic(),
+                    op = Op(process, f, key, None, status, result, sent, time.monotonic(),
                             node.name)
                     wl.record(op, gen)
                     ops.append(op)

@@ -17,6 +17,9 @@ Results of "ok" operations, per `f`:
   del     int, the number of keys removed (0 or 1)
   incr    int, the new value; or an `Error` when the key does not hold an integer
   append  int, the new length of the value
+  rpush   int, the new length of the list (the list-append workload: RPUSH key token)
+  lrange  the whole list (LRANGE key 0 -1) as its elements joined by single spaces, or None for
+          an empty or missing list (tokens never contain a space)
 
 Times are `time.monotonic()` seconds of the process that recorded the history; all clients of one
 history run in that process, so their times are comparable.
@@ -33,7 +36,7 @@ OK = "ok"
 FAIL = "fail"
 INFO = "info"
 
-FUNCTIONS = ("set", "get", "del", "incr", "append")
+FUNCTIONS = ("set", "get", "del", "incr", "append", "rpush", "lrange")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 A history is linearizable when every operation can be given an instant between its invocation
 and its completion such that applying the operations one at a time, in the order of those
 instants, to a single copy of the data gives every operation the result its client saw. The data
-is modelled by string_model.py (set, get, del, incr, append on one string key).
+is modelled by string_model.py (set, get, del, incr, append on one string key; rpush and lrange
+on one list key).
 
 Per-key partitioning. Linearizability is local (Herlihy and Wing): a history is linearizable if
 and only if the sub-history of each object is. Every command we record touches one key, so each
@@ -410,7 +411,7 @@ def _partition(ops: Sequence[Op]) -> Tuple[Dict[str, List[_KeyOp]], Dict[str, in
             raise ValueError(f"operation {index}: unknown function {op.f!r}")
         if op.status not in (OK, FAIL, INFO):
             raise ValueError(f"operation {index}: unknown status {op.status!r}")
-        if op.f in ("set", "append") and not isinstance(op.arg, str):
+        if op.f in ("set", "append", "rpush") and not isinstance(op.arg, str):
             raise ValueError(f"operation {index}: {op.f} needs a str argument")
         if op.status == FAIL:
             continue
@@ -419,7 +420,7 @@ def _partition(ops: Sequence[Op]) -> Tuple[Dict[str, List[_KeyOp]], Dict[str, in
             raise ValueError(f"operation {index}: completes before it is invoked")
         counts[op.key] = counts.get(op.key, 0) + 1
         by_key.setdefault(op.key, [])
-        if info and op.f == "get":
+        if info and op.f in ("get", "lrange"):
             continue  # no effect, no result to explain
         complete = math.inf if info else float(op.complete)
         by_key[op.key].append(_KeyOp(index, op, info, float(op.invoke), complete))

@@ -116,7 +116,7 @@ class Report:
             out.append(f"Outcome: {s.outcome}")
             out.append("")
             by_f = []
-            for f in ("set", "get", "del", "incr", "append"):
+            for f in ("set", "get", "del", "incr", "append", "rpush", "lrange"):
                 parts = [f"{s.counts[(f, st)]} {st}" for st in ("ok", "fail", "info")
                          if s.counts[(f, st)]]
                 if parts:

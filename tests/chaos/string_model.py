@@ -1,4 +1,5 @@
-"""The model the linearizability checker holds histories against: one Redis string key.
+"""The model the linearizability checker holds histories against: one Redis key, a string or a
+list (a key's history uses one family or the other).
 
 The key's state is None (missing) or a str.
   set x    -> "OK"; the value becomes x
@@ -9,7 +10,10 @@ The key's state is None (missing) or a str.
               "-0", no spaces), or an increment past 2^63-1, gives an Error and leaves the value
               unchanged. Only the fact that it is an Error is compared, never its message.
   append x -> the new length in bytes (UTF-8; len() of the str for the ASCII values we write)
-One model covers the register (set/get/del), counter (incr) and append workloads.
+  rpush x  -> the new number of elements; x joins the end of the list
+  lrange   -> the list, or None when it is empty (same as get on the encoded state)
+A list is held as its elements joined by single spaces (the workload's tokens have none), so one
+model covers the register (set/get/del), counter (incr), append and list-append workloads.
 """
 
 from __future__ import annotations
@@ -30,6 +34,10 @@ def utf8_length(value: str) -> int:
     return len(value) if value.isascii() else len(value.encode("utf-8"))
 
 
+def list_length(state: Optional[str]) -> int:
+    return 0 if state is None else state.count(" ") + 1
+
+
 def parse_redis_integer(value: str) -> Optional[int]:
     """The integer a Redis string holds for INCR, or None when INCR would refuse it."""
     if len(value) > 20 or not _REDIS_INTEGER.fullmatch(value):
@@ -40,8 +48,11 @@ def parse_redis_integer(value: str) -> Optional[int]:
 
 def apply(f: str, arg: Optional[str], state: Optional[str]) -> Tuple[Result, Optional[str]]:
     """What `f` returns on a key holding `state`, and the key's state afterwards."""
-    if f == "get":
+    if f in ("get", "lrange"):
         return state, state
+    if f == "rpush":
+        value = arg if state is None else state + " " + arg
+        return list_length(value), value
     if f == "set":
         return "OK", arg
     if f == "del":
@@ -87,9 +98,11 @@ def compile_op(f: str, arg: Optional[str], result: Result,
             return (lambda state: None), None
         if f == "append":
             return (lambda state: arg if state is None else state + arg), None
+        if f == "rpush":
+            return (lambda state: arg if state is None else state + " " + arg), None
         return (lambda state: apply(f, arg, state)[1]), None
     pure = None
-    if f == "get":
+    if f in ("get", "lrange"):
         pure = (lambda state: state is None) if result is None else (
             (lambda state: state == result) if type(result) is str else (lambda state: False))
     elif f == "del" and type(result) is int and result == 0:
@@ -112,6 +125,14 @@ def compile_op(f: str, arg: Optional[str], result: Result,
         if result == 1:
             return (lambda state: after if state is None or state == before else REJECT), None
         return (lambda state: after if state == before else REJECT), None
+    if f == "rpush":
+        if type(result) is not int:
+            return never, None
+
+        def rpush(state: Optional[str]) -> object:
+            value = arg if state is None else state + " " + arg
+            return value if list_length(value) == result else REJECT
+        return rpush, None
     if f == "append":
         if type(result) is not int:
             return never, None

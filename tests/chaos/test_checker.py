@@ -56,6 +56,14 @@ def delete(p, result, at, key="k", status=OK):
     return op(p, "del", None, result, at, key, status)
 
 
+def rpush(p, arg, result, at, key="k", status=OK):
+    return op(p, "rpush", arg, result, at, key, status)
+
+
+def lrange(p, result, at, key="k", status=OK):
+    return op(p, "lrange", None, result, at, key, status)
+
+
 def info(o: Op) -> Op:
     return Op(o.process, o.f, o.key, o.arg, INFO, None, o.invoke, o.complete)
 
@@ -90,6 +98,10 @@ def test_model_follows_redis_string_semantics():
     assert apply("append", "xy", None) == (2, "xy")
     assert apply("append", "z", "xy") == (3, "xyz")
     assert apply("append", "é", "a") == (3, "aé")  # Redis counts bytes
+    assert apply("rpush", "x", None) == (1, "x")
+    assert apply("rpush", "y", "x") == (2, "x y")
+    assert apply("lrange", None, "x y") == ("x y", "x y")
+    assert apply("lrange", None, None) == (None, None)
 
 
 def test_incr_parses_integers_as_redis_does():
@@ -112,9 +124,10 @@ def test_errors_match_any_error_and_nothing_else():
 
 def test_compiled_operations_agree_with_the_model():
     calls = [("get", None), ("del", None), ("incr", None), ("set", ""), ("set", "5"),
-             ("set", "abc"), ("append", ""), ("append", "1"), ("append", "é")]
-    results = [None, "OK", "", "5", "abc", "1", 0, 1, 2, 3, 42, Error("ERR"), True]
-    states = [None, "", "0", "1", "41", "-1", "01", "abc", "é", str(INT64_MAX)]
+             ("set", "abc"), ("append", ""), ("append", "1"), ("append", "é"), ("rpush", "x"),
+             ("rpush", "1"), ("lrange", None)]
+    results = [None, "OK", "", "5", "abc", "1", "x", "1 x", 0, 1, 2, 3, 42, Error("ERR"), True]
+    states = [None, "", "0", "1", "41", "-1", "01", "abc", "é", str(INT64_MAX), "x", "1 x"]
     assert {f for f, _ in calls} == set(FUNCTIONS)
     for (f, arg), result, state in itertools.product(calls, results, states):
         expected, after = apply(f, arg, state)
@@ -220,6 +233,21 @@ def test_appends_must_be_read_in_the_order_they_took_effect():
     assert_violation_at(check(sequential + [get(3, "ba", (4, 5))]), "k", 2)
     concurrent = [append(1, "a", 2, (0, 3)), append(2, "b", 1, (1, 4)), get(3, "ba", (5, 6))]
     assert check(concurrent).ok
+
+
+def test_list_pushes_must_be_read_in_the_order_they_took_effect():
+    sequential = [rpush(1, "a", 1, (0, 1)), rpush(2, "b", 2, (2, 3))]
+    assert check(sequential + [lrange(3, "a b", (4, 5))]).ok
+    assert_violation_at(check(sequential + [lrange(3, "b a", (4, 5))]), "k", 2)
+    assert_violation_at(check(sequential + [lrange(3, "a", (4, 5))]), "k", 2)  # lost push
+    concurrent = [rpush(1, "a", 2, (0, 3)), rpush(2, "b", 1, (1, 4)), lrange(3, "b a", (5, 6))]
+    assert check(concurrent).ok
+    # Two pushes cannot both have made the list one element long.
+    assert_violation_at(check([rpush(1, "a", 1, (0, 3)), rpush(2, "b", 1, (1, 4))]), "k", 1)
+    # An unacknowledged push may show up, once, in its place.
+    pending = [rpush(1, "a", None, (0, 1), status=INFO), rpush(2, "b", 1, (2, 3))]
+    assert check(pending + [lrange(3, "b", (4, 5)), lrange(4, "b a", (6, 7))]).ok
+    assert_violation_at(check(pending + [lrange(3, "a b a", (4, 5))]), "k", 2)
 
 
 def test_append_lengths_must_follow_each_other():
@@ -473,16 +501,19 @@ def brute_force_linearizable(ops: Sequence[Op], start: Optional[str] = None) -> 
 
 def tiny_history(rng: random.Random) -> List[Op]:
     """Two or three clients, up to seven operations on one key, on a coarse clock (ties are
-    common); results from a random linearization, then sometimes one result changed."""
+    common); results from a random linearization, then sometimes one result changed. A key is a
+    string or a list (as in the workload, never both)."""
     values = ["1", "a", "2"]
+    is_list = rng.random() < 0.3
     ops, points = [], []
     for client in range(rng.randint(2, 3)):
         t = rng.randint(0, 2)
         for _ in range(rng.randint(1, 3)):
             invoke, complete = t, t + rng.randint(0, 3)
-            f = rng.choice(["set", "get", "get", "incr", "append", "del"])
+            f = rng.choice(["rpush", "rpush", "lrange"] if is_list else
+                           ["set", "get", "get", "incr", "append", "del"])
             arg = rng.choice(values) if f == "set" else rng.choice(["a", "1"]) if (
-                f == "append") else None
+                f in ("append", "rpush")) else None
             status = rng.choices([OK, INFO, FAIL], [8, 2, 1])[0]
             ops.append(Op(client, f, "k", arg, status, None, float(invoke), float(complete)))
             points.append(rng.uniform(invoke, complete))
@@ -498,7 +529,8 @@ def tiny_history(rng: random.Random) -> List[Op]:
     if rng.random() < 0.6:
         i = rng.randrange(len(ops))
         o = ops[i]
-        wrong = rng.choice([None, "1", "a", "2", "1a", "aa", "11", 0, 1, 2, 3, Error("ERR")])
+        wrong = rng.choice([None, "1", "a", "2", "1a", "aa", "11", "a 1", "1 a", 0, 1, 2, 3,
+                            Error("ERR")])
         ops[i] = Op(o.process, o.f, o.key, o.arg, o.status, wrong, o.invoke, o.complete)
     return ops
 

@@ -1,4 +1,5 @@
-"""The workload recorder: concurrent clients that run SET, GET, DEL, INCR and APPEND against the
+"""The workload recorder: concurrent clients that run SET, GET, DEL, INCR, APPEND, RPUSH and LRANGE
+against the
 cluster and record every operation in the format of `history.py`.
 
 Each client is a thread with its own connections (one per node it talks to, with a socket
@@ -8,6 +9,7 @@ whose results the checker can model:
   registers  r<gen>.<i>   SET (a value written once in the whole run), GET, DEL
   counters   c<gen>.<i>   INCR, GET
   appends    a<gen>.<i>   APPEND (a token written once in the whole run), GET
+  lists      l<gen>.<i>   RPUSH (a token written once in the whole run), LRANGE 0 -1
 
 `gen` is the key generation: `rotate()` moves every client to fresh keys, so that one key's
 history stays small enough for the checker in long runs, and the finished generation can be
@@ -42,8 +44,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from history import Error, FAIL, INFO, OK, Op  # noqa: E402
 from resp_client import ConnectionClosed, MalformedReply, Reply, RespConnection  # noqa: E402
 
-WRITES = ("set", "del", "incr", "append")
-COMMANDS = {"set": "SET", "get": "GET", "del": "DEL", "incr": "INCR", "append": "APPEND"}
+WRITES = ("set", "del", "incr", "append", "rpush")
+READS = ("get", "lrange")
+COMMANDS = {"set": "SET", "get": "GET", "del": "DEL", "incr": "INCR", "append": "APPEND",
+            "rpush": "RPUSH", "lrange": "LRANGE"}
 
 
 class Endpoint:
@@ -71,6 +75,10 @@ def classify(f: str, reply: Reply) -> Tuple[str, object, Optional[str]]:
     if f == "set":
         if reply.kind == "+" and reply.value == b"OK":
             return OK, "OK", None
+    elif f == "lrange":
+        if reply.kind == "*" and isinstance(reply.value, list):
+            tokens = [item.value.decode() for item in reply.value]
+            return OK, " ".join(tokens) if tokens else None, None
     elif f == "get":
         if reply.kind == "$":
             return OK, None if reply.value is None else reply.value.decode(), None
@@ -261,7 +269,7 @@ class _Client(threading.Thread):
     # -- the loop ----------------------------------------------------------------------------
     def choose(self, gen: int) -> Tuple[str, str, Optional[str]]:
         rng = self.rng
-        group = rng.choice("rrrccaa")
+        group = rng.choice("rrrccaall")
         key = f"{group}{gen}.{rng.randrange(self.wl.keys_per_group)}"
         self.seq += 1
         if group == "r":
@@ -270,9 +278,12 @@ class _Client(threading.Thread):
         elif group == "c":
             f = rng.choices(("incr", "get"), (60, 40))[0]
             arg = None
-        else:
+        elif group == "a":
             f = rng.choices(("append", "get"), (60, 40))[0]
             arg = f"{self.process}.{self.seq};" if f == "append" else None
+        else:
+            f = rng.choices(("rpush", "lrange"), (60, 40))[0]
+            arg = f"{self.process}.{self.seq}" if f == "rpush" else None
         return f, key, arg
 
     def run(self) -> None:
@@ -285,7 +296,7 @@ class _Client(threading.Thread):
                 gen = wl.gen
                 self.busy_gen = gen
             f, key, arg = self.choose(gen)
-            ep = self.home if (f == "get" and self.readonly) else self.target
+            ep = self.home if (f in READS and self.readonly) else self.target
             try:
                 self.one(ep, f, key, arg, gen)
             finally:
@@ -306,6 +317,8 @@ class _Client(threading.Thread):
     def one(self, ep: Endpoint, f: str, key: str, arg: Optional[str], gen: int) -> None:
         wl = self.wl
         args = [COMMANDS[f], key] + ([arg] if arg is not None else [])
+        if f == "lrange":
+            args += ["0", "-1"]
         invoke = time.monotonic()
         try:
             conn = self.connect(ep)
@@ -339,7 +352,7 @@ class _Client(threading.Thread):
             self.target = wl.by_addr[redirect]
         else:
             if reply.error_text and reply.error_text.startswith("CLUSTERDOWN") and \
-                    not (f == "get" and self.readonly):
+                    not (f in READS and self.readonly):
                 self.target = self.rng.choice(wl.endpoints)
             self.backoff()
 
