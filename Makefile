@@ -5,8 +5,9 @@ JOBS ?= $(shell nproc)
 SEEDS ?= 10000
 FUZZ_SECONDS ?= 20
 DURATION ?= 3600
+SCALE_MEMBERS ?= 1000000
 
-.PHONY: all setup build run test unit-test system-test fuzz bench sim chaos cluster cluster-stop clean
+.PHONY: all setup build run test unit-test system-test fuzz bench sim chaos scale cluster cluster-stop clean
 
 all: build
 
@@ -34,6 +35,12 @@ fuzz: setup
 # Side-by-side with redis-server (appendfsync always), in one run; prints ratios.
 bench: build
 	/usr/bin/python3 bench/run.py
+
+# A hash, a list, a set and a sorted set of SCALE_MEMBERS members each (make test: 200,000):
+# built, read at both ends, point operations timed against small ones, deleted.
+scale: build
+	SESHAT_BIN=$(CURDIR)/$(BUILD_DIR)/seshat SESHAT_SCALE_MEMBERS=$(SCALE_MEMBERS) \
+	  /usr/bin/python3 -m pytest -q -s -p no:cacheprovider tests/system/test_scale.py
 
 # As many simulator seeds as asked: make sim SEEDS=100000
 sim: build
