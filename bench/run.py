@@ -66,7 +66,7 @@ class Row:
 
     def label(self, test):
         clients = "1 client" if self.clients == 1 else f"{self.clients} clients"
-        return f"{test}, {clients}, pipeline {self.pipeline}"
+        return f"{test.name}, {clients}, pipeline {self.pipeline}"
 
 
 ROWS = [
@@ -74,7 +74,25 @@ ROWS = [
     Row(50, 16, "BENCH_REQUESTS", 100000),
     Row(1, 1, "BENCH_REQUESTS_SINGLE", 20000),
 ]
-TESTS = ["SET", "GET"]
+@dataclass(frozen=True)
+class Test:
+    name: str      # the label in the tables
+    args: tuple    # what redis-benchmark is told to run: -t <tests>, or a command of our own
+    csv_name: str  # the name redis-benchmark gives it in its --csv output
+
+
+TESTS = [Test("SET", ("-t", "set"), "SET"), Test("GET", ("-t", "get"), "GET")]
+# Collections, on the 50-client row only (redis-benchmark's own keys: myhash, mylist, myset,
+# myzset). LRANGE 100 fills mylist first (redis-benchmark's "LPUSH (needed to benchmark LRANGE)");
+# ZRANGE 100 reads the sorted set ZADD filled just before.
+COLLECTION_TESTS = [
+    Test("HSET", ("-t", "hset"), "HSET"),
+    Test("LPUSH", ("-t", "lpush"), "LPUSH"),
+    Test("SADD", ("-t", "sadd"), "SADD"),
+    Test("ZADD", ("-t", "zadd"), "ZADD"),
+    Test("LRANGE 100", ("-t", "lrange_100"), "LRANGE_100 (first 100 elements)"),
+    Test("ZRANGE 100", ("ZRANGE", "myzset", "0", "99"), "ZRANGE myzset 0 99"),
+]
 
 
 class BenchError(Exception):
@@ -320,9 +338,10 @@ class Cluster:
 
 
 def benchmark_argv(port, test, clients, pipeline, requests, keyspace, data_size):
-    return ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-t", test.lower(),
-            "-n", str(requests), "-c", str(clients), "-P", str(pipeline),
-            "-r", str(keyspace), "-d", str(data_size), "--csv", "-q"]
+    options = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port),
+               "-n", str(requests), "-c", str(clients), "-P", str(pipeline),
+               "-r", str(keyspace), "-d", str(data_size), "--csv", "-q"]
+    return options + list(test.args)  # a command of our own must come last
 
 
 def bench_ports(ports, test, row, keyspace, data_size):
@@ -344,11 +363,11 @@ def bench_ports(ports, test, row, keyspace, data_size):
                 out, _ = proc.communicate(timeout=timeout)
             except subprocess.TimeoutExpired:
                 # redis-benchmark waits forever on a server that stopped answering.
-                raise BenchError(f"redis-benchmark on port {port} ({test}) took over {timeout}s")
+                raise BenchError(f"redis-benchmark on port {port} ({test.name}) took over {timeout}s")
             rates = [float(r["rps"]) for r in csv.DictReader(io.StringIO(out))
-                     if r.get("test") == test]
+                     if r.get("test") == test.csv_name]
             if proc.returncode != 0 or not rates:
-                raise BenchError(f"redis-benchmark on port {port} ({test}) failed "
+                raise BenchError(f"redis-benchmark on port {port} ({test.name}) failed "
                                  f"(exit {proc.returncode}):\n{out}")
             total += rates[0]
             errors = errors or "Error from server" in out
@@ -461,7 +480,8 @@ def run(args):
         single, clustered, cluster_notes = [], [], []
         first_leader = cluster.leader.name if cluster else None
         for row in ROWS:
-            for test in TESTS:
+            collections = row.clients == 50 and row.pipeline == 1
+            for test in TESTS + (COLLECTION_TESTS if collections else []):
                 label = row.label(test)
                 print(f"running: {label} ...", file=sys.stderr, flush=True)
                 # Each row runs against all servers one after the other, so each pair in a
