@@ -113,6 +113,9 @@ struct CommandSpec {
   std::string_view deprecated_since = {};
   std::string_view replaced_by = {};
   std::vector<ArgDoc> arguments = {};
+  // A container whose subcommands take one key at this argument (OBJECT ENCODING <key>: 2),
+  // for redirects and WATCH; COMMAND INFO reports the container itself as keyless, as Redis.
+  int container_key = 0;
 };
 
 // Case-insensitive lookup; nullptr for an unknown command.

@@ -278,6 +278,19 @@ std::vector<CommandSpec> keyspace_command_specs() {
              .arguments =
                  {{.name = "async", .type = "pure-token", .token = "ASYNC", .since = "4.0.0"},
                   {.name = "sync", .type = "pure-token", .token = "SYNC", .since = "6.2.0"}}}}},
+      {.name = "object",
+       .arity = -2,
+       .flags = 0,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = cmd::object,
+       .group = "generic",
+       .summary = "A container for object introspection commands",
+       .since = "2.2.3",
+       .acl_categories = {"@slow"},
+       .complexity = "Depends on subcommand.",
+       .container_key = 2},
   };
 }
 

@@ -68,6 +68,10 @@ bool arity_ok(const CommandSpec& spec, size_t argc) {
 
 std::vector<std::string_view> command_keys(const CommandSpec& spec, const Argv& argv) {
   std::vector<std::string_view> keys;
+  if (spec.container_key > 0 && argv.size() > static_cast<size_t>(spec.container_key)) {
+    keys.emplace_back(argv[static_cast<size_t>(spec.container_key)]);
+    return keys;
+  }
   if (spec.first_key <= 0 || spec.key_step <= 0) return keys;
   const auto argc = static_cast<int64_t>(argv.size());
   int64_t last = spec.last_key >= 0 ? spec.last_key : argc + spec.last_key;

@@ -100,6 +100,7 @@ Reply ltrim(CommandContext& ctx, const Argv& argv);
 Reply lpos(CommandContext& ctx, const Argv& argv);
 Reply lmove(CommandContext& ctx, const Argv& argv);
 Reply rpoplpush(CommandContext& ctx, const Argv& argv);
+Reply object(CommandContext& ctx, const Argv& argv);  // OBJECT ENCODING | REFCOUNT | FREQ | HELP
 // The blocking list commands as the state machine runs them: one try, a null when there is
 // nothing to take (the server layer does the waiting).
 Reply blpop(CommandContext& ctx, const Argv& argv);

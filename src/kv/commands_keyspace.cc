@@ -2,6 +2,7 @@
 // FLUSHDB/FLUSHALL. Semantics and error texts follow Redis 7.0's db.c. Seshat has one database
 // (0) and one type (string).
 #include <climits>
+#include <functional>
 #include <limits>
 #include <string>
 
@@ -150,5 +151,108 @@ Reply dbsize(CommandContext& ctx, const Argv&) {
 Reply flushdb(CommandContext& ctx, const Argv& argv) { return flush(ctx, argv); }
 
 Reply flushall(CommandContext& ctx, const Argv& argv) { return flush(ctx, argv); }
+
+// ---- OBJECT ----
+
+namespace {
+
+// Redis 7.0's default thresholds (hash-max-listpack-*, set-max-intset-entries,
+// zset-max-listpack-*) and its string limits.
+constexpr uint64_t kHashListpackEntries = 512;
+constexpr size_t kHashListpackValue = 64;
+constexpr uint64_t kSetIntsetEntries = 512;
+constexpr uint64_t kZsetListpackEntries = 128;
+constexpr size_t kZsetListpackValue = 64;
+constexpr size_t kEmbstrLimit = 44;
+constexpr int64_t kSharedIntegers = 10000;  // 0..9999 are shared objects in Redis
+
+bool integer_encoded(std::string_view value) {
+  return value.size() <= 20 && parse_int64(value).has_value();
+}
+
+// Whether every member (and, with `values`, every value) of a collection passes `fits`; stops
+// at the first that does not. Only called for collections small enough to be compact.
+bool all_members(CommandContext& ctx, std::string_view key, uint64_t generation, bool values,
+                 const std::function<bool(std::string_view)>& fits) {
+  bool ok = true;
+  ctx.keyspace.scan_members(key, generation, "", [&](std::string_view m, std::string_view v) {
+    ok = fits(m) && (!values || fits(v));
+    return ok;
+  });
+  return ok;
+}
+
+// OBJECT ENCODING as Redis 7.0 would answer for the key's current contents. Redis also keeps a
+// collection in its big encoding once converted, even after it shrinks; Seshat does not track
+// that history and answers by the contents alone.
+std::string_view encoding_of(CommandContext& ctx, std::string_view key,
+                             const storage::Record& rec) {
+  using storage::ValueType;
+  if (rec.type == ValueType::kString) {
+    if (integer_encoded(rec.value)) return "int";
+    return rec.value.size() <= kEmbstrLimit ? "embstr" : "raw";
+  }
+  if (rec.type == ValueType::kList) return "quicklist";
+  const auto meta = storage::decode_collection_meta(rec.value).value_or(storage::CollectionMeta{});
+  auto short_enough = [](size_t limit) {
+    return [limit](std::string_view s) { return s.size() <= limit; };
+  };
+  switch (rec.type) {
+    case ValueType::kHash:
+      return meta.size <= kHashListpackEntries &&
+                     all_members(ctx, key, meta.generation, true, short_enough(kHashListpackValue))
+                 ? "listpack"
+                 : "hashtable";
+    case ValueType::kSet:
+      return meta.size <= kSetIntsetEntries &&
+                     all_members(ctx, key, meta.generation, false,
+                                 [](std::string_view m) { return parse_int64(m).has_value(); })
+                 ? "intset"
+                 : "hashtable";
+    case ValueType::kZset:
+      return meta.size <= kZsetListpackEntries &&
+                     all_members(ctx, key, meta.generation, false,
+                                 short_enough(kZsetListpackValue))
+                 ? "listpack"
+                 : "skiplist";
+    default:
+      return "raw";
+  }
+}
+
+}  // namespace
+
+// OBJECT ENCODING | REFCOUNT | FREQ <key>, OBJECT HELP. The server checked the subcommand's
+// name and arity (server/subcommands.cc). IDLETIME is not offered: Seshat keeps no access times.
+Reply object(CommandContext& ctx, const Argv& argv) {
+  const std::string& sub = argv[1];
+  if (is_option(sub, "help")) {
+    std::vector<Reply> lines;
+    for (const char* line :
+         {"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "ENCODING <key>",
+          "    Return the encoding Redis would use for the value stored at <key>.",
+          "FREQ <key>", "    Refused: no LFU maxmemory policy is in use.", "REFCOUNT <key>",
+          "    Return the number of references Redis would hold to the value at <key>.", "HELP",
+          "    Prints this help."}) {
+      lines.push_back(Reply::Simple(line));
+    }
+    return Reply::Array(std::move(lines));
+  }
+  auto rec = read_key(ctx, argv[2]);
+  if (!rec) return Reply::Null();
+  if (is_option(sub, "encoding")) return Reply::Bulk(std::string(encoding_of(ctx, argv[2], *rec)));
+  if (is_option(sub, "refcount")) {
+    const bool shared = rec->type == storage::ValueType::kString && integer_encoded(rec->value) &&
+                        *parse_int64(rec->value) >= 0 && *parse_int64(rec->value) < kSharedIntegers;
+    return Reply::Integer(shared ? INT_MAX : 1);
+  }
+  if (is_option(sub, "freq")) {
+    return Reply::Error(
+        "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
+        "that when switching between policies at runtime LRU and LFU data will take some time "
+        "to adjust.");
+  }
+  return Reply::Error("ERR unknown subcommand '" + argv[1] + "'. Try OBJECT HELP.");
+}
 
 }  // namespace seshat::kv::cmd

@@ -402,6 +402,71 @@ std::vector<kv::CommandSpec> config_subcommands() {
   };
 }
 
+// OBJECT runs in the state machine (kv/commands_keyspace.cc, cmd::object); these are its
+// subcommands' metadata, in the order Redis 7.0 lists them. IDLETIME is left out: Seshat keeps
+// no access times.
+std::vector<kv::CommandSpec> object_subcommands() {
+  return {
+      {.name = "object|refcount",
+       .arity = 3,
+       .flags = kFlagReadonly,
+       .first_key = 2,
+       .last_key = 2,
+       .key_step = 1,
+       .handler = nullptr,
+       .group = "generic",
+       .summary = "Get the number of references to the value of the key",
+       .since = "2.2.3",
+       .acl_categories = {"@keyspace", "@read", "@slow"},
+       .tips = {"nondeterministic_output"},
+       .key_specs = {{.flags = {"RO"}, .begin_index = 2, .last_key = 0, .key_step = 1, .limit = 0}},
+       .complexity = "O(1)",
+       .arguments = {{.name = "key", .type = "key", .key_spec_index = 0}}},
+      {.name = "object|encoding",
+       .arity = 3,
+       .flags = kFlagReadonly,
+       .first_key = 2,
+       .last_key = 2,
+       .key_step = 1,
+       .handler = nullptr,
+       .group = "generic",
+       .summary = "Inspect the internal encoding of a Redis object",
+       .since = "2.2.3",
+       .acl_categories = {"@keyspace", "@read", "@slow"},
+       .tips = {"nondeterministic_output"},
+       .key_specs = {{.flags = {"RO"}, .begin_index = 2, .last_key = 0, .key_step = 1, .limit = 0}},
+       .complexity = "O(1)",
+       .arguments = {{.name = "key", .type = "key", .key_spec_index = 0}}},
+      {.name = "object|freq",
+       .arity = 3,
+       .flags = kFlagReadonly,
+       .first_key = 2,
+       .last_key = 2,
+       .key_step = 1,
+       .handler = nullptr,
+       .group = "generic",
+       .summary = "Get the logarithmic access frequency counter of a Redis object",
+       .since = "4.0.0",
+       .acl_categories = {"@keyspace", "@read", "@slow"},
+       .tips = {"nondeterministic_output"},
+       .key_specs = {{.flags = {"RO"}, .begin_index = 2, .last_key = 0, .key_step = 1, .limit = 0}},
+       .complexity = "O(1)",
+       .arguments = {{.name = "key", .type = "key", .key_spec_index = 0}}},
+      {.name = "object|help",
+       .arity = 2,
+       .flags = kFlagLoading | kFlagStale,
+       .first_key = 0,
+       .last_key = 0,
+       .key_step = 0,
+       .handler = nullptr,
+       .group = "generic",
+       .summary = "Show helpful text about the different subcommands",
+       .since = "6.2.0",
+       .acl_categories = {"@keyspace", "@slow"},
+       .complexity = "O(1)"},
+  };
+}
+
 // CLUSTER subcommands of Redis 7.0 with their arities: checked for Redis's error precedence
 // only, since a standalone node refuses all of them.
 constexpr std::pair<std::string_view, int> kClusterSubcommands[] = {
@@ -448,10 +513,12 @@ const std::vector<kv::CommandSpec>& subcommands_of(std::string_view container) {
   static const std::vector<kv::CommandSpec> kClient = client_subcommands();
   static const std::vector<kv::CommandSpec> kCommand = command_subcommands();
   static const std::vector<kv::CommandSpec> kConfig = config_subcommands();
+  static const std::vector<kv::CommandSpec> kObject = object_subcommands();
   static const std::vector<kv::CommandSpec> kNone;
   if (container == "client") return kClient;
   if (container == "command") return kCommand;
   if (container == "config") return kConfig;
+  if (container == "object") return kObject;
   return kNone;
 }
 
@@ -465,7 +532,7 @@ const kv::CommandSpec* find_subcommand(std::string_view container, std::string_v
 
 bool is_container(std::string_view name) {
   return iequals(name, "client") || iequals(name, "command") || iequals(name, "config") ||
-         iequals(name, "cluster");
+         iequals(name, "cluster") || iequals(name, "object");
 }
 
 std::string subcommand_full_name(const kv::Argv& argv) {

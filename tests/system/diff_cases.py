@@ -834,6 +834,38 @@ add("blocking_in_multi", ("RPUSH", "full", "v"), ("ZADD", "z", 3, "m"), ("MULTI"
     ("EXEC",), ("MULTI",), ("BLPOP", "x", 0, "extra-is-a-key"), ("BLPOP", "x"), ("EXEC",))
 
 # ---------------------------------------------------------------------------------------------
+# OBJECT: the encoding Redis 7.0 would use for the contents (never after a shrink: Redis keeps a
+# converted collection big, Seshat answers by the contents; docs/roadmap.md)
+add("object_encoding_strings", ("SET", "i", 123), ("SET", "neg", -5), ("SET", "e", "abc"),
+    ("SET", "f", "1.5"), ("SET", "lead", "012"), ("SET", "sp", " 1"), ("SET", "max", LLONG_MAX),
+    ("SET", "over", "9223372036854775808"), ("SET", "e44", "x" * 44), ("SET", "r45", "x" * 45),
+    ("SET", "empty", ""), ("SET", "d21", "1" * 21),
+    *[("OBJECT", "ENCODING", k) for k in ("i", "neg", "e", "f", "lead", "sp", "max", "over",
+                                            "e44", "r45", "empty", "d21", "nokey")],
+    ("INCR", "i"), ("OBJECT", "ENCODING", "i"), ("INCRBYFLOAT", "f", 1), ("OBJECT", "ENCODING", "f"),
+    ("object", "encoding", "e"))
+add("object_refcount_freq", ("SET", "small", 9999), ("SET", "big", 10000), ("SET", "neg", -1),
+    ("SET", "s", "abc"), ("RPUSH", "l", 1), ("OBJECT", "REFCOUNT", "small"), ("OBJECT", "REFCOUNT", "big"),
+    ("OBJECT", "REFCOUNT", "neg"), ("OBJECT", "REFCOUNT", "s"), ("OBJECT", "REFCOUNT", "l"),
+    ("OBJECT", "REFCOUNT", "nokey"), ("INCR", "small"), ("OBJECT", "REFCOUNT", "small"),
+    ("OBJECT", "FREQ", "s"), ("OBJECT", "FREQ", "nokey"))
+add("object_encoding_collections", ("HSET", "h", "f", "v"), ("HSET", "hv", "f", "v" * 65),
+    ("HSET", "hf", "f" * 65, "v"), ("HSET", "h64", "f" * 64, "v" * 64),
+    ("HSET", "hbig", *[x for i in range(513) for x in (f"f{i}", i)]),
+    ("HSET", "h512", *[x for i in range(512) for x in (f"f{i}", i)]), ("RPUSH", "l", "a"),
+    ("SADD", "si", 1, -2, LLONG_MAX), ("SADD", "ss", 1, "a"), ("SADD", "s0", "-0"), ("SADD", "sp", "+1"),
+    ("SADD", "sbig", *range(513)), ("SADD", "s512", *range(512)), ("ZADD", "z", 1, "a"),
+    ("ZADD", "zbig", *[x for i in range(129) for x in (i, f"m{i}")]),
+    ("ZADD", "z128", *[x for i in range(128) for x in (i, f"m{i}")]), ("ZADD", "zm", 1, "m" * 65),
+    *[("OBJECT", "ENCODING", k) for k in ("h", "hv", "hf", "h64", "hbig", "h512", "l", "si", "ss",
+                                            "s0", "sp", "sbig", "s512", "z", "zbig", "z128", "zm")],
+    ("SADD", "si", "x"), ("OBJECT", "ENCODING", "si"), ("ZADD", "z", 2, "b" * 65), ("OBJECT", "ENCODING", "z"))
+add("object_errors", ("OBJECT",), ("OBJECT", "ENCODING"), ("OBJECT", "ENCODING", "a", "b"),
+    ("OBJECT", "NOSUCH", "k"), ("OBJECT", "REFCOUNT"), ("OBJECT", "HELP", "x"), ("SET", "k", 1),
+    ("MULTI",), ("OBJECT", "ENCODING", "k"), ("OBJECT", "REFCOUNT", "k"), ("EXEC",),
+    ("MULTI",), ("OBJECT", "ENCODING"), ("EXEC",))
+
+# ---------------------------------------------------------------------------------------------
 # Errors: wrong arity for every command (Redis arity: n exact, -n at least n), unknown commands
 ARITY = {
     "GET": 2, "SET": -3, "SETNX": 3, "SETEX": 4, "PSETEX": 4, "GETSET": 3, "GETDEL": 2,

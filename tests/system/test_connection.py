@@ -345,7 +345,7 @@ def test_select_nonzero_db_is_out_of_range_seshat_only(shared_seshat, redis_ref)
 
 UNSUPPORTED = [("BLMPOP", "0", "1", "l", "LEFT"), ("LMPOP", "1", "l", "LEFT"), ("ZUNION", "1", "z"),
                ("BZMPOP", "0", "1", "z", "MIN"), ("XADD", "x", "*", "f", "v"),
-               ("EVAL", "return 1", "0"), ("SUBSCRIBE", "chan"), ("OBJECT", "ENCODING", "k"),
+               ("EVAL", "return 1", "0"), ("SUBSCRIBE", "chan"),
                ("LCS", "a", "b")]
 
 
@@ -476,3 +476,14 @@ def test_hrandfield_refuses_an_absurd_negative_count_seshat_only(shared_seshat):
             assert conn.call("HRANDFIELD", "absurd", count).raw == b"-ERR value is out of range\r\n"
         assert len(conn.call("HRANDFIELD", "absurd", "-1000").value) == 1000
         assert conn.call("DEL", "absurd").value == 1
+
+
+def test_object_help_and_idletime_seshat_only(shared_seshat):
+    """OBJECT HELP lists the subcommands Seshat answers; IDLETIME (no access times are kept)
+    is refused as Redis refuses a subcommand it does not know."""
+    with shared_seshat.raw() as conn:
+        lines = [r.value for r in conn.call("OBJECT", "HELP").value]
+        assert [l for l in lines if not l.startswith(b" ")][1:] == \
+            [b"ENCODING <key>", b"FREQ <key>", b"REFCOUNT <key>", b"HELP"]
+        assert conn.call("OBJECT", "IDLETIME", "k").raw == \
+            b"-ERR unknown subcommand 'IDLETIME'. Try OBJECT HELP.\r\n"

@@ -128,9 +128,10 @@ def _py_value(call):
         return call()
     except redis.RedisError as exc:
         return ("raised", type(exc).__name__, str(exc))
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         # redis-py's reply callbacks assume the plain form of a command (an integer from ZADD,
-        # not the score ZADD ... INCR answers); both servers must trip them alike.
+        # not the score ZADD ... INCR answers) or its own calling convention (OBJECT's callback
+        # wants the subcommand as a keyword); both servers must trip them alike.
         return ("raised", type(exc).__name__, str(exc))
 
 
