@@ -802,6 +802,87 @@ add("zset_resp3", ("HELLO", 3), ("ZADD", "z", 1, "a", "2.5", "b"), ("ZSCORE", "z
     ("ZRANGEBYSCORE", "y", 0, 5, "WITHSCORES"), protocol=3)
 
 # ---------------------------------------------------------------------------------------------
+# More collection edge cases: extreme indexes and counts, missing keys in set algebra, binary
+# members, WATCH and MULTI mixes, RESP3 shapes
+add("lrange_lindex_extremes", ("RPUSH", "l", "a", "b", "c"), ("LRANGE", "l", LLONG_MIN, LLONG_MAX),
+    ("LRANGE", "l", -100, 100), ("LRANGE", "l", 2, 1), ("LRANGE", "l", 3, 10), ("LRANGE", "l", -1, -2),
+    ("LRANGE", "l", "x", 1), ("LRANGE", "l", 0, "1.5"), ("LINDEX", "l", LLONG_MIN), ("LINDEX", "l", LLONG_MAX),
+    ("LINDEX", "l", -3), ("LINDEX", "l", -4), ("LINDEX", "l", "x"), ("LINDEX", "nokey", 0),
+    ("LRANGE", "nokey", 0, -1))
+add("lset_errors", ("LSET", "nokey", 0, "v"), ("RPUSH", "l", "a"), ("LSET", "l", 1, "v"),
+    ("LSET", "l", -2, "v"), ("LSET", "l", "x", "v"), ("LSET", "l", -1, "z"), ("LRANGE", "l", 0, -1),
+    ("SET", "s", "v"), ("LSET", "s", 0, "v"))
+add("linsert_edges", ("LINSERT", "nokey", "BEFORE", "a", "b"), ("RPUSH", "l", "a", "b", "a"),
+    ("LINSERT", "l", "AFTER", "zz", "x"), ("LINSERT", "l", "after", "a", "x"), ("LINSERT", "l", "BEFORE", "a", "y"),
+    ("LINSERT", "l", "MIDDLE", "a", "x"), ("LRANGE", "l", 0, -1), ("LINSERT", "l", "BEFORE", "", ""),
+    ("SET", "s", "v"), ("LINSERT", "s", "BEFORE", "a", "b"))
+add("lrem_ltrim_edges", ("RPUSH", "l", "a", "b", "a", "c", "a"), ("LREM", "l", -2, "a"), ("LRANGE", "l", 0, -1),
+    ("LREM", "l", LLONG_MIN, "b"), ("LREM", "l", 0, "nothing"), ("LREM", "l", "x", "a"), ("LREM", "nokey", 0, "a"),
+    ("LTRIM", "l", 5, 10), ("EXISTS", "l"), ("RPUSH", "m", 1, 2, 3, 4), ("LTRIM", "m", LLONG_MIN, LLONG_MAX),
+    ("LRANGE", "m", 0, -1), ("LTRIM", "m", -2, -1), ("LRANGE", "m", 0, -1), ("LTRIM", "m", 1, 0),
+    ("EXISTS", "m"), ("LTRIM", "nokey", 0, 1), ("LTRIM", "m", "a", 1))
+add("lpop_counts", ("RPUSH", "l", 1, 2, 3), ("LPOP", "l", LLONG_MAX), ("EXISTS", "l"), ("RPUSH", "l", 1),
+    ("RPOP", "l", 0), ("LLEN", "l"), ("LPOP", "l", -1), ("LPOP", "nokey", 0), ("RPOP", "nokey", 3),
+    ("LPOP", "l", "1.0"))
+add("lpos_more", ("RPUSH", "l", "a", "b", "a", "b", "a"), ("LPOS", "l", "a", "RANK", LLONG_MIN),
+    ("LPOS", "l", "a", "RANK", LLONG_MAX), ("LPOS", "l", "b", "COUNT", 0, "RANK", -1),
+    ("LPOS", "l", "a", "MAXLEN", 1, "COUNT", 0), ("LPOS", "l", "a", "RANK", -2, "MAXLEN", 2),
+    ("LPOS", "l", "a", "COUNT", -1), ("LPOS", "l", "a", "MAXLEN", -1), ("LPOS", "l", "a", "FOO", 1),
+    ("LPOS", "l", "a", "COUNT"), ("LPOS", "nokey", "a", "COUNT", 2))
+add("list_watch", On(1, "RPUSH", "q", "a"), ("WATCH", "q"), On(1, "LPOP", "q"), ("MULTI",),
+    ("RPUSH", "q", "b"), ("EXEC",), ("LRANGE", "q", 0, -1), ("WATCH", "q"), ("MULTI",), ("RPUSH", "q", "c"),
+    ("EXEC",), ("LRANGE", "q", 0, -1))
+add("list_recreated_and_types", ("RPUSH", "l", 1, 2, 3), ("DEL", "l"), ("LLEN", "l"), ("RPUSH", "l", 9),
+    ("LRANGE", "l", 0, -1), ("TYPE", "l"), ("SET", "l", "str"), ("LLEN", "l"), ("DEL", "l"),
+    ("LPUSHX", "l", 1), ("EXISTS", "l"), ("SCAN", 0, "TYPE", "list"))
+add("set_algebra_missing_and_wrong", ("SADD", "a", 1, 2, 3), ("SADD", "b", 2, 3, 4), ("SET", "str", "v"),
+    ("SINTER", "a", "nokey"), ("SUNION", "nokey"), ("SDIFF", "nokey", "a"), ("SDIFF", "a", "nokey"),
+    ("SINTER", "a", "str"), ("SINTER", "nokey", "str"), ("SUNION", "a", "str"), ("SDIFF", "nokey", "str"),
+    ("SINTERSTORE", "dst", "a", "nokey"), ("EXISTS", "dst"), ("SUNIONSTORE", "str", "a", "b"), ("TYPE", "str"),
+    ("SDIFFSTORE", "a", "a", "b"), ("SMEMBERS", "a"), ("SINTERCARD", 2, "a", "str"), ("SINTERCARD", 1, "nokey"))
+add("set_members_binary_and_numbers", ("SADD", "s", BIN_VAL, "", "01", "1", "-0", "0"), ("SCARD", "s"),
+    ("SISMEMBER", "s", BIN_VAL), ("SISMEMBER", "s", ""), ("SMISMEMBER", "s", "1", "01", "001"),
+    ("SREM", "s", "", BIN_VAL, "nothing"), ("SCARD", "s"), ("SMOVE", "s", "t", "01"), ("SMEMBERS", "t"),
+    ("SMOVE", "s", "s", "1"), ("SMOVE", "s", "t", "nothing"), ("SCARD", "s"))
+add("srandmember_counts", ("SADD", "s", "a", "b", "c"), ("SRANDMEMBER", "s", 0), ("SRANDMEMBER", "s", 3),
+    ("SCARD", "s"), ("SRANDMEMBER", "nokey"), ("SRANDMEMBER", "nokey", 5), ("SRANDMEMBER", "nokey", -5),
+    ("SRANDMEMBER", "s", "x"), ("SPOP", "s", 0), ("SPOP", "s", -1), ("SPOP", "nokey", 2), ("SPOP", "s", 10),
+    ("EXISTS", "s"))
+add("set_watch_and_multi", On(1, "SADD", "s", "a"), ("WATCH", "s"), On(1, "SREM", "s", "a"), ("MULTI",),
+    ("SADD", "s", "b"), ("EXEC",), ("SMEMBERS", "s"), ("MULTI",), ("SADD", "s", "x", "y"), ("SCARD", "s"),
+    ("SREM", "s", "x"), ("SISMEMBER", "s", "y"), ("SPOP", "s", 5), ("EXEC",), ("EXISTS", "s"))
+add("set_resp3_shapes", ("HELLO", 3), ("SADD", "s", "a", "b"), ("SMEMBERS", "s"), ("SINTER", "s", "nokey"),
+    ("SMISMEMBER", "s", "a", "z"), ("SISMEMBER", "s", "a"), ("SRANDMEMBER", "s", -3), ("SPOP", "nokey", 1),
+    ("SMEMBERS", "nokey"), ("SSCAN", "s", 0, "MATCH", "a"), protocol=3)
+add("hash_numbers_edges", ("HSET", "h", "n", LLONG_MAX, "f", "1.5", "s", " 1"), ("HINCRBY", "h", "n", 1),
+    ("HINCRBY", "h", "f", 1), ("HINCRBY", "h", "s", 1), ("HINCRBY", "h", "new", LLONG_MIN),
+    ("HINCRBY", "h", "new", -1), ("HINCRBYFLOAT", "h", "f", "1e308"), ("HINCRBYFLOAT", "h", "f", "inf"),
+    ("HINCRBYFLOAT", "h", "f", "nan"), ("HINCRBYFLOAT", "h", "x", "0x10"), ("HINCRBYFLOAT", "h", "y", "-0"),
+    ("HGETALL", "h"), ("HSTRLEN", "h", "n"), ("HSTRLEN", "h", "missing"), ("HSTRLEN", "nokey", "f"))
+add("hash_field_order_and_big_values", ("HSET", "h", "b", BIG, "a", "1", "c", ""), ("HGET", "h", "b"),
+    ("HSTRLEN", "h", "b"), ("HMGET", "h", "c", "a", "zz"), ("HDEL", "h", "b", "b"), ("HLEN", "h"),
+    ("HKEYS", "h"), ("HVALS", "h"))
+add("zset_score_edges", ("ZADD", "z", "inf", "top", "-inf", "bottom", 0, "zero", "-0", "negzero"),
+    ("ZRANGE", "z", 0, -1, "WITHSCORES"), ("ZINCRBY", "z", "-inf", "top"), ("ZINCRBY", "z", 1, "top"),
+    ("ZADD", "z", "nan", "x"), ("ZADD", "z", "1e400", "x"), ("ZADD", "z", "0x10", "hex"), ("ZSCORE", "z", "hex"),
+    ("ZADD", "z", "1.0000000000000001", "p"), ("ZSCORE", "z", "p"), ("ZADD", "z", " 1", "sp"),
+    ("ZCOUNT", "z", "-inf", "+inf"), ("ZCOUNT", "z", "(0", "(inf"), ("ZRANGEBYSCORE", "z", "(-inf", "(inf"),
+    ("ZRANGEBYSCORE", "z", "-inf", "-inf", "WITHSCORES"), ("ZREMRANGEBYSCORE", "z", "inf", "inf"),
+    ("ZCARD", "z"))
+add("zset_limits_and_ranks", ("ZADD", "z", *[x for i in range(20) for x in (i % 5, f"m{i:02}")]),
+    ("ZRANGE", "z", 0, -1), ("ZRANGEBYSCORE", "z", 1, 3, "LIMIT", 2, 3), ("ZRANGEBYSCORE", "z", 1, 3, "LIMIT", 0, -1),
+    ("ZRANGEBYSCORE", "z", 1, 3, "LIMIT", -1, 2), ("ZREVRANGEBYSCORE", "z", 3, 1, "LIMIT", 1, 2, "WITHSCORES"),
+    ("ZRANGE", "z", "(1", 3, "BYSCORE", "REV"), ("ZRANGE", "z", 3, "(1", "BYSCORE", "REV", "LIMIT", 0, 3),
+    ("ZRANK", "z", "m19"), ("ZREVRANK", "z", "m19"), ("ZRANK", "z", "nope"), ("ZREMRANGEBYRANK", "z", -3, -1),
+    ("ZRANGE", "z", -3, -1, "WITHSCORES"), ("ZRANGE", "z", 0, 1, "LIMIT", 0, 1))
+add("zset_watch_and_multi", On(1, "ZADD", "z", 1, "a"), ("WATCH", "z"), On(1, "ZINCRBY", "z", 1, "a"),
+    ("MULTI",), ("ZADD", "z", 5, "b"), ("EXEC",), ("ZRANGE", "z", 0, -1, "WITHSCORES"), ("MULTI",),
+    ("ZADD", "z", 2, "c"), ("ZPOPMIN", "z"), ("ZRANK", "z", "c"), ("ZADD", "z", "INCR", 1, "c"), ("EXEC",))
+add("collections_in_one_transaction", ("MULTI",), ("HSET", "k", "f", "v"), ("RPUSH", "k", "x"), ("DEL", "k"),
+    ("RPUSH", "k", "x"), ("SADD", "k", "m"), ("TYPE", "k"), ("RENAME", "k", "j"), ("LRANGE", "j", 0, -1),
+    ("COPY", "j", "z"), ("ZADD", "z", 1, "m"), ("EXEC",), ("TYPE", "z"), ("DBSIZE",))
+
+# ---------------------------------------------------------------------------------------------
 # Blocking commands that find something at once, time out, or fail before blocking
 # (tests/system/test_blocking.py covers the waiting itself)
 add("blpop_brpop_ready", ("RPUSH", "b", 1, 2, 3), ("BLPOP", "a", "b", 0), ("BRPOP", "a", "b", 0),
