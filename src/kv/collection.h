@@ -84,19 +84,21 @@ inline bool erase_collection_member(CommandContext& ctx, const std::string& key,
   return true;
 }
 
-// `want` distinct members picked at random (fewer than the collection holds): random picks
-// until there are enough; picks are not uniform, so after a bounded number of tries the rest
-// is taken walking on from a random member.
+// `want` distinct members picked at random (fewer than the collection's `size`): random picks
+// until there are enough; after a bounded number of tries (picks in a big collection are not
+// uniform) the rest is taken walking on from a random member.
 inline std::vector<std::pair<std::string, std::string>> distinct_random_members(
-    storage::Keyspace& ks, const std::string& key, uint64_t generation, uint64_t want) {
+    storage::Keyspace& ks, const std::string& key, uint64_t generation, uint64_t size,
+    uint64_t want) {
   std::vector<std::pair<std::string, std::string>> picked;
   std::set<std::string> seen;
+  storage::MemberPicker picker(ks, key, generation, size);
   for (uint64_t tries = 0; seen.size() < want && tries < 4 * want; ++tries) {
-    auto m = ks.random_member(key, generation);
+    auto m = picker.pick();
     if (!m) break;
     if (seen.insert(m->first).second) picked.push_back(std::move(*m));
   }
-  auto start = ks.random_member(key, generation);
+  auto start = picker.pick();
   for (int pass = 0; pass < 2 && seen.size() < want && start; ++pass) {
     ks.scan_members(key, generation, pass == 0 ? start->first : std::string(),
                     [&](std::string_view m, std::string_view v) {
@@ -150,7 +152,7 @@ inline protocol::Reply random_members_command(
   if (c.wrong_type) return Reply::Error(std::string(err::kWrongType));
   auto& ks = ctx.keyspace;
   if (!with_count) {
-    auto m = ks.random_member(argv[1], c.meta.generation);
+    auto m = storage::MemberPicker(ks, argv[1], c.meta.generation, c.meta.size).pick();
     return m ? Reply::Bulk(std::move(m->first)) : Reply::Null();
   }
   if (count == 0) return Reply::Array();
@@ -159,8 +161,9 @@ inline protocol::Reply random_members_command(
     const auto n = static_cast<uint64_t>(-count);
     if (n > kMaxRepeatedPicks) return error_reply(kValueOutOfRange);
     picked.reserve(n);
+    storage::MemberPicker picker(ks, argv[1], c.meta.generation, c.meta.size);
     for (uint64_t i = 0; i < n; ++i) {
-      auto m = ks.random_member(argv[1], c.meta.generation);
+      auto m = picker.pick();
       if (!m) break;
       picked.push_back(std::move(*m));
     }
@@ -170,7 +173,8 @@ inline protocol::Reply random_members_command(
       return true;
     });
   } else {
-    picked = distinct_random_members(ks, argv[1], c.meta.generation, static_cast<uint64_t>(count));
+    picked = distinct_random_members(ks, argv[1], c.meta.generation, c.meta.size,
+                                     static_cast<uint64_t>(count));
   }
   std::vector<Reply> items;
   for (auto& [member, value] : picked) {

@@ -187,9 +187,11 @@ Reply spop(CommandContext& ctx, const Argv& argv) {
     ctx.keyspace.erase(argv[1]);
   } else {
     // Random picks from the apply view's random bits: every replica removes the same members.
+    storage::MemberPicker picker(ctx.keyspace, argv[1], c.meta.generation, c.meta.size);
     for (uint64_t i = 0; i < count; ++i) {
-      auto m = ctx.keyspace.random_member(argv[1], c.meta.generation);
+      auto m = picker.pick();
       if (!m) break;
+      picker.forget(m->first);
       erase_collection_member(ctx, argv[1], c, m->first);
       popped.push_back(std::move(m->first));
     }

@@ -158,10 +158,6 @@ class Keyspace {
   virtual void scan_members_reverse(
       std::string_view key, uint64_t generation, std::string_view from,
       const std::function<bool(std::string_view member, std::string_view value)>& visit) = 0;
-  // A member picked at random (any member may come up, though not all equally often); nullopt
-  // when there are none.
-  virtual std::optional<std::pair<std::string, std::string>> random_member(
-      std::string_view key, uint64_t generation) = 0;
   // Random bits for choices that change the state (SPOP). On the apply view they are a
   // function of the log position, so every replica makes the same choice; on a read view they
   // are simply random.
@@ -171,6 +167,38 @@ class Keyspace {
                           std::string_view value) = 0;
   virtual void erase_member(std::string_view key, uint64_t generation,
                             std::string_view member) = 0;
+};
+
+// Members picked at random from one collection (SPOP, SRANDMEMBER, HRANDFIELD, ZRANDMEMBER),
+// with the keyspace's random_bits(), so on the apply view every replica picks alike, whichever
+// keyspace implementation it runs.
+//
+// A collection of at most kListedLimit members is read once and picked from uniformly. A bigger
+// one is not loaded: each pick descends the member names byte by byte, choosing each next byte
+// uniformly between the smallest and the greatest present under the prefix so far, then takes
+// the first member at or after that prefix. Every member can come up, spread over the whole
+// collection even when names share long prefixes ("user:000001" ...), though not exactly
+// uniformly.
+class MemberPicker {
+ public:
+  static constexpr uint64_t kListedLimit = 1024;
+
+  MemberPicker(Keyspace& ks, std::string_view key, uint64_t generation, uint64_t size);
+  // A member and its value; nullopt when the collection is empty.
+  std::optional<std::pair<std::string, std::string>> pick();
+  // The caller removed `member` from the collection (SPOP): it is not picked again.
+  void forget(std::string_view member);
+
+ private:
+  std::optional<std::pair<std::string, std::string>> first_at_or_after(std::string_view from);
+  std::optional<std::pair<std::string, std::string>> last_with_prefix(std::string_view prefix);
+  std::optional<std::pair<std::string, std::string>> descend();
+
+  Keyspace& ks_;
+  std::string key_;
+  uint64_t generation_;
+  bool listed_;
+  std::vector<std::pair<std::string, std::string>> members_;  // when listed_
 };
 
 }  // namespace seshat::storage

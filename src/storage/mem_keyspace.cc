@@ -151,20 +151,6 @@ uint64_t MemKeyspace::random_bits() {
   return entry_random_bits(index_, ++random_draws_in_entry_);
 }
 
-std::optional<std::pair<std::string, std::string>> MemKeyspace::random_member(
-    std::string_view key, uint64_t generation) {
-  auto c = members_.find({std::string(key), generation});
-  if (c == members_.end() || c->second.empty()) return std::nullopt;
-  // As the RocksDB views choose: the first member at or after a random 8-byte name, wrapping
-  // to the first, so that the same bits pick the same member in both.
-  const uint64_t bits = random_bits();
-  std::string target(8, '\0');
-  for (int i = 0; i < 8; ++i) target[i] = static_cast<char>(bits >> (56 - 8 * i));
-  auto it = c->second.lower_bound(target);
-  if (it == c->second.end()) it = c->second.begin();
-  return *it;
-}
-
 void MemKeyspace::put_member(std::string_view key, uint64_t generation, std::string_view member,
                              std::string_view value) {
   members_[{std::string(key), generation}].insert_or_assign(std::string(member),

@@ -61,8 +61,6 @@ class MemKeyspace final : public Keyspace {
   void scan_members_reverse(
       std::string_view key, uint64_t generation, std::string_view from,
       const std::function<bool(std::string_view, std::string_view)>& visit) override;
-  std::optional<std::pair<std::string, std::string>> random_member(std::string_view key,
-                                                                   uint64_t generation) override;
   uint64_t random_bits() override;
   void put_member(std::string_view key, uint64_t generation, std::string_view member,
                   std::string_view value) override;

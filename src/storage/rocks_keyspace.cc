@@ -140,20 +140,6 @@ uint64_t RocksKeyspaceBase::random_bits() {
   return rng();
 }
 
-std::optional<std::pair<std::string, std::string>> RocksKeyspaceBase::random_member(
-    std::string_view key, uint64_t generation) {
-  const std::string prefix = members_prefix(key, generation);
-  auto it = iterator(Cf::kMembers);
-  // Seek to a random name among the members; past the last one, wrap to the first.
-  std::string target = prefix;
-  put_u64_be(target, random_bits());
-  it->Seek(target);
-  if (!it->Valid() || !it->key().starts_with(prefix)) it->Seek(prefix);
-  if (!it->status().ok()) storage_failure(it->status(), "random member");
-  if (!it->Valid() || !it->key().starts_with(prefix)) return std::nullopt;
-  return std::make_pair(it->key().ToString().substr(prefix.size()), it->value().ToString());
-}
-
 // ---- ReadKeyspace ----
 
 void ReadKeyspace::put_record(std::string_view, ValueType, std::string_view, int64_t) {

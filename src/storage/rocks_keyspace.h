@@ -36,8 +36,6 @@ class RocksKeyspaceBase : public Keyspace {
   void scan_members_reverse(
       std::string_view key, uint64_t generation, std::string_view from,
       const std::function<bool(std::string_view, std::string_view)>& visit) override;
-  std::optional<std::pair<std::string, std::string>> random_member(std::string_view key,
-                                                                   uint64_t generation) override;
   uint64_t random_bits() override;
 
  protected:
@@ -84,7 +82,7 @@ class ApplyBatch final : public RocksKeyspaceBase {
   // (index << 24) | n for the n-th collection created by the current entry: several
   // collections created by one entry (a batch, a transaction) still get distinct generations.
   uint64_t new_generation() override;
-  // Deterministic: (index, draw) mixed, the same on every replica, so random_member() and
+  // Deterministic: (index, draw) mixed, the same on every replica, so MemberPicker and
   // SPOP choose alike everywhere.
   uint64_t random_bits() override;
   void put_member(std::string_view key, uint64_t generation, std::string_view member,
