@@ -38,7 +38,6 @@ import io
 import os
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,6 +45,12 @@ import time
 from dataclasses import dataclass
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# What the tests and the benchmark share: RESP client, free ports, INFO (tests/support/README.md).
+sys.path.insert(0, os.path.join(REPO, "tests", "support"))
+
+from info import info  # noqa: E402
+from ports import free_port  # noqa: E402
+from resp_client import ConnectionClosed, MalformedReply, RespConnection  # noqa: E402
 READY_TIMEOUT_SECS = 30
 LEADER_TIMEOUT_SECS = 30
 STOP_TIMEOUT_SECS = 15
@@ -99,67 +104,22 @@ class BenchError(Exception):
     pass
 
 
-def free_port():
-    # The kernel picks a port nobody holds; there is a small window before the server binds it,
-    # which is acceptable for a benchmark (a clash shows up as a server that fails to start).
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def ping(port):
     """True when a RESP PING on the port answers +PONG."""
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-            s.sendall(b"*1\r\n$4\r\nPING\r\n")
-            return s.recv(64).startswith(b"+PONG")
-    except OSError:
+        with RespConnection("127.0.0.1", port, timeout=1) as conn:
+            return conn.call("PING").raw == b"+PONG\r\n"
+    except (OSError, ConnectionClosed, MalformedReply):
         return False
 
 
-class RespError(str):
-    """An error reply (-ERR ..., -MOVED ..., -CLUSTERDOWN ...), returned rather than raised."""
-
-
-def resp_command(port, *args, timeout=2.0):
-    """Sends one command on a fresh connection and returns the reply: a str for a simple or bulk
-    string, None for a nil, a RespError for an error. Enough for INFO and SET; raises OSError
-    when the connection fails or the reply is not one of those."""
-    payload = b"*%d\r\n" % len(args) + b"".join(
-        b"$%d\r\n%s\r\n" % (len(a), a) for a in (str(arg).encode() for arg in args))
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        s.sendall(payload)
-        with s.makefile("rb") as f:
-            line = f.readline()
-            if not line.endswith(b"\r\n"):
-                raise OSError(f"connection to port {port} closed mid-reply")
-            kind, rest = line[:1], line[1:-2].decode(errors="replace")
-            if kind == b"+":
-                return rest
-            if kind == b"-":
-                return RespError(rest)
-            if kind == b"$":
-                size = int(rest)
-                if size < 0:
-                    return None
-                data = f.read(size + 2)
-                if len(data) != size + 2:
-                    raise OSError(f"connection to port {port} closed mid-reply")
-                return data[:-2].decode(errors="replace")
-            raise OSError(f"unexpected reply from port {port}: {line[:80]!r}")
-
-
-def info(port, section):
-    """INFO <section> as a dict of its key:value lines; raises OSError when it cannot be had."""
-    reply = resp_command(port, "INFO", section)
-    if not isinstance(reply, str) or isinstance(reply, RespError):
-        raise OSError(f"INFO {section} on port {port} answered {reply!r}")
-    fields = {}
-    for line in reply.splitlines():
-        key, sep, value = line.partition(":")
-        if sep and not key.startswith("#"):
-            fields[key.strip()] = value.strip()
-    return fields
+def command_ok(port, *args, timeout=2.0):
+    """True when the command, sent on a fresh connection, answers +OK."""
+    try:
+        with RespConnection("127.0.0.1", port, timeout=timeout) as conn:
+            return conn.call(*args).raw == b"+OK\r\n"
+    except (OSError, ConnectionClosed, MalformedReply):
+        return False
 
 
 def _die_with_parent():
@@ -306,8 +266,9 @@ class Cluster:
             self.check_alive()
             answers = {}
             for node in self.nodes:
-                with contextlib.suppress(OSError, ValueError):
-                    answers[node.name] = info(node.port, "raft")
+                fields = info("127.0.0.1", node.port, "raft")
+                if fields is not None:
+                    answers[node.name] = fields
             seen.update({name: (f.get("raft_role"), f.get("raft_term"), f.get("raft_leader_id"))
                          for name, f in answers.items()})
             leaders = [n for n in self.nodes
@@ -316,12 +277,10 @@ class Cluster:
                     {f.get("raft_leader_id") for f in answers.values()} ==
                     {str(leaders[0].node_id)}):
                 leader = leaders[0]
-                with contextlib.suppress(OSError):
-                    if resp_command(leader.port, "SET", "bench:leader-probe", "1",
-                                    timeout=5) == "OK":
-                        self.leader = leader
-                        self.term = answers[leader.name].get("raft_term")
-                        return leader
+                if command_ok(leader.port, "SET", "bench:leader-probe", "1", timeout=5):
+                    self.leader = leader
+                    self.term = answers[leader.name].get("raft_term")
+                    return leader
             time.sleep(0.05)  # a poll interval, not a guess at election time
         raise BenchError(f"no agreed leader within {LEADER_TIMEOUT_SECS}s "
                          f"(role, term, leader id per node: {seen})\n" +
@@ -330,9 +289,8 @@ class Cluster:
     def leader_kept(self):
         """True when the leader found last still leads in the same term (so it never stepped
         down in between)."""
-        try:
-            fields = info(self.leader.port, "raft")
-        except (OSError, ValueError):
+        fields = info("127.0.0.1", self.leader.port, "raft")
+        if fields is None:
             return False
         return fields.get("raft_role") == "StateLeader" and fields.get("raft_term") == self.term
 

@@ -32,6 +32,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "system"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 
 from checking import check_history, save_history  # noqa: E402
 from harness import ChaosCluster  # noqa: E402

@@ -25,11 +25,13 @@ import pytest
 
 CHAOS_DIR = Path(__file__).resolve().parent
 SYSTEM_DIR = CHAOS_DIR.parent / "system"
-for _p in (str(SYSTEM_DIR), str(CHAOS_DIR)):
+SUPPORT_DIR = CHAOS_DIR.parent / "support"
+for _p in (str(SUPPORT_DIR), str(SYSTEM_DIR), str(CHAOS_DIR)):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
 from cluster_harness import Cluster  # noqa: E402
+from info import parse_info  # noqa: E402
 from netproxy import LinkNet  # noqa: E402
 from resp_client import ConnectionClosed, MalformedReply, RespConnection  # noqa: E402
 from servers import SeshatProcess, free_port  # noqa: E402
@@ -75,12 +77,7 @@ def info_raft(node: SeshatProcess, timeout: float = 1.0) -> Optional[Dict[str, s
     reply = call(node, "INFO", "raft", timeout=timeout)
     if reply is None or reply.is_error or not isinstance(reply.value, bytes):
         return None
-    fields = {}
-    for line in reply.value.decode(errors="replace").splitlines():
-        if ":" in line and not line.startswith("#"):
-            k, _, v = line.partition(":")
-            fields[k] = v
-    return fields
+    return parse_info(reply.value.decode(errors="replace"))
 
 
 class ChaosCluster:

@@ -40,6 +40,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# What the suites share (tests/support/README.md): the RESP client, ports, INFO.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 
 from servers import (  # noqa: E402
     RedisProcess,

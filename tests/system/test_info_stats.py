@@ -12,7 +12,6 @@ import time
 from typing import Dict, List, Sequence, Tuple
 
 import pytest
-import redis
 
 from cluster_harness import Cluster
 from resp_client import RespConnection
