@@ -49,6 +49,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests", "support"))
 
 from info import info  # noqa: E402
+from leader import agreed_leader  # noqa: E402
 from ports import free_port  # noqa: E402
 from resp_client import ConnectionClosed, MalformedReply, RespConnection  # noqa: E402
 READY_TIMEOUT_SECS = 30
@@ -257,29 +258,22 @@ class Cluster:
             node.check_alive()
 
     def find_leader(self):
-        """Polls INFO raft until one node says raft_role:StateLeader, every node names it in
-        raft_leader_id, and a write on it commits (a new leader must commit an entry of its
+        """Polls INFO raft until the nodes agree on a leader (tests/support/leader.py) and a
+        write on it commits (a new leader must commit an entry of its
         own term first). Returns that node; BenchError after LEADER_TIMEOUT_SECS."""
         deadline = time.monotonic() + LEADER_TIMEOUT_SECS
         seen = {}
         while time.monotonic() < deadline:
             self.check_alive()
-            answers = {}
-            for node in self.nodes:
-                fields = info("127.0.0.1", node.port, "raft")
-                if fields is not None:
-                    answers[node.name] = fields
-            seen.update({name: (f.get("raft_role"), f.get("raft_term"), f.get("raft_leader_id"))
-                         for name, f in answers.items()})
-            leaders = [n for n in self.nodes
-                       if answers.get(n.name, {}).get("raft_role") == "StateLeader"]
-            if (len(answers) == len(self.nodes) and len(leaders) == 1 and
-                    {f.get("raft_leader_id") for f in answers.values()} ==
-                    {str(leaders[0].node_id)}):
-                leader = leaders[0]
+            views = {node.node_id: info("127.0.0.1", node.port, "raft") for node in self.nodes}
+            seen.update({n.name: (f.get("raft_role"), f.get("raft_term"), f.get("raft_leader_id"))
+                         for n in self.nodes if (f := views[n.node_id]) is not None})
+            lid = agreed_leader(views)
+            if lid is not None:
+                leader = next(n for n in self.nodes if n.node_id == lid)
                 if command_ok(leader.port, "SET", "bench:leader-probe", "1", timeout=5):
                     self.leader = leader
-                    self.term = answers[leader.name].get("raft_term")
+                    self.term = views[lid].get("raft_term")
                     return leader
             time.sleep(0.05)  # a poll interval, not a guess at election time
         raise BenchError(f"no agreed leader within {LEADER_TIMEOUT_SECS}s "

@@ -32,6 +32,7 @@ for _p in (str(SUPPORT_DIR), str(SYSTEM_DIR), str(CHAOS_DIR)):
 
 from cluster_harness import Cluster  # noqa: E402
 from info import parse_info  # noqa: E402
+from leader import agreed_leader  # noqa: E402
 from netproxy import LinkNet  # noqa: E402
 from resp_client import ConnectionClosed, MalformedReply, RespConnection  # noqa: E402
 from servers import SeshatProcess, free_port  # noqa: E402
@@ -177,16 +178,9 @@ class ChaosCluster:
         deadline = time.monotonic() + deadline_s
         while True:
             candidates = list(among) if among is not None else self.up()
-            views = [info_raft(n, timeout=0.5) for n in candidates]
-            ids = {int(v.get("raft_leader_id", 0)) for v in views if v is not None}
-            if len(ids) == 1 and None not in views:
-                lid = ids.pop()
-                if lid and any(n.node_id == lid for n in candidates):
-                    leader = self.node(lid)
-                    if leader is not exclude:
-                        role = info_raft(leader, timeout=0.5) or {}
-                        if role.get("raft_role") == "StateLeader":
-                            return leader
+            lid = agreed_leader({n.node_id: info_raft(n, timeout=0.5) for n in candidates})
+            if lid is not None and self.node(lid) is not exclude:
+                return self.node(lid)
             if time.monotonic() >= deadline:
                 return None
             time.sleep(0.01)

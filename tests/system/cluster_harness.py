@@ -11,6 +11,8 @@ from typing import Dict, List, Optional
 import pytest
 import redis
 
+from info import info
+from leader import agreed_leader
 from servers import SeshatProcess
 
 ELECTION_DEADLINE_S = 15.0
@@ -52,25 +54,17 @@ class Cluster:
 
     def leader(self, deadline_s: float = ELECTION_DEADLINE_S,
                among: Optional[List[SeshatProcess]] = None) -> SeshatProcess:
-        """The node that reports itself leader, agreed on by every live node asked."""
+        """The leader the live nodes (or `among`) agree on (support/leader.py's rule)."""
         candidates = among if among is not None else self.live()
         deadline = time.monotonic() + deadline_s
-        last = {}
+        views = {}
         while time.monotonic() < deadline:
-            leaders = set()
-            for n in candidates:
-                try:
-                    fields = info_raft(n)
-                except (redis.RedisError, OSError):
-                    continue
-                last[n.name] = fields
-                leaders.add(int(fields.get("raft_leader_id", 0)))
-            if len(leaders) == 1:
-                lid = leaders.pop()
-                if lid != 0 and any(n.node_id == lid for n in candidates):
-                    return self.node(lid)
+            views = {n.node_id: info(n.host, n.port, "raft") for n in candidates}
+            lid = agreed_leader(views)
+            if lid is not None:
+                return self.node(lid)
             time.sleep(0.02)
-        pytest.fail(f"no agreed leader within {deadline_s}s: {last}\n" +
+        pytest.fail(f"no agreed leader within {deadline_s}s: {views}\n" +
                     "\n".join(n.log_tail(15) for n in self.nodes), pytrace=False)
 
     def followers(self, leader: SeshatProcess) -> List[SeshatProcess]:
