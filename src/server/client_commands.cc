@@ -178,6 +178,37 @@ void client_kill(Connection& conn, const kv::Argv& argv, Replicator::Done done) 
       });
 }
 
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's wait in BLPOP and friends, with the
+// timeout's reply or Redis's UNBLOCKED error; 1 if that client was blocked, else 0. A try of
+// the blocked command already in flight still decides: if it takes an element, that is its
+// reply (nothing is lost).
+void client_unblock(Connection& conn, const kv::Argv& argv, Replicator::Done done) {
+  if (argv.size() > 4) {
+    return done(Reply::Error("ERR unknown subcommand or wrong number of arguments for '" +
+                             argv[1] + "'. Try CLIENT HELP."));
+  }
+  bool as_error = false;
+  if (argv.size() == 4) {
+    const std::string reason = lower(argv[3]);
+    if (reason != "timeout" && reason != "error") {
+      return done(Reply::Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"));
+    }
+    as_error = reason == "error";
+  }
+  auto id = protocol::parse_int64(argv[2]);
+  if (!id) return done(Reply::Error(std::string(kv::err::kNotInteger)));
+  const int64_t target = *id;
+  conn.context().clients.for_each_client(
+      [target, as_error](Connection& c) -> std::optional<std::string> {
+        if (c.closed() || static_cast<int64_t>(c.state().id) != target) return std::nullopt;
+        if (!c.unblock(as_error)) return std::nullopt;
+        return std::string();
+      },
+      [done = std::move(done)](std::map<uint64_t, std::string> unblocked) {
+        done(Reply::Integer(unblocked.empty() ? 0 : 1));
+      });
+}
+
 }  // namespace
 
 bool start_client_command(Connection& conn, const kv::Argv& argv,
@@ -190,6 +221,10 @@ bool start_client_command(Connection& conn, const kv::Argv& argv,
   }
   if (sub == "kill") {
     client_kill(conn, argv, later());
+    return true;
+  }
+  if (sub == "unblock") {
+    client_unblock(conn, argv, later());
     return true;
   }
   return false;

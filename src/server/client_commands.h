@@ -10,6 +10,7 @@
 // CLIENT KILL [ID id] [TYPE type] [USER user] [ADDR ip:port] [LADDR ip:port] [SKIPME yes|no]
 // (new form: the number of connections closed; the caller is skipped unless SKIPME no, and if
 // it is killed it gets its reply first).
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends the wait of a client blocked in BLPOP and friends.
 #pragma once
 
 #include <functional>
@@ -21,7 +22,7 @@ namespace seshat::server {
 
 class Connection;
 
-// For CLIENT LIST and CLIENT KILL: starts the command and returns true; the reply (an error
+// For CLIENT LIST, CLIENT KILL and CLIENT UNBLOCK: starts the command and returns true; the reply (an error
 // too) fills the slot `later()` reserves. False for every other command.
 bool start_client_command(Connection& conn, const kv::Argv& argv,
                           const std::function<Replicator::Done()>& later);

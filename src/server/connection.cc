@@ -669,6 +669,16 @@ void Connection::end_blocked(uint64_t seq, const std::string& error) {
   finish_blocked(Reply::Error(error));
 }
 
+bool Connection::unblock(bool as_error) {
+  if (!blocked_) return false;
+  if (as_error) {
+    end_blocked(blocked_->seq, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
+  } else {
+    on_blocked_timeout(blocked_->seq);
+  }
+  return true;
+}
+
 void Connection::finish_blocked(Reply reply) {
   const uint64_t seq = blocked_->seq;
   const bool served = reply.type() != Reply::Type::kError &&

@@ -75,6 +75,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void close_after_reply() { close_after_flush_ = true; }
   // CLIENT KILL of another connection: closes it now; replies it still owes are dropped.
   void kill() { close(); }
+  // CLIENT UNBLOCK: ends the wait of this connection's blocking command with the timeout's
+  // reply or (`as_error`) Redis's UNBLOCKED error; false when it is not blocked.
+  bool unblock(bool as_error);
   bool closed() const { return closed_; }
   asio::any_io_executor socket_executor() { return socket_.get_executor(); }
 

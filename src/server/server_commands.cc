@@ -195,7 +195,7 @@ Reply client(Connection& conn, const kv::Argv& argv) {
   const std::string sub = lower(argv[1]);
   if (sub == "id") return Reply::Integer(static_cast<int64_t>(conn.state().id));
   if (sub == "info") return Reply::Verbatim(conn.describe() + "\n");
-  if (sub == "list" || sub == "kill") {
+  if (sub == "list" || sub == "kill" || sub == "unblock") {
     // They gather answers from every connection's io thread (client_commands.h), which a
     // transaction's reply, assembled in one go, cannot wait for.
     return Reply::Error("ERR CLIENT " + upper(sub) + " is not supported inside MULTI");
@@ -259,6 +259,8 @@ Reply client(Connection& conn, const kv::Argv& argv) {
                                  "    Reply to every command (the only mode supported).",
                                  "SETNAME <name>",
                                  "    Assign the name <name> to the current connection.",
+                                 "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                                 "    Unblock the specified blocked client.",
                                  "SETINFO <LIB-NAME|LIB-VER> <value>",
                                  "    Record the client library's name or version for CLIENT LIST.",
                                  "NO-EVICT (ON|OFF)",

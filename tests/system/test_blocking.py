@@ -208,3 +208,37 @@ def test_a_leader_change_answers_a_retryable_error(cluster):
     with new_leader.raw() as conn:
         conn.call("RPUSH", "orphan", "v")
         assert conn.call("BRPOP", "orphan", 0).raw == b"*2\r\n$6\r\norphan\r\n$1\r\nv\r\n"
+
+
+def test_client_unblock(server):
+    waiter = block(server, "BLPOP", "never", 0)
+    waiter_id = None
+    with server.raw() as conn:
+        for line in conn.call("CLIENT", "LIST").value.decode().splitlines():
+            if "cmd=blpop" in line:
+                waiter_id = int(line.split()[0].split("=")[1])
+        assert waiter_id is not None
+        # Refusals first: a bad reason, a bad id, too many arguments; a client not blocked.
+        assert conn.call("CLIENT", "UNBLOCK", waiter_id, "LATER").raw == \
+            b"-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR\r\n"
+        assert conn.call("CLIENT", "UNBLOCK", "abc").raw == \
+            b"-ERR value is not an integer or out of range\r\n"
+        assert conn.call("CLIENT", "UNBLOCK", waiter_id, "TIMEOUT", "x").raw == \
+            b"-ERR unknown subcommand or wrong number of arguments for 'UNBLOCK'. " \
+            b"Try CLIENT HELP.\r\n"
+        assert conn.call("CLIENT", "UNBLOCK", conn.call("CLIENT", "ID").value).raw == b":0\r\n"
+        assert conn.call("CLIENT", "UNBLOCK", 999999).raw == b":0\r\n"
+        # TIMEOUT (the default): the blocked client gets the timeout's null.
+        assert conn.call("CLIENT", "UNBLOCK", waiter_id).raw == b":1\r\n"
+        assert waiter.read_reply().raw == b"*-1\r\n"
+        wait_blocked(server, 0)
+        assert conn.call("CLIENT", "UNBLOCK", waiter_id).raw == b":0\r\n"
+        # ERROR: Redis's UNBLOCKED error; the client can block again afterwards.
+        waiter.send("BZPOPMIN", "never", 0)
+        wait_blocked(server, 1)
+        assert conn.call("CLIENT", "UNBLOCK", waiter_id, "error").raw == b":1\r\n"
+        assert waiter.read_reply().raw == b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"
+        wait_blocked(server, 0)
+        conn.call("RPUSH", "never", "now")
+        assert waiter.call("BLPOP", "never", 0).raw == b"*2\r\n$5\r\nnever\r\n$3\r\nnow\r\n"
+    waiter.close()
