@@ -248,7 +248,6 @@ bool Connection::dispatch(kv::Argv& argv) {
         } else {
           forward_to_leader(*view, std::span<const kv::Argv>(&argv, 1), false);
         }
-        running_stats_ = nullptr;
         return true;
       }
       // Inside MULTI the command is queued like any other; EXEC forwards the transaction.

@@ -13,18 +13,16 @@ import time
 import pytest
 
 from cluster_harness import Cluster
+from info import info
 from resp_client import RespConnection
 
 DEADLINE_S = 15
 
 
 def blocked_clients(server) -> int:
-    with server.raw() as conn:
-        info = conn.call("INFO", "clients").value.decode()
-    for line in info.splitlines():
-        if line.startswith("blocked_clients:"):
-            return int(line.split(":")[1])
-    raise AssertionError(f"no blocked_clients in INFO clients:\n{info}")
+    fields = info(server.host, server.port, "clients")
+    assert fields is not None and "blocked_clients" in fields, f"INFO clients: {fields}"
+    return int(fields["blocked_clients"])
 
 
 def wait_blocked(server, n: int) -> None:
