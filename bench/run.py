@@ -33,7 +33,6 @@ something else in Seshat's place (useful to test this script itself; the cluster
 import argparse
 import contextlib
 import csv
-import ctypes
 import io
 import os
 import shlex
@@ -43,20 +42,22 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # What the tests and the benchmark share: RESP client, free ports, INFO (tests/support/README.md).
 sys.path.insert(0, os.path.join(REPO, "tests", "support"))
 
+from cluster_harness import Cluster  # noqa: E402
 from info import info  # noqa: E402
-from leader import agreed_leader  # noqa: E402
 from ports import free_port  # noqa: E402
 from resp_client import ConnectionClosed, MalformedReply, RespConnection  # noqa: E402
-READY_TIMEOUT_SECS = 30
+from servers import (RedisProcess, SeshatProcess, ServerError, ServerProcess,  # noqa: E402
+                     stop_all)
+
 LEADER_TIMEOUT_SECS = 30
 STOP_TIMEOUT_SECS = 15
 CLUSTER_SIZE = 3
-PR_SET_PDEATHSIG = 1
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
@@ -105,15 +106,6 @@ class BenchError(Exception):
     pass
 
 
-def ping(port):
-    """True when a RESP PING on the port answers +PONG."""
-    try:
-        with RespConnection("127.0.0.1", port, timeout=1) as conn:
-            return conn.call("PING").raw == b"+PONG\r\n"
-    except (OSError, ConnectionClosed, MalformedReply):
-        return False
-
-
 def command_ok(port, *args, timeout=2.0):
     """True when the command, sent on a fresh connection, answers +OK."""
     try:
@@ -123,167 +115,60 @@ def command_ok(port, *args, timeout=2.0):
         return False
 
 
-def _die_with_parent():
-    """Runs in a server's child process before exec: should this script be killed outright
-    (SIGKILL, where no clean-up can run) the kernel kills the server too. Best effort."""
-    with contextlib.suppress(Exception):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+def detached(server):
+    """The benchmark's servers run detached (tests/support/servers.py): a Ctrl-C reaches only
+    this script, which stops them in order, and a SIGKILL of this script takes them along."""
+    server.detached = True
+    return server
 
 
-def stop_all(servers, timeout=STOP_TIMEOUT_SECS):
-    """SIGTERM to every server still running, then SIGKILL to those still there after `timeout`
-    seconds (one deadline for all, so a cluster stops in one timeout, not three)."""
-    running = [s for s in servers if s.proc is not None and s.proc.poll() is None]
-    for server in running:
-        server.proc.terminate()
-    deadline = time.monotonic() + timeout
-    for server in running:
-        try:
-            server.proc.wait(max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            print(f"{server.name} ignored SIGTERM for {timeout}s; killing it", file=sys.stderr)
-            server.proc.kill()
-            server.proc.wait()
-    for server in servers:
-        if server.log is not None and not server.log.closed:
-            server.log.close()
+class CommandProcess(ServerProcess):
+    """Something else started in Seshat's place (--seshat-cmd)."""
+
+    kind = "seshat"
+
+    def __init__(self, workdir, template):
+        super().__init__(workdir, "seshat")
+        self.internal_port = free_port()
+        self.template = template
+
+    def argv(self):
+        return [part.format(port=self.port, internal_port=self.internal_port,
+                            data_dir=self.workdir / "data")
+                for part in shlex.split(self.template)]
 
 
-class Server:
-    """A server process we started: stopped (SIGTERM, then SIGKILL) when the context exits.
+class BenchCluster(Cluster):
+    """The three-node cluster, plus which leader (and term) the rows ran against."""
 
-    It runs in a session of its own, so a Ctrl-C in the terminal reaches only this script, which
-    then stops the servers in order rather than having them race their own shutdown."""
-
-    def __init__(self, name, argv, port, log_path):
-        self.name, self.argv, self.port, self.log_path = name, argv, port, log_path
-        self.proc = None
-        self.log = None
-
-    def __enter__(self):
-        self.start()
-        try:
-            self.wait_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def start(self):
-        """Spawns the process without waiting for it to answer."""
-        self.log = open(self.log_path, "wb")
-        try:
-            self.proc = subprocess.Popen(self.argv, stdout=self.log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True,
-                                         preexec_fn=_die_with_parent)
-        except OSError as e:
-            self.log.close()
-            raise BenchError(f"cannot start {self.name} ({self.argv[0]}): {e}")
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def wait_ready(self):
-        deadline = time.monotonic() + READY_TIMEOUT_SECS
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise BenchError(f"{self.name} exited with {self.proc.returncode} before it "
-                                 f"answered PING\n{self.log_tail()}")
-            if ping(self.port):
-                return
-            time.sleep(0.05)  # a poll interval, not a guess at start-up time
-        raise BenchError(f"{self.name} did not answer PING on port {self.port} within "
-                         f"{READY_TIMEOUT_SECS}s\n{self.log_tail()}")
-
-    def check_alive(self):
-        if self.proc.poll() is not None:
-            raise BenchError(f"{self.name} died (exit {self.proc.returncode})\n{self.log_tail()}")
-
-    def stop(self):
-        stop_all([self])
-
-    def log_tail(self, lines=20):
-        try:
-            with open(self.log_path, "rb") as f:
-                text = f.read().decode(errors="replace").splitlines()
-        except OSError:
-            return ""
-        return "\n".join(f"  {self.name}| {line}" for line in text[-lines:])
-
-
-class Cluster:
-    """CLUSTER_SIZE Seshat nodes on free loopback ports, each with a data directory under `tmp`,
-    all listing each other as initial members. Stopped together when the context exits."""
-
-    def __init__(self, seshat_bin, tmp):
-        if not os.access(seshat_bin, os.X_OK):
-            raise BenchError(f"{seshat_bin} is missing: run `make build` first "
-                             f"(or BENCH_CLUSTER=0 to skip the cluster)")
-        ids = range(1, CLUSTER_SIZE + 1)
-        ports = {i: (free_port(), free_port()) for i in ids}  # (client, internal)
-        members = ",".join(f"{i}=127.0.0.1:{internal}@127.0.0.1:{client}"
-                           for i, (client, internal) in ports.items())
-        self.nodes = []
-        for i, (client, internal) in ports.items():
-            node = Server(f"node{i}", [
-                seshat_bin, "--node-id", str(i), "--client-addr", f"127.0.0.1:{client}",
-                "--internal-addr", f"127.0.0.1:{internal}",
-                "--data-dir", os.path.join(tmp, f"node{i}"), "--initial-members", members,
-                "--log-level", "warn"], client, os.path.join(tmp, f"node{i}.log"))
-            node.node_id = i
-            self.nodes.append(node)
-        self.leader = None  # the Server that leads, as last found
-        self.term = None    # its term then
-
-    def __enter__(self):
-        try:
-            for node in self.nodes:
-                node.start()
-            for node in self.nodes:
-                node.wait_ready()
-            self.find_leader()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def stop(self):
-        stop_all(self.nodes)
-
-    def check_alive(self):
+    def __init__(self, tmp):
+        super().__init__(Path(tmp) / "cluster", size=CLUSTER_SIZE, options={"log_level": "warn"})
         for node in self.nodes:
-            node.check_alive()
+            detached(node)
+        self.current = None  # the node that leads, as last found
+        self.term = None     # its term then
 
     def find_leader(self):
-        """Polls INFO raft until the nodes agree on a leader (tests/support/leader.py) and a
-        write on it commits (a new leader must commit an entry of its
-        own term first). Returns that node; BenchError after LEADER_TIMEOUT_SECS."""
+        """Waits until the nodes agree on a leader (tests/support/leader.py) and a write on it
+        commits (a new leader must commit an entry of its own term first). Returns that node."""
         deadline = time.monotonic() + LEADER_TIMEOUT_SECS
-        seen = {}
-        while time.monotonic() < deadline:
-            self.check_alive()
-            views = {node.node_id: info("127.0.0.1", node.port, "raft") for node in self.nodes}
-            seen.update({n.name: (f.get("raft_role"), f.get("raft_term"), f.get("raft_leader_id"))
-                         for n in self.nodes if (f := views[n.node_id]) is not None})
-            lid = agreed_leader(views)
-            if lid is not None:
-                leader = next(n for n in self.nodes if n.node_id == lid)
-                if command_ok(leader.port, "SET", "bench:leader-probe", "1", timeout=5):
-                    self.leader = leader
-                    self.term = views[lid].get("raft_term")
-                    return leader
+        while True:
+            for node in self.nodes:
+                node.check_alive()
+            leader = self.leader(deadline_s=max(0.1, deadline - time.monotonic()))
+            fields = info(leader.host, leader.port, "raft") or {}
+            if command_ok(leader.port, "SET", "bench:leader-probe", "1", timeout=5):
+                self.current, self.term = leader, fields.get("raft_term")
+                return leader
+            if time.monotonic() > deadline:
+                raise BenchError(f"{leader.name} leads but no write committed within "
+                                 f"{LEADER_TIMEOUT_SECS}s\n{leader.log_tail(10)}")
             time.sleep(0.05)  # a poll interval, not a guess at election time
-        raise BenchError(f"no agreed leader within {LEADER_TIMEOUT_SECS}s "
-                         f"(role, term, leader id per node: {seen})\n" +
-                         "\n".join(n.log_tail(10) for n in self.nodes))
 
     def leader_kept(self):
         """True when the leader found last still leads in the same term (so it never stepped
         down in between)."""
-        fields = info("127.0.0.1", self.leader.port, "raft")
+        fields = info("127.0.0.1", self.current.port, "raft")
         if fields is None:
             return False
         return fields.get("raft_role") == "StateLeader" and fields.get("raft_term") == self.term
@@ -371,12 +256,12 @@ def bench_cluster(cluster, test, row, keyspace, data_size, notes):
     rate then includes an election and -MOVED answers."""
     label = row.label(test)
     if not cluster.leader_kept():
-        old = cluster.leader.name
+        old = cluster.current.name
         cluster.find_leader()
-        notes.append(f"- leader changed before \"{label}\": {old} -> {cluster.leader.name}")
-    result = bench_ports([cluster.leader.port], test, row, keyspace, data_size)
+        notes.append(f"- leader changed before \"{label}\": {old} -> {cluster.current.name}")
+    result = bench_ports([cluster.current.port], test, row, keyspace, data_size)
     if not cluster.leader_kept():
-        notes.append(f"- leadership changed during \"{label}\" (was {cluster.leader.name}); "
+        notes.append(f"- leadership changed during \"{label}\" (was {cluster.current.name}); "
                      f"its rate includes the election")
     return result
 
@@ -392,45 +277,42 @@ def run(args):
     keyspace = int(os.environ.get("BENCH_KEYSPACE", 100000))
     data_size = int(os.environ.get("BENCH_DATA_SIZE", 100))
     with_cluster = os.environ.get("BENCH_CLUSTER", "1").strip() not in ("0", "", "no", "false")
+    os.environ["SESHAT_BIN"] = args.seshat_bin  # the binary SeshatProcess (and the cluster) run
     with contextlib.ExitStack() as stack:
         # Registered first, so it runs last: signals behave as before once all is clean.
         for sig in STOP_SIGNALS:
             stack.callback(signal.signal, sig, signal.getsignal(sig))
         tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="seshat-bench-"))
         servers = []
+        # Every server started from here on is stopped on the way out, all within one deadline.
+        stack.callback(lambda: stop_all(servers, STOP_TIMEOUT_SECS))
         if args.seshat_ports:
             seshat_ports = [int(p) for p in args.seshat_ports.split(",")]
         else:
-            port, internal_port = free_port(), free_port()
-            data_dir = os.path.join(tmp, "seshat")
-            seshat = stack.enter_context(Server(
-                "seshat", seshat_argv(args, port, internal_port, data_dir), port,
-                os.path.join(tmp, "seshat.log")))
+            seshat = detached(seshat_process(args, Path(tmp) / "seshat"))
             servers.append(seshat)
-            seshat_ports = [port]
+            seshat.start()
+            seshat_ports = [seshat.port]
         cluster = None
         if with_cluster:
             print("starting a 3-node cluster and waiting for its leader ...", file=sys.stderr,
                   flush=True)
-            cluster = stack.enter_context(Cluster(args.seshat_bin, tmp))
+            cluster = BenchCluster(tmp)
             servers.extend(cluster.nodes)
-            print(f"cluster leader: {cluster.leader.name} (client port {cluster.leader.port})",
+            cluster.start()
+            cluster.find_leader()
+            print(f"cluster leader: {cluster.current.name} (client port {cluster.current.port})",
                   file=sys.stderr, flush=True)
-        redis_port = free_port()
-        redis_dir = os.path.join(tmp, "redis")
-        os.mkdir(redis_dir)
-        redis = stack.enter_context(Server(
-            "redis", ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
-                      "--dir", redis_dir, "--appendonly", "yes", "--appendfsync", "always",
-                      "--save", "", "--daemonize", "no", "--protected-mode", "no"],
-            redis_port, os.path.join(tmp, "redis.log")))
+        redis = detached(RedisProcess(Path(tmp) / "redis", durable=True))
         servers.append(redis)
+        redis.start()
+        redis_port = redis.port
         # Registered last, so it runs first: a second Ctrl-C (or SIGTERM) must not cut the
         # clean-up short, which is bounded anyway (SIGKILL after STOP_TIMEOUT_SECS).
         stack.callback(ignore_signals_from_now_on)
 
         single, clustered, cluster_notes = [], [], []
-        first_leader = cluster.leader.name if cluster else None
+        first_leader = cluster.current.name if cluster else None
         for row in ROWS:
             collections = row.clients == 50 and row.pipeline == 1
             for test in TESTS + (COLLECTION_TESTS if collections else []):
@@ -482,15 +364,12 @@ def parse_args():
     return parser.parse_args()
 
 
-def seshat_argv(args, port, internal_port, data_dir):
+def seshat_process(args, workdir):
     if args.seshat_cmd:
-        return [part.format(port=port, internal_port=internal_port, data_dir=data_dir)
-                for part in shlex.split(args.seshat_cmd)]
+        return CommandProcess(workdir, args.seshat_cmd)
     if not os.access(args.seshat_bin, os.X_OK):
         raise BenchError(f"{args.seshat_bin} is missing: run `make build` first")
-    return [args.seshat_bin, "--client-addr", f"127.0.0.1:{port}",
-            "--internal-addr", f"127.0.0.1:{internal_port}", "--data-dir", data_dir,
-            "--log-level", "warn"]
+    return SeshatProcess(workdir, options={"log_level": "warn"})
 
 
 def main():
@@ -500,7 +379,7 @@ def main():
         signal.signal(sig, lambda *_, s=sig: sys.exit(128 + s))
     try:
         sections = run(args)
-    except BenchError as e:
+    except (BenchError, ServerError) as e:
         print(f"bench: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -139,7 +139,7 @@ class ChaosCluster:
             try:
                 if n.alive():
                     n.stop()
-            except BaseException as exc:  # pytest.fail from a node that would not exit
+            except BaseException as exc:  # ServerError from a node that would not exit
                 failures.append(exc)
         if self.net is not None:
             self.net.close()

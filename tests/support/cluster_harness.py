@@ -8,12 +8,11 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-import pytest
 import redis
 
 from info import info
 from leader import agreed_leader
-from servers import SeshatProcess
+from servers import SeshatProcess, ServerError, stop_all
 
 ELECTION_DEADLINE_S = 15.0
 
@@ -64,13 +63,16 @@ class Cluster:
             if lid is not None:
                 return self.node(lid)
             time.sleep(0.02)
-        pytest.fail(f"no agreed leader within {deadline_s}s: {views}\n" +
-                    "\n".join(n.log_tail(15) for n in self.nodes), pytrace=False)
+        raise ServerError(f"no agreed leader within {deadline_s}s: {views}\n" +
+                          "\n".join(n.log_tail(15) for n in self.nodes))
 
     def followers(self, leader: SeshatProcess) -> List[SeshatProcess]:
         return [n for n in self.live() if n is not leader]
 
     def stop(self) -> None:
-        for n in self.nodes:
-            if n.alive():
-                n.stop()
+        """Stops every live node at once (SIGTERM, one deadline); raises ServerError naming
+        the nodes that had to be killed."""
+        killed = stop_all(self.nodes)
+        if killed:
+            raise ServerError(f"{', '.join(killed)} did not exit after SIGTERM\n" +
+                              "\n".join(n.log_tail(15) for n in self.nodes if n.name in killed))

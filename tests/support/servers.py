@@ -1,20 +1,23 @@
 """Processes under test: the Seshat binary and Debian's redis-server, behind one interface.
 
 Both are started on free loopback ports, polled until PING answers (never a fixed sleep), and
-stopped with SIGTERM. Output goes to a log file whose tail is quoted in every failure.
+stopped with SIGTERM. Output goes to a log file whose tail is quoted in every failure, which is
+raised as ServerError (pytest reports it as a failure; bench/run.py prints it and exits 1).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-import pytest
 import redis
 
 from ports import free_port  # noqa: F401  (re-exported: tests import it from here)
@@ -23,10 +26,16 @@ from resp_client import RespConnection, wait_for_ping
 REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = float(os.environ.get("SESHAT_TEST_START_TIMEOUT", "30"))
 STOP_TIMEOUT_S = float(os.environ.get("SESHAT_TEST_STOP_TIMEOUT", "30"))
+PR_SET_PDEATHSIG = 1
+
+
+class ServerError(Exception):
+    """A server could not be started, did not answer, died, or did not stop in time."""
 
 
 def seshat_binary() -> Path:
-    return Path(os.environ.get("SESHAT_BIN", REPO_ROOT / "build" / "seshat"))
+    # Absolute: the process runs with its work directory as cwd.
+    return Path(os.environ.get("SESHAT_BIN", REPO_ROOT / "build" / "seshat")).resolve()
 
 
 def against_redis() -> bool:
@@ -38,16 +47,34 @@ def against_redis() -> bool:
 def require_seshat_binary() -> Path:
     path = seshat_binary()
     if not (path.is_file() and os.access(path, os.X_OK)):
-        pytest.fail(
-            f"Seshat binary not found or not executable at {path}. Build it (make build) or "
-            f"point SESHAT_BIN at it. System tests never skip.",
-            pytrace=False,
-        )
+        raise ServerError(f"Seshat binary not found or not executable at {path}. Build it "
+                          f"(make build) or point SESHAT_BIN at it. System tests never skip.")
     return path
 
 
+def _die_with_parent() -> None:
+    """Runs in a detached server's child before exec: should the script that started it be
+    killed outright (SIGKILL, where no clean-up can run), the kernel kills the server too."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
+def stop_all(servers: List["ServerProcess"], timeout: float = STOP_TIMEOUT_S) -> List[str]:
+    """SIGTERM to every server still running, then SIGKILL to those still there after `timeout`
+    seconds: one deadline for all, so a cluster stops within one timeout, not one per node.
+    Returns the names of those that had to be killed (each also said on stderr)."""
+    running = [s for s in servers if s.alive()]
+    for server in running:
+        server.proc.terminate()
+    deadline = time.monotonic() + timeout
+    killed = []
+    for server in running:
+        try:
+            server.wait_exit(max(0.0, deadline - time.monotonic()))
+        except ServerError:
+            print(f"{server.name} ignored SIGTERM for {timeout}s; killed it", file=sys.stderr)
+            killed.append(server.name)
+    return killed
 def flag_name(toml_key: str) -> str:
     return "--" + toml_key.replace("_", "-")
 
@@ -71,6 +98,10 @@ class ServerProcess:
         # Extra environment variables for the process (the chaos tests set grpc_proxy and
         # libfaketime's variables); None values remove a variable. Applies at the next spawn.
         self.env: Dict[str, Optional[str]] = {}
+        # Detached: a session of its own (a Ctrl-C in the terminal reaches only the script,
+        # which then stops its servers in order) and killed with the thread that started it.
+        # The benchmark wants that; pytest stops its servers from fixtures, so tests do not.
+        self.detached = False
 
     # -- subclass hooks -------------------------------------------------------------------
     def argv(self) -> List[str]:
@@ -91,10 +122,17 @@ class ServerProcess:
                     env.pop(name, None)
                 else:
                     env[name] = value
-        self.proc = subprocess.Popen(
-            self.argv(), stdout=self._log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            cwd=self.workdir, env=env,
-        )
+        try:
+            self.proc = subprocess.Popen(
+                self.argv(), stdout=self._log_file, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, cwd=self.workdir, env=env,
+                start_new_session=self.detached,
+                preexec_fn=_die_with_parent if self.detached else None,
+            )
+        except OSError as e:
+            self._log_file.close()
+            self._log_file = None
+            raise ServerError(f"cannot start {self.name} ({self.argv()[0]}): {e}") from e
         self.returncode = None
         return self.proc
 
@@ -110,12 +148,17 @@ class ServerProcess:
             if self.proc.poll() is None:
                 self.proc.kill()
                 self.proc.wait(timeout=STOP_TIMEOUT_S)
-            pytest.fail(f"{self.name} did not become ready on port {self.port}: {problem}\n"
-                        f"{self.log_tail()}", pytrace=False)
+            raise ServerError(f"{self.name} did not become ready on port {self.port}: "
+                              f"{problem}\n{self.log_tail()}")
         return self
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
+
+    def check_alive(self) -> None:
+        if not self.alive():
+            code = None if self.proc is None else self.proc.returncode
+            raise ServerError(f"{self.name} is not running (exit {code})\n{self.log_tail()}")
 
     def kill(self, sig: int = signal.SIGKILL) -> Optional[int]:
         """Sends `sig`. For SIGKILL waits for the exit and returns the exit code."""
@@ -126,17 +169,21 @@ class ServerProcess:
         return None
 
     def wait_exit(self, timeout: float) -> int:
+        """Waits for the exit; past `timeout` kills the process and raises ServerError."""
+        timed_out = False
         try:
             self.returncode = self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            timed_out = True
             self.proc.kill()
-            self.proc.wait(timeout=STOP_TIMEOUT_S)
-            pytest.fail(f"{self.name} did not exit within {timeout}s\n{self.log_tail()}",
-                        pytrace=False)
+            self.returncode = self.proc.wait(timeout=STOP_TIMEOUT_S)
         self._close_clients()
         if self._log_file:
             self._log_file.close()
             self._log_file = None
+        if timed_out:
+            raise ServerError(f"{self.name} did not exit within {timeout}s; killed it\n"
+                              f"{self.log_tail()}")
         return self.returncode
 
     def stop(self) -> int:
@@ -237,14 +284,14 @@ class RedisProcess(ServerProcess):
         super().__init__(workdir, name)
         self.durable = durable
         if shutil.which("redis-server") is None:
-            pytest.fail("redis-server is not installed (apt-get install redis-server)",
-                        pytrace=False)
+            raise ServerError("redis-server is not installed (apt-get install redis-server)")
         self.data_dir = self.workdir
         self.options = dict(options or {})
         unsupported = sorted(set(self.options) - set(self.TRANSLATION))
         if unsupported:
-            pytest.fail(f"options {unsupported} have no redis-server equivalent: this test needs "
-                        f"the real Seshat binary (unset SESHAT_TEST_AGAINST_REDIS)", pytrace=False)
+            raise ServerError(f"options {unsupported} have no redis-server equivalent: this "
+                              f"test needs the real Seshat binary (unset "
+                              f"SESHAT_TEST_AGAINST_REDIS)")
 
     def argv(self) -> List[str]:
         args = ["redis-server", "--port", str(self.port), "--bind", self.host,
