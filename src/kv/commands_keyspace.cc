@@ -9,6 +9,7 @@
 #include "kv/commands.h"
 #include "kv/errors.h"
 #include "kv/glob_match.h"
+#include "kv/help_reply.h"
 #include "kv/handler_util.h"
 #include "kv/number_parse.h"
 
@@ -227,16 +228,13 @@ std::string_view encoding_of(CommandContext& ctx, std::string_view key,
 Reply object(CommandContext& ctx, const Argv& argv) {
   const std::string& sub = argv[1];
   if (is_option(sub, "help")) {
-    std::vector<Reply> lines;
-    for (const char* line :
-         {"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "ENCODING <key>",
-          "    Return the encoding Redis would use for the value stored at <key>.",
-          "FREQ <key>", "    Refused: no LFU maxmemory policy is in use.", "REFCOUNT <key>",
-          "    Return the number of references Redis would hold to the value at <key>.", "HELP",
-          "    Prints this help."}) {
-      lines.push_back(Reply::Simple(line));
-    }
-    return Reply::Array(std::move(lines));
+    return help_reply("OBJECT",
+                      {"ENCODING <key>",
+                       "    Return the encoding Redis would use for the value stored at <key>.",
+                       "FREQ <key>", "    Refused: no LFU maxmemory policy is in use.",
+                       "REFCOUNT <key>",
+                       "    Return the number of references Redis would hold to the value at "
+                       "<key>."});
   }
   auto rec = read_key(ctx, argv[2]);
   if (!rec) return Reply::Null();

@@ -1,26 +1,15 @@
 #include "kv/errors.h"
 
+#include "kv/ascii.h"
+
 namespace seshat::kv::err {
 
 namespace {
 
-// The whole error line must be a single line of RESP.
-void replace_newlines(std::string& s) {
-  for (char& c : s) {
-    if (c == '\r' || c == '\n') c = ' ';
-  }
-}
+// Redis shows at most this many bytes of a client-supplied name in an error.
+constexpr size_t kMaxShown = 128;
 
 }  // namespace
-
-std::string printable_arg(std::string_view arg, size_t max_len) {
-  size_t nul = arg.find('\0');
-  if (nul != std::string_view::npos) arg = arg.substr(0, nul);
-  if (arg.size() > max_len) arg = arg.substr(0, max_len);
-  std::string out(arg);
-  replace_newlines(out);
-  return out;
-}
 
 std::string invalid_expire_time(std::string_view command_name) {
   return "ERR invalid expire time in '" + std::string(command_name) + "' command";
@@ -31,19 +20,26 @@ std::string wrong_arity(std::string_view command_name) {
 }
 
 std::string unknown_command(const Argv& argv) {
-  constexpr size_t kMaxShown = 128;
+  // Redis quotes arguments while fewer than 128 bytes of them have been written, each cut to
+  // what is left of those 128 bytes (measured before its opening quote).
   std::string args;
   for (size_t i = 1; i < argv.size() && args.size() < kMaxShown; ++i) {
+    const size_t room = kMaxShown - args.size();
     args += '\'';
-    args += printable_arg(argv[i], kMaxShown - args.size() + 1);
+    args += shown(argv[i], room);
     args += "' ";
   }
-  std::string name = argv.empty() ? std::string() : printable_arg(argv[0], kMaxShown);
+  const std::string name = argv.empty() ? std::string() : shown(argv[0], kMaxShown);
   return "ERR unknown command '" + name + "', with args beginning with: " + args;
 }
 
+std::string unknown_subcommand(std::string_view sub, std::string_view command) {
+  return "ERR unknown subcommand '" + shown(sub, kMaxShown) + "'. Try " + shown(upper(command)) +
+         " HELP.";
+}
+
 std::string unsupported_option(std::string_view option) {
-  return "ERR Unsupported option " + printable_arg(option, std::string_view::npos);
+  return "ERR Unsupported option " + shown(option);
 }
 
 std::string not_applicable(std::string_view command_name) {

@@ -48,6 +48,9 @@ std::string wrong_arity(std::string_view command_name);
 // a NUL byte (Redis formats them with %s), CR and LF turned into spaces.
 std::string unknown_command(const Argv& argv);
 
+// "ERR unknown subcommand 'foo'. Try CLIENT HELP." (the subcommand cut at 128 bytes).
+std::string unknown_subcommand(std::string_view sub, std::string_view command);
+
 // A key or value over Seshat's configured limits (max_key_size_bytes, max_value_size_bytes).
 // A value limit left at Redis's default (512 MB, proto-max-bulk-len) keeps Redis's own text for
 // APPEND/SETRANGE growth, so a client sees exactly what Redis says.
@@ -62,9 +65,5 @@ std::string unsupported_option(std::string_view option);
 // "ERR command 'ping' is not executed by the state machine": a server-level command reached
 // apply (the server must run those itself, also inside MULTI).
 std::string not_applicable(std::string_view command_name);
-
-// Redis formats error arguments with printf's %s and then replaces CR/LF by spaces so that the
-// reply stays on one line; this does the same to one argument.
-std::string printable_arg(std::string_view arg, size_t max_len);
 
 }  // namespace seshat::kv::err

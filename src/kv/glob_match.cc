@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "kv/ascii.h"
+
 namespace seshat::kv {
 
 namespace {
@@ -98,6 +100,10 @@ bool match(Cursor p, Cursor str, bool& skip_longer, int nesting) {
 bool glob_match(std::string_view pattern, std::string_view subject) {
   bool skip_longer = false;
   return match(Cursor{pattern}, Cursor{subject}, skip_longer, 0);
+}
+
+bool glob_match_nocase(std::string_view pattern, std::string_view subject) {
+  return glob_match(lower(pattern), lower(subject));
 }
 
 }  // namespace seshat::kv

@@ -10,4 +10,8 @@ namespace seshat::kv {
 
 bool glob_match(std::string_view pattern, std::string_view subject);
 
+// The same ignoring ASCII case, as Redis's stringmatchlen(..., nocase=1) does for CONFIG GET
+// and COMMAND LIST FILTERBY PATTERN.
+bool glob_match_nocase(std::string_view pattern, std::string_view subject);
+
 }  // namespace seshat::kv

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "kv/help_reply.h"
 #include "protocol/number_format.h"
 #include "server/ascii.h"
 #include "server/cluster_slots.h"
@@ -126,7 +127,7 @@ Reply replicas(const ClusterView& view, const std::string& id, int64_t now_ms) {
 }
 
 Reply cluster_help() {
-  return help_reply(
+  return kv::help_reply(
       "CLUSTER",
       {"COUNTKEYSINSLOT <slot>",
        "    Not supported: one shard owns every slot.",

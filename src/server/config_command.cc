@@ -8,7 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include "kv/errors.h"
 #include "kv/glob_match.h"
+#include "kv/help_reply.h"
 #include "server/ascii.h"
 #include "server/server_commands.h"
 #include "server/server_commands_internal.h"
@@ -84,7 +86,7 @@ Reply config_get(const ServerContext& ctx, const kv::Argv& argv) {
       // Like Redis 7.0: a plain name is looked up ignoring case and answered under the
       // spelling the client used; a pattern answers with the canonical names.
       const bool plain = !has_glob(pattern);
-      if (plain ? lower(pattern) != name : !glob_match_nocase(pattern, name)) continue;
+      if (plain ? lower(pattern) != name : !kv::glob_match_nocase(pattern, name)) continue;
       taken[p] = true;
       out.push_back(Reply::Bulk(plain ? pattern : std::string(name)));
       out.push_back(Reply::Bulk(value));
@@ -122,10 +124,6 @@ void reset_stats(ServerStats& st) {
 
 }  // namespace
 
-bool glob_match_nocase(std::string_view pattern, std::string_view subject) {
-  return kv::glob_match(lower(pattern), lower(subject));
-}
-
 Reply config_command(ServerContext& ctx, const kv::Argv& argv) {
   const std::string sub = lower(argv[1]);
   if (sub == "get") return config_get(ctx, argv);
@@ -140,7 +138,7 @@ Reply config_command(ServerContext& ctx, const kv::Argv& argv) {
     return Reply::Error("ERR The server is running without a config file");
   }
   if (sub == "help") {
-    return help_reply("CONFIG",
+    return kv::help_reply("CONFIG",
                       {"GET <pattern>",
                        "    Return parameters matching the glob-like <pattern> and "
                        "their values.",
@@ -150,7 +148,7 @@ Reply config_command(ServerContext& ctx, const kv::Argv& argv) {
                        "RESETSTAT", "    Reset the statistics reported by INFO.", "REWRITE",
                        "    Refused: the configuration file is not rewritten."});
   }
-  return Reply::Error(unknown_subcommand_error(argv[1], argv[0]));
+  return Reply::Error(kv::err::unknown_subcommand(argv[1], argv[0]));
 }
 
 }  // namespace seshat::server

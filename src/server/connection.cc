@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "admin/subcommands.h"
 #include "kv/errors.h"
 #include "kv/number_parse.h"
 #include "kv/operation.h"
@@ -14,7 +15,6 @@
 #include "server/member_commands.h"
 #include "server/replication_errors.h"
 #include "server/server_commands.h"
-#include "server/subcommands.h"
 #include "storage/rocks_keyspace.h"
 
 namespace seshat::server {
@@ -212,16 +212,16 @@ bool Connection::dispatch(kv::Argv& argv) {
   state_.last_command = spec != nullptr ? std::string(spec->name) : lower(argv[0]);
 
   if (spec == nullptr) {
-    reject(nullptr, unknown_command_error(argv));
+    reject(nullptr, kv::err::unknown_command(argv));
     return true;
   }
   if (!kv::arity_ok(*spec, argv.size())) {
-    reject(spec, wrong_arity_error(spec->name));
+    reject(spec, kv::err::wrong_arity(spec->name));
     return true;
   }
   // An unknown subcommand or a subcommand's wrong arity is refused like an unknown command,
   // so inside MULTI it aborts the transaction as Redis does.
-  if (std::string sub_error = subcommand_error(argv); !sub_error.empty()) {
+  if (std::string sub_error = admin::subcommand_error(argv); !sub_error.empty()) {
     reject(spec, sub_error);
     return true;
   }

@@ -14,6 +14,10 @@
 #include <utility>
 #include <vector>
 
+#include "admin/command_docs.h"
+#include "admin/subcommands.h"
+#include "kv/errors.h"
+#include "kv/help_reply.h"
 #include "protocol/number_format.h"
 #include "server/ascii.h"
 #include "server/cluster_commands.h"
@@ -21,7 +25,6 @@
 #include "server/member_commands.h"
 #include "server/server_commands_internal.h"
 #include "server/server_context.h"
-#include "server/subcommands.h"
 
 namespace seshat::server {
 
@@ -34,8 +37,6 @@ constexpr std::string_view kWrongPass =
     "WRONGPASS invalid username-password pair or user is disabled.";
 constexpr std::string_view kSyntaxError = "ERR syntax error";
 constexpr std::string_view kClusterDisabled = "ERR This instance has cluster support disabled";
-// Redis shows at most this many bytes of a client-supplied name in an error.
-constexpr size_t kMaxShownBytes = 128;
 
 // Redis compares passwords in time independent of where they differ, so that a network
 // observer cannot find the password byte by byte; so do we.
@@ -64,7 +65,7 @@ bool valid_client_attr(std::string_view s) {
 }
 
 Reply ping(const kv::Argv& argv) {
-  if (argv.size() > 2) return Reply::Error(wrong_arity_error("ping"));
+  if (argv.size() > 2) return Reply::Error(kv::err::wrong_arity("ping"));
   return argv.size() == 1 ? Reply::Simple("PONG") : Reply::Bulk(argv[1]);
 }
 
@@ -236,7 +237,7 @@ Reply client(Connection& conn, const kv::Argv& argv) {
     return Reply::Error(std::string(kSyntaxError));
   }
   if (sub == "help") {
-    return help_reply("CLIENT", {"GETNAME",
+    return kv::help_reply("CLIENT", {"GETNAME",
                                  "    Return the name of the current connection.",
                                  "ID",
                                  "    Return the ID of the current connection.",
@@ -268,20 +269,10 @@ Reply client(Connection& conn, const kv::Argv& argv) {
                                  "NO-TOUCH (ON|OFF)",
                                  "    Accepted for compatibility: keys have no access times."});
   }
-  return Reply::Error(unknown_subcommand_error(argv[1], argv[0]));
+  return Reply::Error(kv::err::unknown_subcommand(argv[1], argv[0]));
 }
 
 }  // namespace
-
-Reply help_reply(std::string_view container, const std::vector<std::string_view>& lines) {
-  std::vector<Reply> out;
-  out.push_back(Reply::Simple(std::string(container) +
-                              " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
-  for (auto line : lines) out.push_back(Reply::Simple(std::string(line)));
-  out.push_back(Reply::Simple("HELP"));
-  out.push_back(Reply::Simple("    Prints this help."));
-  return Reply::Array(std::move(out));
-}
 
 // SESHAT LINK BLOCK|UNBLOCK <peer-id>: cuts (or restores) this node's messages to one peer,
 // for partition tests; SESHAT LINK DROP <peer-id> <percent> drops that share of them at random
@@ -326,7 +317,7 @@ Reply seshat_command(Connection& conn, const kv::Argv& argv) {
 
 Reply run_server_command(Connection& conn, const kv::CommandSpec& spec, const kv::Argv& argv) {
   // Redis rejects an unknown subcommand or a wrong subcommand arity before running anything.
-  if (std::string err = subcommand_error(argv); !err.empty()) return Reply::Error(err);
+  if (std::string err = admin::subcommand_error(argv); !err.empty()) return Reply::Error(err);
   const std::string_view name = spec.name;
   if (name == "ping") return ping(argv);
   if (name == "echo") return Reply::Bulk(argv[1]);
@@ -339,7 +330,7 @@ Reply run_server_command(Connection& conn, const kv::CommandSpec& spec, const kv
   }
   if (name == "reset") return reset(conn);
   if (name == "client") return client(conn, argv);
-  if (name == "command") return command_command(argv);
+  if (name == "command") return admin::command_command(argv);
   if (name == "config") return config_command(conn.context(), argv);
   if (name == "time") return time_now();
   if (name == "info") {
@@ -355,30 +346,7 @@ Reply run_server_command(Connection& conn, const kv::CommandSpec& spec, const kv
   if (name == "seshat") return seshat_command(conn, argv);
   // A server command in the table that this file does not know: say so as Redis would rather
   // than crash or reply something invented.
-  return Reply::Error(unknown_command_error(argv));
-}
-
-std::string unknown_command_error(const kv::Argv& argv) {
-  // Redis quotes arguments while fewer than 128 bytes of them have been written, each cut to
-  // what is left of those 128 bytes.
-  std::string args;
-  for (size_t i = 1; i < argv.size() && args.size() < kMaxShownBytes; ++i) {
-    const size_t room = kMaxShownBytes - args.size();  // measured before the opening quote
-    args += '\'';
-    args += shown(argv[i], room);
-    args += "' ";
-  }
-  const std::string name = argv.empty() ? std::string() : shown(argv[0], kMaxShownBytes);
-  return "ERR unknown command '" + name + "', with args beginning with: " + args;
-}
-
-std::string wrong_arity_error(std::string_view name) {
-  return "ERR wrong number of arguments for '" + std::string(name) + "' command";
-}
-
-std::string unknown_subcommand_error(std::string_view sub, std::string_view command) {
-  return "ERR unknown subcommand '" + shown(sub, kMaxShownBytes) + "'. Try " +
-         shown(upper(command), SIZE_MAX) + " HELP.";
+  return Reply::Error(kv::err::unknown_command(argv));
 }
 
 }  // namespace seshat::server

@@ -19,9 +19,4 @@ protocol::Reply run_server_command(Connection& conn, const kv::CommandSpec& spec
 // The INFO text for the given section ("" or "default" or "all" or "everything" for all).
 std::string info_text(ServerContext& ctx, const std::string& section);
 
-// Redis's error for a command name it does not know.
-std::string unknown_command_error(const kv::Argv& argv);
-std::string wrong_arity_error(std::string_view name);
-std::string unknown_subcommand_error(std::string_view sub, std::string_view command);
-
 }  // namespace seshat::server

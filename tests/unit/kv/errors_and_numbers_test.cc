@@ -33,6 +33,22 @@ TEST(Errors, UnknownCommand) {
                 "' '" + std::string(25, 'b') + "' ");
   EXPECT_EQ(err::unknown_command({std::string(200, 'x')}),
             "ERR unknown command '" + std::string(128, 'x') + "', with args beginning with: ");
+  // Once 128 bytes (quotes and spaces counted) are written, no further argument is shown.
+  EXPECT_EQ(
+      err::unknown_command({"foo", std::string(126, 'a'), "b"}),
+      "ERR unknown command 'foo', with args beginning with: '" + std::string(126, 'a') + "' ");
+  // The name too ends at a NUL.
+  EXPECT_EQ(err::unknown_command({std::string("fo\0o", 4), "x"}),
+            "ERR unknown command 'fo', with args beginning with: 'x' ");
+}
+
+TEST(Errors, UnknownSubcommand) {
+  EXPECT_EQ(err::unknown_subcommand("foo", "client"),
+            "ERR unknown subcommand 'foo'. Try CLIENT HELP.");
+  EXPECT_EQ(err::unknown_subcommand(std::string(200, 'x'), "CLIENT"),
+            "ERR unknown subcommand '" + std::string(128, 'x') + "'. Try CLIENT HELP.");
+  EXPECT_EQ(err::unknown_subcommand("a\nb", "client"),
+            "ERR unknown subcommand 'a b'. Try CLIENT HELP.");
 }
 
 TEST(Errors, UnsupportedOption) {

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "admin/subcommands.h"
 #include "server/connection.h"
 #include "server/server_context.h"
-#include "server/subcommands.h"
 #include "unit/storage/temp_dir.h"
 
 namespace seshat::server {
@@ -21,67 +21,6 @@ namespace {
 using protocol::Reply;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-// ---- error texts ----
-
-TEST(UnknownCommandError, QuotesEachArgumentWithTrailingSpace) {
-  EXPECT_EQ(unknown_command_error({"foo", "a", "b"}),
-            "ERR unknown command 'foo', with args beginning with: 'a' 'b' ");
-  EXPECT_EQ(unknown_command_error({"foo"}),
-            "ERR unknown command 'foo', with args beginning with: ");
-}
-
-TEST(UnknownCommandError, ShowsAtMost128BytesOfArguments) {
-  // The first argument gets 128 bytes; later ones what is left of 128 once the earlier quoted
-  // ones (with quotes and space) are counted; none once 128 are used.
-  EXPECT_EQ(
-      unknown_command_error({"foo", std::string(200, 'a')}),
-      "ERR unknown command 'foo', with args beginning with: '" + std::string(128, 'a') + "' ");
-  EXPECT_EQ(unknown_command_error({"foo", std::string(100, 'a'), std::string(100, 'b'), "c"}),
-            "ERR unknown command 'foo', with args beginning with: '" + std::string(100, 'a') +
-                "' '" + std::string(25, 'b') + "' ");
-  EXPECT_EQ(
-      unknown_command_error({"foo", std::string(126, 'a'), "b"}),
-      "ERR unknown command 'foo', with args beginning with: '" + std::string(126, 'a') + "' ");
-  EXPECT_EQ(unknown_command_error({std::string(200, 'x')}),
-            "ERR unknown command '" + std::string(128, 'x') + "', with args beginning with: ");
-}
-
-TEST(UnknownCommandError, CutsAtNulAndBlanksLineBreaks) {
-  EXPECT_EQ(unknown_command_error({"foo", "a\r\nb", std::string("c\0d", 3), "e"}),
-            "ERR unknown command 'foo', with args beginning with: 'a  b' 'c' 'e' ");
-  EXPECT_EQ(unknown_command_error({std::string("fo\0o", 4), "x"}),
-            "ERR unknown command 'fo', with args beginning with: 'x' ");
-}
-
-TEST(ErrorTexts, ArityAndSubcommand) {
-  EXPECT_EQ(wrong_arity_error("get"), "ERR wrong number of arguments for 'get' command");
-  EXPECT_EQ(unknown_subcommand_error("foo", "client"),
-            "ERR unknown subcommand 'foo'. Try CLIENT HELP.");
-  EXPECT_EQ(unknown_subcommand_error(std::string(200, 'x'), "CLIENT"),
-            "ERR unknown subcommand '" + std::string(128, 'x') + "'. Try CLIENT HELP.");
-  EXPECT_EQ(unknown_subcommand_error("a\nb", "client"),
-            "ERR unknown subcommand 'a b'. Try CLIENT HELP.");
-}
-
-TEST(SubcommandError, ChecksNameThenArity) {
-  EXPECT_EQ(subcommand_error({"CLIENT", "FOO"}), "ERR unknown subcommand 'FOO'. Try CLIENT HELP.");
-  EXPECT_EQ(subcommand_error({"client", "SETNAME"}),
-            "ERR wrong number of arguments for 'client|setname' command");
-  EXPECT_EQ(subcommand_error({"client", "id", "x"}),
-            "ERR wrong number of arguments for 'client|id' command");
-  EXPECT_EQ(subcommand_error({"COMMAND", "COUNT", "x"}),
-            "ERR wrong number of arguments for 'command|count' command");
-  EXPECT_EQ(subcommand_error({"config", "get"}),
-            "ERR wrong number of arguments for 'config|get' command");
-  EXPECT_EQ(subcommand_error({"cluster", "FOO"}),
-            "ERR unknown subcommand 'FOO'. Try CLUSTER HELP.");
-  EXPECT_EQ(subcommand_error({"cluster", "slots", "x"}),
-            "ERR wrong number of arguments for 'cluster|slots' command");
-  EXPECT_EQ(subcommand_error({"client", "setname", "x"}), "");
-  EXPECT_EQ(subcommand_error({"get", "x"}), "");
-  EXPECT_EQ(subcommand_error({"command"}), "");
-}
 
 // ---- commands through a connection ----
 
@@ -252,73 +191,6 @@ TEST_F(ServerCommandsTest, ClientListAndKillRunOnlyOutsideTransactions) {
             Reply::Error("ERR CLIENT LIST is not supported inside MULTI"));
   EXPECT_EQ(run(*conn, {"CLIENT", "KILL", "ID", "1"}),
             Reply::Error("ERR CLIENT KILL is not supported inside MULTI"));
-}
-
-TEST_F(ServerCommandsTest, CommandCountInfoAndKeys) {
-  auto conn = connect();
-  Reply count = run(*conn, {"COMMAND", "COUNT"});
-  ASSERT_EQ(count.type(), Reply::Type::kInteger);
-  EXPECT_GT(count.integer(), 50);
-
-  Reply info = run(*conn, {"COMMAND", "INFO", "get", "nope"});
-  ASSERT_EQ(info.items().size(), 2u);
-  const Reply& get = info.items()[0];
-  ASSERT_EQ(get.items().size(), 10u);
-  EXPECT_EQ(get.items()[0], Reply::Bulk("get"));
-  EXPECT_EQ(get.items()[1], Reply::Integer(2));
-  EXPECT_EQ(get.items()[2], Reply::Set({Reply::Simple("readonly"), Reply::Simple("fast")}));
-  EXPECT_EQ(get.items()[3], Reply::Integer(1));
-  EXPECT_EQ(get.items()[8].items().size(), 1u);  // one key spec
-  EXPECT_EQ(info.items()[1], Reply::Null());
-
-  Reply client = run(*conn, {"COMMAND", "INFO", "client"}).items()[0];
-  EXPECT_FALSE(client.items()[9].items().empty());  // subcommands listed
-  EXPECT_EQ(run(*conn, {"COMMAND", "INFO", "client|setname"}).items()[0].items()[1],
-            Reply::Integer(3));
-
-  EXPECT_EQ(run(*conn, {"COMMAND", "GETKEYS", "mset", "a", "1", "b", "2"}),
-            Reply::Array({Reply::Bulk("a"), Reply::Bulk("b")}));
-  EXPECT_EQ(run(*conn, {"COMMAND", "GETKEYS", "ping", "x"}),
-            Reply::Error("ERR The command has no key arguments"));
-  EXPECT_EQ(run(*conn, {"COMMAND", "GETKEYS", "foo", "a"}),
-            Reply::Error("ERR Invalid command specified"));
-  EXPECT_EQ(run(*conn, {"COMMAND", "GETKEYS", "get", "a", "b"}),
-            Reply::Error("ERR Invalid number of arguments specified for command"));
-  EXPECT_EQ(run(*conn, {"COMMAND", "FOO"}),
-            Reply::Error("ERR unknown subcommand 'FOO'. Try COMMAND HELP."));
-  EXPECT_EQ(run(*conn, {"COMMAND", "LIST", "x"}), Reply::Error("ERR syntax error"));
-  EXPECT_EQ(run(*conn, {"COMMAND", "LIST", "FILTERBY", "module", "x"}), Reply::Array());
-}
-
-TEST_F(ServerCommandsTest, CommandHidesInternalCommands) {
-  auto conn = connect();
-  for (const auto& spec : kv::all_commands()) {
-    if (!(spec.flags & kv::kFlagInternal)) continue;
-    EXPECT_EQ(run(*conn, {"COMMAND", "INFO", std::string(spec.name)}).items()[0], Reply::Null());
-    EXPECT_EQ(run(*conn, {"COMMAND", "DOCS", std::string(spec.name)}), Reply::Map());
-  }
-  const Reply names = run(*conn, {"COMMAND", "LIST"});
-  for (const Reply& name : names.items()) {
-    const kv::CommandSpec* spec = kv::find_command(name.str());
-    if (spec != nullptr) {
-      EXPECT_FALSE(spec->flags & kv::kFlagInternal) << name.str();
-    }
-  }
-}
-
-TEST_F(ServerCommandsTest, CommandDocs) {
-  auto conn = connect();
-  Reply docs = run(*conn, {"COMMAND", "DOCS", "get", "nope"});
-  ASSERT_EQ(docs.type(), Reply::Type::kMap);
-  ASSERT_EQ(docs.items().size(), 2u);  // unknown names are left out
-  EXPECT_EQ(docs.items()[0], Reply::Bulk("get"));
-  const auto& fields = docs.items()[1].items();
-  ASSERT_GE(fields.size(), 6u);
-  EXPECT_EQ(fields[0], Reply::Bulk("summary"));
-  EXPECT_EQ(fields[1], Reply::Bulk("Get the value of a key"));
-  EXPECT_EQ(fields[2], Reply::Bulk("since"));
-  EXPECT_EQ(fields[4], Reply::Bulk("group"));
-  EXPECT_EQ(fields[5], Reply::Bulk("string"));
 }
 
 TEST_F(ServerCommandsTest, ConfigGetAndSet) {

@@ -12,7 +12,7 @@
 
 #include "kv/command.h"
 
-namespace seshat::server {
+namespace seshat::admin {
 
 // The subcommands of `container` (a lower-case command name); empty when it has none.
 const std::vector<kv::CommandSpec>& subcommands_of(std::string_view container);
@@ -33,4 +33,4 @@ std::string subcommand_full_name(const kv::Argv& argv);
 // standalone node answers them all with "cluster support disabled", as Redis does).
 std::string subcommand_error(const kv::Argv& argv);
 
-}  // namespace seshat::server
+}  // namespace seshat::admin

@@ -1,13 +1,16 @@
-#include "server/subcommands.h"
+#include "admin/subcommands.h"
 
 #include <algorithm>
 #include <cctype>
 #include <utility>
 
-#include "server/ascii.h"
-#include "server/server_commands.h"
+#include "kv/ascii.h"
+#include "kv/errors.h"
 
-namespace seshat::server {
+namespace seshat::admin {
+
+using kv::lower;
+using kv::upper;
 
 namespace {
 
@@ -576,14 +579,14 @@ std::string subcommand_error(const kv::Argv& argv) {
       bool ok =
           arity >= 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
       if (ok) return "";
-      return wrong_arity_error(container + "|" + std::string(name));
+      return kv::err::wrong_arity(container + "|" + std::string(name));
     }
-    return unknown_subcommand_error(argv[1], argv[0]);
+    return kv::err::unknown_subcommand(argv[1], argv[0]);
   }
   const kv::CommandSpec* spec = find_subcommand(container, argv[1]);
-  if (spec == nullptr) return unknown_subcommand_error(argv[1], argv[0]);
-  if (!kv::arity_ok(*spec, argv.size())) return wrong_arity_error(spec->name);
+  if (spec == nullptr) return kv::err::unknown_subcommand(argv[1], argv[0]);
+  if (!kv::arity_ok(*spec, argv.size())) return kv::err::wrong_arity(spec->name);
   return "";
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::admin

@@ -1,18 +1,24 @@
 // COMMAND and its subcommands: the introspection that client libraries (key positions for
 // cluster routing) and redis-cli (hints from COMMAND DOCS) read at connect time. Replies have
 // the shapes of Redis 7.0, including which parts are sets in RESP3.
+#include "admin/command_docs.h"
+
 #include <cctype>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "server/ascii.h"
-#include "server/server_commands.h"
-#include "server/server_commands_internal.h"
-#include "server/subcommands.h"
+#include "admin/subcommands.h"
+#include "kv/ascii.h"
+#include "kv/errors.h"
+#include "kv/glob_match.h"
+#include "kv/help_reply.h"
 
-namespace seshat::server {
+namespace seshat::admin {
+
+using kv::lower;
+using kv::upper;
 
 namespace {
 
@@ -242,7 +248,7 @@ Reply list(const kv::Argv& argv) {
       case Filter::kAclCat:
         return has_category(spec, arg);
       case Filter::kPattern:
-        return glob_match_nocase(arg, spec.name);
+        return kv::glob_match_nocase(arg, spec.name);
     }
     return false;
   };
@@ -305,7 +311,7 @@ Reply command_command(const kv::Argv& argv) {
   if (sub == "getkeys") return getkeys(argv, false);
   if (sub == "getkeysandflags") return getkeys(argv, true);
   if (sub == "help") {
-    return help_reply(
+    return kv::help_reply(
         "COMMAND",
         {"(no subcommand)", "    Return details about all commands of this server.", "COUNT",
          "    Return the number of commands of this server.", "LIST",
@@ -317,7 +323,7 @@ Reply command_command(const kv::Argv& argv) {
          "GETKEYSANDFLAGS <full-command>",
          "    Return the keys of a full command line with their access flags."});
   }
-  return Reply::Error(unknown_subcommand_error(argv[1], argv[0]));
+  return Reply::Error(kv::err::unknown_subcommand(argv[1], argv[0]));
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::admin

@@ -1,0 +1,106 @@
+// COMMAND and the subcommand tables. Every expected text was read from a live redis-server
+// 7.0.15: client libraries read these replies at connect time.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "admin/command_docs.h"
+#include "admin/subcommands.h"
+#include "kv/command.h"
+
+namespace seshat::admin {
+namespace {
+
+using protocol::Reply;
+
+// As the front end runs COMMAND: the subcommand is checked first.
+Reply run(const kv::Argv& argv) {
+  if (std::string err = subcommand_error(argv); !err.empty()) return Reply::Error(err);
+  return command_command(argv);
+}
+
+TEST(Subcommands, ChecksNameThenArity) {
+  EXPECT_EQ(subcommand_error({"CLIENT", "FOO"}), "ERR unknown subcommand 'FOO'. Try CLIENT HELP.");
+  EXPECT_EQ(subcommand_error({"client", "SETNAME"}),
+            "ERR wrong number of arguments for 'client|setname' command");
+  EXPECT_EQ(subcommand_error({"client", "id", "x"}),
+            "ERR wrong number of arguments for 'client|id' command");
+  EXPECT_EQ(subcommand_error({"COMMAND", "COUNT", "x"}),
+            "ERR wrong number of arguments for 'command|count' command");
+  EXPECT_EQ(subcommand_error({"config", "get"}),
+            "ERR wrong number of arguments for 'config|get' command");
+  EXPECT_EQ(subcommand_error({"cluster", "FOO"}),
+            "ERR unknown subcommand 'FOO'. Try CLUSTER HELP.");
+  EXPECT_EQ(subcommand_error({"cluster", "slots", "x"}),
+            "ERR wrong number of arguments for 'cluster|slots' command");
+  EXPECT_EQ(subcommand_error({"client", "setname", "x"}), "");
+  EXPECT_EQ(subcommand_error({"get", "x"}), "");
+  EXPECT_EQ(subcommand_error({"command"}), "");
+}
+
+TEST(Command, CommandCountInfoAndKeys) {
+  Reply count = run({"COMMAND", "COUNT"});
+  ASSERT_EQ(count.type(), Reply::Type::kInteger);
+  EXPECT_GT(count.integer(), 50);
+
+  Reply info = run({"COMMAND", "INFO", "get", "nope"});
+  ASSERT_EQ(info.items().size(), 2u);
+  const Reply& get = info.items()[0];
+  ASSERT_EQ(get.items().size(), 10u);
+  EXPECT_EQ(get.items()[0], Reply::Bulk("get"));
+  EXPECT_EQ(get.items()[1], Reply::Integer(2));
+  EXPECT_EQ(get.items()[2], Reply::Set({Reply::Simple("readonly"), Reply::Simple("fast")}));
+  EXPECT_EQ(get.items()[3], Reply::Integer(1));
+  EXPECT_EQ(get.items()[8].items().size(), 1u);  // one key spec
+  EXPECT_EQ(info.items()[1], Reply::Null());
+
+  Reply client = run({"COMMAND", "INFO", "client"}).items()[0];
+  EXPECT_FALSE(client.items()[9].items().empty());  // subcommands listed
+  EXPECT_EQ(run({"COMMAND", "INFO", "client|setname"}).items()[0].items()[1],
+            Reply::Integer(3));
+
+  EXPECT_EQ(run({"COMMAND", "GETKEYS", "mset", "a", "1", "b", "2"}),
+            Reply::Array({Reply::Bulk("a"), Reply::Bulk("b")}));
+  EXPECT_EQ(run({"COMMAND", "GETKEYS", "ping", "x"}),
+            Reply::Error("ERR The command has no key arguments"));
+  EXPECT_EQ(run({"COMMAND", "GETKEYS", "foo", "a"}),
+            Reply::Error("ERR Invalid command specified"));
+  EXPECT_EQ(run({"COMMAND", "GETKEYS", "get", "a", "b"}),
+            Reply::Error("ERR Invalid number of arguments specified for command"));
+  EXPECT_EQ(run({"COMMAND", "FOO"}),
+            Reply::Error("ERR unknown subcommand 'FOO'. Try COMMAND HELP."));
+  EXPECT_EQ(run({"COMMAND", "LIST", "x"}), Reply::Error("ERR syntax error"));
+  EXPECT_EQ(run({"COMMAND", "LIST", "FILTERBY", "module", "x"}), Reply::Array());
+}
+
+TEST(Command, CommandHidesInternalCommands) {
+  for (const auto& spec : kv::all_commands()) {
+    if (!(spec.flags & kv::kFlagInternal)) continue;
+    EXPECT_EQ(run({"COMMAND", "INFO", std::string(spec.name)}).items()[0], Reply::Null());
+    EXPECT_EQ(run({"COMMAND", "DOCS", std::string(spec.name)}), Reply::Map());
+  }
+  const Reply names = run({"COMMAND", "LIST"});
+  for (const Reply& name : names.items()) {
+    const kv::CommandSpec* spec = kv::find_command(name.str());
+    if (spec != nullptr) {
+      EXPECT_FALSE(spec->flags & kv::kFlagInternal) << name.str();
+    }
+  }
+}
+
+TEST(Command, CommandDocs) {
+  Reply docs = run({"COMMAND", "DOCS", "get", "nope"});
+  ASSERT_EQ(docs.type(), Reply::Type::kMap);
+  ASSERT_EQ(docs.items().size(), 2u);  // unknown names are left out
+  EXPECT_EQ(docs.items()[0], Reply::Bulk("get"));
+  const auto& fields = docs.items()[1].items();
+  ASSERT_GE(fields.size(), 6u);
+  EXPECT_EQ(fields[0], Reply::Bulk("summary"));
+  EXPECT_EQ(fields[1], Reply::Bulk("Get the value of a key"));
+  EXPECT_EQ(fields[2], Reply::Bulk("since"));
+  EXPECT_EQ(fields[4], Reply::Bulk("group"));
+  EXPECT_EQ(fields[5], Reply::Bulk("string"));
+}
+
+}  // namespace
+}  // namespace seshat::admin
