@@ -9,11 +9,11 @@
 #include <utility>
 #include <vector>
 
-#include "admin/subcommands.h"
 #include "kv/ascii.h"
 #include "kv/errors.h"
 #include "kv/glob_match.h"
 #include "kv/help_reply.h"
+#include "kv/subcommands.h"
 
 namespace seshat::admin {
 
@@ -32,7 +32,7 @@ bool visible(const kv::CommandSpec& spec) { return !(spec.flags & kv::kFlagInter
 const kv::CommandSpec* lookup(std::string_view name) {
   size_t bar = name.find('|');
   if (bar != std::string_view::npos) {
-    return find_subcommand(lower(name.substr(0, bar)), name.substr(bar + 1));
+    return kv::find_subcommand(lower(name.substr(0, bar)), name.substr(bar + 1));
   }
   const kv::CommandSpec* spec = kv::find_command(name);
   return spec != nullptr && visible(*spec) ? spec : nullptr;
@@ -87,7 +87,7 @@ Reply info_entry(const kv::CommandSpec& spec) {
   std::vector<Reply> specs;
   for (const auto& ks : key_specs(spec)) specs.push_back(key_spec_reply(ks));
   std::vector<Reply> subs;
-  for (const auto& sub : subcommands_of(spec.name)) subs.push_back(info_entry(sub));
+  for (const auto& sub : kv::subcommands_of(spec.name)) subs.push_back(info_entry(sub));
   return Reply::Array({
       bulk(spec.name),
       Reply::Integer(spec.arity),
@@ -155,7 +155,7 @@ Reply docs_entry(const kv::CommandSpec& spec) {
     m.push_back(bulk("arguments"));
     m.push_back(args_reply(spec.arguments));
   }
-  const auto& subs = subcommands_of(spec.name);
+  const auto& subs = kv::subcommands_of(spec.name);
   if (!subs.empty()) {
     std::vector<Reply> sm;
     for (const auto& sub : subs) {
@@ -189,8 +189,8 @@ std::vector<std::pair<std::string, std::vector<std::string_view>>> keys_with_fla
 Reply getkeys(const kv::Argv& argv, bool with_flags) {
   kv::Argv target(argv.begin() + 2, argv.end());
   const kv::CommandSpec* spec = lookup(target[0]);
-  if (spec != nullptr && is_container(target[0]) && target.size() >= 2) {
-    spec = find_subcommand(lower(target[0]), target[1]);
+  if (spec != nullptr && kv::is_container(target[0]) && target.size() >= 2) {
+    spec = kv::find_subcommand(lower(target[0]), target[1]);
   }
   if (spec == nullptr || target[0].find('|') != std::string::npos) {
     return Reply::Error("ERR Invalid command specified");
@@ -256,7 +256,7 @@ Reply list(const kv::Argv& argv) {
   for (const auto& spec : kv::all_commands()) {
     if (!visible(spec)) continue;
     if (keep(spec)) names.push_back(bulk(spec.name));
-    for (const auto& sub : subcommands_of(spec.name)) {
+    for (const auto& sub : kv::subcommands_of(spec.name)) {
       if (keep(sub)) names.push_back(bulk(sub.name));
     }
   }

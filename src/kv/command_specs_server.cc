@@ -1,7 +1,7 @@
 // Commands the server layer executes itself (handler == nullptr, kFlagServer): connection,
 // server and transaction commands. They are in the table so that arity checks, COMMAND and
 // unknown-command errors work the same for every command. Container commands (CLIENT, CONFIG,
-// COMMAND, CLUSTER) list no subcommands here; the server owns those. Name, arity, flags, key
+// COMMAND, CLUSTER) list no subcommands here; kv/subcommands.cc does. Name, arity, flags, key
 // positions and COMMAND INFO/DOCS metadata are as Redis 7.0.15 reports them (generated from a
 // live redis-server's COMMAND INFO and COMMAND DOCS).
 #include "kv/commands.h"

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "admin/subcommands.h"
+#include "kv/subcommands.h"
 
 namespace seshat::server {
 
@@ -10,8 +10,8 @@ CommandStats::CommandStats() : by_spec_(kv::all_commands().size()) {}
 
 CommandStats::Counters* CommandStats::entry(const kv::CommandSpec* spec, const kv::Argv& argv) {
   if (spec == nullptr) return nullptr;
-  if (argv.size() >= 2 && admin::is_container(spec->name)) {
-    std::string name = admin::subcommand_full_name(argv);
+  if (argv.size() >= 2 && kv::is_container(spec->name)) {
+    std::string name = kv::subcommand_full_name(argv);
     if (name.empty()) return nullptr;  // unknown subcommand: Redis counts it nowhere
     std::lock_guard lock(mu_);
     auto& slot = subcommands_[name];

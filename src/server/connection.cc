@@ -4,11 +4,11 @@
 
 #include <algorithm>
 
-#include "admin/subcommands.h"
 #include "kv/errors.h"
 #include "kv/number_parse.h"
 #include "kv/operation.h"
 #include "kv/state_machine.h"
+#include "kv/subcommands.h"
 #include "server/ascii.h"
 #include "server/client_commands.h"
 #include "server/cluster_slots.h"
@@ -221,7 +221,7 @@ bool Connection::dispatch(kv::Argv& argv) {
   }
   // An unknown subcommand or a subcommand's wrong arity is refused like an unknown command,
   // so inside MULTI it aborts the transaction as Redis does.
-  if (std::string sub_error = admin::subcommand_error(argv); !sub_error.empty()) {
+  if (std::string sub_error = kv::subcommand_error(argv); !sub_error.empty()) {
     reject(spec, sub_error);
     return true;
   }

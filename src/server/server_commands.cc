@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "admin/command_docs.h"
-#include "admin/subcommands.h"
 #include "kv/errors.h"
 #include "kv/help_reply.h"
+#include "kv/subcommands.h"
 #include "protocol/number_format.h"
 #include "server/ascii.h"
 #include "server/cluster_commands.h"
@@ -317,7 +317,7 @@ Reply seshat_command(Connection& conn, const kv::Argv& argv) {
 
 Reply run_server_command(Connection& conn, const kv::CommandSpec& spec, const kv::Argv& argv) {
   // Redis rejects an unknown subcommand or a wrong subcommand arity before running anything.
-  if (std::string err = admin::subcommand_error(argv); !err.empty()) return Reply::Error(err);
+  if (std::string err = kv::subcommand_error(argv); !err.empty()) return Reply::Error(err);
   const std::string_view name = spec.name;
   if (name == "ping") return ping(argv);
   if (name == "echo") return Reply::Bulk(argv[1]);

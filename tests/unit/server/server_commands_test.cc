@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "admin/subcommands.h"
+#include "kv/subcommands.h"
 #include "server/connection.h"
 #include "server/server_context.h"
 #include "unit/storage/temp_dir.h"

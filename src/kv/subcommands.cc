@@ -1,4 +1,4 @@
-#include "admin/subcommands.h"
+#include "kv/subcommands.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,19 +7,14 @@
 #include "kv/ascii.h"
 #include "kv/errors.h"
 
-namespace seshat::admin {
-
-using kv::lower;
-using kv::upper;
+namespace seshat::kv {
 
 namespace {
-
-using namespace kv;  // the flag and argument constants keep the tables below readable
 
 // Metadata as Redis 7.0.15 reports it in COMMAND INFO and COMMAND DOCS (generated from a live
 // redis-server), except SETINFO and NO-TOUCH which arrived in Redis 7.2 and that current client
 // libraries send on connect.
-std::vector<kv::CommandSpec> client_subcommands() {
+std::vector<CommandSpec> client_subcommands() {
   return {
       {.name = "client|id",
        .arity = 2,
@@ -243,7 +238,7 @@ std::vector<kv::CommandSpec> client_subcommands() {
   };
 }
 
-std::vector<kv::CommandSpec> command_subcommands() {
+std::vector<CommandSpec> command_subcommands() {
   return {
       {.name = "command|count",
        .arity = 2,
@@ -348,7 +343,7 @@ std::vector<kv::CommandSpec> command_subcommands() {
   };
 }
 
-std::vector<kv::CommandSpec> config_subcommands() {
+std::vector<CommandSpec> config_subcommands() {
   return {
       {.name = "config|get",
        .arity = -3,
@@ -426,7 +421,7 @@ std::vector<kv::CommandSpec> config_subcommands() {
 // OBJECT runs in the state machine (kv/commands_keyspace.cc, cmd::object); these are its
 // subcommands' metadata, in the order Redis 7.0 lists them. IDLETIME is left out: Seshat keeps
 // no access times.
-std::vector<kv::CommandSpec> object_subcommands() {
+std::vector<CommandSpec> object_subcommands() {
   return {
       {.name = "object|refcount",
        .arity = 3,
@@ -530,12 +525,12 @@ bool iequals(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-const std::vector<kv::CommandSpec>& subcommands_of(std::string_view container) {
-  static const std::vector<kv::CommandSpec> kClient = client_subcommands();
-  static const std::vector<kv::CommandSpec> kCommand = command_subcommands();
-  static const std::vector<kv::CommandSpec> kConfig = config_subcommands();
-  static const std::vector<kv::CommandSpec> kObject = object_subcommands();
-  static const std::vector<kv::CommandSpec> kNone;
+const std::vector<CommandSpec>& subcommands_of(std::string_view container) {
+  static const std::vector<CommandSpec> kClient = client_subcommands();
+  static const std::vector<CommandSpec> kCommand = command_subcommands();
+  static const std::vector<CommandSpec> kConfig = config_subcommands();
+  static const std::vector<CommandSpec> kObject = object_subcommands();
+  static const std::vector<CommandSpec> kNone;
   if (container == "client") return kClient;
   if (container == "command") return kCommand;
   if (container == "config") return kConfig;
@@ -543,8 +538,8 @@ const std::vector<kv::CommandSpec>& subcommands_of(std::string_view container) {
   return kNone;
 }
 
-const kv::CommandSpec* find_subcommand(std::string_view container, std::string_view sub) {
-  for (const kv::CommandSpec& spec : subcommands_of(container)) {
+const CommandSpec* find_subcommand(std::string_view container, std::string_view sub) {
+  for (const CommandSpec& spec : subcommands_of(container)) {
     std::string_view name = spec.name.substr(spec.name.find('|') + 1);
     if (iequals(name, sub)) return &spec;
   }
@@ -556,7 +551,7 @@ bool is_container(std::string_view name) {
          iequals(name, "cluster") || iequals(name, "object");
 }
 
-std::string subcommand_full_name(const kv::Argv& argv) {
+std::string subcommand_full_name(const Argv& argv) {
   if (argv.size() < 2 || !is_container(argv[0])) return "";
   const std::string container = lower(argv[0]);
   if (container == "cluster") {
@@ -565,11 +560,11 @@ std::string subcommand_full_name(const kv::Argv& argv) {
     }
     return "";
   }
-  const kv::CommandSpec* spec = find_subcommand(container, argv[1]);
+  const CommandSpec* spec = find_subcommand(container, argv[1]);
   return spec != nullptr ? std::string(spec->name) : "";
 }
 
-std::string subcommand_error(const kv::Argv& argv) {
+std::string subcommand_error(const Argv& argv) {
   if (argv.size() < 2 || !is_container(argv[0])) return "";
   const std::string container = lower(argv[0]);
   if (container == "cluster") {
@@ -579,14 +574,14 @@ std::string subcommand_error(const kv::Argv& argv) {
       bool ok =
           arity >= 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
       if (ok) return "";
-      return kv::err::wrong_arity(container + "|" + std::string(name));
+      return err::wrong_arity(container + "|" + std::string(name));
     }
-    return kv::err::unknown_subcommand(argv[1], argv[0]);
+    return err::unknown_subcommand(argv[1], argv[0]);
   }
-  const kv::CommandSpec* spec = find_subcommand(container, argv[1]);
-  if (spec == nullptr) return kv::err::unknown_subcommand(argv[1], argv[0]);
-  if (!kv::arity_ok(*spec, argv.size())) return kv::err::wrong_arity(spec->name);
+  const CommandSpec* spec = find_subcommand(container, argv[1]);
+  if (spec == nullptr) return err::unknown_subcommand(argv[1], argv[0]);
+  if (!arity_ok(*spec, argv.size())) return err::wrong_arity(spec->name);
   return "";
 }
 
-}  // namespace seshat::admin
+}  // namespace seshat::kv
