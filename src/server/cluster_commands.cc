@@ -13,7 +13,6 @@
 #include "server/cluster_slots.h"
 #include "server/connection.h"
 #include "server/server_commands.h"
-#include "server/server_commands_internal.h"
 #include "server/server_context.h"
 
 namespace seshat::server {

@@ -10,9 +10,7 @@
 #include "kv/state_machine.h"
 #include "kv/subcommands.h"
 #include "server/ascii.h"
-#include "server/client_commands.h"
 #include "server/cluster_slots.h"
-#include "server/member_commands.h"
 #include "server/replication_errors.h"
 #include "server/server_commands.h"
 #include "storage/rocks_keyspace.h"
@@ -359,15 +357,10 @@ void Connection::run_command(const kv::CommandSpec& spec, kv::Argv& argv) {
     return;
   }
   if (spec.flags & kv::kFlagServer) {
-    // SESHAT MEMBER REMOVE answers once the change is applied: a reply slot, like a write.
-    if (name == "seshat" && start_member_command(*this, argv, [this] { return reply_later(); })) {
-      return;
-    }
-    // CLIENT LIST and KILL gather answers from every connection's own io thread.
-    if (name == "client" && start_client_command(*this, argv, [this] { return reply_later(); })) {
-      return;
-    }
-    reply_now(run_server_command(*this, spec, argv));
+    // CLIENT LIST gathers answers from every connection's io thread and SESHAT MEMBER REMOVE
+    // answers once the change is applied: those take a reply slot, like a write.
+    const AdminCommands::Later later = [this] { return reply_later(); };
+    if (auto reply = run_server_command(*this, spec, argv, &later)) reply_now(std::move(*reply));
     return;
   }
   if (spec.flags & kv::kFlagBlocking) {
@@ -481,7 +474,9 @@ void Connection::run_exec() {
     for (auto& argv : server_side) {
       if (argv) {
         const kv::CommandSpec* spec = kv::find_command((*argv)[0]);
-        out.push_back(run_server_command(*self, *spec, *argv));
+        // Without `later` every server command answers at once (see AdminCommands).
+        out.push_back(run_server_command(*self, *spec, *argv, nullptr)
+                          .value_or(Reply::Error("ERR the command gave no reply")));
       } else if (next < applied.items().size()) {
         out.push_back(std::move(applied.mutable_items()[next++]));
       }

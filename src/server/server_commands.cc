@@ -1,5 +1,6 @@
-// The connection and server commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET, CLIENT,
-// TIME, INFO, CONFIG, COMMAND and the cluster commands a standalone node refuses. Their replies
+// The connection and server commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET, TIME and
+// the cluster commands a standalone node refuses; INFO, CLIENT, CONFIG, COMMAND and SESHAT go
+// to the admin room through ServerContext::admin. Their replies
 // and error texts match Redis 7.0.15 byte for byte (checked against a live redis-server), since
 // client libraries branch on them during their handshake.
 #include "server/server_commands.h"
@@ -14,16 +15,12 @@
 #include <utility>
 #include <vector>
 
-#include "admin/command_docs.h"
 #include "kv/errors.h"
-#include "kv/help_reply.h"
 #include "kv/subcommands.h"
 #include "protocol/number_format.h"
 #include "server/ascii.h"
 #include "server/cluster_commands.h"
 #include "server/connection.h"
-#include "server/member_commands.h"
-#include "server/server_commands_internal.h"
 #include "server/server_context.h"
 
 namespace seshat::server {
@@ -32,7 +29,6 @@ namespace {
 
 using protocol::Reply;
 
-constexpr std::string_view kRedisVersion = "7.0.15";
 constexpr std::string_view kWrongPass =
     "WRONGPASS invalid username-password pair or user is disabled.";
 constexpr std::string_view kSyntaxError = "ERR syntax error";
@@ -56,12 +52,6 @@ bool equal_constant_time(std::string_view a, std::string_view b) {
 bool credentials_ok(const ServerContext& ctx, std::string_view user, std::string_view password) {
   if (user != "default") return false;
   return ctx.config.requirepass.empty() || equal_constant_time(password, ctx.config.requirepass);
-}
-
-// Client names and library attributes appear space-separated in CLIENT LIST, so Redis accepts
-// only printable ASCII without spaces.
-bool valid_client_attr(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '!' && c <= '~'; });
 }
 
 Reply ping(const kv::Argv& argv) {
@@ -185,137 +175,14 @@ Reply time_now() {
       {Reply::Bulk(std::to_string(us / 1000000)), Reply::Bulk(std::to_string(us % 1000000))});
 }
 
-// The answer to a two-state switch (NO-EVICT, NO-TOUCH) that Seshat has no use for: there is
-// no eviction and no LRU, so either setting is honoured trivially.
-Reply on_off(const std::string& value) {
-  const std::string v = lower(value);
-  return v == "on" || v == "off" ? Reply::Ok() : Reply::Error(std::string(kSyntaxError));
-}
-
-Reply client(Connection& conn, const kv::Argv& argv) {
-  const std::string sub = lower(argv[1]);
-  if (sub == "id") return Reply::Integer(static_cast<int64_t>(conn.state().id));
-  if (sub == "info") return Reply::Verbatim(conn.describe() + "\n");
-  if (sub == "list" || sub == "kill" || sub == "unblock") {
-    // They gather answers from every connection's io thread (client_commands.h), which a
-    // transaction's reply, assembled in one go, cannot wait for.
-    return Reply::Error("ERR CLIENT " + upper(sub) + " is not supported inside MULTI");
-  }
-  if (sub == "getname") {
-    const std::string& name = conn.state().name;
-    return name.empty() ? Reply::Null() : Reply::Bulk(name);
-  }
-  if (sub == "setname") {
-    if (!valid_client_attr(argv[2])) {
-      return Reply::Error(
-          "ERR Client names cannot contain spaces, newlines or special characters.");
-    }
-    conn.state().name = argv[2];
-    return Reply::Ok();
-  }
-  if (sub == "setinfo") {
-    const std::string attr = lower(argv[2]);
-    if (attr != "lib-name" && attr != "lib-ver") {
-      return Reply::Error("ERR Unrecognized option '" + shown(argv[2], SIZE_MAX) + "'");
-    }
-    if (!valid_client_attr(argv[3])) {
-      return Reply::Error("ERR " + shown(argv[2], SIZE_MAX) +
-                          " cannot contain spaces, newlines or special characters.");
-    }
-    (attr == "lib-name" ? conn.state().lib_name : conn.state().lib_ver) = argv[3];
-    return Reply::Ok();
-  }
-  if (sub == "no-evict" || sub == "no-touch") return on_off(argv[2]);
-  if (sub == "reply") {
-    const std::string mode = lower(argv[2]);
-    if (mode == "on") return Reply::Ok();
-    // Suppressing replies would break the connection's reply ordering; refuse rather than
-    // pretend.
-    if (mode == "off" || mode == "skip") {
-      return Reply::Error("ERR CLIENT REPLY OFF and SKIP are not supported");
-    }
-    return Reply::Error(std::string(kSyntaxError));
-  }
-  if (sub == "help") {
-    return kv::help_reply("CLIENT", {"GETNAME",
-                                 "    Return the name of the current connection.",
-                                 "ID",
-                                 "    Return the ID of the current connection.",
-                                 "INFO",
-                                 "    Return information about the current client connection.",
-                                 "KILL <ip:port>",
-                                 "    Close the connection made from <ip:port>.",
-                                 "KILL <option> <value> [<option> <value> [...]]",
-                                 "    Close the connections that match every option given:",
-                                 "    * ID <client-id>, ADDR <ip:port>, LADDR <ip:port>",
-                                 "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB), USER <username>",
-                                 "    * SKIPME (YES|NO): spare the calling connection (default yes).",
-                                 "LIST [options ...]",
-                                 "    Return information about client connections. Options:",
-                                 "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
-                                 "      Return clients of specified type.",
-                                 "    * ID <id> [<id> ...]",
-                                 "      Return the clients with the given IDs.",
-                                 "REPLY ON",
-                                 "    Reply to every command (the only mode supported).",
-                                 "SETNAME <name>",
-                                 "    Assign the name <name> to the current connection.",
-                                 "UNBLOCK <clientid> [TIMEOUT|ERROR]",
-                                 "    Unblock the specified blocked client.",
-                                 "SETINFO <LIB-NAME|LIB-VER> <value>",
-                                 "    Record the client library's name or version for CLIENT LIST.",
-                                 "NO-EVICT (ON|OFF)",
-                                 "    Accepted for compatibility: clients are never evicted.",
-                                 "NO-TOUCH (ON|OFF)",
-                                 "    Accepted for compatibility: keys have no access times."});
-  }
-  return Reply::Error(kv::err::unknown_subcommand(argv[1], argv[0]));
-}
-
 }  // namespace
 
-// SESHAT LINK BLOCK|UNBLOCK <peer-id>: cuts (or restores) this node's messages to one peer,
-// for partition tests; SESHAT LINK DROP <peer-id> <percent> drops that share of them at random
-// (0 restores). Only with enable_fault_injection, and only in a cluster.
-// SESHAT PROXY-LINK: sent by another node's follower proxy (server/leader_proxy.h) on its link
-// to this node: commands on this connection are never forwarded again, so two nodes whose views
-// disagree about the leader answer MOVED to each other instead of bouncing a command around.
-Reply seshat_command(Connection& conn, const kv::Argv& argv) {
-  ServerContext& ctx = conn.context();
-  if (argv.size() == 2 && upper(argv[1]) == "PROXY-LINK") {
-    conn.state().proxy_link = true;
-    return Reply::Ok();
-  }
-  if (is_member_command(argv)) return member_command(conn, argv);  // member_commands.h
-  const std::string sub = argv.size() >= 3 ? upper(argv[2]) : "";
-  const bool block = argv.size() == 4 && (sub == "BLOCK" || sub == "UNBLOCK");
-  const bool drop = argv.size() == 5 && sub == "DROP";
-  if (argv.size() < 2 || upper(argv[1]) != "LINK" || (!block && !drop)) {
-    return Reply::Error(
-        "ERR syntax error: SESHAT LINK BLOCK|UNBLOCK <peer-id> or SESHAT LINK DROP <peer-id> "
-        "<percent>");
-  }
-  if (!ctx.config.enable_fault_injection || !ctx.link_fault) {
-    return Reply::Error(
-        "ERR fault injection is disabled (start the node with --enable-fault-injection)");
-  }
-  auto peer = parse_decimal_id(argv[3]);
-  if (!peer) return Reply::Error("ERR value is not an integer or out of range");
-  ServerContext::LinkFault fault;
-  if (block) {
-    fault.blocked = sub == "BLOCK";
-  } else {
-    auto percent = parse_decimal_id(argv[4]);
-    if (!percent || *percent > 100) {
-      return Reply::Error("ERR percent must be an integer from 0 to 100");
-    }
-    fault.drop_percent = static_cast<unsigned>(*percent);
-  }
-  if (!ctx.link_fault(*peer, fault)) return Reply::Error("ERR unknown peer");
-  return Reply::Ok();
+bool valid_client_attr(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '!' && c <= '~'; });
 }
 
-Reply run_server_command(Connection& conn, const kv::CommandSpec& spec, const kv::Argv& argv) {
+std::optional<Reply> run_server_command(Connection& conn, const kv::CommandSpec& spec,
+                                        const kv::Argv& argv, const AdminCommands::Later* later) {
   // Redis rejects an unknown subcommand or a wrong subcommand arity before running anything.
   if (std::string err = kv::subcommand_error(argv); !err.empty()) return Reply::Error(err);
   const std::string_view name = spec.name;
@@ -329,23 +196,25 @@ Reply run_server_command(Connection& conn, const kv::CommandSpec& spec, const kv
     return Reply::Ok();
   }
   if (name == "reset") return reset(conn);
-  if (name == "client") return client(conn, argv);
-  if (name == "command") return admin::command_command(argv);
-  if (name == "config") return config_command(conn.context(), argv);
   if (name == "time") return time_now();
-  if (name == "info") {
-    std::vector<std::string> sections(argv.begin() + 1, argv.end());
-    return Reply::Verbatim(info_sections_text(conn.context(), sections));
-  }
   // A standalone Redis answers every cluster command this way; so does a standalone Seshat
   // node (no cluster view).
   if (name == "cluster" || name == "readonly" || name == "readwrite" || name == "asking") {
     if (conn.context().cluster != nullptr) return cluster_mode_command(conn, spec, argv);
     return Reply::Error(std::string(kClusterDisabled));
   }
-  if (name == "seshat") return seshat_command(conn, argv);
-  // A server command in the table that this file does not know: say so as Redis would rather
-  // than crash or reply something invented.
+  // SESHAT PROXY-LINK: sent by another node's follower proxy (server/leader_proxy.h) on its
+  // link to this node: commands on this connection are never forwarded again, so two nodes
+  // whose views disagree about the leader answer MOVED to each other instead of bouncing a
+  // command around.
+  if (name == "seshat" && argv.size() == 2 && upper(argv[1]) == "PROXY-LINK") {
+    conn.state().proxy_link = true;
+    return Reply::Ok();
+  }
+  AdminCommands* admin = conn.context().admin;
+  if (admin != nullptr && admin->handles(argv)) return admin->run(conn, argv, later);
+  // A server command in the table that nothing here knows: say so as Redis would rather than
+  // crash or reply something invented.
   return Reply::Error(kv::err::unknown_command(argv));
 }
 

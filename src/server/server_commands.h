@@ -1,22 +1,32 @@
-// Commands the server layer answers itself (connection state, introspection): PING, ECHO, HELLO,
-// AUTH, SELECT, QUIT, RESET, CLIENT, COMMAND, INFO, TIME, CONFIG. MULTI/EXEC/DISCARD/WATCH/UNWATCH
-// live in the connection because they drive its queue.
+// Commands the front end answers itself (connection state): PING, ECHO, HELLO, AUTH, SELECT,
+// QUIT, RESET, TIME, SESHAT PROXY-LINK, and the cluster commands (or their refusal on a
+// standalone node). INFO, CLIENT, CONFIG, COMMAND and the other SESHAT commands go through
+// ServerContext::admin (server/admin_commands.h). MULTI/EXEC/DISCARD/WATCH/UNWATCH live in the
+// connection because they drive its queue.
 #pragma once
 
-#include <string>
+#include <optional>
+#include <string_view>
 
 #include "kv/command.h"
 #include "protocol/reply.h"
+#include "server/admin_commands.h"
 
 namespace seshat::server {
 
 class Connection;
-struct ServerContext;
 
-protocol::Reply run_server_command(Connection& conn, const kv::CommandSpec& spec,
-                                   const kv::Argv& argv);
+// The version Seshat reports as Redis's (HELLO, INFO): the one whose behaviour it matches.
+inline constexpr std::string_view kRedisVersion = "7.0.15";
 
-// The INFO text for the given section ("" or "default" or "all" or "everything" for all).
-std::string info_text(ServerContext& ctx, const std::string& section);
+// Runs a server command (kFlagServer). Answers at once, or returns nullopt when an admin
+// command took a reply slot through `later` (null inside a transaction: see AdminCommands).
+std::optional<protocol::Reply> run_server_command(Connection& conn, const kv::CommandSpec& spec,
+                                                  const kv::Argv& argv,
+                                                  const AdminCommands::Later* later);
+
+// Client names and library attributes appear space-separated in CLIENT LIST, so Redis accepts
+// only printable ASCII without spaces (HELLO SETNAME, CLIENT SETNAME, CLIENT SETINFO).
+bool valid_client_attr(std::string_view s);
 
 }  // namespace seshat::server

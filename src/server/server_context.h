@@ -13,6 +13,7 @@
 #include <string>
 
 #include "kv/command.h"
+#include "server/admin_commands.h"
 #include "server/blocking_keys.h"
 #include "server/cluster_view.h"
 #include "server/command_stats.h"
@@ -97,6 +98,9 @@ struct ServerContext {
   // Set (by the RespServer, which owns it) when a cluster node runs with follower_proxy: keyed
   // commands that would get -MOVED are forwarded to the leader instead.
   LeaderProxy* leader_proxy = nullptr;
+  // INFO, CLIENT, CONFIG, COMMAND and SESHAT (src/admin), plugged in by the node. Without it
+  // they answer as unknown commands.
+  AdminCommands* admin = nullptr;
 };
 
 }  // namespace seshat::server

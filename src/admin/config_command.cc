@@ -2,21 +2,26 @@
 // tools ask for at connect time (redis-benchmark reads "save" and "appendonly", job queues read
 // "maxmemory-policy", GUIs read "databases"). Seshat's configuration is fixed at start-up, so
 // CONFIG SET accepts only a value a parameter already has.
+#include "admin/config_command.h"
+
 #include <cctype>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "kv/ascii.h"
 #include "kv/errors.h"
 #include "kv/glob_match.h"
 #include "kv/help_reply.h"
-#include "server/ascii.h"
-#include "server/server_commands.h"
-#include "server/server_commands_internal.h"
 #include "server/server_context.h"
 
-namespace seshat::server {
+namespace seshat::admin {
+
+using kv::lower;
+using server::Config;
+using server::ServerContext;
+using server::ServerStats;
 
 namespace {
 
@@ -151,4 +156,4 @@ Reply config_command(ServerContext& ctx, const kv::Argv& argv) {
   return Reply::Error(kv::err::unknown_subcommand(argv[1], argv[0]));
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::admin

@@ -1,4 +1,4 @@
-#include "server/client_commands.h"
+#include "admin/client_commands.h"
 
 #include <map>
 #include <memory>
@@ -6,12 +6,20 @@
 #include <string>
 #include <vector>
 
+#include "kv/ascii.h"
 #include "kv/errors.h"
+#include "kv/help_reply.h"
 #include "protocol/number_format.h"
-#include "server/ascii.h"
 #include "server/connection.h"
+#include "server/server_commands.h"
 
-namespace seshat::server {
+namespace seshat::admin {
+
+using kv::lower;
+using kv::shown;
+using kv::upper;
+using server::Connection;
+using server::Replicator;
 
 namespace {
 
@@ -209,25 +217,106 @@ void client_unblock(Connection& conn, const kv::Argv& argv, Replicator::Done don
       });
 }
 
-}  // namespace
-
-bool start_client_command(Connection& conn, const kv::Argv& argv,
-                          const std::function<Replicator::Done()>& later) {
-  if (argv.size() < 2 || lower(argv[0]) != "client") return false;
-  const std::string sub = lower(argv[1]);
-  if (sub == "list") {
-    client_list(conn, argv, later());
-    return true;
-  }
-  if (sub == "kill") {
-    client_kill(conn, argv, later());
-    return true;
-  }
-  if (sub == "unblock") {
-    client_unblock(conn, argv, later());
-    return true;
-  }
-  return false;
+// The answer to a two-state switch (NO-EVICT, NO-TOUCH) that Seshat has no use for: there is
+// no eviction and no LRU, so either setting is honoured trivially.
+Reply on_off(const std::string& value) {
+  const std::string v = lower(value);
+  return v == "on" || v == "off" ? Reply::Ok() : Reply::Error(std::string(kv::err::kSyntax));
 }
 
-}  // namespace seshat::server
+// The subcommands that concern the caller alone, answered at once.
+Reply client_self(Connection& conn, const kv::Argv& argv) {
+  const std::string sub = lower(argv[1]);
+  if (sub == "id") return Reply::Integer(static_cast<int64_t>(conn.state().id));
+  if (sub == "info") return Reply::Verbatim(conn.describe() + "\n");
+  if (sub == "getname") {
+    const std::string& name = conn.state().name;
+    return name.empty() ? Reply::Null() : Reply::Bulk(name);
+  }
+  if (sub == "setname") {
+    if (!server::valid_client_attr(argv[2])) {
+      return Reply::Error(
+          "ERR Client names cannot contain spaces, newlines or special characters.");
+    }
+    conn.state().name = argv[2];
+    return Reply::Ok();
+  }
+  if (sub == "setinfo") {
+    const std::string attr = lower(argv[2]);
+    if (attr != "lib-name" && attr != "lib-ver") {
+      return Reply::Error("ERR Unrecognized option '" + shown(argv[2], SIZE_MAX) + "'");
+    }
+    if (!server::valid_client_attr(argv[3])) {
+      return Reply::Error("ERR " + shown(argv[2], SIZE_MAX) +
+                          " cannot contain spaces, newlines or special characters.");
+    }
+    (attr == "lib-name" ? conn.state().lib_name : conn.state().lib_ver) = argv[3];
+    return Reply::Ok();
+  }
+  if (sub == "no-evict" || sub == "no-touch") return on_off(argv[2]);
+  if (sub == "reply") {
+    const std::string mode = lower(argv[2]);
+    if (mode == "on") return Reply::Ok();
+    // Suppressing replies would break the connection's reply ordering; refuse rather than
+    // pretend.
+    if (mode == "off" || mode == "skip") {
+      return Reply::Error("ERR CLIENT REPLY OFF and SKIP are not supported");
+    }
+    return Reply::Error(std::string(kv::err::kSyntax));
+  }
+  if (sub == "help") {
+    return kv::help_reply("CLIENT", {"GETNAME",
+                                 "    Return the name of the current connection.",
+                                 "ID",
+                                 "    Return the ID of the current connection.",
+                                 "INFO",
+                                 "    Return information about the current client connection.",
+                                 "KILL <ip:port>",
+                                 "    Close the connection made from <ip:port>.",
+                                 "KILL <option> <value> [<option> <value> [...]]",
+                                 "    Close the connections that match every option given:",
+                                 "    * ID <client-id>, ADDR <ip:port>, LADDR <ip:port>",
+                                 "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB), USER <username>",
+                                 "    * SKIPME (YES|NO): spare the calling connection (default yes).",
+                                 "LIST [options ...]",
+                                 "    Return information about client connections. Options:",
+                                 "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                                 "      Return clients of specified type.",
+                                 "    * ID <id> [<id> ...]",
+                                 "      Return the clients with the given IDs.",
+                                 "REPLY ON",
+                                 "    Reply to every command (the only mode supported).",
+                                 "SETNAME <name>",
+                                 "    Assign the name <name> to the current connection.",
+                                 "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                                 "    Unblock the specified blocked client.",
+                                 "SETINFO <LIB-NAME|LIB-VER> <value>",
+                                 "    Record the client library's name or version for CLIENT LIST.",
+                                 "NO-EVICT (ON|OFF)",
+                                 "    Accepted for compatibility: clients are never evicted.",
+                                 "NO-TOUCH (ON|OFF)",
+                                 "    Accepted for compatibility: keys have no access times."});
+  }
+  return Reply::Error(kv::err::unknown_subcommand(argv[1], argv[0]));
+}
+
+}  // namespace
+
+std::optional<Reply> client_command(Connection& conn, const kv::Argv& argv,
+                                    const server::AdminCommands::Later* later) {
+  const std::string sub = lower(argv[1]);
+  if (sub == "list" || sub == "kill" || sub == "unblock") {
+    // They gather answers from every connection's io thread, which a transaction's reply,
+    // assembled in one go, cannot wait for.
+    if (later == nullptr) {
+      return Reply::Error("ERR CLIENT " + upper(sub) + " is not supported inside MULTI");
+    }
+    if (sub == "list") client_list(conn, argv, (*later)());
+    if (sub == "kill") client_kill(conn, argv, (*later)());
+    if (sub == "unblock") client_unblock(conn, argv, (*later)());
+    return std::nullopt;
+  }
+  return client_self(conn, argv);
+}
+
+}  // namespace seshat::admin

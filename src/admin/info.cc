@@ -1,6 +1,8 @@
 // INFO: Redis's "# Section\r\nfield:value\r\n" text. Monitoring tools and client libraries parse
 // it by field name, so the fields keep Redis's names, order and formats; where Seshat has no
 // such mechanism (eviction, RDB, replicas) the field reports the value that is true for it.
+#include "admin/info.h"
+
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -17,16 +19,21 @@
 #include <string>
 #include <vector>
 
-#include "server/ascii.h"
+#include "kv/ascii.h"
 #include "server/server_commands.h"
-#include "server/server_commands_internal.h"
 #include "server/server_context.h"
 
-namespace seshat::server {
+namespace seshat::admin {
+
+using kv::lower;
+using server::ClusterMember;
+using server::ClusterView;
+using server::ServerContext;
+using server::ServerStats;
 
 namespace {
 
-constexpr std::string_view kRedisVersion = "7.0.15";
+using server::kRedisVersion;
 constexpr std::string_view kSeshatVersion = "0.1.0";
 
 // The sections Seshat produces, in the order Redis prints them.
@@ -371,4 +378,4 @@ std::string info_text(ServerContext& ctx, const std::string& section) {
   return info_sections_text(ctx, {section});
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::admin

@@ -2,12 +2,12 @@
 #include <cstdio>
 
 #include "server/config.h"
-#include "server/node.h"
+#include "node/node.h"
 
 int main(int argc, char** argv) {
   // Before any thread exists, so that every thread inherits the mask and only main waits for
   // the shutdown signals.
-  seshat::server::block_shutdown_signals();
+  seshat::node::block_shutdown_signals();
   auto outcome = seshat::server::parse_config(argc, argv);
   if (!outcome.config) {
     std::fputs(outcome.message.c_str(), outcome.exit_code == 0 ? stdout : stderr);
@@ -20,5 +20,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", err.c_str());
     return 2;
   }
-  return seshat::server::run_node(*outcome.config);
+  return seshat::node::run_node(*outcome.config);
 }

@@ -1,4 +1,4 @@
-#include "server/node.h"
+#include "node/node.h"
 
 #include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -9,6 +9,7 @@
 #include <memory>
 #include <random>
 
+#include "admin/admin_commands.h"
 #include "server/cluster_join.h"
 #include "server/cluster_view.h"
 #include "server/raft_driver.h"
@@ -20,7 +21,10 @@
 #include "storage/raft_log_storage.h"
 #include "transport/grpc_transport.h"
 
-namespace seshat::server {
+namespace seshat::node {
+
+// The node wires every room together, so it names many of the front end's types.
+using namespace seshat::server;
 
 namespace {
 
@@ -341,6 +345,8 @@ int run_node(const Config& config) {
                (*engine)->cluster_id(), (*engine)->applied_index(), (*engine)->key_count());
 
   ServerContext ctx;
+  admin::Commands admin_commands;  // INFO, CLIENT, CONFIG, COMMAND, SESHAT
+  ctx.admin = &admin_commands;
   ctx.config = config;
   ctx.limits.max_key_size_bytes = config.max_key_size_bytes;
   ctx.limits.max_value_size_bytes = config.max_value_size_bytes;
@@ -371,4 +377,4 @@ int run_node(const Config& config) {
   return code;
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::node

@@ -1,0 +1,20 @@
+// INFO: the node described in Redis's sections (server, clients, memory, persistence, stats,
+// replication, cpu, cluster, keyspace, commandstats, ...) plus the replicator's own ("raft").
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "server/server_context.h"
+
+namespace seshat::admin {
+
+// The INFO text for the requested section names (any case); an empty list means "default".
+// Sections appear in Redis's fixed order whatever order they were asked in.
+std::string info_sections_text(server::ServerContext& ctx,
+                               const std::vector<std::string>& sections);
+
+// The same for one section ("" for the default ones).
+std::string info_text(server::ServerContext& ctx, const std::string& section);
+
+}  // namespace seshat::admin

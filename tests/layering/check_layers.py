@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+"""Checks the direction of every arrow between Seshat's rooms (DESIGN.md, "Layers").
+
+Each folder under src/ may include its own headers and those of the rooms listed for it below,
+and nothing else of ours; some rooms may not include certain third-party headers either (the
+Raft core and storage know nothing of Asio). The CMake link lines say the same thing for
+symbols; this catches a header-only include that the linker would never notice.
+
+Usage: check_layers.py REPO_ROOT     (exit 1 and one line per violation when a rule is broken)
+       check_layers.py --self-test   (proves the checker finds a planted violation)
+"""
+
+import os
+import re
+import sys
+import tempfile
+
+# room -> the rooms of ours it may include (besides itself)
+ALLOWED = {
+    "protocol": set(),
+    "raft": set(),
+    "storage": {"raft"},
+    "kv": {"protocol", "storage", "raft"},
+    "transport": {"raft"},
+    # DESIGN gives the front end no storage; src/server still holds replication and the cluster
+    # view too (issue "One room per job", steps 3-5 take them out and drop storage here).
+    "server": {"protocol", "raft", "storage", "kv", "transport"},
+    "admin": {"protocol", "raft", "storage", "kv", "transport", "server"},
+    "node": {"protocol", "raft", "storage", "kv", "transport", "server", "admin"},
+}
+# room -> third-party include prefixes it must not use
+FORBIDDEN_THIRD_PARTY = {
+    "protocol": ("asio", "grpc", "rocksdb"),
+    "raft": ("asio", "grpc", "rocksdb"),
+    "storage": ("asio", "grpc"),
+    "kv": ("asio", "grpc"),
+    "transport": ("asio", "rocksdb"),
+}
+INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
+
+
+def violations(src_root):
+    found, checked = [], 0
+    for room in sorted(os.listdir(src_root)):
+        folder = os.path.join(src_root, room)
+        if not os.path.isdir(folder):
+            continue
+        if room not in ALLOWED:
+            found.append(f"src/{room}/: a folder with no rule in tests/layering/check_layers.py")
+            continue
+        for dirpath, _, files in os.walk(folder):
+            for name in sorted(files):
+                if not name.endswith((".h", ".cc")):
+                    continue
+                path = os.path.join(dirpath, name)
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    for lineno, line in enumerate(f, 1):
+                        m = INCLUDE.match(line)
+                        if not m:
+                            continue
+                        checked += 1
+                        target = m.group(1)
+                        top = target.split("/", 1)[0]
+                        where = f"{os.path.relpath(path, os.path.dirname(src_root))}:{lineno}"
+                        if "/" in target and top in ALLOWED and top != room \
+                                and top not in ALLOWED[room]:
+                            found.append(f"{where}: {room} may not include {target}")
+                        for banned in FORBIDDEN_THIRD_PARTY.get(room, ()):
+                            if top == banned or target.startswith(banned + ".") \
+                                    or target.startswith(banned + "/"):
+                                found.append(f"{where}: {room} may not include <{target}>")
+    return found, checked
+
+
+def self_test():
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "src")
+        for room in ("kv", "server", "raft"):
+            os.makedirs(os.path.join(src, room))
+        with open(os.path.join(src, "kv", "a.cc"), "w") as f:
+            f.write('#include "kv/a.h"\n#include "server/connection.h"\n')
+        with open(os.path.join(src, "raft", "b.h"), "w") as f:
+            f.write("#include <asio.hpp>\n")
+        with open(os.path.join(src, "server", "c.cc"), "w") as f:
+            f.write('#include "kv/a.h"\n')
+        found, checked = violations(src)
+        expected = ["src/kv/a.cc:2: kv may not include server/connection.h",
+                    "src/raft/b.h:1: raft may not include <asio.hpp>"]
+        if found != expected or checked != 4:
+            print(f"self-test failed: found {found}, checked {checked}", file=sys.stderr)
+            return 1
+    return 0
+
+
+def main(argv):
+    if len(argv) == 2 and argv[1] == "--self-test":
+        return self_test()
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    if self_test() != 0:
+        return 1
+    found, checked = violations(os.path.join(argv[1], "src"))
+    if checked == 0:
+        print("no #include lines found under src/: wrong repository root?", file=sys.stderr)
+        return 1
+    for line in found:
+        print(line)
+    print(f"{checked} includes checked, {len(found)} against the layering", file=sys.stderr)
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
