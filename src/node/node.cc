@@ -10,6 +10,7 @@
 #include <random>
 
 #include "admin/admin_commands.h"
+#include "cluster/mode.h"
 #include "server/cluster_join.h"
 #include "server/cluster_view.h"
 #include "server/raft_driver.h"
@@ -205,7 +206,11 @@ int run_raft_node(const Config& config, storage::Engine& engine, ServerContext& 
   storage::MemberBook book;
   if (int code = prepare_membership(config, engine, **log, book); code >= 0) return code;
   ClusterViewHolder view;
-  if (!standalone) ctx.cluster = &view;
+  cluster::Mode cluster_mode;  // redirects and CLUSTER replies from that view
+  if (!standalone) {
+    ctx.cluster = &view;
+    ctx.cluster_mode = &cluster_mode;
+  }
 
   RaftDriverOptions options;
   options.node_id = config.node_id;

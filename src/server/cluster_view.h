@@ -53,13 +53,6 @@ struct HostPort {
 // nullopt when `addr` has no ":port" or the port is not 0-65535.
 std::optional<HostPort> split_host_port(std::string_view addr);
 
-// Redis Cluster node ids are 40 lower-case hex characters. Seshat derives them from the cluster
-// id and the numeric node id (a fixed 64-bit mix, see cluster_view.cc), so every member computes
-// the same id for the same node without exchanging anything, and the id survives restarts.
-std::string redis_node_id(std::string_view cluster_id, uint64_t node_id);
-// The one shard's id (CLUSTER MYSHARDID, CLUSTER SHARDS): 40 hex characters from the cluster id.
-std::string redis_shard_id(std::string_view cluster_id);
-
 // The latest view, shared between the replicator (one writer) and every connection thread.
 // A mutex guards only a shared_ptr swap or copy, so a reader holds it for a few nanoseconds and
 // then reads an immutable view without any lock.

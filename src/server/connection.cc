@@ -10,7 +10,6 @@
 #include "kv/state_machine.h"
 #include "kv/subcommands.h"
 #include "server/ascii.h"
-#include "server/cluster_slots.h"
 #include "server/replication_errors.h"
 #include "server/server_commands.h"
 #include "storage/rocks_keyspace.h"
@@ -230,10 +229,10 @@ bool Connection::dispatch(kv::Argv& argv) {
   // In a cluster, a keyed command that this node may not serve goes to the leader: MOVED, as
   // Redis Cluster clients expect, or CLUSTERDOWN while no leader is known. With follower_proxy
   // the node sends it there itself instead of answering MOVED.
-  if (ctx_.cluster != nullptr && !(spec->flags & kv::kFlagServer)) {
+  if (cluster_on() && !(spec->flags & kv::kFlagServer)) {
     auto view = ctx_.cluster->current();
     const bool is_write = (spec->flags & kv::kFlagWrite) != 0;
-    if (auto redirect = redirect_for(*view, *spec, argv, state_.readonly, is_write)) {
+    if (auto redirect = ctx_.cluster_mode->redirect(*view, *spec, argv, state_.readonly, is_write)) {
       const bool proxied = ctx_.leader_proxy != nullptr && !state_.proxy_link &&
                            redirect->rfind("MOVED ", 0) == 0;
       if (!proxied) {
@@ -252,7 +251,7 @@ bool Connection::dispatch(kv::Argv& argv) {
     }
     // A keyless write (FLUSHALL, FLUSHDB) has no slot to redirect by: a replica refuses it the
     // way a Redis replica does, unless the follower proxy can take it to the leader.
-    if (is_write && !view->self_is_leader() && !command_slot(*spec, argv)) {
+    if (is_write && !view->self_is_leader() && kv::command_keys(*spec, argv).empty()) {
       if (!proxies_keyless_writes(*view)) {
         reject(spec, "READONLY You can't write against a read only replica.");
         return true;
@@ -488,18 +487,18 @@ void Connection::run_exec() {
 
   // follower_proxy: on a follower, the keyspace commands go to the leader as one transaction
   // (MULTI ... EXEC on the proxy's link); server commands still run here, in their place.
-  if (ctx_.leader_proxy != nullptr && ctx_.cluster != nullptr && !state_.proxy_link) {
+  if (ctx_.leader_proxy != nullptr && cluster_on() && !state_.proxy_link) {
     auto view = ctx_.cluster->current();
     std::optional<std::string> redirect;
     for (const kv::Argv& argv : op.commands) {
       const kv::CommandSpec* spec = kv::find_command(argv[0]);
       if (spec == nullptr) continue;
-      if ((spec->flags & kv::kFlagWrite) && !command_slot(*spec, argv) &&
+      if ((spec->flags & kv::kFlagWrite) && kv::command_keys(*spec, argv).empty() &&
           proxies_keyless_writes(*view)) {
         redirect = "READONLY You can't write against a read only replica.";  // for WATCH
         break;
       }
-      if ((redirect = redirect_for(*view, *spec, argv, false, true))) break;
+      if ((redirect = ctx_.cluster_mode->redirect(*view, *spec, argv, false, true))) break;
     }
     if (redirect) {
       // WATCH compared this node's key versions; the leader cannot check them over RESP, so a
@@ -594,7 +593,7 @@ void Connection::try_blocked() {
   const uint64_t seq = b.seq;
   // On a follower with the proxy, the try goes to the leader inside MULTI ... EXEC, where a
   // blocking command never blocks (the waiting happens here).
-  if (ctx_.cluster != nullptr && ctx_.leader_proxy != nullptr && !state_.proxy_link) {
+  if (cluster_on() && ctx_.leader_proxy != nullptr && !state_.proxy_link) {
     auto view = ctx_.cluster->current();
     if (!view->self_is_leader()) {
       ctx_.leader_proxy->forward(socket_.get_executor(), *view,
@@ -692,16 +691,16 @@ void Connection::drop_blocked(bool served) {
 // ---- follower_proxy ----
 
 bool Connection::forwards(const kv::CommandSpec& spec, const kv::Argv& argv) const {
-  if (ctx_.leader_proxy == nullptr || ctx_.cluster == nullptr || state_.proxy_link ||
+  if (ctx_.leader_proxy == nullptr || !cluster_on() || state_.proxy_link ||
       state_.in_multi || (spec.flags & kv::kFlagServer)) {
     return false;
   }
   auto view = ctx_.cluster->current();
   const bool is_write = (spec.flags & kv::kFlagWrite) != 0;
-  if (is_write && !view->self_is_leader() && !command_slot(spec, argv)) {
+  if (is_write && !view->self_is_leader() && kv::command_keys(spec, argv).empty()) {
     return proxies_keyless_writes(*view);
   }
-  auto redirect = redirect_for(*view, spec, argv, state_.readonly, is_write);
+  auto redirect = ctx_.cluster_mode->redirect(*view, spec, argv, state_.readonly, is_write);
   return redirect && redirect->rfind("MOVED ", 0) == 0;
 }
 

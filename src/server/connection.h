@@ -131,6 +131,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Forgets the blocked command (the connection closes, or it was answered: `served` when its
   // reply took something).
   void drop_blocked(bool served = false);
+  // Cluster mode: the node publishes a view and has the cluster room plugged in.
+  bool cluster_on() const { return ctx_.cluster != nullptr && ctx_.cluster_mode != nullptr; }
   // follower_proxy: whether this command goes to the leader (it would get MOVED), and sending
   // it there; its reply fills a slot like a local one.
   bool forwards(const kv::CommandSpec& spec, const kv::Argv& argv) const;

@@ -19,7 +19,6 @@
 #include "kv/subcommands.h"
 #include "protocol/number_format.h"
 #include "server/ascii.h"
-#include "server/cluster_commands.h"
 #include "server/connection.h"
 #include "server/server_context.h"
 
@@ -200,8 +199,19 @@ std::optional<Reply> run_server_command(Connection& conn, const kv::CommandSpec&
   // A standalone Redis answers every cluster command this way; so does a standalone Seshat
   // node (no cluster view).
   if (name == "cluster" || name == "readonly" || name == "readwrite" || name == "asking") {
-    if (conn.context().cluster != nullptr) return cluster_mode_command(conn, spec, argv);
-    return Reply::Error(std::string(kClusterDisabled));
+    ServerContext& ctx = conn.context();
+    if (ctx.cluster == nullptr || ctx.cluster_mode == nullptr) {
+      return Reply::Error(std::string(kClusterDisabled));
+    }
+    // READONLY and READWRITE only record the client's wish; the redirect check before each
+    // keyed command reads it. ASKING matters only while a slot migrates, and Seshat's slots
+    // never do.
+    if (name == "readonly" || name == "readwrite") {
+      conn.state().readonly = name == "readonly";
+      return Reply::Ok();
+    }
+    if (name == "asking") return Reply::Ok();
+    return ctx.cluster_mode->cluster_command(*ctx.cluster->current(), argv);
   }
   // SESHAT PROXY-LINK: sent by another node's follower proxy (server/leader_proxy.h) on its
   // link to this node: commands on this connection are never forwarded again, so two nodes

@@ -15,6 +15,7 @@
 #include "kv/command.h"
 #include "server/admin_commands.h"
 #include "server/blocking_keys.h"
+#include "server/cluster_mode.h"
 #include "server/cluster_view.h"
 #include "server/command_stats.h"
 #include "server/config.h"
@@ -95,6 +96,9 @@ struct ServerContext {
   // standalone mode: CLUSTER, READONLY, READWRITE and ASKING answer "cluster support disabled"
   // and nothing is ever redirected.
   ClusterViewHolder* cluster = nullptr;
+  // Set with `cluster`: the Redis Cluster emulation (src/cluster) that decides redirects and
+  // answers CLUSTER, plugged in by the node.
+  ClusterMode* cluster_mode = nullptr;
   // Set (by the RespServer, which owns it) when a cluster node runs with follower_proxy: keyed
   // commands that would get -MOVED are forwarded to the leader instead.
   LeaderProxy* leader_proxy = nullptr;

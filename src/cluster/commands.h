@@ -1,6 +1,7 @@
-// CLUSTER, READONLY, READWRITE and ASKING on a node in cluster mode (ServerContext::cluster set).
-// A standalone node never gets here: it answers them all with Redis's "cluster support
-// disabled", as a standalone redis-server does.
+// CLUSTER on a node in cluster mode. A standalone node never gets here: it answers CLUSTER,
+// READONLY, READWRITE and ASKING with Redis's "cluster support disabled", as a standalone
+// redis-server does; READONLY, READWRITE and ASKING on a cluster node only set connection state
+// (server/server_commands.cc).
 //
 // The replies describe the Raft group as one Redis Cluster shard (docs/cluster-compat.md): the
 // leader is the master of slots 0-16383, every other member its replica. Formats follow Redis
@@ -14,16 +15,12 @@
 #include "protocol/reply.h"
 #include "server/cluster_view.h"
 
-namespace seshat::server {
+namespace seshat::cluster {
 
-class Connection;
+using server::ClusterView;
 
-// Runs one of the four commands on a cluster-mode connection; argv has passed the arity and
-// subcommand checks.
-protocol::Reply cluster_mode_command(Connection& conn, const kv::CommandSpec& spec,
-                                     const kv::Argv& argv);
-
-// CLUSTER <subcommand> ... against a view; argv[0] is "cluster". `now_ms` (wall clock) is the
+// CLUSTER <subcommand> ... against a view; argv[0] is "cluster" and argv has passed the arity
+// and subcommand checks. `now_ms` (wall clock) is the
 // pong time CLUSTER NODES shows for reachable members.
 protocol::Reply cluster_subcommand(const ClusterView& view, const kv::Argv& argv, int64_t now_ms);
 
@@ -33,4 +30,4 @@ protocol::Reply cluster_shards_reply(const ClusterView& view);
 std::string cluster_nodes_text(const ClusterView& view, int64_t now_ms);
 std::string cluster_info_text(const ClusterView& view);
 
-}  // namespace seshat::server
+}  // namespace seshat::cluster

@@ -1,8 +1,8 @@
-#include "server/cluster_slots.h"
+#include "cluster/slots.h"
 
 #include <array>
 
-namespace seshat::server {
+namespace seshat::cluster {
 
 namespace {
 
@@ -67,9 +67,9 @@ std::optional<std::string> redirect_for(const ClusterView& view, const kv::Comma
   // the no-leader case above comes first.
   if (connection_readonly && !command_is_write) return std::nullopt;
   const ClusterMember* leader = view.leader();
-  std::optional<HostPort> target = leader ? split_host_port(leader->client_addr) : std::nullopt;
+  std::optional<server::HostPort> target = leader ? server::split_host_port(leader->client_addr) : std::nullopt;
   if (!target) return std::string(kClusterDownError);
   return moved_error(*slot, target->host + ":" + std::to_string(target->port));
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::cluster

@@ -1,4 +1,4 @@
-#include "server/cluster_commands.h"
+#include "cluster/commands.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,15 +7,19 @@
 #include <utility>
 #include <vector>
 
+#include "cluster/node_ids.h"
+#include "cluster/slots.h"
+#include "kv/ascii.h"
 #include "kv/help_reply.h"
 #include "protocol/number_format.h"
-#include "server/ascii.h"
-#include "server/cluster_slots.h"
-#include "server/connection.h"
-#include "server/server_commands.h"
-#include "server/server_context.h"
 
-namespace seshat::server {
+namespace seshat::cluster {
+
+using kv::lower;
+using kv::upper;
+using server::ClusterMember;
+using server::HostPort;
+using server::split_host_port;
 
 namespace {
 
@@ -265,21 +269,4 @@ Reply cluster_subcommand(const ClusterView& view, const kv::Argv& argv, int64_t 
                       " is not supported by Seshat: Raft manages slots, membership and failover");
 }
 
-Reply cluster_mode_command(Connection& conn, const kv::CommandSpec& spec, const kv::Argv& argv) {
-  const std::string_view name = spec.name;
-  // READONLY and READWRITE only record the client's wish; the redirect check before each keyed
-  // command reads it (redirect_for in cluster_slots.h).
-  if (name == "readonly" || name == "readwrite") {
-    const bool readonly = name == "readonly";
-    conn.state().readonly = readonly;
-    return Reply::Ok();
-  }
-  // ASKING matters only while a slot migrates, and Seshat's slots never do.
-  if (name == "asking") return Reply::Ok();
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
-  return cluster_subcommand(*conn.context().cluster->current(), argv, now_ms);
-}
-
-}  // namespace seshat::server
+}  // namespace seshat::cluster

@@ -9,16 +9,24 @@
 #include <string>
 #include <vector>
 
+#include "cluster/commands.h"
+#include "cluster/mode.h"
+#include "cluster/node_ids.h"
+#include "cluster/slots.h"
 #include "protocol/resp_writer.h"
-#include "server/cluster_commands.h"
-#include "server/cluster_slots.h"
 #include "server/cluster_view.h"
 #include "server/connection.h"
 #include "server/server_commands.h"
 #include "server/server_context.h"
 
-namespace seshat::server {
+namespace seshat::cluster {
 namespace {
+
+using server::ClusterViewHolder;
+using server::Connection;
+using server::HostPort;
+using server::ServerContext;
+using server::split_host_port;
 
 using protocol::Reply;
 using ::testing::HasSubstr;
@@ -350,13 +358,20 @@ class ClusterConnectionTest : public ::testing::Test {
     return std::make_shared<Connection>(asio::ip::tcp::socket(io_), ctx_);
   }
   Reply run(Connection& conn, const kv::Argv& argv) {
-    return run_server_command(conn, spec_of(argv[0].c_str()), argv, nullptr)
+    return server::run_server_command(conn, spec_of(argv[0].c_str()), argv, nullptr)
         .value_or(Reply::Null());
+  }
+
+  // Cluster mode as the node sets it up: the published view and the cluster room together.
+  void cluster_mode() {
+    ctx_.cluster = &holder_;
+    ctx_.cluster_mode = &mode_;
   }
 
   asio::io_context io_;
   ServerContext ctx_;
   ClusterViewHolder holder_;
+  Mode mode_;
 };
 
 TEST_F(ClusterConnectionTest, StandaloneAnswersUnchanged) {
@@ -375,7 +390,7 @@ TEST_F(ClusterConnectionTest, StandaloneAnswersUnchanged) {
 
 TEST_F(ClusterConnectionTest, ClusterModeCommands) {
   holder_.publish(three_nodes());
-  ctx_.cluster = &holder_;
+  cluster_mode();
   auto conn = connect();
   EXPECT_EQ(run(*conn, {"READONLY"}), Reply::Ok());
   EXPECT_TRUE(conn->state().readonly);
@@ -398,4 +413,4 @@ TEST_F(ClusterConnectionTest, ClusterModeCommands) {
 }
 
 }  // namespace
-}  // namespace seshat::server
+}  // namespace seshat::cluster

@@ -17,7 +17,10 @@
 #include "kv/command.h"
 #include "server/cluster_view.h"
 
-namespace seshat::server {
+namespace seshat::cluster {
+
+using server::ClusterMember;
+using server::ClusterView;
 
 inline constexpr uint16_t kClusterSlots = 16384;
 // Redis's text, byte for byte: clients retry on the CLUSTERDOWN prefix.
@@ -49,4 +52,4 @@ std::optional<std::string> redirect_for(const ClusterView& view, const kv::Comma
                                         const kv::Argv& argv, bool connection_readonly,
                                         bool command_is_write);
 
-}  // namespace seshat::server
+}  // namespace seshat::cluster

@@ -1,0 +1,25 @@
+#include "cluster/mode.h"
+
+#include <chrono>
+
+#include "cluster/commands.h"
+#include "cluster/slots.h"
+
+namespace seshat::cluster {
+
+std::optional<std::string> Mode::redirect(const server::ClusterView& view,
+                                          const kv::CommandSpec& spec, const kv::Argv& argv,
+                                          bool readonly, bool is_write) const {
+  return redirect_for(view, spec, argv, readonly, is_write);
+}
+
+protocol::Reply Mode::cluster_command(const server::ClusterView& view,
+                                      const kv::Argv& argv) const {
+  // CLUSTER NODES shows reachable members as having answered a ping just now (wall clock).
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  return cluster_subcommand(view, argv, now_ms);
+}
+
+}  // namespace seshat::cluster

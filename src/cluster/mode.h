@@ -1,0 +1,18 @@
+// The cluster room's entry point for the front end (server/cluster_mode.h): redirects decided
+// by cluster/slots.h, CLUSTER replies built by cluster/commands.h.
+#pragma once
+
+#include "server/cluster_mode.h"
+
+namespace seshat::cluster {
+
+class Mode final : public server::ClusterMode {
+ public:
+  std::optional<std::string> redirect(const server::ClusterView& view,
+                                      const kv::CommandSpec& spec, const kv::Argv& argv,
+                                      bool readonly, bool is_write) const override;
+  protocol::Reply cluster_command(const server::ClusterView& view,
+                                  const kv::Argv& argv) const override;
+};
+
+}  // namespace seshat::cluster
