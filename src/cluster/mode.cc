@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "cluster/commands.h"
+#include "cluster/leader_proxy.h"
 #include "cluster/slots.h"
 
 namespace seshat::cluster {
@@ -20,6 +21,11 @@ protocol::Reply Mode::cluster_command(const server::ClusterView& view,
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
   return cluster_subcommand(view, argv, now_ms);
+}
+
+std::unique_ptr<server::LeaderForwarder> Mode::make_leader_proxy(
+    const server::Config& config, const std::vector<asio::io_context*>& ios) const {
+  return std::make_unique<LeaderProxy>(config, ios);
 }
 
 }  // namespace seshat::cluster

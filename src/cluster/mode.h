@@ -1,5 +1,6 @@
 // The cluster room's entry point for the front end (server/cluster_mode.h): redirects decided
-// by cluster/slots.h, CLUSTER replies built by cluster/commands.h.
+// by cluster/slots.h, CLUSTER replies built by cluster/commands.h, the follower proxy of
+// cluster/leader_proxy.h.
 #pragma once
 
 #include "server/cluster_mode.h"
@@ -13,6 +14,8 @@ class Mode final : public server::ClusterMode {
                                       bool readonly, bool is_write) const override;
   protocol::Reply cluster_command(const server::ClusterView& view,
                                   const kv::Argv& argv) const override;
+  std::unique_ptr<server::LeaderForwarder> make_leader_proxy(
+      const server::Config& config, const std::vector<asio::io_context*>& ios) const override;
 };
 
 }  // namespace seshat::cluster

@@ -1,5 +1,5 @@
 // Incremental parser for server replies (RESP2 and RESP3), the other direction from
-// RequestParser: a follower that proxies commands to the leader (server/leader_proxy.h) reads the
+// RequestParser: a follower that proxies commands to the leader (cluster/leader_proxy.h) reads the
 // leader's replies with it, to find where each reply ends and, where it needs to, what it says.
 //
 // The caller owns the input buffer and calls parse() with everything it has not handed to the

@@ -598,7 +598,7 @@ void Connection::try_blocked() {
     if (!view->self_is_leader()) {
       ctx_.leader_proxy->forward(socket_.get_executor(), *view,
                                  std::span<const kv::Argv>(&b.argv, 1), true, state_.resp,
-                                 [self, seq](LeaderProxy::Result result) {
+                                 [self, seq](LeaderForwarder::Result result) {
                                    Reply reply = std::move(result.reply);
                                    if (reply.type() == Reply::Type::kArray &&
                                        reply.items().size() == 1) {
@@ -717,7 +717,7 @@ void Connection::forward_to_leader(const ClusterView& view, std::span<const kv::
   // inline, so the slot is completed exactly as a replicator reply would be.
   ctx_.leader_proxy->forward(
       socket_.get_executor(), view, commands, transaction, state_.resp,
-      [self = shared_from_this(), seq, finish = std::move(finish)](LeaderProxy::Result result) {
+      [self = shared_from_this(), seq, finish = std::move(finish)](LeaderForwarder::Result result) {
         --self->forwarded_;
         if (result.raw) {
           self->complete(seq, Reply(), std::move(result.raw));
@@ -789,7 +789,7 @@ void Connection::complete(uint64_t seq, Reply reply, std::optional<std::string> 
   --pending_;
   while (!slots_.empty() && slots_.front().ready) {
     if (slots_.front().raw) {
-      out_.append(*slots_.front().raw);  // already in this client's protocol (leader_proxy.h)
+      out_.append(*slots_.front().raw);  // already in this client's protocol (cluster/leader_proxy.h)
     } else {
       protocol::write_reply(out_, slots_.front().reply, state_.resp);
     }

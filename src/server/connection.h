@@ -26,7 +26,7 @@
 #include "protocol/reply.h"
 #include "protocol/resp_parser.h"
 #include "protocol/resp_writer.h"
-#include "server/leader_proxy.h"
+#include "server/cluster_mode.h"
 #include "server/server_context.h"
 
 namespace seshat::server {

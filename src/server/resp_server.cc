@@ -2,37 +2,23 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/cluster_view.h"
 #include "server/connection.h"
-#include "server/leader_proxy.h"
 
 namespace seshat::server {
-
-bool split_host_port(const std::string& addr, std::string& host, uint16_t& port) {
-  auto colon = addr.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 >= addr.size()) return false;
-  host = addr.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  unsigned long p = 0;
-  for (size_t i = colon + 1; i < addr.size(); ++i) {
-    if (addr[i] < '0' || addr[i] > '9') return false;
-    p = p * 10 + static_cast<unsigned long>(addr[i] - '0');
-    if (p > 65535) return false;
-  }
-  port = static_cast<uint16_t>(p);
-  return true;
-}
 
 RespServer::RespServer(ServerContext& ctx) : ctx_(ctx) {}
 
 RespServer::~RespServer() { stop(std::chrono::milliseconds(0)); }
 
 absl::Status RespServer::start() {
-  std::string host;
-  uint16_t port = 0;
-  if (!split_host_port(ctx_.config.client_addr, host, port)) {
+  const std::optional<HostPort> listen = split_host_port(ctx_.config.client_addr);
+  if (!listen || listen->host.empty()) {
     return absl::InvalidArgumentError("client_addr '" + ctx_.config.client_addr +
                                       "' is not host:port");
   }
+  const std::string& host = listen->host;
+  const auto port = static_cast<uint16_t>(listen->port);
   size_t n = std::max<uint64_t>(1, ctx_.config.io_threads);
   for (size_t i = 0; i < n; ++i) {
     ios_.push_back(std::make_unique<asio::io_context>(1));
@@ -52,10 +38,10 @@ absl::Status RespServer::start() {
                                   ec.message());
   }
   port_ = acceptor_->local_endpoint().port();
-  if (ctx_.cluster != nullptr && ctx_.config.follower_proxy) {
+  if (ctx_.cluster != nullptr && ctx_.cluster_mode != nullptr && ctx_.config.follower_proxy) {
     std::vector<asio::io_context*> ios;
     for (auto& io : ios_) ios.push_back(io.get());
-    proxy_ = std::make_unique<LeaderProxy>(ctx_.config, ios);
+    proxy_ = ctx_.cluster_mode->make_leader_proxy(ctx_.config, ios);
     ctx_.leader_proxy = proxy_.get();
   }
   accept_next();

@@ -16,7 +16,6 @@
 namespace seshat::server {
 
 class Connection;
-class LeaderProxy;
 
 class RespServer {
  public:
@@ -42,7 +41,7 @@ class RespServer {
   std::vector<std::thread> threads_;
   // follower_proxy's links to the leader live on ios_, so they are declared after them and
   // destroyed first.
-  std::unique_ptr<LeaderProxy> proxy_;
+  std::unique_ptr<LeaderForwarder> proxy_;
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
   size_t next_io_ = 0;
   uint16_t port_ = 0;
@@ -50,8 +49,5 @@ class RespServer {
   std::mutex mu_;
   std::vector<std::weak_ptr<Connection>> connections_;  // for shutdown
 };
-
-// Splits "host:port"; false when malformed.
-bool split_host_port(const std::string& addr, std::string& host, uint16_t& port);
 
 }  // namespace seshat::server

@@ -213,7 +213,7 @@ std::optional<Reply> run_server_command(Connection& conn, const kv::CommandSpec&
     if (name == "asking") return Reply::Ok();
     return ctx.cluster_mode->cluster_command(*ctx.cluster->current(), argv);
   }
-  // SESHAT PROXY-LINK: sent by another node's follower proxy (server/leader_proxy.h) on its
+  // SESHAT PROXY-LINK: sent by another node's follower proxy (cluster/leader_proxy.h) on its
   // link to this node: commands on this connection are never forwarded again, so two nodes
   // whose views disagree about the leader answer MOVED to each other instead of bouncing a
   // command around.

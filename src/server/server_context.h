@@ -35,7 +35,6 @@ struct ServerStats {
   std::atomic<uint64_t> protocol_errors{0};
 };
 
-class LeaderProxy;
 class Connection;
 
 // The connected clients, for CLIENT LIST / KILL and INFO. A connection's state belongs to its
@@ -101,7 +100,7 @@ struct ServerContext {
   ClusterMode* cluster_mode = nullptr;
   // Set (by the RespServer, which owns it) when a cluster node runs with follower_proxy: keyed
   // commands that would get -MOVED are forwarded to the leader instead.
-  LeaderProxy* leader_proxy = nullptr;
+  LeaderForwarder* leader_proxy = nullptr;
   // INFO, CLIENT, CONFIG, COMMAND and SESHAT (src/admin), plugged in by the node. Without it
   // they answer as unknown commands.
   AdminCommands* admin = nullptr;

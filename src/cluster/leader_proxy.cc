@@ -1,4 +1,4 @@
-#include "server/leader_proxy.h"
+#include "cluster/leader_proxy.h"
 
 #include <spdlog/spdlog.h>
 
@@ -7,9 +7,8 @@
 #include <utility>
 
 #include "protocol/resp_reply_parser.h"
-#include "server/resp_server.h"
 
-namespace seshat::server {
+namespace seshat::cluster {
 
 using protocol::Reply;
 using Clock = std::chrono::steady_clock;
@@ -69,12 +68,13 @@ class LeaderLink : public std::enable_shared_from_this<LeaderLink> {
   }
 
   void start() {
-    std::string host;
-    uint16_t port = 0;
-    if (!split_host_port(addr_, host, port)) {
+    const std::optional<server::HostPort> target = server::split_host_port(addr_);
+    if (!target) {
       close("the leader's client address '" + addr_ + "' is not host:port");
       return;
     }
+    const std::string& host = target->host;
+    const auto port = static_cast<uint16_t>(target->port);
     asio::error_code ec;
     auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
     if (!ec) {
@@ -432,4 +432,4 @@ void LeaderProxy::forward(const asio::any_io_executor& executor, const ClusterVi
   link->submit(request, replies, transaction, std::move(done));
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::cluster

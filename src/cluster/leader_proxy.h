@@ -34,36 +34,29 @@
 #include "kv/command.h"
 #include "protocol/reply.h"
 #include "protocol/resp_writer.h"
+#include "server/cluster_mode.h"
 #include "server/cluster_view.h"
 #include "server/config.h"
 
-namespace seshat::server {
+namespace seshat::cluster {
+
+using server::ClusterMember;
+using server::ClusterView;
+using server::Config;
 
 class LeaderLink;
 
-class LeaderProxy {
+class LeaderProxy final : public server::LeaderForwarder {
  public:
-  // What a forwarded request produced: the leader's reply as raw bytes in the client's protocol
-  // (a single command), or a reply built here (an error, or a transaction's parsed EXEC reply).
-  struct Result {
-    std::optional<std::string> raw;
-    protocol::Reply reply;
-  };
-  using Callback = std::function<void(Result)>;
-
   // `ios` are the server's io_contexts; forward() must be called from one of their threads.
   LeaderProxy(const Config& config, const std::vector<asio::io_context*>& ios);
-  ~LeaderProxy();
+  ~LeaderProxy() override;
   LeaderProxy(const LeaderProxy&) = delete;
   LeaderProxy& operator=(const LeaderProxy&) = delete;
 
-  // Forwards one command (`transaction` false: `commands` holds exactly one) or a transaction
-  // (MULTI, `commands`, EXEC) to the leader named by `view`. `done` runs exactly once, on the
-  // calling io thread, never inside this call (the caller may be in the middle of its own
-  // request loop).
   void forward(const asio::any_io_executor& executor, const ClusterView& view,
                std::span<const kv::Argv> commands, bool transaction,
-               protocol::ProtocolVersion version, Callback done);
+               protocol::ProtocolVersion version, Callback done) override;
 
   // Closes every link. Only once the io threads have stopped (the links belong to them).
   void close_all();
@@ -86,4 +79,4 @@ void append_request(std::string& out, const kv::Argv& argv);
 inline constexpr std::string_view kProxyLeaderMovedError =
     "TRYAGAIN the leader changed while the command was forwarded; retry";
 
-}  // namespace seshat::server
+}  // namespace seshat::cluster
