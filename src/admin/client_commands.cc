@@ -19,7 +19,7 @@ using kv::lower;
 using kv::shown;
 using kv::upper;
 using server::Connection;
-using server::Replicator;
+using replication::Replicator;
 
 namespace {
 

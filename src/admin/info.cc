@@ -26,8 +26,8 @@
 namespace seshat::admin {
 
 using kv::lower;
-using server::ClusterMember;
-using server::ClusterView;
+using replication::ClusterMember;
+using replication::ClusterView;
 using server::ServerContext;
 using server::ServerStats;
 

@@ -17,9 +17,9 @@ namespace seshat::cluster {
 
 using kv::lower;
 using kv::upper;
-using server::ClusterMember;
-using server::HostPort;
-using server::split_host_port;
+using replication::ClusterMember;
+using replication::HostPort;
+using replication::split_host_port;
 
 namespace {
 

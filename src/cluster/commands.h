@@ -13,11 +13,11 @@
 
 #include "kv/command.h"
 #include "protocol/reply.h"
-#include "server/cluster_view.h"
+#include "replication/cluster_view.h"
 
 namespace seshat::cluster {
 
-using server::ClusterView;
+using replication::ClusterView;
 
 // CLUSTER <subcommand> ... against a view; argv[0] is "cluster" and argv has passed the arity
 // and subcommand checks. `now_ms` (wall clock) is the

@@ -68,7 +68,7 @@ class LeaderLink : public std::enable_shared_from_this<LeaderLink> {
   }
 
   void start() {
-    const std::optional<server::HostPort> target = server::split_host_port(addr_);
+    const std::optional<replication::HostPort> target = replication::split_host_port(addr_);
     if (!target) {
       close("the leader's client address '" + addr_ + "' is not host:port");
       return;

@@ -35,13 +35,13 @@
 #include "protocol/reply.h"
 #include "protocol/resp_writer.h"
 #include "server/cluster_mode.h"
-#include "server/cluster_view.h"
+#include "replication/cluster_view.h"
 #include "server/config.h"
 
 namespace seshat::cluster {
 
-using server::ClusterMember;
-using server::ClusterView;
+using replication::ClusterMember;
+using replication::ClusterView;
 using server::Config;
 
 class LeaderLink;

@@ -8,13 +8,13 @@
 
 namespace seshat::cluster {
 
-std::optional<std::string> Mode::redirect(const server::ClusterView& view,
+std::optional<std::string> Mode::redirect(const replication::ClusterView& view,
                                           const kv::CommandSpec& spec, const kv::Argv& argv,
                                           bool readonly, bool is_write) const {
   return redirect_for(view, spec, argv, readonly, is_write);
 }
 
-protocol::Reply Mode::cluster_command(const server::ClusterView& view,
+protocol::Reply Mode::cluster_command(const replication::ClusterView& view,
                                       const kv::Argv& argv) const {
   // CLUSTER NODES shows reachable members as having answered a ping just now (wall clock).
   const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -9,10 +9,10 @@ namespace seshat::cluster {
 
 class Mode final : public server::ClusterMode {
  public:
-  std::optional<std::string> redirect(const server::ClusterView& view,
+  std::optional<std::string> redirect(const replication::ClusterView& view,
                                       const kv::CommandSpec& spec, const kv::Argv& argv,
                                       bool readonly, bool is_write) const override;
-  protocol::Reply cluster_command(const server::ClusterView& view,
+  protocol::Reply cluster_command(const replication::ClusterView& view,
                                   const kv::Argv& argv) const override;
   std::unique_ptr<server::LeaderForwarder> make_leader_proxy(
       const server::Config& config, const std::vector<asio::io_context*>& ios) const override;

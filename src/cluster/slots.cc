@@ -67,7 +67,8 @@ std::optional<std::string> redirect_for(const ClusterView& view, const kv::Comma
   // the no-leader case above comes first.
   if (connection_readonly && !command_is_write) return std::nullopt;
   const ClusterMember* leader = view.leader();
-  std::optional<server::HostPort> target = leader ? server::split_host_port(leader->client_addr) : std::nullopt;
+  std::optional<replication::HostPort> target =
+      leader ? replication::split_host_port(leader->client_addr) : std::nullopt;
   if (!target) return std::string(kClusterDownError);
   return moved_error(*slot, target->host + ":" + std::to_string(target->port));
 }

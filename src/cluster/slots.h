@@ -15,12 +15,12 @@
 #include <string_view>
 
 #include "kv/command.h"
-#include "server/cluster_view.h"
+#include "replication/cluster_view.h"
 
 namespace seshat::cluster {
 
-using server::ClusterMember;
-using server::ClusterView;
+using replication::ClusterMember;
+using replication::ClusterView;
 
 inline constexpr uint16_t kClusterSlots = 16384;
 // Redis's text, byte for byte: clients retry on the CLUSTERDOWN prefix.

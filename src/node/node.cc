@@ -11,9 +11,9 @@
 
 #include "admin/admin_commands.h"
 #include "cluster/mode.h"
-#include "server/cluster_join.h"
-#include "server/cluster_view.h"
-#include "server/raft_driver.h"
+#include "replication/cluster_join.h"
+#include "replication/cluster_view.h"
+#include "replication/raft_driver.h"
 #include "server/resp_server.h"
 #include "server/server_context.h"
 #include "storage/engine.h"
@@ -24,8 +24,10 @@
 
 namespace seshat::node {
 
-// The node wires every room together, so it names many of the front end's types.
+// The node wires every room together, so it names many of the front end's and replication's
+// types.
 using namespace seshat::server;
+using namespace seshat::replication;
 
 namespace {
 
@@ -165,7 +167,11 @@ int prepare_membership(const Config& config, storage::Engine& engine,
                   config.data_dir, engine.key_count(), engine.applied_index());
     return 1;
   }
-  auto joined = join_cluster(config);
+  auto joined = join_cluster({.node_id = config.node_id,
+                              .internal_addr = config.internal_addr,
+                              .client_addr = config.client_addr,
+                              .join_addr = config.join_addr,
+                              .request_timeout_ms = config.request_timeout_secs * 1000});
   if (!joined.ok()) {
     if (absl::IsCancelled(joined.status())) {
       spdlog::info("stopped before joining");

@@ -10,7 +10,7 @@
 
 #include "kv/command.h"
 #include "protocol/reply.h"
-#include "server/replicator.h"
+#include "replication/replicator.h"
 
 namespace seshat::server {
 
@@ -19,7 +19,7 @@ class Connection;
 class AdminCommands {
  public:
   // Reserves the connection's next reply slot; the returned callback fills it (any thread).
-  using Later = std::function<Replicator::Done()>;
+  using Later = std::function<replication::Replicator::Done()>;
 
   virtual ~AdminCommands() = default;
 

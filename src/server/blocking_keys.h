@@ -28,9 +28,11 @@
 #include <string_view>
 #include <vector>
 
+#include "replication/write_listener.h"
+
 namespace seshat::server {
 
-class BlockingKeys {
+class BlockingKeys final : public replication::WriteListener {
  public:
   using Notify = std::function<void()>;
 
@@ -46,14 +48,14 @@ class BlockingKeys {
   void remove(uint64_t id, bool served);
 
   // The driver applied writes to `keys`.
-  void keys_written(const std::vector<std::string>& keys);
+  void keys_written(const std::vector<std::string>& keys) override;
   // Every key may have changed (a snapshot was installed): wakes a waiter on every key.
-  void wake_all();
+  void wake_all() override;
   // The node stopped being the leader: every waiter's `lost` runs.
-  void leadership_lost();
+  void leadership_lost() override;
 
   // Cheap check for the apply path: nobody waits.
-  bool empty() const { return count_.load(std::memory_order_relaxed) == 0; }
+  bool empty() const override { return count_.load(std::memory_order_relaxed) == 0; }
   // INFO blocked_clients: the waiters whose first try found nothing (the clients really
   // blocked, as Redis counts them).
   size_t blocked() const { return blocked_.load(std::memory_order_relaxed); }

@@ -18,7 +18,7 @@
 #include "kv/command.h"
 #include "protocol/reply.h"
 #include "protocol/resp_writer.h"
-#include "server/cluster_view.h"
+#include "replication/cluster_view.h"
 #include "server/config.h"
 
 namespace seshat::server {
@@ -41,7 +41,8 @@ class LeaderForwarder {
   // (MULTI, `commands`, EXEC) to the leader named by `view`. Called on an io thread; `done`
   // runs exactly once, on that thread, never inside this call (the caller may be in the middle
   // of its own request loop).
-  virtual void forward(const asio::any_io_executor& executor, const ClusterView& view,
+  virtual void forward(const asio::any_io_executor& executor,
+                       const replication::ClusterView& view,
                        std::span<const kv::Argv> commands, bool transaction,
                        protocol::ProtocolVersion version, Callback done) = 0;
 };
@@ -52,12 +53,13 @@ class ClusterMode {
 
   // The error line (without '-') that sends the command elsewhere, or nullopt to run it here.
   // Keyless commands are never turned away; `readonly` is the connection's READONLY.
-  virtual std::optional<std::string> redirect(const ClusterView& view,
+  virtual std::optional<std::string> redirect(const replication::ClusterView& view,
                                               const kv::CommandSpec& spec, const kv::Argv& argv,
                                               bool readonly, bool is_write) const = 0;
 
   // CLUSTER <subcommand> ...: argv[0] is "cluster" and argv has passed the subcommand checks.
-  virtual protocol::Reply cluster_command(const ClusterView& view, const kv::Argv& argv) const = 0;
+  virtual protocol::Reply cluster_command(const replication::ClusterView& view,
+                                          const kv::Argv& argv) const = 0;
 
   // The follower proxy, working on the server's io threads `ios` (its links belong to them:
   // destroy it only once they have stopped).

@@ -10,7 +10,7 @@
 #include "kv/state_machine.h"
 #include "kv/subcommands.h"
 #include "server/ascii.h"
-#include "server/replication_errors.h"
+#include "replication/replication_errors.h"
 #include "server/server_commands.h"
 #include "storage/rocks_keyspace.h"
 
@@ -72,7 +72,7 @@ void Connection::shutdown() {
   asio::post(socket_.get_executor(), [self] {
     self->stop_reading_ = true;
     if (self->blocked_) {
-      self->end_blocked(self->blocked_->seq, replication_errors::kShuttingDown);
+      self->end_blocked(self->blocked_->seq, replication::errors::kShuttingDown);
     }
     if (self->pending_ == 0 && !self->write_in_flight_) self->close();
     else self->close_after_flush_ = true;
@@ -232,7 +232,8 @@ bool Connection::dispatch(kv::Argv& argv) {
   if (cluster_on() && !(spec->flags & kv::kFlagServer)) {
     auto view = ctx_.cluster->current();
     const bool is_write = (spec->flags & kv::kFlagWrite) != 0;
-    if (auto redirect = ctx_.cluster_mode->redirect(*view, *spec, argv, state_.readonly, is_write)) {
+    if (auto redirect =
+            ctx_.cluster_mode->redirect(*view, *spec, argv, state_.readonly, is_write)) {
       const bool proxied = ctx_.leader_proxy != nullptr && !state_.proxy_link &&
                            redirect->rfind("MOVED ", 0) == 0;
       if (!proxied) {
@@ -425,11 +426,11 @@ kv::Operation Connection::single_command_operation(kv::Argv argv) {
   return op;
 }
 
-Replicator::Done Connection::reply_later() {
+replication::Replicator::Done Connection::reply_later() {
   auto seq = reserve_slot();
   return [self = shared_from_this(), seq](absl::StatusOr<Reply> outcome) mutable {
     asio::post(self->socket_.get_executor(), [self, seq, outcome = std::move(outcome)]() mutable {
-      self->complete(seq, reply_of(std::move(outcome)));
+      self->complete(seq, replication::reply_of(std::move(outcome)));
     });
   };
 }
@@ -519,11 +520,11 @@ void Connection::run_exec() {
   }
   auto seq = reserve_slot();
   auto self = shared_from_this();
-  Replicator::Done done = [self, seq, assemble = std::move(assemble)](
+  replication::Replicator::Done done = [self, seq, assemble = std::move(assemble)](
                               absl::StatusOr<Reply> outcome) mutable {
     asio::post(self->socket_.get_executor(),
                [self, seq, assemble = std::move(assemble), outcome = std::move(outcome)]() mutable {
-                 self->complete(seq, assemble(reply_of(std::move(outcome))));
+                 self->complete(seq, assemble(replication::reply_of(std::move(outcome))));
                });
   };
   // A transaction that writes nothing changes no state: it runs as one read (no log entry),
@@ -567,7 +568,7 @@ void Connection::start_blocking(const kv::CommandSpec& spec, kv::Argv& argv) {
       },
       [weak, executor, seq] {
         asio::post(executor, [weak, seq] {
-          if (auto self = weak.lock()) self->end_blocked(seq, replication_errors::kNotLeader);
+          if (auto self = weak.lock()) self->end_blocked(seq, replication::errors::kNotLeader);
         });
       });
   // The timeout is the last argument; an invalid one is answered by the first try. Beyond ten
@@ -613,7 +614,7 @@ void Connection::try_blocked() {
                            [self, seq](absl::StatusOr<Reply> outcome) mutable {
                              asio::post(self->socket_.get_executor(),
                                         [self, seq, outcome = std::move(outcome)]() mutable {
-                                          self->on_blocked_try(seq, reply_of(std::move(outcome)));
+                                          self->on_blocked_try(seq, replication::reply_of(std::move(outcome)));
                                         });
                            });
 }
@@ -704,12 +705,12 @@ bool Connection::forwards(const kv::CommandSpec& spec, const kv::Argv& argv) con
   return redirect && redirect->rfind("MOVED ", 0) == 0;
 }
 
-bool Connection::proxies_keyless_writes(const ClusterView& view) const {
+bool Connection::proxies_keyless_writes(const replication::ClusterView& view) const {
   return ctx_.leader_proxy != nullptr && !state_.proxy_link && view.leader_id != 0 &&
          !view.self_is_leader();
 }
 
-void Connection::forward_to_leader(const ClusterView& view, std::span<const kv::Argv> commands,
+void Connection::forward_to_leader(const replication::ClusterView& view, std::span<const kv::Argv> commands,
                                    bool transaction, std::function<Reply(Reply)> finish) {
   auto seq = reserve_slot();
   ++forwarded_;

@@ -137,15 +137,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // it there; its reply fills a slot like a local one.
   bool forwards(const kv::CommandSpec& spec, const kv::Argv& argv) const;
   // follower_proxy takes keyless writes (FLUSHALL, FLUSHDB) to the leader as well.
-  bool proxies_keyless_writes(const ClusterView& view) const;
+  bool proxies_keyless_writes(const replication::ClusterView& view) const;
   // `finish` (a transaction's) turns the leader's parsed reply into the client's.
-  void forward_to_leader(const ClusterView& view, std::span<const kv::Argv> commands,
+  void forward_to_leader(const replication::ClusterView& view, std::span<const kv::Argv> commands,
                          bool transaction,
                          std::function<protocol::Reply(protocol::Reply)> finish = nullptr);
   // An Operation holding one command, stamped with the replicator's clock.
   kv::Operation single_command_operation(kv::Argv argv);
   // Reserves the next reply slot and returns the callback that fills it from any thread.
-  Replicator::Done reply_later();
+  replication::Replicator::Done reply_later();
   std::optional<std::string> check_limits(const kv::CommandSpec& spec, const kv::Argv& argv) const;
 
   // INFO commandstats. dispatch() names the running command's counters; the first reply it

@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "server/cluster_view.h"
+#include "replication/cluster_view.h"
 #include "server/connection.h"
 
 namespace seshat::server {
@@ -12,7 +12,8 @@ RespServer::RespServer(ServerContext& ctx) : ctx_(ctx) {}
 RespServer::~RespServer() { stop(std::chrono::milliseconds(0)); }
 
 absl::Status RespServer::start() {
-  const std::optional<HostPort> listen = split_host_port(ctx_.config.client_addr);
+  const std::optional<replication::HostPort> listen =
+      replication::split_host_port(ctx_.config.client_addr);
   if (!listen || listen->host.empty()) {
     return absl::InvalidArgumentError("client_addr '" + ctx_.config.client_addr +
                                       "' is not host:port");

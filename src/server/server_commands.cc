@@ -117,7 +117,7 @@ Reply hello(Connection& conn, const kv::Argv& argv) {
   field("id", Reply::Integer(static_cast<int64_t>(conn.state().id)));
   // In a cluster, clients learn the topology from HELLO as from Redis Cluster: the leader is
   // the master of every slot, the others its replicas.
-  ClusterViewHolder* cluster = conn.context().cluster;
+  replication::ClusterViewHolder* cluster = conn.context().cluster;
   const bool replica = cluster != nullptr && !cluster->current()->self_is_leader();
   field("mode", Reply::Bulk(cluster != nullptr ? "cluster" : "standalone"));
   field("role", Reply::Bulk(replica ? "replica" : "master"));

@@ -16,10 +16,10 @@
 #include "server/admin_commands.h"
 #include "server/blocking_keys.h"
 #include "server/cluster_mode.h"
-#include "server/cluster_view.h"
+#include "replication/cluster_view.h"
 #include "server/command_stats.h"
 #include "server/config.h"
-#include "server/replicator.h"
+#include "replication/replicator.h"
 #include "storage/engine.h"
 
 namespace seshat::server {
@@ -28,7 +28,7 @@ struct ServerStats {
   std::atomic<uint64_t> connections_received{0};
   std::atomic<uint64_t> rejected_connections{0};
   std::atomic<uint64_t> commands_processed{0};
-  KeyspaceStats keyspace;  // keyspace_hits / keyspace_misses
+  replication::KeyspaceStats keyspace;  // keyspace_hits / keyspace_misses
   std::atomic<uint64_t> net_input_bytes{0};
   std::atomic<uint64_t> net_output_bytes{0};
   std::atomic<uint64_t> write_commands{0};
@@ -67,7 +67,7 @@ struct ServerContext {
   Config config;
   kv::Limits limits;
   storage::Engine* engine = nullptr;
-  Replicator* replicator = nullptr;
+  replication::Replicator* replicator = nullptr;
   ClientRegistry clients;
   ServerStats stats;
   CommandStats command_stats;  // INFO commandstats
@@ -90,11 +90,11 @@ struct ServerContext {
   std::function<bool(uint64_t peer, const LinkFault& fault)> link_fault;
   // Cluster mode: SESHAT MEMBER REMOVE <id>. `done` gets +OK once the removal is applied on
   // this node, or an error (called from another thread).
-  std::function<void(uint64_t id, Replicator::Done done)> remove_member;
+  std::function<void(uint64_t id, replication::Replicator::Done done)> remove_member;
   // The Raft group as Redis Cluster clients see it, published by the replicator. nullptr is
   // standalone mode: CLUSTER, READONLY, READWRITE and ASKING answer "cluster support disabled"
   // and nothing is ever redirected.
-  ClusterViewHolder* cluster = nullptr;
+  replication::ClusterViewHolder* cluster = nullptr;
   // Set with `cluster`: the Redis Cluster emulation (src/cluster) that decides redirects and
   // answers CLUSTER, plugged in by the node.
   ClusterMode* cluster_mode = nullptr;

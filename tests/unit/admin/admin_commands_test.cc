@@ -227,7 +227,7 @@ TEST_F(InfoTest, UnknownSectionIsEmptyAndExtraSectionsAppend) {
 TEST_F(InfoTest, ModeFollowsTheClusterView) {
   EXPECT_THAT(info_text(ctx_, "cluster"), HasSubstr("cluster_enabled:0\r\n"));
   EXPECT_THAT(info_text(ctx_, "server"), HasSubstr("redis_mode:standalone\r\n"));
-  server::ClusterViewHolder holder;
+  replication::ClusterViewHolder holder;
   ctx_.cluster = &holder;
   EXPECT_THAT(info_text(ctx_, "cluster"), HasSubstr("cluster_enabled:1\r\n"));
   EXPECT_THAT(info_text(ctx_, "server"), HasSubstr("redis_mode:cluster\r\n"));

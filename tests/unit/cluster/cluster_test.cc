@@ -14,7 +14,7 @@
 #include "cluster/node_ids.h"
 #include "cluster/slots.h"
 #include "protocol/resp_writer.h"
-#include "server/cluster_view.h"
+#include "replication/cluster_view.h"
 #include "server/connection.h"
 #include "server/server_commands.h"
 #include "server/server_context.h"
@@ -22,11 +22,11 @@
 namespace seshat::cluster {
 namespace {
 
-using server::ClusterViewHolder;
+using replication::ClusterViewHolder;
 using server::Connection;
-using server::HostPort;
+using replication::HostPort;
 using server::ServerContext;
-using server::split_host_port;
+using replication::split_host_port;
 
 using protocol::Reply;
 using ::testing::HasSubstr;

@@ -1,5 +1,6 @@
-// Tests for the commands the front end answers itself, and its seam to the admin room. Every expected error text below was read from a
-// live redis-server 7.0.15; clients match on them, so they are pinned byte for byte.
+// Tests for the commands the front end answers itself, and its seam to the admin room. Every
+// expected error text below was read from a live redis-server 7.0.15; clients match on them, so
+// they are pinned byte for byte.
 #include "server/server_commands.h"
 
 #include <gmock/gmock.h>
@@ -191,7 +192,7 @@ TEST_F(ServerCommandsTest, AdminCommandsGoThroughTheSeam) {
   ctx_.admin = &admin;
   EXPECT_EQ(run_server_command(*conn, info, {"INFO"}, nullptr), Reply::Bulk("now"));
   std::vector<Reply> filled;
-  const AdminCommands::Later later = [&filled]() -> Replicator::Done {
+  const AdminCommands::Later later = [&filled]() -> replication::Replicator::Done {
     return [&filled](absl::StatusOr<Reply> r) { filled.push_back(std::move(*r)); };
   };
   EXPECT_EQ(run_server_command(*conn, info, {"INFO", "x"}, &later), std::nullopt);

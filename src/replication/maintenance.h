@@ -9,7 +9,7 @@
 
 #include "storage/engine.h"
 
-namespace seshat::server {
+namespace seshat::replication {
 
 struct MaintenanceWork {
   std::vector<std::string> operations;  // encoded kv::Operations to propose
@@ -21,4 +21,4 @@ struct MaintenanceWork {
 MaintenanceWork plan_maintenance(storage::Engine& engine, int64_t now_ms,
                                  uint64_t tombstone_ttl_ms, std::string& tombstone_cursor);
 
-}  // namespace seshat::server
+}  // namespace seshat::replication

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-namespace seshat::server {
+namespace seshat::replication {
 
 struct Proposal {
   uint64_t id = 0;
@@ -24,4 +24,4 @@ std::string encode_proposal_batch(const std::vector<Proposal>& proposals);
 // nullopt on malformed bytes; never crashes whatever the input.
 std::optional<std::vector<Proposal>> decode_proposal_batch(std::string_view bytes);
 
-}  // namespace seshat::server
+}  // namespace seshat::replication

@@ -1,9 +1,9 @@
-#include "server/maintenance.h"
+#include "replication/maintenance.h"
 
 #include "kv/operation.h"
 #include "storage/rocks_keyspace.h"
 
-namespace seshat::server {
+namespace seshat::replication {
 
 namespace {
 constexpr size_t kMaxExpiriesPerCycle = 200;
@@ -36,4 +36,4 @@ MaintenanceWork plan_maintenance(storage::Engine& engine, int64_t now_ms,
   return work;
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::replication

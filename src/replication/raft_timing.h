@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 
-namespace seshat::server {
+namespace seshat::replication {
 
 struct RaftTiming {
   uint64_t tick_ms = 10;
@@ -36,4 +36,4 @@ inline RaftTiming raft_timing(uint64_t heartbeat_ms, uint64_t election_min_ms,
   return t;
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::replication

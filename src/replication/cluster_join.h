@@ -11,11 +11,10 @@
 
 #include "absl/status/statusor.h"
 #include "raft/types.h"
-#include "server/config.h"
 #include "storage/member_book.h"
 #include "transport/transport.h"
 
-namespace seshat::server {
+namespace seshat::replication {
 
 struct JoinedCluster {
   std::string cluster_id;
@@ -23,12 +22,21 @@ struct JoinedCluster {
   raft::ConfState conf;  // the membership the node starts from (itself a learner in it)
 };
 
+// Who asks to join, and through which member.
+struct JoinSettings {
+  uint64_t node_id = 0;
+  std::string internal_addr;
+  std::string client_addr;
+  std::string join_addr;                // a member's internal address
+  uint64_t request_timeout_ms = 5000;   // the members' request_timeout_secs
+};
+
 // Blocks until this node is a member. FailedPrecondition when the cluster refused it (the
 // message says why: an id in use by another member, another cluster's data); Cancelled when
 // SIGINT or SIGTERM arrived meanwhile (the caller must have blocked them, as main does).
-absl::StatusOr<JoinedCluster> join_cluster(const Config& config);
+absl::StatusOr<JoinedCluster> join_cluster(const JoinSettings& self);
 
 // The membership and addresses a Join reply lists.
 JoinedCluster joined_cluster_of(const transport::JoinReply& reply);
 
-}  // namespace seshat::server
+}  // namespace seshat::replication

@@ -1,8 +1,8 @@
-#include "server/cluster_view.h"
+#include "replication/cluster_view.h"
 
 #include <utility>
 
-namespace seshat::server {
+namespace seshat::replication {
 
 std::optional<HostPort> split_host_port(std::string_view addr) {
   const size_t colon = addr.rfind(':');
@@ -44,4 +44,4 @@ std::shared_ptr<const ClusterView> ClusterViewHolder::current() const {
   return view_;
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::replication

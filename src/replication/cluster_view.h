@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-namespace seshat::server {
+namespace seshat::replication {
 
 struct ClusterMember {
   uint64_t id = 0;                 // the Raft node id
@@ -68,4 +68,4 @@ class ClusterViewHolder {
   std::shared_ptr<const ClusterView> view_;
 };
 
-}  // namespace seshat::server
+}  // namespace seshat::replication

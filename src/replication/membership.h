@@ -15,7 +15,7 @@
 #include "storage/member_book.h"
 #include "transport/transport.h"
 
-namespace seshat::server {
+namespace seshat::replication {
 
 // The context of every conf change Seshat proposes: which request to answer once it is
 // applied (0: nobody waits), and the addresses of the member it adds or promotes, so that every
@@ -72,4 +72,4 @@ raft::NodeId best_transferee(const raft::NodeStatus& status, const raft::ConfSta
 std::string describe_conf_change(const raft::ConfChange& cc,
                                  const std::optional<ChangeContext>& ctx);
 
-}  // namespace seshat::server
+}  // namespace seshat::replication

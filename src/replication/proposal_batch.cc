@@ -1,6 +1,6 @@
-#include "server/proposal_batch.h"
+#include "replication/proposal_batch.h"
 
-namespace seshat::server {
+namespace seshat::replication {
 
 namespace {
 
@@ -53,4 +53,4 @@ std::optional<std::vector<Proposal>> decode_proposal_batch(std::string_view byte
   return out;
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::replication

@@ -1,9 +1,9 @@
 // The millisecond settings of [raft] become ticks that keep their meaning.
-#include "server/raft_timing.h"
+#include "replication/raft_timing.h"
 
 #include <gtest/gtest.h>
 
-namespace seshat::server {
+namespace seshat::replication {
 namespace {
 
 TEST(RaftTiming, DefaultsTickEveryTenMilliseconds) {
@@ -43,4 +43,4 @@ TEST(RaftTiming, RoundingKeepsTheCoresOrder) {
 }
 
 }  // namespace
-}  // namespace seshat::server
+}  // namespace seshat::replication

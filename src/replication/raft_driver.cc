@@ -1,4 +1,4 @@
-#include "server/raft_driver.h"
+#include "replication/raft_driver.h"
 
 #include <spdlog/spdlog.h>
 
@@ -6,16 +6,16 @@
 
 #include "kv/operation.h"
 #include "kv/state_machine.h"
-#include "server/cluster_view.h"
-#include "server/maintenance.h"
-#include "server/membership.h"
-#include "server/raft_timing.h"
-#include "server/replication_errors.h"
+#include "replication/cluster_view.h"
+#include "replication/maintenance.h"
+#include "replication/membership.h"
+#include "replication/raft_timing.h"
+#include "replication/replication_errors.h"
 #include "storage/rocks_keyspace.h"
 #include "storage/snapshot_codec.h"
 #include "transport/transport.h"
 
-namespace seshat::server {
+namespace seshat::replication {
 
 namespace {
 
@@ -35,7 +35,7 @@ int64_t wall_clock_ms() {
 
 }  // namespace
 
-using namespace replication_errors;
+using namespace errors;
 
 RaftDriver::RaftDriver(storage::Engine& engine, storage::RaftLogStorage& log,
                        RaftDriverOptions options, ClusterViewHolder* cluster_view)
@@ -619,4 +619,4 @@ std::string RaftDriver::info_raft() const {
   return status_text_;
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::replication

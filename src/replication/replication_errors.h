@@ -4,7 +4,7 @@
 
 #include "absl/status/status.h"
 
-namespace seshat::server::replication_errors {
+namespace seshat::replication::errors {
 
 inline constexpr const char* kNoLeader = "CLUSTERDOWN The cluster is down: no leader is elected";
 inline constexpr const char* kTimedOut =
@@ -14,4 +14,4 @@ inline constexpr const char* kShuttingDown = "TRYAGAIN the node is shutting down
 
 inline absl::Status unavailable(const char* line) { return absl::UnavailableError(line); }
 
-}  // namespace seshat::server::replication_errors
+}  // namespace seshat::replication::errors

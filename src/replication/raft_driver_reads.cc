@@ -17,14 +17,14 @@
 #include <spdlog/spdlog.h>
 
 #include "kv/state_machine.h"
-#include "server/membership.h"
-#include "server/raft_driver.h"
-#include "server/replication_errors.h"
+#include "replication/membership.h"
+#include "replication/raft_driver.h"
+#include "replication/replication_errors.h"
 
-namespace seshat::server {
+namespace seshat::replication {
 
 using protocol::Reply;
-using namespace replication_errors;
+using namespace errors;
 
 void RaftDriver::handle_read(ReadInput& in, const std::vector<Proposal>& batch) {
   auto r = std::make_shared<PendingRead>();
@@ -177,4 +177,4 @@ void RaftDriver::update_local_reads() {
   local_reads_ = options_.stale_reads || (sole_voter && leader_id_.load() == options_.node_id);
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::replication

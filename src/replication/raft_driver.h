@@ -31,17 +31,16 @@
 #include "kv/command.h"
 #include "kv/operation.h"
 #include "raft/raw_node.h"
-#include "server/blocking_keys.h"
-#include "server/config.h"
-#include "server/proposal_batch.h"
-#include "server/replicator.h"
+#include "replication/proposal_batch.h"
+#include "replication/replicator.h"
+#include "replication/write_listener.h"
 #include "storage/engine.h"
 #include "storage/member_book.h"
 #include "storage/raft_log_storage.h"
 #include "storage/rocks_keyspace.h"
 #include "transport/transport.h"
 
-namespace seshat::server {
+namespace seshat::replication {
 
 class ClusterViewHolder;
 
@@ -67,7 +66,7 @@ struct RaftDriverOptions {
   KeyspaceStats* keyspace_stats = nullptr;
   // Clients blocked on keys (BLPOP ...): told which keys every applied write touched, and that
   // this node stopped leading. May be null.
-  BlockingKeys* blocking = nullptr;
+  WriteListener* blocking = nullptr;
 };
 
 class RaftDriver final : public Replicator {
@@ -328,4 +327,4 @@ class RaftDriver final : public Replicator {
   std::vector<uint64_t> peer_ids_;  // guarded by status_mu_: members other than this node
 };
 
-}  // namespace seshat::server
+}  // namespace seshat::replication

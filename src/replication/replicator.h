@@ -17,7 +17,7 @@
 #include "kv/operation.h"
 #include "protocol/reply.h"
 
-namespace seshat::server {
+namespace seshat::replication {
 
 // INFO's keyspace_hits and keyspace_misses: counted key lookups of the commands this node
 // answered, whichever thread ran them (io threads for local reads, the driver for the rest).
@@ -65,4 +65,4 @@ inline protocol::Reply reply_of(absl::StatusOr<protocol::Reply> outcome) {
   return protocol::Reply::Error(std::string(outcome.status().message()));
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::replication

@@ -1,4 +1,4 @@
-#include "server/cluster_join.h"
+#include "replication/cluster_join.h"
 
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -8,7 +8,7 @@
 
 #include "transport/grpc_transport.h"
 
-namespace seshat::server {
+namespace seshat::replication {
 
 namespace {
 
@@ -46,36 +46,36 @@ JoinedCluster joined_cluster_of(const transport::JoinReply& reply) {
   return out;
 }
 
-absl::StatusOr<JoinedCluster> join_cluster(const Config& config) {
+absl::StatusOr<JoinedCluster> join_cluster(const JoinSettings& self) {
   transport::JoinRequest request;
-  request.node_id = config.node_id;
-  request.internal_addr = config.internal_addr;
-  request.client_addr = config.client_addr;
+  request.node_id = self.node_id;
+  request.internal_addr = self.internal_addr;
+  request.client_addr = self.client_addr;
   // The leader answers once the change is committed, within its request timeout.
-  const auto rpc_timeout = std::chrono::milliseconds(config.request_timeout_secs * 1000 + 2000);
-  std::string target = config.join_addr;
+  const auto rpc_timeout = std::chrono::milliseconds(self.request_timeout_ms + 2000);
+  std::string target = self.join_addr;
   auto backoff = kFirstBackoff;
   int redirects = 0;
   for (int attempt = 1;; ++attempt) {
     spdlog::info("join: asking {} to add node {} ({}) to its cluster (attempt {})", target,
-                 config.node_id, config.internal_addr, attempt);
+                 self.node_id, self.internal_addr, attempt);
     transport::JoinReply reply = transport::request_join(target, request, rpc_timeout);
     switch (reply.outcome) {
       case transport::JoinReply::Outcome::kOk: {
         JoinedCluster joined = joined_cluster_of(reply);
-        const bool listed = joined.book.count(config.node_id) > 0;
+        const bool listed = joined.book.count(self.node_id) > 0;
         if (reply.cluster_id.empty() || !listed) {
           spdlog::warn("join: {} answered without {}; retrying", target,
                        reply.cluster_id.empty() ? "a cluster id" : "this node in its members");
           break;
         }
         spdlog::info("join: added to cluster {} as node {} ({} members); catching up",
-                     reply.cluster_id, config.node_id, joined.book.size());
+                     reply.cluster_id, self.node_id, joined.book.size());
         return joined;
       }
       case transport::JoinReply::Outcome::kRefused:
         return absl::FailedPreconditionError("the cluster refused to add node " +
-                                             std::to_string(config.node_id) + ": " + reply.error);
+                                             std::to_string(self.node_id) + ": " + reply.error);
       case transport::JoinReply::Outcome::kRedirect:
         spdlog::info("join: {} is not the leader; node {} at {} is", target, reply.leader_id,
                      reply.leader_addr);
@@ -87,7 +87,7 @@ absl::StatusOr<JoinedCluster> join_cluster(const Config& config) {
       case transport::JoinReply::Outcome::kRetry:
         spdlog::warn("join: {}: {}; retrying in {} ms", target, reply.error, backoff.count());
         // The member named might have gone: start over from the configured address.
-        target = config.join_addr;
+        target = self.join_addr;
         break;
     }
     if (wait_or_signal(backoff)) return absl::CancelledError("stopped before the node was added");
@@ -95,4 +95,4 @@ absl::StatusOr<JoinedCluster> join_cluster(const Config& config) {
   }
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::replication

@@ -1,11 +1,11 @@
-#include "server/membership.h"
+#include "replication/membership.h"
 
 #include <algorithm>
 #include <set>
 
 #include "storage/kv_format.h"
 
-namespace seshat::server {
+namespace seshat::replication {
 
 namespace {
 
@@ -175,4 +175,4 @@ std::string describe_conf_change(const raft::ConfChange& cc,
   return out;
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::replication

@@ -1,14 +1,14 @@
 // Membership changes below the process level: the context Seshat's conf changes carry, how an
 // applied change updates the member book, the leader's decision on a join request, when a
 // learner is promoted, whom a leaving leader hands over to, and what a joining node records.
-#include "server/membership.h"
+#include "replication/membership.h"
 
 #include <gtest/gtest.h>
 
 #include "raft/progress.h"
-#include "server/cluster_join.h"
+#include "replication/cluster_join.h"
 
-namespace seshat::server {
+namespace seshat::replication {
 namespace {
 
 using storage::MemberAddress;
@@ -167,4 +167,4 @@ TEST(Describe, NamesTheChangeAndTheAddress) {
 }
 
 }  // namespace
-}  // namespace seshat::server
+}  // namespace seshat::replication

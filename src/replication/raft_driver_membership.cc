@@ -4,18 +4,18 @@
 // queue. docs/raft.md ("Membership changes") describes the flow.
 #include <spdlog/spdlog.h>
 
-#include "server/membership.h"
-#include "server/raft_driver.h"
-#include "server/replication_errors.h"
+#include "replication/membership.h"
+#include "replication/raft_driver.h"
+#include "replication/replication_errors.h"
 
-namespace seshat::server {
+namespace seshat::replication {
 
 namespace {
 
 using protocol::Reply;
 using Clock = std::chrono::steady_clock;
 using transport::JoinReply;
-using replication_errors::kNoLeader;
+using errors::kNoLeader;
 
 // A removed peer's sender lives this much longer, so that the messages telling it about its
 // removal (the commit of that entry) still leave.
@@ -401,4 +401,4 @@ void RaftDriver::fail_membership_waiters(const std::string& error) {
   self_removal_.reset();
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::replication
