@@ -10,7 +10,7 @@
 #include "replication/maintenance.h"
 #include "replication/membership.h"
 #include "replication/raft_timing.h"
-#include "replication/replication_errors.h"
+#include "replication/errors.h"
 #include "storage/rocks_keyspace.h"
 #include "storage/snapshot_codec.h"
 #include "transport/transport.h"
@@ -120,7 +120,7 @@ void RaftDriver::enqueue(Input input) {
       return;
     }
   }
-  refuse(input, kShuttingDown);
+  refuse(input, shutting_down());
 }
 
 void RaftDriver::on_message(raft::Message msg) { enqueue(StepInput{std::move(msg)}); }
@@ -183,8 +183,8 @@ void RaftDriver::run() {
       stopping = stopping_;
     }
     if (stopping) {
-      for (auto& in : inputs) refuse(in, kShuttingDown);
-      fail_all(kShuttingDown);
+      for (auto& in : inputs) refuse(in, shutting_down());
+      fail_all(shutting_down());
       return;
     }
     auto now = Clock::now();
@@ -217,18 +217,18 @@ void RaftDriver::run() {
   }
 }
 
-void RaftDriver::refuse(Input& input, const char* error) {
+void RaftDriver::refuse(Input& input, const absl::Status& error) {
   std::visit(
       [error](auto& in) {
         using T = std::decay_t<decltype(in)>;
         if constexpr (std::is_same_v<T, JoinInput>) {
           transport::JoinReply r;
-          r.error = error;
+          r.error = std::string(error.message());
           in.done(std::move(r));
         } else if constexpr (std::is_same_v<T, RefreshInput>) {
           in.refreshed();  // nothing newer will come: the last published status stands
         } else if constexpr (requires { in.done; }) {
-          in.done(unavailable(error));
+          in.done(error);
         }
       },
       input);
@@ -245,7 +245,7 @@ void RaftDriver::handle_inputs(std::vector<Input>& inputs) {
   for (auto& input : inputs) {
     if (auto* in = std::get_if<ProposeInput>(&input)) {
       if (!leader) {
-        in->done(unavailable(leader_id_.load() == 0 ? kNoLeader : kNotLeader));
+        in->done(leader_id_.load() == 0 ? no_leader() : not_leader());
         continue;
       }
       uint64_t id = next_proposal_id_++;
@@ -285,8 +285,8 @@ void RaftDriver::handle_inputs(std::vector<Input>& inputs) {
       for (const auto& p : batch) {
         auto it = proposals_.find(p.id);
         if (it == proposals_.end()) continue;
-        it->second.done(unavailable(kNotLeader));
-        for (auto& r : it->second.reads_after) answer(*r, unavailable(kNotLeader));
+        it->second.done(not_leader());
+        for (auto& r : it->second.reads_after) answer(*r, not_leader());
         proposals_.erase(it);
       }
     }
@@ -342,7 +342,7 @@ void RaftDriver::on_leader_change(raft::NodeId before) {
     spdlog::info("raft: following node {} (term {})", lead, term);
   }
   if (before == options_.node_id) {
-    fail_reads(kNotLeader, /*leader_reads_only=*/true);
+    fail_reads(not_leader(), /*leader_reads_only=*/true);
     if (options_.blocking != nullptr) options_.blocking->leadership_lost();
   }
   update_local_reads();
@@ -473,16 +473,16 @@ void RaftDriver::expire_requests(Clock::time_point now) {
       ++it;
       continue;
     }
-    it->second.done(unavailable(kTimedOut));
-    for (auto& r : it->second.reads_after) answer(*r, unavailable(kTimedOut));
+    it->second.done(timed_out());
+    for (auto& r : it->second.reads_after) answer(*r, timed_out());
     it = proposals_.erase(it);
   }
   expire_reads(now);
 }
 
-void RaftDriver::fail_all(const std::string& error) {
+void RaftDriver::fail_all(const absl::Status& error) {
   fail_reads(error, /*leader_reads_only=*/false);
-  for (auto& [id, p] : proposals_) p.done(absl::UnavailableError(error));
+  for (auto& [id, p] : proposals_) p.done(error);
   proposals_.clear();
   fail_membership_waiters(error);
 }

@@ -183,7 +183,7 @@ class RaftDriver final : public Replicator {
 
   void enqueue(Input input);
   // Answers an input that will not be handled (shutting down) with `error`.
-  static void refuse(Input& input, const char* error);
+  static void refuse(Input& input, const absl::Status& error);
   void run();
   void handle_inputs(std::vector<Input>& inputs);
   void handle_ready();
@@ -202,7 +202,7 @@ class RaftDriver final : public Replicator {
   void maybe_snapshot();
   void run_maintenance();
   void propose_internal(std::string operation);
-  void fail_all(const std::string& error);
+  void fail_all(const absl::Status& error);
   void send(std::vector<raft::Message> msgs);
 
   // Reads (raft_driver_reads.cc), driver thread only. `batch` holds the proposals collected
@@ -224,7 +224,7 @@ class RaftDriver final : public Replicator {
   // have been lost on the way (the core answers one context once, so a repeat is harmless).
   void resend_read_index(Clock::time_point now);
   void expire_reads(Clock::time_point now);
-  void fail_reads(const std::string& error, bool leader_reads_only);
+  void fail_reads(const absl::Status& error, bool leader_reads_only);
   static void answer(PendingRead& r, absl::StatusOr<protocol::Reply> outcome);
   // Applies `op` to `ks` for a client of this node, counting its key lookups in INFO stats.
   protocol::Reply apply_for_client(const kv::Operation& op, storage::Keyspace& ks) const;
@@ -263,7 +263,7 @@ class RaftDriver final : public Replicator {
   void membership_maintenance(Clock::time_point now);
   void promote_caught_up_learners();
   void advance_self_removal(Clock::time_point now);
-  void fail_membership_waiters(const std::string& error);
+  void fail_membership_waiters(const absl::Status& error);
 
   storage::Engine& engine_;
   storage::RaftLogStorage& log_;

@@ -6,7 +6,7 @@
 
 #include "replication/membership.h"
 #include "replication/raft_driver.h"
-#include "replication/replication_errors.h"
+#include "replication/errors.h"
 
 namespace seshat::replication {
 
@@ -15,7 +15,6 @@ namespace {
 using protocol::Reply;
 using Clock = std::chrono::steady_clock;
 using transport::JoinReply;
-using errors::kNoLeader;
 
 // A removed peer's sender lives this much longer, so that the messages telling it about its
 // removal (the commit of that entry) still leave.
@@ -26,11 +25,6 @@ constexpr auto kPromotionCheckEvery = std::chrono::milliseconds(200);
 // How often a change proposed through another node is proposed again until it applies.
 constexpr auto kResendEvery = std::chrono::milliseconds(1000);
 
-constexpr const char* kChangeInProgress =
-    "TRYAGAIN another membership change is in progress; retry";
-constexpr const char* kChangeTimedOut =
-    "TRYAGAIN the membership change was not applied within request_timeout_secs; it may still "
-    "be; check SESHAT MEMBERS";
 
 JoinReply join_error(JoinReply::Outcome outcome, std::string error) {
   JoinReply r;
@@ -154,21 +148,20 @@ void RaftDriver::handle_join(transport::JoinRequest& req, std::function<void(Joi
 
 void RaftDriver::handle_remove(raft::NodeId id, Done& done) {
   if (removed_) {
-    done(Reply::Error("ERR this node is no longer a member of the cluster"));
+    done(errors::no_longer_member());
     return;
   }
   if (!is_member(conf_, id)) {
-    done(Reply::Error("ERR node " + std::to_string(id) + " is not a member of the cluster"));
+    done(errors::not_a_member(id));
     return;
   }
   if (conf_.voters.size() == 1 && conf_.voters[0] == id && conf_.voters_outgoing.empty()) {
-    done(Reply::Error("ERR node " + std::to_string(id) +
-                      " is the only voter: a cluster cannot remove its last voter"));
+    done(errors::last_voter(id));
     return;
   }
   const raft::NodeId leader = leader_id_.load();
   if (leader == raft::kNone) {
-    done(Reply::Error(kNoLeader));
+    done(errors::no_leader());
     return;
   }
   const auto now = Clock::now();
@@ -179,7 +172,7 @@ void RaftDriver::handle_remove(raft::NodeId id, Done& done) {
   pending.deadline = now + std::chrono::milliseconds(options_.request_timeout_ms);
   if (leader == options_.node_id) {
     if (conf_change_pending()) {
-      done(Reply::Error(kChangeInProgress));
+      done(errors::change_in_progress());
       return;
     }
     if (id == options_.node_id) {
@@ -203,7 +196,7 @@ void RaftDriver::handle_remove(raft::NodeId id, Done& done) {
   }
   // On a follower the core forwards the proposal to the leader.
   if (!node_->propose_conf_change(cc).ok()) {
-    done(Reply::Error("TRYAGAIN the leader could not take the change now; retry"));
+    done(errors::change_not_taken());
     return;
   }
   if (leader != options_.node_id) {
@@ -304,7 +297,7 @@ void RaftDriver::membership_maintenance(Clock::time_point now) {
   for (auto it = changes_.begin(); it != changes_.end();) {
     PendingChange& pc = it->second;
     if (pc.deadline <= now) {
-      if (pc.done) pc.done(Reply::Error(kChangeTimedOut));
+      if (pc.done) pc.done(errors::change_timed_out());
       for (auto& done : pc.join_done) {
         done(join_error(JoinReply::Outcome::kRetry, "the change was not committed in time"));
       }
@@ -377,7 +370,7 @@ void RaftDriver::advance_self_removal(Clock::time_point now) {
     if (node_->raft().pending_conf_index() > applied_) return;
     self_removal_.reset();
     if (!node_->propose_conf_change(cc).ok()) {
-      it->second.done(Reply::Error("TRYAGAIN the leader could not take the change now; retry"));
+      it->second.done(errors::change_not_taken());
       changes_.erase(it);
       return;
     }
@@ -392,10 +385,12 @@ void RaftDriver::advance_self_removal(Clock::time_point now) {
   it->second.next_resend = now + kResendEvery;
 }
 
-void RaftDriver::fail_membership_waiters(const std::string& error) {
+void RaftDriver::fail_membership_waiters(const absl::Status& error) {
   for (auto& [rid, pc] : changes_) {
-    if (pc.done) pc.done(Reply::Error(error));
-    for (auto& done : pc.join_done) done(join_error(JoinReply::Outcome::kRetry, error));
+    if (pc.done) pc.done(error);
+    for (auto& done : pc.join_done) {
+      done(join_error(JoinReply::Outcome::kRetry, std::string(error.message())));
+    }
   }
   changes_.clear();
   self_removal_.reset();

@@ -19,7 +19,7 @@
 #include "kv/state_machine.h"
 #include "replication/membership.h"
 #include "replication/raft_driver.h"
-#include "replication/replication_errors.h"
+#include "replication/errors.h"
 
 namespace seshat::replication {
 
@@ -57,7 +57,7 @@ void RaftDriver::handle_read(ReadInput& in, const std::vector<Proposal>& batch) 
     return;
   }
   if (leader_id_.load() == 0) {
-    answer(*r, unavailable(kNoLeader));
+    answer(*r, no_leader());
     return;
   }
   reads_unsent_.push_back(r);
@@ -140,7 +140,7 @@ void RaftDriver::answer(PendingRead& r, absl::StatusOr<Reply> outcome) {
 
 void RaftDriver::expire_reads(Clock::time_point now) {
   const auto expire = [now](const ReadPtr& r) {
-    if (!r->answered && r->deadline <= now) answer(*r, unavailable(kTimedOut));
+    if (!r->answered && r->deadline <= now) answer(*r, timed_out());
     return r->answered;
   };
   for (auto it = reads_waiting_index_.begin(); it != reads_waiting_index_.end();) {
@@ -151,10 +151,10 @@ void RaftDriver::expire_reads(Clock::time_point now) {
   std::erase_if(reads_waiting_apply_, [&](const auto& entry) { return expire(entry.second); });
 }
 
-void RaftDriver::fail_reads(const std::string& error, bool leader_reads_only) {
+void RaftDriver::fail_reads(const absl::Status& error, bool leader_reads_only) {
   const auto fail = [&](const ReadPtr& r) {
     if (leader_reads_only && !r->positioned) return false;
-    answer(*r, absl::UnavailableError(error));
+    answer(*r, error);
     return true;
   };
   for (auto it = reads_waiting_index_.begin(); it != reads_waiting_index_.end();) {

@@ -33,9 +33,9 @@ struct KeyspaceStats {
 class Replicator {
  public:
   // Called exactly once, from any thread: with the reply the state machine produced for the
-  // operation, or with an error status if it could not be done. Errors carry the whole Redis
-  // error line as their message ("TRYAGAIN ...", "CLUSTERDOWN ..."): they are retryable, and a
-  // write that got one was never acknowledged (it may still be applied later).
+  // operation, or with an error status if it could not be done (replication/errors.h: the code
+  // says whether to retry; a write that failed was never acknowledged, though it may still be
+  // applied later).
   using Done = std::function<void(absl::StatusOr<protocol::Reply>)>;
 
   virtual ~Replicator() = default;
@@ -58,11 +58,5 @@ class Replicator {
   // decisions in the log never go back in time.
   virtual int64_t proposal_time_ms() = 0;
 };
-
-// The reply a client sees for an outcome: the state machine's reply, or the error's line.
-inline protocol::Reply reply_of(absl::StatusOr<protocol::Reply> outcome) {
-  if (outcome.ok()) return std::move(*outcome);
-  return protocol::Reply::Error(std::string(outcome.status().message()));
-}
 
 }  // namespace seshat::replication

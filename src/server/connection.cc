@@ -9,8 +9,9 @@
 #include "kv/operation.h"
 #include "kv/state_machine.h"
 #include "kv/subcommands.h"
+#include "replication/errors.h"
 #include "server/ascii.h"
-#include "replication/replication_errors.h"
+#include "server/outcome.h"
 #include "server/server_commands.h"
 #include "storage/rocks_keyspace.h"
 
@@ -72,7 +73,7 @@ void Connection::shutdown() {
   asio::post(socket_.get_executor(), [self] {
     self->stop_reading_ = true;
     if (self->blocked_) {
-      self->end_blocked(self->blocked_->seq, replication::errors::kShuttingDown);
+      self->end_blocked(self->blocked_->seq, error_line(replication::errors::shutting_down()));
     }
     if (self->pending_ == 0 && !self->write_in_flight_) self->close();
     else self->close_after_flush_ = true;
@@ -430,7 +431,7 @@ replication::Replicator::Done Connection::reply_later() {
   auto seq = reserve_slot();
   return [self = shared_from_this(), seq](absl::StatusOr<Reply> outcome) mutable {
     asio::post(self->socket_.get_executor(), [self, seq, outcome = std::move(outcome)]() mutable {
-      self->complete(seq, replication::reply_of(std::move(outcome)));
+      self->complete(seq, reply_of(std::move(outcome)));
     });
   };
 }
@@ -524,7 +525,7 @@ void Connection::run_exec() {
                               absl::StatusOr<Reply> outcome) mutable {
     asio::post(self->socket_.get_executor(),
                [self, seq, assemble = std::move(assemble), outcome = std::move(outcome)]() mutable {
-                 self->complete(seq, assemble(replication::reply_of(std::move(outcome))));
+                 self->complete(seq, assemble(reply_of(std::move(outcome))));
                });
   };
   // A transaction that writes nothing changes no state: it runs as one read (no log entry),
@@ -568,7 +569,9 @@ void Connection::start_blocking(const kv::CommandSpec& spec, kv::Argv& argv) {
       },
       [weak, executor, seq] {
         asio::post(executor, [weak, seq] {
-          if (auto self = weak.lock()) self->end_blocked(seq, replication::errors::kNotLeader);
+          if (auto self = weak.lock()) {
+            self->end_blocked(seq, error_line(replication::errors::not_leader()));
+          }
         });
       });
   // The timeout is the last argument; an invalid one is answered by the first try. Beyond ten
@@ -614,7 +617,7 @@ void Connection::try_blocked() {
                            [self, seq](absl::StatusOr<Reply> outcome) mutable {
                              asio::post(self->socket_.get_executor(),
                                         [self, seq, outcome = std::move(outcome)]() mutable {
-                                          self->on_blocked_try(seq, replication::reply_of(std::move(outcome)));
+                                          self->on_blocked_try(seq, reply_of(std::move(outcome)));
                                         });
                            });
 }
