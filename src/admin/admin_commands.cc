@@ -27,7 +27,8 @@ std::optional<Reply> Commands::run(server::Connection& conn, const kv::Argv& arg
                                    const Later* later) {
   const std::string name = kv::lower(argv[0]);
   if (name == "info") {
-    return Reply::Verbatim(info_sections_text(conn.context(), {argv.begin() + 1, argv.end()}));
+    return Reply::Verbatim(
+        info_sections_text(conn.context(), engine_, {argv.begin() + 1, argv.end()}));
   }
   if (name == "client") return client_command(conn, argv, later);
   if (name == "config") return config_command(conn.context(), argv);

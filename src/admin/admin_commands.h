@@ -6,14 +6,22 @@
 #include <optional>
 
 #include "server/admin_commands.h"
+#include "storage/engine.h"
 
 namespace seshat::admin {
 
 class Commands final : public server::AdminCommands {
  public:
+  // `engine` (the node's database; null in tests that need none) feeds INFO's keyspace and
+  // replication offsets: the front end has no storage of its own to lend.
+  explicit Commands(storage::Engine* engine = nullptr) : engine_(engine) {}
+
   bool handles(const kv::Argv& argv) const override;
   std::optional<protocol::Reply> run(server::Connection& conn, const kv::Argv& argv,
                                      const Later* later) override;
+
+ private:
+  storage::Engine* engine_;
 };
 
 }  // namespace seshat::admin

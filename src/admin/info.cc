@@ -22,6 +22,7 @@
 #include "kv/ascii.h"
 #include "server/server_commands.h"
 #include "server/server_context.h"
+#include "storage/engine.h"
 
 namespace seshat::admin {
 
@@ -226,9 +227,9 @@ std::string stats_section(ServerContext& ctx) {
   return s.take();
 }
 
-std::string replication_section(ServerContext& ctx) {
+std::string replication_section(ServerContext& ctx, storage::Engine* engine) {
   Section s("Replication");
-  const uint64_t applied = ctx.engine != nullptr ? ctx.engine->applied_index() : 0;
+  const uint64_t applied = engine != nullptr ? engine->applied_index() : 0;
   std::shared_ptr<const ClusterView> view;
   if (ctx.cluster != nullptr) view = ctx.cluster->current();
   if (view && !view->self_is_leader()) {
@@ -287,28 +288,29 @@ std::string cpu_section() {
   return s.take();
 }
 
-std::string keyspace_section(ServerContext& ctx) {
+std::string keyspace_section(storage::Engine* engine) {
   Section s("Keyspace");
-  const uint64_t keys = ctx.engine != nullptr ? ctx.engine->key_count() : 0;
+  const uint64_t keys = engine != nullptr ? engine->key_count() : 0;
   if (keys == 0) return s.take();  // Redis lists only databases that hold keys
   // The expiry index holds one entry per key with a TTL. RocksDB's estimate is cheap and close
   // enough for a statistic; it can count deleted entries not yet compacted, hence the clamp.
   uint64_t expires = 0;  // stays 0 if RocksDB cannot tell
-  ctx.engine->db()->GetIntProperty(ctx.engine->cf(storage::Cf::kExpiry),
-                                   "rocksdb.estimate-num-keys", &expires);
+  engine->db()->GetIntProperty(engine->cf(storage::Cf::kExpiry), "rocksdb.estimate-num-keys",
+                               &expires);
   if (expires > keys) expires = keys;
   s.add("db0",
         "keys=" + std::to_string(keys) + ",expires=" + std::to_string(expires) + ",avg_ttl=0");
   return s.take();
 }
 
-std::string section_text(ServerContext& ctx, std::string_view section) {
+std::string section_text(ServerContext& ctx, storage::Engine* engine,
+                         std::string_view section) {
   if (section == "server") return server_section(ctx);
   if (section == "clients") return clients_section(ctx);
   if (section == "memory") return memory_section();
   if (section == "persistence") return persistence_section(ctx);
   if (section == "stats") return stats_section(ctx);
-  if (section == "replication") return replication_section(ctx);
+  if (section == "replication") return replication_section(ctx, engine);
   if (section == "cpu") return cpu_section();
   if (section == "modules") return Section("Modules").take();
   if (section == "errorstats") return Section("Errorstats").take();
@@ -317,7 +319,7 @@ std::string section_text(ServerContext& ctx, std::string_view section) {
     s.add("cluster_enabled", ctx.cluster != nullptr ? "1" : "0");
     return s.take();
   }
-  if (section == "keyspace") return keyspace_section(ctx);
+  if (section == "keyspace") return keyspace_section(engine);
   if (section == "commandstats") return ctx.command_stats.info_section();
   if (section == "latencystats") return Section("Latencystats").take();
   return "";
@@ -325,7 +327,8 @@ std::string section_text(ServerContext& ctx, std::string_view section) {
 
 }  // namespace
 
-std::string info_sections_text(ServerContext& ctx, const std::vector<std::string>& sections) {
+std::string info_sections_text(ServerContext& ctx, storage::Engine* engine,
+                               const std::vector<std::string>& sections) {
   std::set<std::string> wanted;
   bool all = false;
   bool defaults = sections.empty();
@@ -361,7 +364,7 @@ std::string info_sections_text(ServerContext& ctx, const std::vector<std::string
   };
   for (auto section : kSectionOrder) {
     if (all || (defaults && in_default(section)) || wanted.count(std::string(section))) {
-      append(section_text(ctx, section));
+      append(section_text(ctx, engine, section));
     }
   }
   if (ctx.extra_info) {
@@ -373,9 +376,10 @@ std::string info_sections_text(ServerContext& ctx, const std::vector<std::string
   return out;
 }
 
-std::string info_text(ServerContext& ctx, const std::string& section) {
-  if (section.empty()) return info_sections_text(ctx, {});
-  return info_sections_text(ctx, {section});
+std::string info_text(ServerContext& ctx, storage::Engine* engine,
+                      const std::string& section) {
+  if (section.empty()) return info_sections_text(ctx, engine, {});
+  return info_sections_text(ctx, engine, {section});
 }
 
 }  // namespace seshat::admin

@@ -356,12 +356,11 @@ int run_node(const Config& config) {
                (*engine)->cluster_id(), (*engine)->applied_index(), (*engine)->key_count());
 
   ServerContext ctx;
-  admin::Commands admin_commands;  // INFO, CLIENT, CONFIG, COMMAND, SESHAT
+  admin::Commands admin_commands(engine->get());  // INFO, CLIENT, CONFIG, COMMAND, SESHAT
   ctx.admin = &admin_commands;
   ctx.config = config;
   ctx.limits.max_key_size_bytes = config.max_key_size_bytes;
   ctx.limits.max_value_size_bytes = config.max_value_size_bytes;
-  ctx.engine = engine->get();
   ctx.run_id = random_hex(40);
 
   Config group = config;

@@ -157,6 +157,11 @@ Reply RaftDriver::apply_for_client(const kv::Operation& op, storage::Keyspace& k
   return reply;
 }
 
+uint64_t RaftDriver::watch_version(std::string_view key, int64_t now_ms) {
+  storage::ReadKeyspace view(engine_, now_ms);
+  return view.version(key);
+}
+
 int64_t RaftDriver::proposal_time_ms() {
   int64_t now = wall_clock_ms();
   int64_t prev = last_proposal_ms_.load(std::memory_order_relaxed);

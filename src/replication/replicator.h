@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "kv/command.h"
@@ -57,6 +58,11 @@ class Replicator {
   // The clock value to stamp on a new Operation: never behind one already stamped, so expiry
   // decisions in the log never go back in time.
   virtual int64_t proposal_time_ms() = 0;
+
+  // WATCH: the version of `key` in this node's applied state at `now_ms` (an expired key reads
+  // as absent). EXEC's apply compares it with the version the log has then, so a transaction
+  // runs only if nothing wrote the key in between. Any thread.
+  virtual uint64_t watch_version(std::string_view key, int64_t now_ms) = 0;
 };
 
 }  // namespace seshat::replication

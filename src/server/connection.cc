@@ -13,7 +13,6 @@
 #include "server/ascii.h"
 #include "server/outcome.h"
 #include "server/server_commands.h"
-#include "storage/rocks_keyspace.h"
 
 namespace seshat::server {
 
@@ -345,9 +344,11 @@ void Connection::run_command(const kv::CommandSpec& spec, kv::Argv& argv) {
     return;
   }
   if (name == "watch") {
-    storage::ReadKeyspace view(*ctx_.engine, now_ms_wall());
+    const int64_t now = now_ms_wall();
     for (size_t i = 1; i < argv.size(); ++i) {
-      if (!state_.watched.count(argv[i])) state_.watched[argv[i]] = view.version(argv[i]);
+      if (!state_.watched.count(argv[i])) {
+        state_.watched[argv[i]] = ctx_.replicator->watch_version(argv[i], now);
+      }
     }
     reply_now(Reply::Ok());
     return;

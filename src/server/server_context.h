@@ -1,5 +1,6 @@
-// State shared by every client connection of a node: configuration, the database, the
-// replicator, the registry of connected clients and the counters INFO reports.
+// State shared by every client connection of a node: configuration, the replicator (the front
+// end's only way to the data), the registry of connected clients, the counters INFO reports,
+// and the seams to the cluster and admin rooms.
 #pragma once
 
 #include <atomic>
@@ -20,7 +21,6 @@
 #include "server/command_stats.h"
 #include "server/config.h"
 #include "replication/replicator.h"
-#include "storage/engine.h"
 
 namespace seshat::server {
 
@@ -66,7 +66,6 @@ class ClientRegistry {
 struct ServerContext {
   Config config;
   kv::Limits limits;
-  storage::Engine* engine = nullptr;
   replication::Replicator* replicator = nullptr;
   ClientRegistry clients;
   ServerStats stats;

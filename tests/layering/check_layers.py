@@ -23,9 +23,9 @@ ALLOWED = {
     "kv": {"protocol", "storage", "raft"},
     "transport": {"raft"},
     "replication": {"protocol", "raft", "storage", "kv", "transport"},
-    # DESIGN gives the front end no storage and no transport; it still reads the keyspace for
-    # WATCH and local reads (issue "One room per job", step 5 takes that out).
-    "server": {"protocol", "raft", "storage", "kv", "replication"},
+    # The front end: no storage, no transport, no Raft (DESIGN.md); the data only through
+    # replication's interface.
+    "server": {"protocol", "kv", "replication"},
     # The cluster room reads the group status replication publishes and implements the front
     # end's seam (server/cluster_mode.h).
     "cluster": {"protocol", "kv", "replication", "server"},
@@ -39,6 +39,7 @@ FORBIDDEN_THIRD_PARTY = {
     "raft": ("asio", "grpc", "rocksdb"),
     "storage": ("asio", "grpc"),
     "kv": ("asio", "grpc"),
+    "server": ("rocksdb", "grpc"),
     "transport": ("asio", "rocksdb"),
     "replication": ("asio",),
 }

@@ -148,7 +148,6 @@ class InfoTest : public ::testing::Test {
     auto engine = storage::Engine::open({.dir = dir_.path(), .node_id = 1, .cluster_id = ""});
     ASSERT_TRUE(engine.ok()) << engine.status();
     engine_ = std::move(*engine);
-    ctx_.engine = engine_.get();
     ctx_.run_id = std::string(40, 'a');
     ctx_.config.client_addr = "127.0.0.1:6390";
   }
@@ -159,7 +158,7 @@ class InfoTest : public ::testing::Test {
 };
 
 TEST_F(InfoTest, ServerSection) {
-  std::string text = info_text(ctx_, "server");
+  std::string text = info_text(ctx_, engine_.get(), "server");
   EXPECT_THAT(text, StartsWith("# Server\r\nredis_version:7.0.15\r\n"));
   EXPECT_THAT(text, HasSubstr("\r\nredis_mode:standalone\r\n"));
   EXPECT_THAT(text, HasSubstr("\r\nrun_id:" + std::string(40, 'a') + "\r\n"));
@@ -168,11 +167,12 @@ TEST_F(InfoTest, ServerSection) {
   EXPECT_THAT(text, HasSubstr("\r\nuptime_in_days:0\r\n"));
   EXPECT_EQ(text.substr(text.size() - 2), "\r\n");
   EXPECT_EQ(text.find("\r\n\r\n"), std::string::npos);  // one section, no blank line
-  EXPECT_EQ(info_text(ctx_, "SERVER").substr(0, 30), text.substr(0, 30));  // any case
+  // Section names in any case.
+  EXPECT_EQ(info_text(ctx_, engine_.get(), "SERVER").substr(0, 30), text.substr(0, 30));
 }
 
 TEST_F(InfoTest, DefaultSectionsInRedisOrder) {
-  std::string text = info_text(ctx_, "");
+  std::string text = info_text(ctx_, engine_.get(), "");
   size_t last = 0;
   for (const char* title :
        {"# Server\r\n", "\r\n\r\n# Clients\r\n", "\r\n\r\n# Memory\r\n",
@@ -187,50 +187,50 @@ TEST_F(InfoTest, DefaultSectionsInRedisOrder) {
   EXPECT_THAT(text, HasSubstr("\r\naof_enabled:1\r\n"));
   EXPECT_THAT(text, HasSubstr("\r\nrole:master\r\n"));
   EXPECT_THAT(text, HasSubstr("\r\nmem_allocator:libc\r\n"));
-  EXPECT_THAT(info_text(ctx_, "default"), StartsWith("# Server\r\n"));
-  EXPECT_THAT(info_text(ctx_, "all"), HasSubstr("# Commandstats\r\n"));
+  EXPECT_THAT(info_text(ctx_, engine_.get(), "default"), StartsWith("# Server\r\n"));
+  EXPECT_THAT(info_text(ctx_, engine_.get(), "all"), HasSubstr("# Commandstats\r\n"));
   EXPECT_THAT(text, ::testing::Not(HasSubstr("# Commandstats")));
 }
 
 TEST_F(InfoTest, KeyspaceListsDb0OnlyWithKeys) {
-  EXPECT_EQ(info_text(ctx_, "keyspace"), "# Keyspace\r\n");
+  EXPECT_EQ(info_text(ctx_, engine_.get(), "keyspace"), "# Keyspace\r\n");
   engine_->publish_applied(10, 42);
-  EXPECT_EQ(info_text(ctx_, "keyspace"), "# Keyspace\r\ndb0:keys=42,expires=0,avg_ttl=0\r\n");
+  EXPECT_EQ(info_text(ctx_, engine_.get(), "keyspace"), "# Keyspace\r\ndb0:keys=42,expires=0,avg_ttl=0\r\n");
 }
 
 TEST_F(InfoTest, StatsAndClients) {
   ctx_.stats.commands_processed = 17;
   ctx_.stats.keyspace.hits = 3;
   ctx_.config.max_concurrent_client_connections = 77;
-  std::string text = info_text(ctx_, "stats");
+  std::string text = info_text(ctx_, engine_.get(), "stats");
   EXPECT_THAT(text, StartsWith("# Stats\r\n"));
   EXPECT_THAT(text, HasSubstr("\r\ntotal_commands_processed:17\r\n"));
   EXPECT_THAT(text, HasSubstr("\r\nkeyspace_hits:3\r\n"));
-  EXPECT_THAT(info_text(ctx_, "clients"), HasSubstr("\r\nmaxclients:77\r\n"));
+  EXPECT_THAT(info_text(ctx_, engine_.get(), "clients"), HasSubstr("\r\nmaxclients:77\r\n"));
 }
 
 TEST_F(InfoTest, UnknownSectionIsEmptyAndExtraSectionsAppend) {
-  EXPECT_EQ(info_text(ctx_, "nope"), "");
+  EXPECT_EQ(info_text(ctx_, engine_.get(), "nope"), "");
   std::vector<std::string> asked;
   ctx_.extra_info = [&asked](const std::string& section) {
     asked.push_back(section);
     return section == "raft" || section == "default" ? std::string("# Raft\r\nterm:3\r\n")
                                                      : std::string();
   };
-  EXPECT_EQ(info_text(ctx_, "raft"), "# Raft\r\nterm:3\r\n");
-  EXPECT_EQ(info_text(ctx_, "nope"), "");
-  std::string all = info_text(ctx_, "");
+  EXPECT_EQ(info_text(ctx_, engine_.get(), "raft"), "# Raft\r\nterm:3\r\n");
+  EXPECT_EQ(info_text(ctx_, engine_.get(), "nope"), "");
+  std::string all = info_text(ctx_, engine_.get(), "");
   EXPECT_THAT(all, HasSubstr("\r\n\r\n# Raft\r\nterm:3\r\n"));
   EXPECT_EQ(asked, (std::vector<std::string>{"raft", "nope", "default"}));
 }
 
 TEST_F(InfoTest, ModeFollowsTheClusterView) {
-  EXPECT_THAT(info_text(ctx_, "cluster"), HasSubstr("cluster_enabled:0\r\n"));
-  EXPECT_THAT(info_text(ctx_, "server"), HasSubstr("redis_mode:standalone\r\n"));
+  EXPECT_THAT(info_text(ctx_, engine_.get(), "cluster"), HasSubstr("cluster_enabled:0\r\n"));
+  EXPECT_THAT(info_text(ctx_, engine_.get(), "server"), HasSubstr("redis_mode:standalone\r\n"));
   replication::ClusterViewHolder holder;
   ctx_.cluster = &holder;
-  EXPECT_THAT(info_text(ctx_, "cluster"), HasSubstr("cluster_enabled:1\r\n"));
-  EXPECT_THAT(info_text(ctx_, "server"), HasSubstr("redis_mode:cluster\r\n"));
+  EXPECT_THAT(info_text(ctx_, engine_.get(), "cluster"), HasSubstr("cluster_enabled:1\r\n"));
+  EXPECT_THAT(info_text(ctx_, engine_.get(), "server"), HasSubstr("redis_mode:cluster\r\n"));
 }
 
 
