@@ -1,14 +1,14 @@
 // build/seshat: see `build/seshat --help`.
 #include <cstdio>
 
-#include "server/config.h"
+#include "node/config.h"
 #include "node/node.h"
 
 int main(int argc, char** argv) {
   // Before any thread exists, so that every thread inherits the mask and only main waits for
   // the shutdown signals.
   seshat::node::block_shutdown_signals();
-  auto outcome = seshat::server::parse_config(argc, argv);
+  auto outcome = seshat::node::parse_config(argc, argv);
   if (!outcome.config) {
     std::fputs(outcome.message.c_str(), outcome.exit_code == 0 ? stdout : stderr);
     if (!outcome.message.empty() && outcome.message.back() != '\n') {
@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
     }
     return outcome.exit_code;
   }
-  if (auto err = seshat::server::validate_config(*outcome.config); !err.empty()) {
+  if (auto err = seshat::node::validate_config(*outcome.config); !err.empty()) {
     std::fprintf(stderr, "%s\n", err.c_str());
     return 2;
   }

@@ -1,9 +1,10 @@
-// Node configuration: TOML in the seed project's format, every key overridable by a flag.
+// The settings a node runs with. The node reads them (node/config.h: TOML in the seed project's
+// format, every key overridable by a flag) and hands them to every room; the front end keeps
+// them in ServerContext, where the cluster and admin rooms read them too.
 // `build/seshat` with no arguments is a single-node cluster on 127.0.0.1:6379 with data in ./data.
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,18 +49,5 @@ struct Config {
   // Tests only: SESHAT LINK BLOCK|UNBLOCK <peer> cuts this node's messages to a peer.
   bool enable_fault_injection = false;
 };
-
-struct ParseOutcome {
-  std::optional<Config> config;  // set when the node should start
-  int exit_code = 0;             // when config is empty: 0 for --help/--version, non-zero on error
-  std::string message;           // what to print (help text, or the error naming the bad key)
-};
-
-// Parses argv: `--config FILE` loads TOML first, then flags override single keys.
-ParseOutcome parse_config(int argc, const char* const* argv);
-
-// Checks cross-field rules (timeouts ordered, addresses host:port, ...); returns an error naming
-// the key, or an empty string.
-std::string validate_config(const Config& config);
 
 }  // namespace seshat::server

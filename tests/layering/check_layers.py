@@ -39,7 +39,7 @@ FORBIDDEN_THIRD_PARTY = {
     "raft": ("asio", "grpc", "rocksdb"),
     "storage": ("asio", "grpc"),
     "kv": ("asio", "grpc"),
-    "server": ("rocksdb", "grpc"),
+    "server": ("rocksdb", "grpc", "toml++", "CLI"),
     "transport": ("asio", "rocksdb"),
     "replication": ("asio",),
 }

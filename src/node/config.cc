@@ -5,7 +5,7 @@
 // Type errors are reported where they happen (file line or flag); value rules (ranges, addresses,
 // cross-field ordering) are checked once on the merged result by validate_config, so a bad value
 // is caught the same way whichever source it came from.
-#include "server/config.h"
+#include "node/config.h"
 
 #include <toml++/toml.h>
 
@@ -24,7 +24,7 @@
 #include <type_traits>
 #include <variant>
 
-namespace seshat::server {
+namespace seshat::node {
 namespace {
 
 #ifndef SESHAT_VERSION
@@ -626,4 +626,4 @@ std::string validate_config(const Config& config) {
   return "";
 }
 
-}  // namespace seshat::server
+}  // namespace seshat::node

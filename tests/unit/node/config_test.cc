@@ -1,6 +1,6 @@
 // Tests for the node configuration: TOML file, flags, --help and every error path. A bad config
 // must never start a node, and its message must name the key a person has to fix.
-#include "server/config.h"
+#include "node/config.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace seshat::server {
+namespace seshat::node {
 namespace {
 
 using ::testing::HasSubstr;
@@ -579,4 +579,4 @@ TEST(ConfigValidate, AcceptsTheDefaultsAndNamesTheKey) {
 }
 
 }  // namespace
-}  // namespace seshat::server
+}  // namespace seshat::node
