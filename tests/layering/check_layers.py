@@ -43,6 +43,15 @@ FORBIDDEN_THIRD_PARTY = {
     "transport": ("asio", "rocksdb"),
     "replication": ("asio",),
 }
+# room -> {room below: the only headers of it that may be included}. The front end and the rooms
+# that plug into it see replication through its interface, never the driver.
+REPLICATION_INTERFACE = {"replication/replicator.h", "replication/cluster_view.h",
+                         "replication/errors.h", "replication/write_listener.h"}
+ONLY_HEADERS = {
+    "server": {"replication": REPLICATION_INTERFACE},
+    "cluster": {"replication": REPLICATION_INTERFACE},
+    "admin": {"replication": REPLICATION_INTERFACE},
+}
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
 
 
@@ -72,6 +81,10 @@ def violations(src_root):
                         if "/" in target and top in ALLOWED and top != room \
                                 and top not in ALLOWED[room]:
                             found.append(f"{where}: {room} may not include {target}")
+                        only = ONLY_HEADERS.get(room, {}).get(top)
+                        if only is not None and target not in only:
+                            found.append(f"{where}: {room} may use only the interface of {top}, "
+                                         f"not {target}")
                         for banned in FORBIDDEN_THIRD_PARTY.get(room, ()):
                             if top == banned or target.startswith(banned + ".") \
                                     or target.startswith(banned + "/"):
@@ -89,11 +102,14 @@ def self_test():
         with open(os.path.join(src, "raft", "b.h"), "w") as f:
             f.write("#include <asio.hpp>\n")
         with open(os.path.join(src, "server", "c.cc"), "w") as f:
-            f.write('#include "kv/a.h"\n')
+            f.write('#include "kv/a.h"\n#include "replication/replicator.h"\n'
+                    '#include "replication/raft_driver.h"\n')
         found, checked = violations(src)
         expected = ["src/kv/a.cc:2: kv may not include server/connection.h",
-                    "src/raft/b.h:1: raft may not include <asio.hpp>"]
-        if found != expected or checked != 4:
+                    "src/raft/b.h:1: raft may not include <asio.hpp>",
+                    "src/server/c.cc:3: server may use only the interface of replication, "
+                    "not replication/raft_driver.h"]
+        if found != expected or checked != 6:
             print(f"self-test failed: found {found}, checked {checked}", file=sys.stderr)
             return 1
     return 0
