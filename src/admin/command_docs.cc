@@ -26,16 +26,13 @@ using protocol::Reply;
 
 bool iequals(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
 
-bool visible(const kv::CommandSpec& spec) { return !(spec.flags & kv::kFlagInternal); }
-
 // A command by name as COMMAND INFO/DOCS accept it: "get", or "client|id" for a subcommand.
 const kv::CommandSpec* lookup(std::string_view name) {
   size_t bar = name.find('|');
   if (bar != std::string_view::npos) {
     return kv::find_subcommand(lower(name.substr(0, bar)), name.substr(bar + 1));
   }
-  const kv::CommandSpec* spec = kv::find_command(name);
-  return spec != nullptr && visible(*spec) ? spec : nullptr;
+  return kv::find_command(name);
 }
 
 Reply simple_set(const std::vector<std::string_view>& names) {
@@ -254,7 +251,6 @@ Reply list(const kv::Argv& argv) {
   };
   std::vector<Reply> names;
   for (const auto& spec : kv::all_commands()) {
-    if (!visible(spec)) continue;
     if (keep(spec)) names.push_back(bulk(spec.name));
     for (const auto& sub : kv::subcommands_of(spec.name)) {
       if (keep(sub)) names.push_back(bulk(sub.name));
@@ -266,7 +262,7 @@ Reply list(const kv::Argv& argv) {
 Reply all_infos() {
   std::vector<Reply> out;
   for (const auto& spec : kv::all_commands()) {
-    if (visible(spec)) out.push_back(info_entry(spec));
+    out.push_back(info_entry(spec));
   }
   return Reply::Array(std::move(out));
 }
@@ -277,9 +273,7 @@ Reply command_command(const kv::Argv& argv) {
   if (argv.size() == 1) return all_infos();
   const std::string sub = lower(argv[1]);
   if (sub == "count") {
-    int64_t n = 0;
-    for (const auto& spec : kv::all_commands()) n += visible(spec) ? 1 : 0;
-    return Reply::Integer(n);
+    return Reply::Integer(static_cast<int64_t>(kv::all_commands().size()));
   }
   if (sub == "info") {
     if (argv.size() == 2) return all_infos();
@@ -297,9 +291,7 @@ Reply command_command(const kv::Argv& argv) {
       m.push_back(docs_entry(spec));
     };
     if (argv.size() == 2) {
-      for (const auto& spec : kv::all_commands()) {
-        if (visible(spec)) add(spec);
-      }
+      for (const auto& spec : kv::all_commands()) add(spec);
     }
     for (size_t i = 2; i < argv.size(); ++i) {
       // Names Redis does not know are left out of the map rather than answered with null.

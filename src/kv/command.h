@@ -25,7 +25,8 @@ enum CommandFlag : uint32_t {
   kFlagLoading = 1u << 6,
   kFlagStale = 1u << 7,
   kFlagNoAuth = 1u << 8,    // allowed before AUTH (AUTH, HELLO, QUIT, RESET)
-  kFlagInternal = 1u << 9,  // proposed by the node itself (active expiry); never from a client
+  // 1u << 9 is free (it marked commands only the node proposed; active expiry is an Operation
+  // kind instead).
   kFlagDenyOom = 1u << 10,
   kFlagNoScript = 1u << 11,
   kFlagAllowBusy = 1u << 12,

@@ -202,6 +202,13 @@ int prepare_membership(const Config& config, storage::Engine& engine,
 // Runs the node's Raft group: the driver, and for a cluster node the gRPC transport and the
 // Redis Cluster view. A standalone node (no [cluster] settings) is a group of one that nobody
 // else can reach: no peer listener, and clients see a plain Redis server. Returns the exit code.
+kv::Limits limits_of(const Config& config) {
+  kv::Limits limits;
+  limits.max_key_size_bytes = config.max_key_size_bytes;
+  limits.max_value_size_bytes = config.max_value_size_bytes;
+  return limits;
+}
+
 int run_raft_node(const Config& config, storage::Engine& engine, ServerContext& ctx,
                   bool standalone) {
   auto log = storage::RaftLogStorage::open(engine);
@@ -234,9 +241,10 @@ int run_raft_node(const Config& config, storage::Engine& engine, ServerContext& 
   options.active_expire_interval_ms = config.active_expire_interval_ms;
   options.tombstone_ttl_ms = config.tombstone_ttl_secs * 1000;
   options.stale_reads = config.read_mode == "stale";
-  options.limits = ctx.limits;
+  options.limits = limits_of(config);
   RaftDriver driver(engine, **log, options, standalone ? nullptr : &view);
-  ctx.replicator = &driver;
+  kv::Service service(driver, options.limits);  // the front end's way to the data
+  ctx.service = &service;
   ctx.extra_info = [&driver](const std::string& section) {
     if (section == "raft" || section == "all" || section == "everything" || section == "default") {
       return driver.info_raft();
@@ -359,8 +367,6 @@ int run_node(const Config& config) {
   admin::Commands admin_commands(engine->get());  // INFO, CLIENT, CONFIG, COMMAND, SESHAT
   ctx.admin = &admin_commands;
   ctx.config = config;
-  ctx.limits.max_key_size_bytes = config.max_key_size_bytes;
-  ctx.limits.max_value_size_bytes = config.max_value_size_bytes;
   ctx.run_id = random_hex(40);
 
   Config group = config;

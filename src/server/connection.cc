@@ -24,12 +24,6 @@ constexpr size_t kMaxPendingSlots = 4096;         // stop reading beyond this ma
 constexpr size_t kMaxOutputBeforePause = 64 << 20;  // or this much unsent output
 constexpr size_t kMaxQueryBuffer = 1024ull << 20;   // Redis's client-query-buffer-limit
 
-int64_t now_ms_wall() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
   return ep.address().to_string() + ":" + std::to_string(ep.port());
 }
@@ -177,9 +171,7 @@ void Connection::process_input_locked() {
 
 bool Connection::dispatch(kv::Argv& argv) {
   if (argv.empty()) return true;
-  const kv::CommandSpec* spec = kv::find_command(argv[0]);
-  // Internal commands (active expiry) exist only in the log; clients cannot name them.
-  if (spec != nullptr && (spec->flags & kv::kFlagInternal)) spec = nullptr;
+  const kv::CommandSpec* spec = ctx_.service->find(argv);
   if (pending_ > 0) {
     // Writes are proposed at once and keep their order in the log; keyspace reads ride behind
     // them in the replicator's queue. Anything else (connection state, MULTI, errors that
@@ -208,18 +200,10 @@ bool Connection::dispatch(kv::Argv& argv) {
   state_.last_active = std::chrono::steady_clock::now();
   state_.last_command = spec != nullptr ? std::string(spec->name) : lower(argv[0]);
 
-  if (spec == nullptr) {
-    reject(nullptr, kv::err::unknown_command(argv));
-    return true;
-  }
-  if (!kv::arity_ok(*spec, argv.size())) {
-    reject(spec, kv::err::wrong_arity(spec->name));
-    return true;
-  }
-  // An unknown subcommand or a subcommand's wrong arity is refused like an unknown command,
-  // so inside MULTI it aborts the transaction as Redis does.
-  if (std::string sub_error = kv::subcommand_error(argv); !sub_error.empty()) {
-    reject(spec, sub_error);
+  // Unknown command, wrong arity, unknown subcommand: refused before anything runs, so inside
+  // MULTI it aborts the transaction as Redis does.
+  if (std::string refusal = ctx_.service->refusal(spec, argv); !refusal.empty()) {
+    reject(spec, refusal);
     return true;
   }
   if (!state_.authenticated && !(spec->flags & kv::kFlagNoAuth)) {
@@ -332,7 +316,7 @@ void Connection::run_command(const kv::CommandSpec& spec, kv::Argv& argv) {
       reply_now(Reply::Error("ERR Command not allowed inside a transaction"));
       return;
     }
-    if (auto err = check_limits(spec, argv)) {
+    if (auto err = ctx_.service->over_limits(spec, argv)) {
       count_rejected();
       state_.multi_dirty = true;
       reply_now(Reply::Error(*err));
@@ -344,10 +328,9 @@ void Connection::run_command(const kv::CommandSpec& spec, kv::Argv& argv) {
     return;
   }
   if (name == "watch") {
-    const int64_t now = now_ms_wall();
     for (size_t i = 1; i < argv.size(); ++i) {
       if (!state_.watched.count(argv[i])) {
-        state_.watched[argv[i]] = ctx_.replicator->watch_version(argv[i], now);
+        state_.watched[argv[i]] = ctx_.service->watch_version(argv[i]);
       }
     }
     reply_now(Reply::Ok());
@@ -376,56 +359,24 @@ void Connection::run_command(const kv::CommandSpec& spec, kv::Argv& argv) {
   run_read(spec, argv);
 }
 
-std::optional<std::string> Connection::check_limits(const kv::CommandSpec& spec,
-                                                    const kv::Argv& argv) const {
-  if (!(spec.flags & kv::kFlagWrite)) return std::nullopt;
-  auto keys = kv::command_keys(spec, argv);
-  for (auto key : keys) {
-    if (key.size() > ctx_.limits.max_key_size_bytes) {
-      return kv::err::key_too_large(ctx_.limits.max_key_size_bytes);
-    }
-  }
-  for (size_t i = 1; i < argv.size(); ++i) {
-    if (argv[i].size() <= ctx_.limits.max_value_size_bytes) continue;
-    bool is_key = std::any_of(keys.begin(), keys.end(),
-                              [&](std::string_view k) { return k.data() == argv[i].data(); });
-    if (!is_key) {
-      return kv::err::value_too_large(ctx_.limits.max_value_size_bytes);
-    }
-  }
-  return std::nullopt;
-}
-
 void Connection::run_read(const kv::CommandSpec& spec, kv::Argv& argv) {
-  kv::Operation op = single_command_operation(std::move(argv));
-  if (pending_ == 0) {
-    // Nothing of this connection in flight: a node that may serve it from local state answers
-    // at once, on this thread.
-    if (auto reply = ctx_.replicator->read_locally(op)) {
-      reply_now(std::move(*reply));
-      return;
-    }
+  // With nothing of this connection in flight, a node that may serve it from local state
+  // answers at once, on this thread; otherwise it runs after this connection's earlier writes
+  // and before its later ones.
+  if (auto reply = ctx_.service->read(std::move(argv), pending_ == 0,
+                                      [this] { return reply_later(); })) {
+    reply_now(std::move(*reply));
   }
-  // The replicator runs it after this connection's earlier writes and before its later ones.
-  ctx_.replicator->read(std::move(op), reply_later());
 }
 
 void Connection::run_write(const kv::CommandSpec& spec, kv::Argv& argv) {
-  if (auto err = check_limits(spec, argv)) {
+  if (auto err = ctx_.service->over_limits(spec, argv)) {
     count_rejected();
     reply_now(Reply::Error(*err));
     return;
   }
   ctx_.stats.write_commands.fetch_add(1, std::memory_order_relaxed);
-  ctx_.replicator->propose(single_command_operation(std::move(argv)), reply_later());
-}
-
-kv::Operation Connection::single_command_operation(kv::Argv argv) {
-  kv::Operation op;
-  op.kind = kv::Operation::Kind::kCommand;
-  op.now_ms = ctx_.replicator->proposal_time_ms();
-  op.commands.push_back(std::move(argv));
-  return op;
+  ctx_.service->write(std::move(argv), reply_later());
 }
 
 replication::Replicator::Done Connection::reply_later() {
@@ -454,19 +405,16 @@ void Connection::run_exec() {
   }
   // Keyspace commands go to the log as one Operation; server commands queued among them (PING,
   // ECHO, TIME...) run here when the reply arrives and take their place in the array.
-  kv::Operation op;
-  op.kind = kv::Operation::Kind::kTransaction;
-  op.now_ms = ctx_.replicator->proposal_time_ms();
+  std::vector<kv::Argv> commands;
   std::vector<std::optional<kv::Argv>> server_side(queued.size());
   for (size_t i = 0; i < queued.size(); ++i) {
     const kv::CommandSpec* spec = kv::find_command(queued[i][0]);
     if (spec != nullptr && (spec->flags & kv::kFlagServer)) {
       server_side[i] = std::move(queued[i]);
     } else {
-      op.commands.push_back(std::move(queued[i]));
+      commands.push_back(std::move(queued[i]));
     }
   }
-  for (auto& [key, version] : watched) op.watches.emplace_back(key, version);
 
   auto assemble = [self = shared_from_this(), server_side = std::move(server_side),
                    queued_stats = std::move(queued_stats)](Reply applied) mutable {
@@ -493,7 +441,7 @@ void Connection::run_exec() {
   if (ctx_.leader_proxy != nullptr && cluster_on() && !state_.proxy_link) {
     auto view = ctx_.cluster->current();
     std::optional<std::string> redirect;
-    for (const kv::Argv& argv : op.commands) {
+    for (const kv::Argv& argv : commands) {
       const kv::CommandSpec* spec = kv::find_command(argv[0]);
       if (spec == nullptr) continue;
       if ((spec->flags & kv::kFlagWrite) && kv::command_keys(*spec, argv).empty() &&
@@ -512,11 +460,11 @@ void Connection::run_exec() {
         reply_now(Reply::Error("EXECABORT Transaction discarded because of: " + *redirect));
         return;
       }
-      forward_to_leader(*view, op.commands, true, std::move(assemble));
+      forward_to_leader(*view, commands, true, std::move(assemble));
       return;
     }
   }
-  if (op.commands.empty() && op.watches.empty()) {
+  if (commands.empty() && watched.empty()) {
     reply_now(assemble(Reply::Array()));
     return;
   }
@@ -529,23 +477,15 @@ void Connection::run_exec() {
                  self->complete(seq, assemble(reply_of(std::move(outcome))));
                });
   };
-  // A transaction that writes nothing changes no state: it runs as one read (no log entry),
-  // in its place among the connection's commands, on a follower too.
-  const bool writes = std::any_of(op.commands.begin(), op.commands.end(), [](const kv::Argv& a) {
-    const kv::CommandSpec* spec = kv::find_command(a[0]);
-    return spec == nullptr || (spec->flags & kv::kFlagWrite);
-  });
-  if (writes) {
-    ctx_.replicator->propose(std::move(op), std::move(done));
-  } else {
-    ctx_.replicator->read(std::move(op), std::move(done));
-  }
+  // Proposed, or run as one read when it writes nothing (kv::Service::transaction).
+  ctx_.service->transaction(std::move(commands), {watched.begin(), watched.end()},
+                            std::move(done));
 }
 
 // ---- blocking commands ----
 
 void Connection::start_blocking(const kv::CommandSpec& spec, kv::Argv& argv) {
-  if (auto err = check_limits(spec, argv)) {
+  if (auto err = ctx_.service->over_limits(spec, argv)) {
     count_rejected();
     reply_now(Reply::Error(*err));
     return;
@@ -614,7 +554,7 @@ void Connection::try_blocked() {
       return;
     }
   }
-  ctx_.replicator->propose(single_command_operation(b.argv),
+  ctx_.service->write(b.argv,
                            [self, seq](absl::StatusOr<Reply> outcome) mutable {
                              asio::post(self->socket_.get_executor(),
                                         [self, seq, outcome = std::move(outcome)]() mutable {

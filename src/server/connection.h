@@ -142,11 +142,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void forward_to_leader(const replication::ClusterView& view, std::span<const kv::Argv> commands,
                          bool transaction,
                          std::function<protocol::Reply(protocol::Reply)> finish = nullptr);
-  // An Operation holding one command, stamped with the replicator's clock.
-  kv::Operation single_command_operation(kv::Argv argv);
   // Reserves the next reply slot and returns the callback that fills it from any thread.
   replication::Replicator::Done reply_later();
-  std::optional<std::string> check_limits(const kv::CommandSpec& spec, const kv::Argv& argv) const;
 
   // INFO commandstats. dispatch() names the running command's counters; the first reply it
   // gives (at once, or through a slot) counts as its call, unless reject() or queueing in

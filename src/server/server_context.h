@@ -1,4 +1,4 @@
-// State shared by every client connection of a node: configuration, the replicator (the front
+// State shared by every client connection of a node: configuration, the kv::Service (the front
 // end's only way to the data), the registry of connected clients, the counters INFO reports,
 // and the seams to the cluster and admin rooms.
 #pragma once
@@ -14,6 +14,7 @@
 #include <string>
 
 #include "kv/command.h"
+#include "kv/service.h"
 #include "server/admin_commands.h"
 #include "server/blocking_keys.h"
 #include "server/cluster_mode.h"
@@ -65,8 +66,9 @@ class ClientRegistry {
 
 struct ServerContext {
   Config config;
-  kv::Limits limits;
-  replication::Replicator* replicator = nullptr;
+  // The seed's KVService: checks each command and hands it to replication (the front end's
+  // only way to the data).
+  kv::Service* service = nullptr;
   ClientRegistry clients;
   ServerStats stats;
   CommandStats command_stats;  // INFO commandstats

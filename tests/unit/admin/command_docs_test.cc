@@ -54,21 +54,6 @@ TEST(Command, CommandCountInfoAndKeys) {
   EXPECT_EQ(run({"COMMAND", "LIST", "FILTERBY", "module", "x"}), Reply::Array());
 }
 
-TEST(Command, CommandHidesInternalCommands) {
-  for (const auto& spec : kv::all_commands()) {
-    if (!(spec.flags & kv::kFlagInternal)) continue;
-    EXPECT_EQ(run({"COMMAND", "INFO", std::string(spec.name)}).items()[0], Reply::Null());
-    EXPECT_EQ(run({"COMMAND", "DOCS", std::string(spec.name)}), Reply::Map());
-  }
-  const Reply names = run({"COMMAND", "LIST"});
-  for (const Reply& name : names.items()) {
-    const kv::CommandSpec* spec = kv::find_command(name.str());
-    if (spec != nullptr) {
-      EXPECT_FALSE(spec->flags & kv::kFlagInternal) << name.str();
-    }
-  }
-}
-
 TEST(Command, CommandDocs) {
   Reply docs = run({"COMMAND", "DOCS", "get", "nope"});
   ASSERT_EQ(docs.type(), Reply::Type::kMap);

@@ -1,0 +1,94 @@
+// The seed's KVService: a client's command from its name to the Operation that replication
+// orders and applies. It looks the command up, refuses what Redis would refuse before running
+// anything (unknown command, wrong arity, unknown subcommand, a write over the size limits),
+// stamps the Operation with the log's clock and hands it on: a write is proposed, a read runs
+// at its place among the caller's commands, a transaction that writes nothing runs as a read.
+//
+// What it hands operations to is an OperationLog: replication implements it (a single node is a
+// Raft group of one), so kv knows nothing of Raft. The front end keeps what depends on the
+// connection: reply order, MULTI's queue, authentication, cluster redirects.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "kv/command.h"
+#include "kv/operation.h"
+#include "protocol/reply.h"
+
+namespace seshat::kv {
+
+// Ordering contract: operations handed to propose() and read() by one caller take effect in the
+// order of the calls. A read observes every write the caller proposed before it and none it
+// proposed after, whatever the pipeline depth.
+class OperationLog {
+ public:
+  // Called exactly once, from any thread: the state machine's reply, or why the operation could
+  // not be done (replication/errors.h).
+  using Done = std::function<void(absl::StatusOr<protocol::Reply>)>;
+
+  virtual ~OperationLog() = default;
+
+  // A write: `op` is logged, committed by a majority and applied; `done` gets its reply.
+  virtual void propose(Operation op, Done done) = 0;
+  // A linearizable read (`op` holds read-only commands). It is not logged: it runs against the
+  // state at a point that follows every write acknowledged before the call and every write this
+  // caller proposed before it, and precedes what this caller proposes after.
+  virtual void read(Operation op, Done done) = 0;
+  // Runs the read on the caller's thread when local state may serve it right now (the sole
+  // voter of its group; stale reads when configured); nullopt otherwise. Only for a caller with
+  // nothing in flight: otherwise read() keeps the order.
+  virtual std::optional<protocol::Reply> read_locally(const Operation& op) = 0;
+  // The clock value to stamp on a new Operation: never behind one already stamped, so expiry
+  // decisions in the log never go back in time.
+  virtual int64_t proposal_time_ms() = 0;
+  // WATCH: the version of `key` in the applied state at `now_ms` (an expired key reads as
+  // absent). EXEC's apply compares it with the version the log has then. Any thread.
+  virtual uint64_t watch_version(std::string_view key, int64_t now_ms) = 0;
+};
+
+class Service {
+ public:
+  using Done = OperationLog::Done;
+  // Reserves the caller's reply slot only when the answer will come later.
+  using Later = std::function<Done()>;
+
+  Service(OperationLog& log, Limits limits) : log_(log), limits_(limits) {}
+
+  // The table entry of argv's command; nullptr for an unknown name.
+  const CommandSpec* find(const Argv& argv) const;
+  // Redis's error for a command it refuses before running it ("ERR unknown command ...", wrong
+  // arity, unknown subcommand or its arity); "" when argv may run. `spec` is find(argv).
+  std::string refusal(const CommandSpec* spec, const Argv& argv) const;
+  // A write whose key or value is over max_key_size_bytes / max_value_size_bytes: the error;
+  // nullopt for anything else.
+  std::optional<std::string> over_limits(const CommandSpec& spec, const Argv& argv) const;
+
+  // One write (passed over_limits): proposed; `done` gets the reply.
+  void write(Argv argv, Done done);
+  // One read: answered at once (returned, `later` not called) when `nothing_in_flight` and the
+  // local state may serve it; otherwise it runs in order and the slot from `later()` gets it.
+  std::optional<protocol::Reply> read(Argv argv, bool nothing_in_flight, const Later& later);
+  // EXEC: the queued keyspace commands in one Operation with the WATCHed versions; proposed if
+  // any command writes, else run as one read (no log entry).
+  void transaction(std::vector<Argv> commands,
+                   std::vector<std::pair<std::string, uint64_t>> watches, Done done);
+  // WATCH: the key's version now, to be checked when EXEC applies.
+  uint64_t watch_version(std::string_view key);
+
+  const Limits& limits() const { return limits_; }
+
+ private:
+  Operation single(Argv argv);
+
+  OperationLog& log_;
+  Limits limits_;
+};
+
+}  // namespace seshat::kv
