@@ -283,8 +283,9 @@ class TransactionClient(threading.Thread):
                         self.mgets += 1
                         if x != y:
                             self.problems.append(f"MGET saw x={x!r} y={y!r}")
-                    else:
-                        self.follow(reply)
+                    elif self.follow(reply):
+                        conn.close()
+                        conn = None
                     continue
                 replies = conn.pipeline([["MULTI"], ["INCR", "{t}x"], ["INCR", "{t}y"],
                                          ["EXEC"]])
@@ -299,7 +300,9 @@ class TransactionClient(threading.Thread):
                 else:
                     for r in replies:
                         if r.is_error:
-                            self.follow(r)
+                            if self.follow(r):
+                                conn.close()
+                                conn = None
                             break
             except (OSError, ConnectionClosed, MalformedReply):
                 self.unknown += 1
@@ -312,13 +315,17 @@ class TransactionClient(threading.Thread):
         if conn is not None:
             conn.close()
 
-    def follow(self, reply) -> None:
+    def follow(self, reply) -> bool:
+        """Takes a MOVED to heart: True when the target changed (the caller must connect to it;
+        a connection to the old target would only be told MOVED again, forever)."""
         text = reply.error_text or ""
         m = re.search(r"MOVED \d+ (\S+)", text)
         if m and m.group(1) in self.by_addr:
+            moved = self.by_addr[m.group(1)] is not self.target
             self.target = self.by_addr[m.group(1)]
-        else:
-            time.sleep(0.05)  # no leader yet: back off
+            return moved
+        time.sleep(0.05)  # no leader yet: back off
+        return False
 
 
 def test_07_leader_killed_during_writes(chaos):
