@@ -14,6 +14,7 @@
 #include "kv/errors.h"
 #include "kv/glob_match.h"
 #include "kv/help_reply.h"
+#include "replication/cluster_view.h"
 #include "server/server_context.h"
 
 namespace seshat::admin {
@@ -27,23 +28,11 @@ namespace {
 
 using protocol::Reply;
 
-std::string host_of(const std::string& addr) {
-  size_t colon = addr.rfind(':');
-  std::string host = colon == std::string::npos ? addr : addr.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  return host;
-}
-
-std::string port_of(const std::string& addr) {
-  size_t colon = addr.rfind(':');
-  return colon == std::string::npos ? "0" : addr.substr(colon + 1);
-}
-
 // The parameters CONFIG GET knows, with the values that describe this node in Redis's terms.
 std::vector<std::pair<std::string_view, std::string>> parameters(const ServerContext& ctx) {
   const Config& c = ctx.config;
+  // client_addr passed validation, so it splits; "" and "0" are what Redis shows for none.
+  const auto listen = replication::split_host_port(c.client_addr);
   return {
       {"maxmemory", "0"},
       {"maxmemory-policy", "noeviction"},
@@ -54,8 +43,8 @@ std::vector<std::pair<std::string_view, std::string>> parameters(const ServerCon
       {"databases", "1"},
       {"timeout", "0"},
       {"tcp-keepalive", "300"},
-      {"port", port_of(c.client_addr)},
-      {"bind", host_of(c.client_addr)},
+      {"port", listen ? std::to_string(listen->port) : "0"},
+      {"bind", listen ? listen->host : ""},
       {"dir", c.data_dir},
       {"requirepass", c.requirepass},
       {"maxclients", std::to_string(c.max_concurrent_client_connections)},

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "kv/ascii.h"
+#include "replication/cluster_view.h"
 #include "server/server_commands.h"
 #include "server/server_context.h"
 #include "storage/engine.h"
@@ -90,11 +91,6 @@ uint64_t total_system_memory() {
   return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : 0;
 }
 
-std::string port_of(const std::string& addr) {
-  size_t colon = addr.rfind(':');
-  return colon == std::string::npos ? "0" : addr.substr(colon + 1);
-}
-
 std::string cpu_seconds(const timeval& tv) {
   char buf[64];
   std::snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(tv.tv_sec),
@@ -128,7 +124,8 @@ std::string server_section(ServerContext& ctx) {
   s.add("process_id", static_cast<uint64_t>(getpid()));
   s.add("process_supervised", "no");
   s.add("run_id", ctx.run_id);
-  s.add("tcp_port", port_of(ctx.config.client_addr));
+  const auto listen = replication::split_host_port(ctx.config.client_addr);
+  s.add("tcp_port", listen ? std::to_string(listen->port) : "0");
   s.add("server_time_usec", std::to_string(unix_micros()));
   const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::steady_clock::now() - ctx.started)

@@ -4,11 +4,6 @@
 
 #include <algorithm>
 
-#include "kv/errors.h"
-#include "kv/number_parse.h"
-#include "kv/operation.h"
-#include "kv/state_machine.h"
-#include "kv/subcommands.h"
 #include "replication/errors.h"
 #include "server/ascii.h"
 #include "server/outcome.h"
