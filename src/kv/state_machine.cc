@@ -1,76 +1,65 @@
-// Deterministic apply. Everything here is a function of the operation and the keyspace: no
-// clock (the keyspace's now_ms is the proposer's), no randomness that reaches the state, no
-// dependence on the node. An operation that no client could produce (a corrupt or foreign log
-// entry) gets an error reply, never a crash, so that one bad entry cannot take down a replica.
 #include "kv/state_machine.h"
 
-#include "kv/errors.h"
-#include "kv/handler_util.h"
+#include "kv/apply.h"
+#include "storage/rocks_keyspace.h"
+#include "storage/snapshot_codec.h"
 
 namespace seshat::kv {
 
-namespace {
-
 using protocol::Reply;
 
-Reply run_command(CommandContext& ctx, const Argv& argv) {
-  if (argv.empty()) return error_reply(err::kMalformedOperation);
-  const CommandSpec* spec = find_command(argv[0]);
-  if (spec == nullptr) return Reply::Error(err::unknown_command(argv));
-  return execute(*spec, ctx, argv);
+StateMachine::Batch::Batch(StateMachine& machine)
+    : machine_(machine),
+      apply_(std::make_unique<storage::ApplyBatch>(machine.engine_)),
+      start_index_(machine.engine_.applied_index()) {}
+
+StateMachine::Batch::~Batch() = default;
+
+Reply StateMachine::Batch::apply(uint64_t index, const Operation& op, KeyLookups* lookups) {
+  apply_->begin_entry(index, op.now_ms);
+  return apply_operation(op, *apply_, machine_.limits_, lookups);
 }
 
-}  // namespace
+void StateMachine::Batch::skip(uint64_t index) { apply_->begin_entry(index, apply_->now_ms()); }
 
-Reply execute(const CommandSpec& spec, CommandContext& ctx, const Argv& argv) {
-  // The server checks arity before proposing; checking again keeps every handler's argv
-  // indexing safe whatever reaches it.
-  if (!arity_ok(spec, argv.size())) return Reply::Error(err::wrong_arity(spec.name));
-  if (spec.handler == nullptr) return Reply::Error(err::not_applicable(spec.name));
-  return spec.handler(ctx, argv);
+Reply StateMachine::Batch::read(const Operation& op, KeyLookups* lookups) {
+  // Same entry, the reader's clock (which the monotonic clock rule may hold later).
+  apply_->begin_entry(apply_->index(), op.now_ms);
+  return apply_operation(op, *apply_, machine_.limits_, lookups);
 }
 
-Reply apply_operation(const Operation& op, storage::Keyspace& keyspace, const Limits& limits,
-                      KeyLookups* lookups) {
-  CommandContext ctx{keyspace, limits, lookups};
-  switch (op.kind) {
-    case Operation::Kind::kCommand:
-      if (op.commands.size() != 1) return error_reply(err::kMalformedOperation);
-      return run_command(ctx, op.commands[0]);
+rocksdb::WriteBatchBase& StateMachine::Batch::metadata() { return apply_->metadata_batch(); }
 
-    case Operation::Kind::kTransaction: {
-      // WATCH: any watched key written, deleted or expired since it was watched aborts the
-      // whole transaction, before any of it runs.
-      for (const auto& [key, version] : op.watches) {
-        if (keyspace.version(key) != version) return Reply::NullArray();
-      }
-      // A command failing at run time fails alone; the others still run (Redis has no
-      // rollback), and its error becomes its element of the reply.
-      std::vector<Reply> replies;
-      replies.reserve(op.commands.size());
-      for (const Argv& argv : op.commands) replies.push_back(run_command(ctx, argv));
-      return Reply::Array(std::move(replies));
-    }
+uint64_t StateMachine::Batch::index() const { return apply_->index(); }
 
-    case Operation::Kind::kPurgeExpired: {
-      if (op.commands.size() != 1) return error_reply(err::kMalformedOperation);
-      int64_t purged = 0;
-      for (const std::string& key : op.commands[0]) {
-        if (keyspace.purge_if_expired(key)) ++purged;
-      }
-      return Reply::Integer(purged);
-    }
+absl::Status StateMachine::Batch::commit() {
+  if (apply_->empty() && apply_->index() == start_index_) return absl::OkStatus();
+  absl::Status st = apply_->commit(/*sync=*/false);
+  if (st.ok()) start_index_ = apply_->index();
+  return st;
+}
 
-    case Operation::Kind::kCollectTombstones: {
-      if (op.commands.size() != 1) return error_reply(err::kMalformedOperation);
-      int64_t dropped = 0;
-      for (const std::string& key : op.commands[0]) {
-        if (keyspace.drop_tombstone(key, op.now_ms)) ++dropped;
-      }
-      return Reply::Integer(dropped);
-    }
-  }
-  return error_reply(err::kMalformedOperation);
+Reply StateMachine::read(const Operation& op, KeyLookups* lookups) {
+  storage::ReadKeyspace view(engine_, op.now_ms);
+  return apply_operation(op, view, limits_, lookups);
+}
+
+uint64_t StateMachine::version(std::string_view key, int64_t now_ms) {
+  storage::ReadKeyspace view(engine_, now_ms);
+  return view.version(key);
+}
+
+std::vector<std::string> StateMachine::due_expiries(int64_t now_ms, size_t limit) {
+  return storage::due_expiries(engine_, now_ms, limit);
+}
+
+std::vector<std::string> StateMachine::old_tombstones(int64_t older_than_ms, size_t budget,
+                                                      std::string& resume_from) {
+  return storage::old_tombstones(engine_, older_than_ms, budget, resume_from);
+}
+
+absl::Status StateMachine::restore(storage::RaftLogStorage& log, const raft::Snapshot& snapshot) {
+  return storage::install_snapshot(engine_, log, snapshot);
 }
 
 }  // namespace seshat::kv

@@ -1,7 +1,6 @@
 #include "replication/maintenance.h"
 
 #include "kv/operation.h"
-#include "storage/rocks_keyspace.h"
 
 namespace seshat::replication {
 
@@ -10,10 +9,10 @@ constexpr size_t kMaxExpiriesPerCycle = 200;
 constexpr size_t kTombstonesPerCycle = 1000;
 }  // namespace
 
-MaintenanceWork plan_maintenance(storage::Engine& engine, int64_t now_ms,
+MaintenanceWork plan_maintenance(kv::StateMachine& state, int64_t now_ms,
                                  uint64_t tombstone_ttl_ms, std::string& tombstone_cursor) {
   MaintenanceWork work;
-  auto due = storage::due_expiries(engine, now_ms, kMaxExpiriesPerCycle);
+  auto due = state.due_expiries(now_ms, kMaxExpiriesPerCycle);
   if (!due.empty()) {
     kv::Operation op;
     op.kind = kv::Operation::Kind::kPurgeExpired;
@@ -25,7 +24,7 @@ MaintenanceWork plan_maintenance(storage::Engine& engine, int64_t now_ms,
   // Tombstones only matter to WATCH; old ones go a slice at a time. The cutoff travels as the
   // operation's time, so every replica drops exactly the same ones.
   const int64_t cutoff = now_ms - static_cast<int64_t>(tombstone_ttl_ms);
-  auto old = storage::old_tombstones(engine, cutoff, kTombstonesPerCycle, tombstone_cursor);
+  auto old = state.old_tombstones(cutoff, kTombstonesPerCycle, tombstone_cursor);
   if (!old.empty()) {
     kv::Operation op;
     op.kind = kv::Operation::Kind::kCollectTombstones;

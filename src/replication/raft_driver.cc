@@ -11,7 +11,6 @@
 #include "replication/membership.h"
 #include "replication/raft_timing.h"
 #include "replication/errors.h"
-#include "storage/rocks_keyspace.h"
 #include "storage/snapshot_codec.h"
 #include "transport/transport.h"
 
@@ -39,7 +38,11 @@ using namespace errors;
 
 RaftDriver::RaftDriver(storage::Engine& engine, storage::RaftLogStorage& log,
                        RaftDriverOptions options, ClusterViewHolder* cluster_view)
-    : engine_(engine), log_(log), options_(std::move(options)), cluster_view_(cluster_view) {
+    : engine_(engine),
+      log_(log),
+      options_(std::move(options)),
+      state_(engine, options_.limits),
+      cluster_view_(cluster_view) {
   // Proposal ids only need to be unique among this process's live proposals and must not
   // match ids of entries proposed before a restart: start from a random point.
   std::random_device rd;
@@ -63,7 +66,7 @@ absl::Status RaftDriver::start() {
   std::random_device seed_source;
   config.random_seed = (static_cast<uint64_t>(seed_source()) << 32 | seed_source()) | 1;
   config.storage = &log_;
-  config.applied = engine_.applied_index();
+  config.applied = state_.applied_index();
   config.check_quorum = true;
   config.pre_vote = true;
   config.max_size_per_msg = 1 << 20;
@@ -72,7 +75,7 @@ absl::Status RaftDriver::start() {
   auto node = raft::RawNode::create(config);
   if (!node.ok()) return absl::InternalError("cannot start the Raft node (bad config or storage)");
   node_ = std::move(*node);
-  applied_ = engine_.applied_index();
+  applied_ = state_.applied_index();
   applied_index_ = applied_;
   last_snapshot_index_ = applied_;
   conf_ = log_.conf_state();
@@ -145,21 +148,19 @@ void RaftDriver::read(kv::Operation op, Done done) {
 
 std::optional<Reply> RaftDriver::read_locally(const kv::Operation& op) {
   if (!local_reads_.load()) return std::nullopt;
-  storage::ReadKeyspace view(engine_, op.now_ms);
-  return apply_for_client(op, view);
+  return for_client([&](kv::KeyLookups* lookups) { return state_.read(op, lookups); });
 }
 
-Reply RaftDriver::apply_for_client(const kv::Operation& op, storage::Keyspace& ks) const {
-  if (options_.keyspace_stats == nullptr) return kv::apply_operation(op, ks, options_.limits);
+Reply RaftDriver::for_client(const std::function<Reply(kv::KeyLookups*)>& run) const {
+  if (options_.keyspace_stats == nullptr) return run(nullptr);
   kv::KeyLookups lookups;
-  Reply reply = kv::apply_operation(op, ks, options_.limits, &lookups);
+  Reply reply = run(&lookups);
   options_.keyspace_stats->add(lookups);
   return reply;
 }
 
 uint64_t RaftDriver::watch_version(std::string_view key, int64_t now_ms) {
-  storage::ReadKeyspace view(engine_, now_ms);
-  return view.version(key);
+  return state_.version(key, now_ms);
 }
 
 int64_t RaftDriver::proposal_time_ms() {
@@ -364,7 +365,7 @@ void RaftDriver::handle_ready() {
   send(std::move(rd.messages));
   // 2. Make the snapshot, entries and hard state durable in one batch.
   if (rd.snapshot && !rd.snapshot->empty()) {
-    auto st = storage::install_snapshot(engine_, log_, *rd.snapshot);
+    auto st = state_.restore(log_, *rd.snapshot);
     if (!st.ok()) fatal("installing a snapshot failed: " + st.ToString());
     applied_ = rd.snapshot->metadata.index;
     applied_index_ = applied_;
@@ -397,30 +398,27 @@ void RaftDriver::handle_ready() {
 }
 
 void RaftDriver::apply_committed(const std::vector<raft::Entry>& entries) {
-  storage::ApplyBatch apply(engine_);
+  kv::StateMachine::Batch batch(state_);
   std::vector<std::pair<Done, Reply>> answers;
   std::vector<std::string> written;  // keys of applied writes, for blocked clients
   bool membership_changed = false;
   std::vector<uint64_t> finished_changes;
   for (const auto& e : entries) {
     if (e.index <= applied_) continue;  // already applied before a restart
+    // Every entry moves the applied index, whether it carries operations or not (a new
+    // leader's empty entry, a membership change).
+    batch.skip(e.index);
     if (e.type == raft::EntryType::kConfChange) {
-      apply_conf_change_entry(e, apply, finished_changes);
+      apply_conf_change_entry(e, batch, finished_changes);
       membership_changed = true;
-      apply.begin_entry(e.index, apply.now_ms());
-    } else if (e.data.empty()) {
-      apply.begin_entry(e.index, apply.now_ms());  // a new leader's empty entry
-    } else {
-      apply_normal_entry(e, apply, written, answers);
+    } else if (!e.data.empty()) {
+      apply_normal_entry(e, batch, written, answers);
     }
     applied_ = e.index;
     bytes_since_snapshot_ += e.data.size();
-    run_reads_at(e.index, apply, answers);
+    run_reads_at(e.index, batch, answers);
   }
-  if (!apply.empty() || applied_ != engine_.applied_index()) {
-    apply.begin_entry(applied_, apply.now_ms());
-    if (auto st = apply.commit(/*sync=*/false); !st.ok()) fatal("applying entries failed: " + st.ToString());
-  }
+  if (auto st = batch.commit(); !st.ok()) fatal("applying entries failed: " + st.ToString());
   applied_index_ = applied_;
   for (auto& [done, reply] : answers) done(std::move(reply));
   if (!written.empty()) options_.blocking->keys_written(written);
@@ -431,7 +429,7 @@ void RaftDriver::apply_committed(const std::vector<raft::Entry>& entries) {
   maybe_snapshot();
 }
 
-void RaftDriver::apply_normal_entry(const raft::Entry& e, storage::ApplyBatch& apply,
+void RaftDriver::apply_normal_entry(const raft::Entry& e, kv::StateMachine::Batch& batch,
                                     std::vector<std::string>& written,
                                     std::vector<std::pair<Done, Reply>>& answers) {
   auto proposals = decode_proposal_batch(e.data);
@@ -439,19 +437,19 @@ void RaftDriver::apply_normal_entry(const raft::Entry& e, storage::ApplyBatch& a
   for (auto& p : *proposals) {
     auto op = kv::decode_operation(p.operation);
     if (!op) fatal("log entry " + std::to_string(e.index) + " holds an undecodable operation");
-    apply.begin_entry(e.index, op->now_ms);
     auto it = proposals_.find(p.id);
     if (it == proposals_.end()) {
       // Proposed by another node, or timed out here: nobody here waits for the reply.
-      Reply reply = kv::apply_operation(*op, apply, options_.limits);
+      Reply reply = batch.apply(e.index, *op);
       note_written_keys(*op, reply, written);
       continue;
     }
-    Reply reply = apply_for_client(*op, apply);
+    Reply reply =
+        for_client([&](kv::KeyLookups* lookups) { return batch.apply(e.index, *op, lookups); });
     note_written_keys(*op, reply, written);
     answers.emplace_back(std::move(it->second.done), std::move(reply));
     // Reads that came between this proposal and the next see exactly the state after it.
-    for (auto& r : it->second.reads_after) run_positioned_read(r, apply, answers);
+    for (auto& r : it->second.reads_after) run_positioned_read(r, &batch, answers);
     proposals_.erase(it);
   }
 }
@@ -519,7 +517,7 @@ void RaftDriver::propose_internal(std::string operation) {
 
 void RaftDriver::run_maintenance() {
   if (leader_id_.load() != options_.node_id) return;  // only the leader proposes deletions
-  auto work = plan_maintenance(engine_, proposal_time_ms(), options_.tombstone_ttl_ms,
+  auto work = plan_maintenance(state_, proposal_time_ms(), options_.tombstone_ttl_ms,
                                tombstone_cursor_);
   for (auto& op : work.operations) propose_internal(std::move(op));
 }

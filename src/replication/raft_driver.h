@@ -30,6 +30,7 @@
 #include "absl/status/status.h"
 #include "kv/command.h"
 #include "kv/operation.h"
+#include "kv/state_machine.h"
 #include "raft/raw_node.h"
 #include "replication/proposal_batch.h"
 #include "replication/replicator.h"
@@ -37,7 +38,6 @@
 #include "storage/engine.h"
 #include "storage/member_book.h"
 #include "storage/raft_log_storage.h"
-#include "storage/rocks_keyspace.h"
 #include "transport/transport.h"
 
 namespace seshat::replication {
@@ -196,7 +196,7 @@ class RaftDriver final : public Replicator {
   void note_written_keys(const kv::Operation& op, const protocol::Reply& reply,
                          std::vector<std::string>& written) const;
   // `written` collects the keys of the applied write commands while clients block on keys.
-  void apply_normal_entry(const raft::Entry& e, storage::ApplyBatch& apply,
+  void apply_normal_entry(const raft::Entry& e, kv::StateMachine::Batch& batch,
                           std::vector<std::string>& written,
                           std::vector<std::pair<Done, protocol::Reply>>& answers);
   void expire_requests(Clock::time_point now);
@@ -209,12 +209,13 @@ class RaftDriver final : public Replicator {
   // Reads (raft_driver_reads.cc), driver thread only. `batch` holds the proposals collected
   // so far in this turn (not yet in the log).
   void handle_read(ReadInput& in, const std::vector<Proposal>& batch);
-  // Runs a positioned read against `ks` (the apply batch, or committed state) and answers it
-  // if confirmed; otherwise keeps the result until the confirmation comes.
-  void run_positioned_read(const ReadPtr& r, storage::Keyspace& ks,
+  // Runs a positioned read inside the apply batch (or, with `batch` null, against committed
+  // state) and answers it if confirmed; otherwise keeps the result until the confirmation
+  // comes.
+  void run_positioned_read(const ReadPtr& r, kv::StateMachine::Batch* batch,
                            std::vector<std::pair<Done, protocol::Reply>>& answers);
   // Reads positioned after entry `index` (within an apply batch).
-  void run_reads_at(raft::Index index, storage::ApplyBatch& apply,
+  void run_reads_at(raft::Index index, kv::StateMachine::Batch& batch,
                     std::vector<std::pair<Done, protocol::Reply>>& answers);
   // Starts this turn's ReadIndex round for the reads collected in it.
   void send_read_round();
@@ -227,8 +228,8 @@ class RaftDriver final : public Replicator {
   void expire_reads(Clock::time_point now);
   void fail_reads(const absl::Status& error, bool leader_reads_only);
   static void answer(PendingRead& r, absl::StatusOr<protocol::Reply> outcome);
-  // Applies `op` to `ks` for a client of this node, counting its key lookups in INFO stats.
-  protocol::Reply apply_for_client(const kv::Operation& op, storage::Keyspace& ks) const;
+  // Runs a command of a client of this node, counting its key lookups in INFO stats.
+  protocol::Reply for_client(const std::function<protocol::Reply(kv::KeyLookups*)>& run) const;
   // Whether local state may serve reads without a round (published for read_locally).
   void update_local_reads();
   void publish_view();
@@ -252,8 +253,8 @@ class RaftDriver final : public Replicator {
   bool conf_change_pending() const;
   uint64_t new_request_id() { return next_proposal_id_++; }
   // Applies a committed conf change entry: the core's config, then the ConfState and the
-  // member book staged in `apply` (the same batch as the applied index).
-  void apply_conf_change_entry(const raft::Entry& e, storage::ApplyBatch& apply,
+  // member book staged in `batch` (written with the applied index).
+  void apply_conf_change_entry(const raft::Entry& e, kv::StateMachine::Batch& batch,
                                std::vector<uint64_t>& finished);
   // Once the apply batch holding membership changes is written: the transport's peers, the
   // published view, the waiting callers.
@@ -269,6 +270,7 @@ class RaftDriver final : public Replicator {
   storage::Engine& engine_;
   storage::RaftLogStorage& log_;
   RaftDriverOptions options_;
+  kv::StateMachine state_;
   ClusterViewHolder* cluster_view_;
   transport::Transport* transport_ = nullptr;
   std::unique_ptr<raft::RawNode> node_;

@@ -213,7 +213,7 @@ void RaftDriver::handle_remove(raft::NodeId id, Done& done) {
 
 // ---- applying ----
 
-void RaftDriver::apply_conf_change_entry(const raft::Entry& e, storage::ApplyBatch& apply,
+void RaftDriver::apply_conf_change_entry(const raft::Entry& e, kv::StateMachine::Batch& batch,
                                          std::vector<uint64_t>& finished) {
   auto cc = raft::decode_conf_change(e.data);
   if (!cc.ok()) {
@@ -234,8 +234,8 @@ void RaftDriver::apply_conf_change_entry(const raft::Entry& e, storage::ApplyBat
   update_member_book(book_, ctx, conf_);
   // With the applied index, in one batch: after a crash either all of it is there or the entry
   // is applied again, to the configuration it was first applied to.
-  log_.stage_conf_state(apply.metadata_batch(), conf_);
-  storage::stage_member_book(apply.metadata_batch(), engine_, book_);
+  log_.stage_conf_state(batch.metadata(), conf_);
+  storage::stage_member_book(batch.metadata(), engine_, book_);
   spdlog::info("membership: applied at index {}: {}; voters {}, learners {}", e.index,
                describe_conf_change(*cc, ctx), ids_text(conf_.voters), ids_text(conf_.learners));
   if (ctx && ctx->request_id != 0) finished.push_back(ctx->request_id);

@@ -45,15 +45,14 @@ void RaftDriver::handle_read(ReadInput& in, const std::vector<Proposal>& batch) 
       return;
     }
     // Everything in the log is applied: this is the read's position.
-    storage::ReadKeyspace view(engine_, r->op.now_ms);
     std::vector<std::pair<Done, Reply>> answers;
-    run_positioned_read(r, view, answers);
+    run_positioned_read(r, nullptr, answers);
     for (auto& [done, reply] : answers) done(std::move(reply));
     return;
   }
   if (options_.stale_reads) {
-    storage::ReadKeyspace view(engine_, r->op.now_ms);
-    answer(*r, apply_for_client(r->op, view));
+    answer(*r,
+           for_client([&](kv::KeyLookups* lookups) { return state_.read(r->op, lookups); }));
     return;
   }
   if (leader_id_.load() == 0) {
@@ -63,10 +62,12 @@ void RaftDriver::handle_read(ReadInput& in, const std::vector<Proposal>& batch) 
   reads_unsent_.push_back(r);
 }
 
-void RaftDriver::run_positioned_read(const ReadPtr& r, storage::Keyspace& ks,
+void RaftDriver::run_positioned_read(const ReadPtr& r, kv::StateMachine::Batch* batch,
                                      std::vector<std::pair<Done, Reply>>& answers) {
   if (r->answered) return;
-  Reply reply = apply_for_client(r->op, ks);
+  Reply reply = for_client([&](kv::KeyLookups* lookups) {
+    return batch != nullptr ? batch->read(r->op, lookups) : state_.read(r->op, lookups);
+  });
   if (!r->confirmed) {
     r->result = std::move(reply);
     return;
@@ -75,13 +76,11 @@ void RaftDriver::run_positioned_read(const ReadPtr& r, storage::Keyspace& ks,
   answers.emplace_back(std::move(r->done), std::move(reply));
 }
 
-void RaftDriver::run_reads_at(raft::Index index, storage::ApplyBatch& apply,
+void RaftDriver::run_reads_at(raft::Index index, kv::StateMachine::Batch& batch,
                               std::vector<std::pair<Done, Reply>>& answers) {
   while (!reads_at_index_.empty() && reads_at_index_.begin()->first <= index) {
     auto node = reads_at_index_.extract(reads_at_index_.begin());
-    const ReadPtr& r = node.mapped();
-    apply.begin_entry(apply.index(), r->op.now_ms);
-    run_positioned_read(r, apply, answers);
+    run_positioned_read(node.mapped(), &batch, answers);
   }
 }
 
@@ -115,8 +114,7 @@ void RaftDriver::serve_follower_reads() {
     auto node = reads_waiting_apply_.extract(reads_waiting_apply_.begin());
     PendingRead& r = *node.mapped();
     if (r.answered) continue;
-    storage::ReadKeyspace view(engine_, r.op.now_ms);
-    answer(r, apply_for_client(r.op, view));
+    answer(r, for_client([&](kv::KeyLookups* lookups) { return state_.read(r.op, lookups); }));
   }
 }
 

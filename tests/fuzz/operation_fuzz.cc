@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "kv/operation.h"
-#include "kv/state_machine.h"
+#include "kv/apply.h"
 #include "storage/mem_keyspace.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

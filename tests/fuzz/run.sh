@@ -25,8 +25,8 @@ declare -A sources=(
   [number_format]="src/protocol/number_format.cc"
   [resp_reply_parser]="src/protocol/resp_reply_parser.cc src/protocol/resp_writer.cc"
   # Everything of kv that apply uses; kv::Service (which hands operations to replication and
-  # needs Abseil) is not among it.
-  [operation]="$(cd "$repo" && ls src/kv/*.cc src/protocol/*.cc | grep -v '^src/kv/service.cc$' | tr '\n' ' ') src/storage/mem_keyspace.cc src/storage/keyspace.cc src/storage/kv_format.cc"
+  # needs Abseil) and kv::StateMachine (RocksDB) are not among it.
+  [operation]="$(cd "$repo" && ls src/kv/*.cc src/protocol/*.cc | grep -v '^src/kv/\(service\|state_machine\).cc$' | tr '\n' ' ') src/storage/mem_keyspace.cc src/storage/keyspace.cc src/storage/kv_format.cc"
 )
 declare -A corpus=(
   [resp_parser]=resp

@@ -52,6 +52,12 @@ ONLY_HEADERS = {
     "cluster": {"replication": REPLICATION_INTERFACE},
     "admin": {"replication": REPLICATION_INTERFACE},
 }
+# room -> headers of other rooms it must not include, with what to use instead. Replication
+# changes and reads the keyspace only through the state machine.
+FORBIDDEN_HEADERS = {
+    "replication": {"kv/apply.h": "kv/state_machine.h",
+                    "storage/rocks_keyspace.h": "kv/state_machine.h"},
+}
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
 
 
@@ -85,6 +91,10 @@ def violations(src_root):
                         if only is not None and target not in only:
                             found.append(f"{where}: {room} may use only the interface of {top}, "
                                          f"not {target}")
+                        instead = FORBIDDEN_HEADERS.get(room, {}).get(target)
+                        if instead is not None:
+                            found.append(f"{where}: {room} may not include {target} "
+                                         f"(use {instead})")
                         for banned in FORBIDDEN_THIRD_PARTY.get(room, ()):
                             if top == banned or target.startswith(banned + ".") \
                                     or target.startswith(banned + "/"):
@@ -95,7 +105,7 @@ def violations(src_root):
 def self_test():
     with tempfile.TemporaryDirectory() as tmp:
         src = os.path.join(tmp, "src")
-        for room in ("kv", "server", "raft"):
+        for room in ("kv", "server", "raft", "replication"):
             os.makedirs(os.path.join(src, room))
         with open(os.path.join(src, "kv", "a.cc"), "w") as f:
             f.write('#include "kv/a.h"\n#include "server/connection.h"\n')
@@ -104,12 +114,16 @@ def self_test():
         with open(os.path.join(src, "server", "c.cc"), "w") as f:
             f.write('#include "kv/a.h"\n#include "replication/replicator.h"\n'
                     '#include "replication/raft_driver.h"\n')
+        with open(os.path.join(src, "replication", "d.cc"), "w") as f:
+            f.write('#include "kv/state_machine.h"\n#include "storage/rocks_keyspace.h"\n')
         found, checked = violations(src)
         expected = ["src/kv/a.cc:2: kv may not include server/connection.h",
                     "src/raft/b.h:1: raft may not include <asio.hpp>",
+                    "src/replication/d.cc:2: replication may not include "
+                    "storage/rocks_keyspace.h (use kv/state_machine.h)",
                     "src/server/c.cc:3: server may use only the interface of replication, "
                     "not replication/raft_driver.h"]
-        if found != expected or checked != 6:
+        if found != expected or checked != 8:
             print(f"self-test failed: found {found}, checked {checked}", file=sys.stderr)
             return 1
     return 0

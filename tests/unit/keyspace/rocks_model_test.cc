@@ -1,8 +1,9 @@
-// The RocksDB keyspace against the in-memory model: the same random log (every family of
-// commands, transactions, expiry purges, a moving clock) applied to both must give the same
-// reply at every entry and leave the same state, read back through the commands, before and
-// after the database is closed and opened again. Entries are committed in groups of one to five,
-// as the driver applies them, so reads inside a batch of uncommitted writes are covered too.
+// The state machine (kv::StateMachine over RocksDB) against the in-memory model: the same
+// random log (every family of commands, transactions, expiry purges, a moving clock) applied to
+// both must give the same reply at every entry and leave the same state, read back through the
+// commands, before and after the database is closed and opened again. Entries are committed in
+// rounds of one to five, as the replicator applies them, so reads inside a batch of uncommitted
+// writes are covered too.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -10,8 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "kv/apply.h"
 #include "kv/state_machine.h"
-#include "storage/rocks_keyspace.h"
+#include "storage/mem_keyspace.h"
 #include "unit/kv/random_workload.h"
 #include "unit/storage/open_storage.h"
 #include "unit/storage/temp_dir.h"
@@ -34,21 +36,28 @@ std::string describe(const Operation& op) {
   return out;
 }
 
-Reply run(storage::Keyspace& ks, Argv argv, int64_t now) {
-  Operation op;
-  op.kind = Operation::Kind::kCommand;
-  op.now_ms = now;
-  op.commands = {std::move(argv)};
-  return apply_operation(op, ks, Limits{});
+// One read, on the model or on the state machine's committed state.
+Reply run(storage::MemKeyspace& model, Argv argv, int64_t now) {
+  return apply_operation(command_op(std::move(argv), now), model, Limits{});
+}
+Reply run(StateMachine& machine, Argv argv, int64_t now) {
+  return machine.read(command_op(std::move(argv), now));
+}
+uint64_t version_of(storage::MemKeyspace& model, const std::string& key, int64_t) {
+  return model.version(key);
+}
+uint64_t version_of(StateMachine& machine, const std::string& key, int64_t now) {
+  return machine.version(key, now);
 }
 
 // Everything a client could read about the keys, as replies.
-std::vector<Reply> read_back(storage::Keyspace& ks, int64_t now) {
+template <typename State>
+std::vector<Reply> read_back(State& state, int64_t now) {
   std::vector<Reply> out;
-  out.push_back(run(ks, {"DBSIZE"}, now));
-  out.push_back(run(ks, {"SCAN", "0", "COUNT", "100"}, now));
+  out.push_back(run(state, {"DBSIZE"}, now));
+  out.push_back(run(state, {"SCAN", "0", "COUNT", "100"}, now));
   for (const std::string& key : kKeys) {
-    out.push_back(Reply::Integer(static_cast<int64_t>(ks.version(key))));
+    out.push_back(Reply::Integer(static_cast<int64_t>(version_of(state, key, now))));
     for (Argv argv : std::vector<Argv>{{"TYPE", key},
                                        {"PTTL", key},
                                        {"GET", key},
@@ -56,7 +65,7 @@ std::vector<Reply> read_back(storage::Keyspace& ks, int64_t now) {
                                        {"LRANGE", key, "0", "-1"},
                                        {"SMEMBERS", key},
                                        {"ZRANGE", key, "0", "-1", "WITHSCORES"}}) {
-      out.push_back(run(ks, std::move(argv), now));
+      out.push_back(run(state, std::move(argv), now));
     }
   }
   return out;
@@ -71,7 +80,8 @@ TEST(RocksKeyspaceModel, RandomLogsGiveTheSameRepliesAndState) {
     storage::MemKeyspace model(kNow, 0, seed);
     std::mt19937_64 rng(seed);
     const Limits limits;
-    auto batch = std::make_unique<storage::ApplyBatch>(*engine);
+    StateMachine machine(*engine, limits);
+    auto batch = std::make_unique<StateMachine::Batch>(machine);
     uint64_t group = 1 + rng() % 5;
     uint64_t index = 0;
     int64_t now = kNow;
@@ -81,27 +91,25 @@ TEST(RocksKeyspaceModel, RandomLogsGiveTheSameRepliesAndState) {
       model.set_index(index);
       model.set_now_ms(now);
       const Reply want = apply_operation(op, model, limits);
-      batch->begin_entry(index, now);
-      const Reply got = apply_operation(op, *batch, limits);
+      const Reply got = batch->apply(index, op);
       ASSERT_EQ(got, want) << "entry " << index << ": " << describe(op);
       if (--group == 0) {
-        ASSERT_TRUE(batch->commit(false).ok());
-        batch = std::make_unique<storage::ApplyBatch>(*engine);
+        ASSERT_TRUE(batch->commit().ok());
+        batch = std::make_unique<StateMachine::Batch>(machine);
         group = 1 + rng() % 5;
       }
     }
-    ASSERT_TRUE(batch->commit(false).ok());
+    ASSERT_TRUE(batch->commit().ok());
     batch.reset();
+    EXPECT_EQ(machine.applied_index(), index);
 
     const std::vector<Reply> want = read_back(model, now);
-    {
-      storage::ReadKeyspace view(*engine, now);
-      EXPECT_EQ(read_back(view, now), want);
-    }
+    EXPECT_EQ(read_back(machine, now), want);
     engine.reset();
     engine = open_engine(dir.path());
     ASSERT_NE(engine, nullptr);
-    storage::ReadKeyspace reopened(*engine, now);
+    StateMachine reopened(*engine, limits);
+    EXPECT_EQ(reopened.applied_index(), index);
     EXPECT_EQ(read_back(reopened, now), want) << "after reopening the database";
   }
 }

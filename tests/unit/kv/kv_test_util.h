@@ -10,7 +10,8 @@
 
 #include "kv/command.h"
 #include "kv/errors.h"
-#include "kv/state_machine.h"
+#include "kv/apply.h"
+#include "kv/operation.h"
 #include "protocol/reply.h"
 #include "storage/mem_keyspace.h"
 
@@ -65,6 +66,15 @@ namespace seshat::kv::testing {
 using protocol::Reply;
 
 inline constexpr int64_t kNow = 1'700'000'000'000;  // a realistic Unix time in ms
+
+// One client command as the log carries it.
+inline Operation command_op(Argv argv, int64_t now = kNow) {
+  Operation op;
+  op.kind = Operation::Kind::kCommand;
+  op.now_ms = now;
+  op.commands = {std::move(argv)};
+  return op;
+}
 
 inline Reply Ok() { return Reply::Ok(); }
 inline Reply Nil() { return Reply::Null(); }

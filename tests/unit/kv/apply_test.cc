@@ -1,6 +1,6 @@
 // apply_operation: single commands, transactions (WATCH, errors inside), active-expiry purges,
 // malformed operations, and determinism across replicas.
-#include "kv/state_machine.h"
+#include "kv/apply.h"
 
 #include <random>
 #include <string>
@@ -11,14 +11,6 @@
 
 namespace seshat::kv::testing {
 namespace {
-
-Operation command_op(Argv argv, int64_t now = kNow) {
-  Operation op;
-  op.kind = Operation::Kind::kCommand;
-  op.now_ms = now;
-  op.commands = {std::move(argv)};
-  return op;
-}
 
 Operation tx_op(std::vector<Argv> commands, std::vector<std::pair<std::string, uint64_t>> watches,
                 int64_t now = kNow) {

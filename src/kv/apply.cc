@@ -1,0 +1,76 @@
+// Deterministic apply. Everything here is a function of the operation and the keyspace: no
+// clock (the keyspace's now_ms is the proposer's), no randomness that reaches the state, no
+// dependence on the node. An operation that no client could produce (a corrupt or foreign log
+// entry) gets an error reply, never a crash, so that one bad entry cannot take down a replica.
+#include "kv/apply.h"
+
+#include "kv/errors.h"
+#include "kv/handler_util.h"
+
+namespace seshat::kv {
+
+namespace {
+
+using protocol::Reply;
+
+Reply run_command(CommandContext& ctx, const Argv& argv) {
+  if (argv.empty()) return error_reply(err::kMalformedOperation);
+  const CommandSpec* spec = find_command(argv[0]);
+  if (spec == nullptr) return Reply::Error(err::unknown_command(argv));
+  return execute(*spec, ctx, argv);
+}
+
+}  // namespace
+
+Reply execute(const CommandSpec& spec, CommandContext& ctx, const Argv& argv) {
+  // The server checks arity before proposing; checking again keeps every handler's argv
+  // indexing safe whatever reaches it.
+  if (!arity_ok(spec, argv.size())) return Reply::Error(err::wrong_arity(spec.name));
+  if (spec.handler == nullptr) return Reply::Error(err::not_applicable(spec.name));
+  return spec.handler(ctx, argv);
+}
+
+Reply apply_operation(const Operation& op, storage::Keyspace& keyspace, const Limits& limits,
+                      KeyLookups* lookups) {
+  CommandContext ctx{keyspace, limits, lookups};
+  switch (op.kind) {
+    case Operation::Kind::kCommand:
+      if (op.commands.size() != 1) return error_reply(err::kMalformedOperation);
+      return run_command(ctx, op.commands[0]);
+
+    case Operation::Kind::kTransaction: {
+      // WATCH: any watched key written, deleted or expired since it was watched aborts the
+      // whole transaction, before any of it runs.
+      for (const auto& [key, version] : op.watches) {
+        if (keyspace.version(key) != version) return Reply::NullArray();
+      }
+      // A command failing at run time fails alone; the others still run (Redis has no
+      // rollback), and its error becomes its element of the reply.
+      std::vector<Reply> replies;
+      replies.reserve(op.commands.size());
+      for (const Argv& argv : op.commands) replies.push_back(run_command(ctx, argv));
+      return Reply::Array(std::move(replies));
+    }
+
+    case Operation::Kind::kPurgeExpired: {
+      if (op.commands.size() != 1) return error_reply(err::kMalformedOperation);
+      int64_t purged = 0;
+      for (const std::string& key : op.commands[0]) {
+        if (keyspace.purge_if_expired(key)) ++purged;
+      }
+      return Reply::Integer(purged);
+    }
+
+    case Operation::Kind::kCollectTombstones: {
+      if (op.commands.size() != 1) return error_reply(err::kMalformedOperation);
+      int64_t dropped = 0;
+      for (const std::string& key : op.commands[0]) {
+        if (keyspace.drop_tombstone(key, op.now_ms)) ++dropped;
+      }
+      return Reply::Integer(dropped);
+    }
+  }
+  return error_reply(err::kMalformedOperation);
+}
+
+}  // namespace seshat::kv
