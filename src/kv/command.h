@@ -20,11 +20,11 @@ enum CommandFlag : uint32_t {
   kFlagReadonly = 1u << 1,  // reads the keyspace: served from a read view
   kFlagFast = 1u << 2,
   kFlagAdmin = 1u << 3,
-  kFlagServer = 1u << 4,    // handled by the server layer (connection state, INFO, CONFIG, ...)
-  kFlagNoMulti = 1u << 5,   // executed immediately even inside MULTI (EXEC, DISCARD, WATCH, ...)
+  kFlagServer = 1u << 4,   // handled by the server layer (connection state, INFO, CONFIG, ...)
+  kFlagNoMulti = 1u << 5,  // executed immediately even inside MULTI (EXEC, DISCARD, WATCH, ...)
   kFlagLoading = 1u << 6,
   kFlagStale = 1u << 7,
-  kFlagNoAuth = 1u << 8,    // allowed before AUTH (AUTH, HELLO, QUIT, RESET)
+  kFlagNoAuth = 1u << 8,  // allowed before AUTH (AUTH, HELLO, QUIT, RESET)
   // 1u << 9 is free (it marked commands only the node proposed; active expiry is an Operation
   // kind instead).
   kFlagDenyOom = 1u << 10,
@@ -54,18 +54,19 @@ struct ArgDoc {
                           // "pure-token", "oneof", "block"
   std::string_view token = {};
   std::string_view since = {};
-  uint32_t flags = 0;       // ArgFlag bits
-  int key_spec_index = -1;  // for type "key"
+  uint32_t flags = 0;                  // ArgFlag bits
+  int key_spec_index = -1;             // for type "key"
   std::vector<ArgDoc> arguments = {};  // for "oneof" and "block"
 };
 
 // COMMAND INFO key specification (Redis 7 element 9): where the keys begin (an argument index)
 // and how they continue (a range). Every command of ours has this simple shape.
+// The defaults are the most common shape: one key, at argument 1.
 struct KeySpecDoc {
-  std::vector<std::string_view> flags;  // e.g. "RW", "access", "update"
-  int begin_index;
-  int last_key;  // relative to the begin index; -1 for the last argument
-  int key_step;
+  std::vector<std::string_view> flags = {};  // e.g. "RW", "access", "update"
+  int begin_index = 1;
+  int last_key = 0;  // relative to the begin index; -1 for the last argument
+  int key_step = 1;
   int limit = 0;
   std::string_view notes = {};
 };
@@ -94,18 +95,24 @@ struct CommandContext {
 
 using Handler = protocol::Reply (*)(CommandContext& ctx, const Argv& argv);
 
+// One command as declared in command_specs_*.cc (or a subcommand in subcommands.cc): what is
+// particular to it, with defaults for the rest. The table completes each declaration once at
+// start-up (complete_spec below), as Redis derives part of its table from the JSON files.
 struct CommandSpec {
   std::string_view name;  // lower case, e.g. "getex"
   int arity;              // Redis convention: N exact, -N at least N (name included)
   uint32_t flags;
-  int first_key;          // 0 when the command takes no key
-  int last_key;           // -1 for the last argument
-  int key_step;
-  Handler handler;        // nullptr for kFlagServer commands
-  std::string_view group;    // COMMAND DOCS group: "string", "generic", "connection", ...
-  std::string_view summary;  // COMMAND DOCS summary
-  std::string_view since;    // COMMAND DOCS since
-  std::vector<std::string_view> acl_categories = {};  // COMMAND INFO categories, e.g. "@read"
+  // The legacy key range (COMMAND INFO elements 4-6, redirects, WATCH): derived from key_specs
+  // by the table; declared only by a command that has no key specs.
+  int first_key = 0;  // 0 when the command takes no key
+  int last_key = 0;   // -1 for the last argument
+  int key_step = 0;
+  Handler handler = nullptr;      // nullptr for kFlagServer commands
+  std::string_view group = {};    // COMMAND DOCS group: "string", "generic", "connection", ...
+  std::string_view summary = {};  // COMMAND DOCS summary
+  std::string_view since = {};    // COMMAND DOCS since
+  // ACL categories beyond those the flags and the group imply (complete_spec), e.g. "@dangerous".
+  std::vector<std::string_view> acl_extra = {};
   // Further COMMAND INFO / COMMAND DOCS metadata, with the values Redis 7.0 reports.
   std::vector<std::string_view> tips = {};  // e.g. "request_policy:multi_shard"
   std::vector<KeySpecDoc> key_specs = {};
@@ -117,7 +124,19 @@ struct CommandSpec {
   // A container whose subcommands take one key at this argument (OBJECT ENCODING <key>: 2),
   // for redirects and WATCH; COMMAND INFO reports the container itself as keyless, as Redis.
   int container_key = 0;
+
+  // Filled in by complete_spec, never declared: every ACL category in Redis's order (COMMAND
+  // INFO element 7), e.g. "@read", "@string", "@fast".
+  std::vector<std::string_view> acl_categories = {};
 };
+
+// Completes a declaration, as Redis does for its own table: the legacy key range from the key
+// specs, and the ACL categories: @write, @read, @admin + @dangerous, @fast, @blocking from the
+// flags, @slow for a command that is not @fast, the group's category (@string, @keyspace, ...)
+// except for a container (CLIENT, OBJECT: its subcommands carry it), and `acl_extra`. Returns
+// false for a declaration that contradicts itself (a key range declared beside key specs, an
+// unknown category).
+bool complete_spec(CommandSpec& spec, bool container);
 
 // Case-insensitive lookup; nullptr for an unknown command.
 const CommandSpec* find_command(std::string_view name);

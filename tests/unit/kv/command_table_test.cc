@@ -153,3 +153,82 @@ TEST(CommandTable, DocsMetadata) {
 
 }  // namespace
 }  // namespace seshat::kv
+
+namespace seshat::kv {
+namespace {
+
+TEST(CompleteSpec, KeyRangeComesFromTheKeySpecs) {
+  CommandSpec one{.name = "one", .arity = 2, .flags = kFlagReadonly, .key_specs = {{}}};
+  ASSERT_TRUE(complete_spec(one, false));
+  EXPECT_EQ((std::vector<int>{one.first_key, one.last_key, one.key_step}),
+            (std::vector<int>{1, 1, 1}));
+  // MSET-like: every other argument to the end.
+  CommandSpec pairs{.name = "pairs",
+                    .arity = -3,
+                    .flags = kFlagWrite,
+                    .key_specs = {{.last_key = -1, .key_step = 2}}};
+  ASSERT_TRUE(complete_spec(pairs, false));
+  EXPECT_EQ((std::vector<int>{pairs.first_key, pairs.last_key, pairs.key_step}),
+            (std::vector<int>{1, -1, 2}));
+  // SMOVE-like: a source and a destination spec make one range.
+  CommandSpec two{.name = "two",
+                  .arity = 4,
+                  .flags = kFlagWrite,
+                  .key_specs = {{.flags = {"RW"}}, {.flags = {"RW"}, .begin_index = 2}}};
+  ASSERT_TRUE(complete_spec(two, false));
+  EXPECT_EQ((std::vector<int>{two.first_key, two.last_key, two.key_step}),
+            (std::vector<int>{1, 2, 1}));
+  // Without key specs the declared range stands.
+  CommandSpec legacy{.name = "legacy",
+                     .arity = -3,
+                     .flags = kFlagReadonly,
+                     .first_key = 2,
+                     .last_key = 2,
+                     .key_step = 1};
+  ASSERT_TRUE(complete_spec(legacy, false));
+  EXPECT_EQ(legacy.first_key, 2);
+}
+
+TEST(CompleteSpec, AclCategoriesFollowFlagsGroupAndExtrasInRedisOrder) {
+  CommandSpec read{.name = "r", .arity = 2, .flags = kFlagReadonly | kFlagFast, .group = "hash"};
+  ASSERT_TRUE(complete_spec(read, false));
+  EXPECT_EQ(read.acl_categories, (std::vector<std::string_view>{"@read", "@hash", "@fast"}));
+  CommandSpec admin{.name = "a",
+                    .arity = 1,
+                    .flags = kFlagWrite | kFlagAdmin,
+                    .group = "server",
+                    .acl_extra = {"@keyspace"}};
+  ASSERT_TRUE(complete_spec(admin, false));
+  EXPECT_EQ(admin.acl_categories, (std::vector<std::string_view>{"@keyspace", "@write", "@admin",
+                                                                 "@slow", "@dangerous"}));
+  CommandSpec blocking{
+      .name = "b", .arity = -3, .flags = kFlagWrite | kFlagBlocking, .group = "list"};
+  ASSERT_TRUE(complete_spec(blocking, false));
+  EXPECT_EQ(blocking.acl_categories,
+            (std::vector<std::string_view>{"@write", "@list", "@slow", "@blocking"}));
+  // A container carries no group category of its own (its subcommands do).
+  CommandSpec container{.name = "c", .arity = -2, .flags = 0, .group = "generic"};
+  ASSERT_TRUE(complete_spec(container, true));
+  EXPECT_EQ(container.acl_categories, (std::vector<std::string_view>{"@slow"}));
+}
+
+TEST(CompleteSpec, RefusesADeclarationThatContradictsItself) {
+  CommandSpec both{.name = "both",
+                   .arity = 2,
+                   .flags = kFlagReadonly,
+                   .first_key = 1,
+                   .last_key = 1,
+                   .key_step = 1,
+                   .key_specs = {{}}};
+  EXPECT_FALSE(complete_spec(both, false));
+  CommandSpec unknown{.name = "u", .arity = 1, .flags = 0, .acl_extra = {"@nonsense"}};
+  EXPECT_FALSE(complete_spec(unknown, false));
+  CommandSpec steps{.name = "s",
+                    .arity = -2,
+                    .flags = kFlagWrite,
+                    .key_specs = {{}, {.begin_index = 2, .key_step = 2}}};
+  EXPECT_FALSE(complete_spec(steps, false));
+}
+
+}  // namespace
+}  // namespace seshat::kv
