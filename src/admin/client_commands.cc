@@ -18,8 +18,8 @@ namespace seshat::admin {
 using kv::lower;
 using kv::shown;
 using kv::upper;
-using server::Connection;
 using replication::Replicator;
+using server::Connection;
 
 namespace {
 
@@ -32,8 +32,8 @@ bool known_client_type(const std::string& type) {
 
 // CLIENT LIST: which connections to show. Every connection of Seshat is of type normal.
 struct ListRequest {
-  bool none = false;             // TYPE master/replica/slave/pubsub: there are none
-  std::vector<int64_t> ids;      // ID ...: these, in the order asked (empty: all)
+  bool none = false;         // TYPE master/replica/slave/pubsub: there are none
+  std::vector<int64_t> ids;  // ID ...: these, in the order asked (empty: all)
 };
 
 std::optional<ListRequest> parse_list(const kv::Argv& argv, Reply& error) {
@@ -192,8 +192,8 @@ void client_kill(Connection& conn, const kv::Argv& argv, Replicator::Done done) 
 // reply (nothing is lost).
 void client_unblock(Connection& conn, const kv::Argv& argv, Replicator::Done done) {
   if (argv.size() > 4) {
-    return done(Reply::Error("ERR unknown subcommand or wrong number of arguments for '" +
-                             argv[1] + "'. Try CLIENT HELP."));
+    return done(Reply::Error("ERR unknown subcommand or wrong number of arguments for '" + argv[1] +
+                             "'. Try CLIENT HELP."));
   }
   bool as_error = false;
   if (argv.size() == 4) {
@@ -265,37 +265,38 @@ Reply client_self(Connection& conn, const kv::Argv& argv) {
     return Reply::Error(std::string(kv::err::kSyntax));
   }
   if (sub == "help") {
-    return kv::help_reply("CLIENT", {"GETNAME",
-                                 "    Return the name of the current connection.",
-                                 "ID",
-                                 "    Return the ID of the current connection.",
-                                 "INFO",
-                                 "    Return information about the current client connection.",
-                                 "KILL <ip:port>",
-                                 "    Close the connection made from <ip:port>.",
-                                 "KILL <option> <value> [<option> <value> [...]]",
-                                 "    Close the connections that match every option given:",
-                                 "    * ID <client-id>, ADDR <ip:port>, LADDR <ip:port>",
-                                 "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB), USER <username>",
-                                 "    * SKIPME (YES|NO): spare the calling connection (default yes).",
-                                 "LIST [options ...]",
-                                 "    Return information about client connections. Options:",
-                                 "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
-                                 "      Return clients of specified type.",
-                                 "    * ID <id> [<id> ...]",
-                                 "      Return the clients with the given IDs.",
-                                 "REPLY ON",
-                                 "    Reply to every command (the only mode supported).",
-                                 "SETNAME <name>",
-                                 "    Assign the name <name> to the current connection.",
-                                 "UNBLOCK <clientid> [TIMEOUT|ERROR]",
-                                 "    Unblock the specified blocked client.",
-                                 "SETINFO <LIB-NAME|LIB-VER> <value>",
-                                 "    Record the client library's name or version for CLIENT LIST.",
-                                 "NO-EVICT (ON|OFF)",
-                                 "    Accepted for compatibility: clients are never evicted.",
-                                 "NO-TOUCH (ON|OFF)",
-                                 "    Accepted for compatibility: keys have no access times."});
+    return kv::help_reply("CLIENT",
+                          {"GETNAME",
+                           "    Return the name of the current connection.",
+                           "ID",
+                           "    Return the ID of the current connection.",
+                           "INFO",
+                           "    Return information about the current client connection.",
+                           "KILL <ip:port>",
+                           "    Close the connection made from <ip:port>.",
+                           "KILL <option> <value> [<option> <value> [...]]",
+                           "    Close the connections that match every option given:",
+                           "    * ID <client-id>, ADDR <ip:port>, LADDR <ip:port>",
+                           "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB), USER <username>",
+                           "    * SKIPME (YES|NO): spare the calling connection (default yes).",
+                           "LIST [options ...]",
+                           "    Return information about client connections. Options:",
+                           "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                           "      Return clients of specified type.",
+                           "    * ID <id> [<id> ...]",
+                           "      Return the clients with the given IDs.",
+                           "REPLY ON",
+                           "    Reply to every command (the only mode supported).",
+                           "SETNAME <name>",
+                           "    Assign the name <name> to the current connection.",
+                           "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                           "    Unblock the specified blocked client.",
+                           "SETINFO <LIB-NAME|LIB-VER> <value>",
+                           "    Record the client library's name or version for CLIENT LIST.",
+                           "NO-EVICT (ON|OFF)",
+                           "    Accepted for compatibility: clients are never evicted.",
+                           "NO-TOUCH (ON|OFF)",
+                           "    Accepted for compatibility: keys have no access times."});
   }
   return Reply::Error(kv::err::unknown_subcommand(argv[1], argv[0]));
 }

@@ -238,14 +238,10 @@ Reply list(const kv::Argv& argv) {
   }
   auto keep = [&](const kv::CommandSpec& spec) {
     switch (filter) {
-      case Filter::kNone:
-        return true;
-      case Filter::kModule:
-        return false;  // no command of ours comes from a module
-      case Filter::kAclCat:
-        return has_category(spec, arg);
-      case Filter::kPattern:
-        return kv::glob_match_nocase(arg, spec.name);
+      case Filter::kNone: return true;
+      case Filter::kModule: return false;  // no command of ours comes from a module
+      case Filter::kAclCat: return has_category(spec, arg);
+      case Filter::kPattern: return kv::glob_match_nocase(arg, spec.name);
     }
     return false;
   };

@@ -133,14 +133,14 @@ Reply config_command(ServerContext& ctx, const kv::Argv& argv) {
   }
   if (sub == "help") {
     return kv::help_reply("CONFIG",
-                      {"GET <pattern>",
-                       "    Return parameters matching the glob-like <pattern> and "
-                       "their values.",
-                       "SET <directive> <value>",
-                       "    Accepted only when <directive> already has <value>: "
-                       "the configuration is fixed at start-up.",
-                       "RESETSTAT", "    Reset the statistics reported by INFO.", "REWRITE",
-                       "    Refused: the configuration file is not rewritten."});
+                          {"GET <pattern>",
+                           "    Return parameters matching the glob-like <pattern> and "
+                           "their values.",
+                           "SET <directive> <value>",
+                           "    Accepted only when <directive> already has <value>: "
+                           "the configuration is fixed at start-up.",
+                           "RESETSTAT", "    Reset the statistics reported by INFO.", "REWRITE",
+                           "    Refused: the configuration file is not rewritten."});
   }
   return Reply::Error(kv::err::unknown_subcommand(argv[1], argv[0]));
 }

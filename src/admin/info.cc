@@ -256,8 +256,8 @@ std::string replication_section(ServerContext& ctx, storage::Engine* engine) {
         const uint64_t lag = applied > m.match_index ? applied - m.match_index : 0;
         replicas.push_back("ip=" + m.client_addr.substr(0, colon) + ",port=" +
                            (colon == std::string::npos ? "0" : m.client_addr.substr(colon + 1)) +
-                           ",state=" + (m.connected ? "online" : "wait_bgsave") +
-                           ",offset=" + std::to_string(m.match_index) + ",lag=" + std::to_string(lag));
+                           ",state=" + (m.connected ? "online" : "wait_bgsave") + ",offset=" +
+                           std::to_string(m.match_index) + ",lag=" + std::to_string(lag));
       }
     }
     s.add("connected_slaves", replicas.size());
@@ -300,8 +300,7 @@ std::string keyspace_section(storage::Engine* engine) {
   return s.take();
 }
 
-std::string section_text(ServerContext& ctx, storage::Engine* engine,
-                         std::string_view section) {
+std::string section_text(ServerContext& ctx, storage::Engine* engine, std::string_view section) {
   if (section == "server") return server_section(ctx);
   if (section == "clients") return clients_section(ctx);
   if (section == "memory") return memory_section();
@@ -373,8 +372,7 @@ std::string info_sections_text(ServerContext& ctx, storage::Engine* engine,
   return out;
 }
 
-std::string info_text(ServerContext& ctx, storage::Engine* engine,
-                      const std::string& section) {
+std::string info_text(ServerContext& ctx, storage::Engine* engine, const std::string& section) {
   if (section.empty()) return info_sections_text(ctx, engine, {});
   return info_sections_text(ctx, engine, {section});
 }

@@ -56,7 +56,8 @@ Reply member_command(ServerContext& ctx, const kv::Argv& argv) {
     return Reply::Array(std::move(out));
   }
   if (!is_remove(argv)) return Reply::Error(kSyntax);
-  if (!parse_decimal_id(argv[3])) return Reply::Error("ERR value is not an integer or out of range");
+  if (!parse_decimal_id(argv[3]))
+    return Reply::Error("ERR value is not an integer or out of range");
   return Reply::Error("ERR membership changes are not available on this node");
 }
 

@@ -34,8 +34,8 @@
 #include "kv/command.h"
 #include "protocol/reply.h"
 #include "protocol/resp_writer.h"
-#include "server/cluster_mode.h"
 #include "replication/cluster_view.h"
+#include "server/cluster_mode.h"
 #include "server/config.h"
 
 namespace seshat::cluster {

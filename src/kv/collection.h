@@ -8,8 +8,8 @@
 #include <limits>
 #include <optional>
 #include <set>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kv/command.h"
@@ -50,7 +50,8 @@ inline Collection lookup_collection(CommandContext& ctx, const std::string& key,
 inline Collection lookup_or_create_collection(CommandContext& ctx, const std::string& key,
                                               storage::ValueType type) {
   Collection c = lookup_collection(ctx, key, type, false);
-  if (!c.wrong_type && !c.exists()) c.meta = storage::CollectionMeta{ctx.keyspace.new_generation(), 0};
+  if (!c.wrong_type && !c.exists())
+    c.meta = storage::CollectionMeta{ctx.keyspace.new_generation(), 0};
   return c;
 }
 
@@ -116,8 +117,7 @@ inline std::vector<std::pair<std::string, std::string>> distinct_random_members(
 // value_reply(its stored value): a flat array in RESP2, [member, value] pairs in RESP3. The
 // choice is this node's and reaches only the reply.
 inline protocol::Reply random_members_command(
-    CommandContext& ctx, const Argv& argv, storage::ValueType type,
-    std::string_view values_option,
+    CommandContext& ctx, const Argv& argv, storage::ValueType type, std::string_view values_option,
     const std::function<protocol::Reply(std::string_view)>& value_reply) {
   using protocol::Reply;
   // Redis's bounds on the count (getRangeLongFromObjectOrReply; half of it with values), and
@@ -137,9 +137,8 @@ inline protocol::Reply random_members_command(
     if (!n) return error_reply(err::kNotInteger);
     if (*n == std::numeric_limits<int64_t>::min()) return error_reply(kCountOutOfRange);
     count = *n;
-    const bool option_ok =
-        argv.size() == 3 || (argv.size() == 4 && !values_option.empty() &&
-                             is_option(argv[3], values_option));
+    const bool option_ok = argv.size() == 3 || (argv.size() == 4 && !values_option.empty() &&
+                                                is_option(argv[3], values_option));
     if (!option_ok) return error_reply(err::kSyntax);
     if (argv.size() == 4) {
       with_values = true;
@@ -254,20 +253,20 @@ inline uint64_t scan_collection(
   int64_t visited = 0;
   std::string last;
   uint64_t next = 0;
-  ctx.keyspace.scan_members(key, generation, decode_scan_cursor(cursor),
-                            [&](std::string_view member, std::string_view value) {
-                              if (visited >= opts.count &&
-                                  scan_cursor_prefix(member) != scan_cursor_prefix(last)) {
-                                next = encode_scan_cursor(member);
-                                return false;
-                              }
-                              ++visited;
-                              last.assign(member);
-                              if (opts.pattern == nullptr || glob_match(*opts.pattern, member)) {
-                                emit(member, value);
-                              }
-                              return true;
-                            });
+  ctx.keyspace.scan_members(
+      key, generation, decode_scan_cursor(cursor),
+      [&](std::string_view member, std::string_view value) {
+        if (visited >= opts.count && scan_cursor_prefix(member) != scan_cursor_prefix(last)) {
+          next = encode_scan_cursor(member);
+          return false;
+        }
+        ++visited;
+        last.assign(member);
+        if (opts.pattern == nullptr || glob_match(*opts.pattern, member)) {
+          emit(member, value);
+        }
+        return true;
+      });
   return next;
 }
 

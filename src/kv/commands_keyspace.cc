@@ -9,8 +9,8 @@
 #include "kv/commands.h"
 #include "kv/errors.h"
 #include "kv/glob_match.h"
-#include "kv/help_reply.h"
 #include "kv/handler_util.h"
+#include "kv/help_reply.h"
 #include "kv/number_parse.h"
 
 namespace seshat::kv::cmd {
@@ -97,15 +97,14 @@ Reply scan(CommandContext& ctx, const Argv& argv) {
   const int64_t count = opts.count;
   // Redis 7.0 answers an unknown type name with no keys, not an error.
   std::vector<Reply> keys;
-  uint64_t next = ctx.keyspace.scan(*cursor, static_cast<size_t>(count),
-                                    [&](std::string_view key, const storage::Record& rec) {
-                                      if (type_name != nullptr &&
-                                          !is_option(*type_name, storage::type_name(rec.type))) {
-                                        return;
-                                      }
-                                      if (pattern && !glob_match(*pattern, key)) return;
-                                      keys.push_back(Reply::Bulk(std::string(key)));
-                                    });
+  uint64_t next = ctx.keyspace.scan(
+      *cursor, static_cast<size_t>(count), [&](std::string_view key, const storage::Record& rec) {
+        if (type_name != nullptr && !is_option(*type_name, storage::type_name(rec.type))) {
+          return;
+        }
+        if (pattern && !glob_match(*pattern, key)) return;
+        keys.push_back(Reply::Bulk(std::string(key)));
+      });
   std::vector<Reply> reply;
   reply.push_back(Reply::Bulk(std::to_string(next)));
   reply.push_back(Reply::Array(std::move(keys)));
@@ -212,12 +211,10 @@ std::string_view encoding_of(CommandContext& ctx, std::string_view key,
                  : "hashtable";
     case ValueType::kZset:
       return meta.size <= kZsetListpackEntries &&
-                     all_members(ctx, key, meta.generation, false,
-                                 short_enough(kZsetListpackValue))
+                     all_members(ctx, key, meta.generation, false, short_enough(kZsetListpackValue))
                  ? "listpack"
                  : "skiplist";
-    default:
-      return "raw";
+    default: return "raw";
   }
 }
 
@@ -228,13 +225,12 @@ std::string_view encoding_of(CommandContext& ctx, std::string_view key,
 Reply object(CommandContext& ctx, const Argv& argv) {
   const std::string& sub = argv[1];
   if (is_option(sub, "help")) {
-    return help_reply("OBJECT",
-                      {"ENCODING <key>",
-                       "    Return the encoding Redis would use for the value stored at <key>.",
-                       "FREQ <key>", "    Refused: no LFU maxmemory policy is in use.",
-                       "REFCOUNT <key>",
-                       "    Return the number of references Redis would hold to the value at "
-                       "<key>."});
+    return help_reply(
+        "OBJECT",
+        {"ENCODING <key>", "    Return the encoding Redis would use for the value stored at <key>.",
+         "FREQ <key>", "    Refused: no LFU maxmemory policy is in use.", "REFCOUNT <key>",
+         "    Return the number of references Redis would hold to the value at "
+         "<key>."});
   }
   auto rec = read_key(ctx, argv[2]);
   if (!rec) return Reply::Null();

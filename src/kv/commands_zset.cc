@@ -285,27 +285,19 @@ struct LexRange {
   LexBound min, max;
   bool above_min(std::string_view m) const {
     switch (min.kind) {
-      case LexBound::kMinusInf:
-        return true;
-      case LexBound::kPlusInf:
-        return false;
-      case LexBound::kInclusive:
-        return m >= min.value;
-      case LexBound::kExclusive:
-        return m > min.value;
+      case LexBound::kMinusInf: return true;
+      case LexBound::kPlusInf: return false;
+      case LexBound::kInclusive: return m >= min.value;
+      case LexBound::kExclusive: return m > min.value;
     }
     return false;
   }
   bool below_max(std::string_view m) const {
     switch (max.kind) {
-      case LexBound::kMinusInf:
-        return false;
-      case LexBound::kPlusInf:
-        return true;
-      case LexBound::kInclusive:
-        return m <= max.value;
-      case LexBound::kExclusive:
-        return m < max.value;
+      case LexBound::kMinusInf: return false;
+      case LexBound::kPlusInf: return true;
+      case LexBound::kInclusive: return m <= max.value;
+      case LexBound::kExclusive: return m < max.value;
     }
     return false;
   }

@@ -44,9 +44,7 @@ bool match(Cursor p, Cursor str, bool& skip_longer, int nesting) {
         skip_longer = true;
         return false;
       }
-      case '?':
-        ++str.pos;
-        break;
+      case '?': ++str.pos; break;
       case '[': {
         ++p.pos;
         bool negate = p.at(0) == '^';

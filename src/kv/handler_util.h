@@ -74,8 +74,8 @@ struct ScanOptions {
   const std::string* type = nullptr;
 };
 
-inline bool parse_scan_options(const Argv& argv, size_t first, bool allow_type,
-                               ScanOptions& out, protocol::Reply& error) {
+inline bool parse_scan_options(const Argv& argv, size_t first, bool allow_type, ScanOptions& out,
+                               protocol::Reply& error) {
   for (size_t i = first; i < argv.size(); i += 2) {
     const bool has_value = i + 1 < argv.size();
     if (is_option(argv[i], "count") && has_value) {
@@ -110,7 +110,7 @@ inline void copy_value(storage::Keyspace& ks, const storage::Record& rec, std::s
     return;
   }
   auto meta = storage::decode_collection_meta(rec.value);
-  if (!meta) return;  // a record this version cannot read: nothing sane to copy
+  if (!meta) return;                     // a record this version cannot read: nothing sane to copy
   storage::CollectionMeta copy = *meta;  // a list keeps its positions
   auto copy_members = [&](uint64_t source, uint64_t target) {
     ks.scan_members(from, source, {}, [&](std::string_view member, std::string_view value) {

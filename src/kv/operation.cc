@@ -101,8 +101,7 @@ bool well_formed(const Operation& op) {
       }
       return true;
     case Operation::Kind::kPurgeExpired:
-    case Operation::Kind::kCollectTombstones:
-      return op.commands.size() == 1 && op.watches.empty();
+    case Operation::Kind::kCollectTombstones: return op.commands.size() == 1 && op.watches.empty();
   }
   return false;
 }

@@ -17,9 +17,9 @@ namespace seshat::kv {
 
 struct Operation {
   enum class Kind : uint8_t {
-    kCommand = 1,      // one command; the reply is its reply
-    kTransaction = 2,  // MULTI/EXEC: reply is an array, or a null array if a WATCH failed
-    kPurgeExpired = 3, // active expiry: remove each listed key that is expired at now_ms
+    kCommand = 1,       // one command; the reply is its reply
+    kTransaction = 2,   // MULTI/EXEC: reply is an array, or a null array if a WATCH failed
+    kPurgeExpired = 3,  // active expiry: remove each listed key that is expired at now_ms
     // Drop the tombstones of the listed keys that are older than now_ms. Tombstones decide what
     // WATCH sees for a deleted key, so every replica must drop the same ones at the same point
     // of the log: collecting them locally would let an EXEC succeed on one replica and abort on

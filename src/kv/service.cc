@@ -45,7 +45,9 @@ Operation Service::single(Argv argv) {
   return op;
 }
 
-void Service::write(Argv argv, Done done) { log_.propose(single(std::move(argv)), std::move(done)); }
+void Service::write(Argv argv, Done done) {
+  log_.propose(single(std::move(argv)), std::move(done));
+}
 
 std::optional<protocol::Reply> Service::read(Argv argv, bool nothing_in_flight,
                                              const Later& later) {

@@ -1,9 +1,9 @@
 // The subcommands of the container commands (CLIENT, COMMAND, CONFIG, CLUSTER, and OBJECT, whose
 // subcommands the state machine runs). The command table lists the containers only; their
-// subcommands live here, in the same CommandSpec shape, so that arity errors ("'client|setname'"), COMMAND INFO/DOCS/LIST and
-// redis-cli's hints treat them exactly like Redis 7.0 does. Only subcommands Seshat implements
-// are listed (CLUSTER excepted, see below): a client asking for another one gets Redis's
-// "unknown subcommand" error instead of a reply that pretends.
+// subcommands live here, in the same CommandSpec shape, so that arity errors ("'client|setname'"),
+// COMMAND INFO/DOCS/LIST and redis-cli's hints treat them exactly like Redis 7.0 does. Only
+// subcommands Seshat implements are listed (CLUSTER excepted, see below): a client asking for
+// another one gets Redis's "unknown subcommand" error instead of a reply that pretends.
 #pragma once
 
 #include <string>

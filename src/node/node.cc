@@ -45,7 +45,8 @@ std::string random_hex(size_t n) {
 
 void setup_logging(const Config& config) {
   auto logger = spdlog::stderr_color_mt("seshat");
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [node " + std::to_string(config.node_id) + "] %v");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [node " + std::to_string(config.node_id) +
+                      "] %v");
   logger->set_level(spdlog::level::from_str(config.log_level));
   spdlog::set_default_logger(logger);
   spdlog::flush_on(spdlog::level::info);
@@ -113,8 +114,8 @@ int serve_clients(const Config& config, ServerContext& ctx,
 // has a membership resumes it; a new one founds the cluster of initial_members (bootstrap) or
 // joins a running one (join_addr). Fills `book` with every member's addresses. Returns the
 // exit code to stop with, or -1 to go on.
-int prepare_membership(const Config& config, storage::Engine& engine,
-                       storage::RaftLogStorage& log, storage::MemberBook& book) {
+int prepare_membership(const Config& config, storage::Engine& engine, storage::RaftLogStorage& log,
+                       storage::MemberBook& book) {
   auto stored = storage::load_member_book(engine);
   if (!stored.ok()) {
     spdlog::error("cannot read the member book: {}", stored.status().ToString());
@@ -122,9 +123,10 @@ int prepare_membership(const Config& config, storage::Engine& engine,
   }
   if (log.has_membership()) {
     if (!config.join_addr.empty()) {
-      spdlog::info("the data directory already belongs to cluster {}: resuming as a member "
-                   "(join_addr is not needed any more)",
-                   engine.cluster_id());
+      spdlog::info(
+          "the data directory already belongs to cluster {}: resuming as a member "
+          "(join_addr is not needed any more)",
+          engine.cluster_id());
     }
     if (stored->has_value()) {
       book = std::move(**stored);
@@ -155,16 +157,18 @@ int prepare_membership(const Config& config, storage::Engine& engine,
     return -1;
   }
   if (config.join_addr.empty()) {
-    spdlog::error("data directory {} belongs to no cluster yet and bootstrap = false: set "
-                  "join_addr (--join-addr) to a member's internal address to join a running "
-                  "cluster",
-                  config.data_dir);
+    spdlog::error(
+        "data directory {} belongs to no cluster yet and bootstrap = false: set "
+        "join_addr (--join-addr) to a member's internal address to join a running "
+        "cluster",
+        config.data_dir);
     return 2;
   }
   if (engine.applied_index() > 0 || engine.key_count() > 0) {
-    spdlog::error("data directory {} holds data of a standalone node ({} keys, applied index "
-                  "{}): joining would replace it; use an empty directory",
-                  config.data_dir, engine.key_count(), engine.applied_index());
+    spdlog::error(
+        "data directory {} holds data of a standalone node ({} keys, applied index "
+        "{}): joining would replace it; use an empty directory",
+        config.data_dir, engine.key_count(), engine.applied_index());
     return 1;
   }
   auto joined = join_cluster({.node_id = config.node_id,
@@ -253,8 +257,10 @@ int run_raft_node(const Config& config, storage::Engine& engine, ServerContext& 
   };
   ctx.refresh_status = [&driver] {
     if (!driver.refresh_status(kStatusRefreshWait)) {
-      spdlog::warn("INFO: the Raft driver did not answer within {} ms; reporting its last "
-                   "published status", kStatusRefreshWait.count());
+      spdlog::warn(
+          "INFO: the Raft driver did not answer within {} ms; reporting its last "
+          "published status",
+          kStatusRefreshWait.count());
     }
   };
   if (standalone) {
@@ -274,7 +280,9 @@ int run_raft_node(const Config& config, storage::Engine& engine, ServerContext& 
   transport::TransportHandlers handlers;
   handlers.on_message = [&driver](raft::Message m) { driver.on_message(std::move(m)); };
   handlers.on_unreachable = [&driver](raft::NodeId id) { driver.on_unreachable(id); };
-  handlers.on_snapshot_status = [&driver](raft::NodeId id, bool ok) { driver.on_snapshot_status(id, ok); };
+  handlers.on_snapshot_status = [&driver](raft::NodeId id, bool ok) {
+    driver.on_snapshot_status(id, ok);
+  };
   handlers.on_peer_info = [&driver](raft::NodeId id, const std::string& addr) {
     driver.on_peer_info(id, addr);
   };
@@ -375,10 +383,11 @@ int run_node(const Config& config) {
     // and commits what it alone has synced.
     if (!stored_book->has_value() &&
         ((*engine)->applied_index() > 0 || (*engine)->key_count() > 0)) {
-      spdlog::error("data directory {} was written by a standalone node of an earlier Seshat "
-                    "version, which kept its own local log; this version runs every node as a "
-                    "Raft group and cannot adopt it. Start with an empty data directory",
-                    config.data_dir);
+      spdlog::error(
+          "data directory {} was written by a standalone node of an earlier Seshat "
+          "version, which kept its own local log; this version runs every node as a "
+          "Raft group and cannot adopt it. Start with an empty data directory",
+          config.data_dir);
       return 1;
     }
     group.bootstrap = true;

@@ -147,9 +147,7 @@ Changer::Outcome restore_conf_state(const ConfState& cs, Index last_index, size_
     return {};
   };
   auto add_one = [&](ConfChangeType type, NodeId id) {
-    return step([&](Changer&& ch) {
-      return std::move(ch).simple({ConfChangeSingle{type, id}});
-    });
+    return step([&](Changer&& ch) { return std::move(ch).simple({ConfChangeSingle{type, id}}); });
   };
   if (cs.voters.empty() && cs.voters_outgoing.empty()) {
     // No configuration yet (a fresh node awaiting a snapshot): learners alone are not valid.

@@ -79,8 +79,7 @@ void Progress::sent_entries(size_t count, Index last, uint64_t bytes) {
       // One message per round trip while probing, empty or not.
       msg_app_flow_paused = true;
       break;
-    case ProgressState::kSnapshot:
-      panic("sending entries to a follower in snapshot state");
+    case ProgressState::kSnapshot: panic("sending entries to a follower in snapshot state");
   }
 }
 

@@ -269,11 +269,8 @@ Status Raft::step(const Message& m) {
       hup(config_.pre_vote ? CampaignType::kPreElection : CampaignType::kElection);
       return {};
     case MessageType::kVote:
-    case MessageType::kPreVote:
-      step_vote(m);
-      return {};
-    default:
-      break;
+    case MessageType::kPreVote: step_vote(m); return {};
+    default: break;
   }
   switch (state_) {
     case StateType::kLeader: return step_leader(m);
@@ -289,8 +286,8 @@ Status Raft::step_term(const Message& m, bool* stop) {
   if (m.term > term_) {
     if (m.type == MessageType::kVote || m.type == MessageType::kPreVote) {
       bool force = m.context == kCampaignTransfer;
-      bool in_lease = config_.check_quorum && lead_ != kNone &&
-                      election_elapsed_ < config_.election_tick;
+      bool in_lease =
+          config_.check_quorum && lead_ != kNone && election_elapsed_ < config_.election_tick;
       if (!force && in_lease) {
         // We heard from a live leader within the minimum election timeout: this candidate
         // (perhaps a node returning from a partition, or a removed one) must not depose it.
@@ -396,10 +393,10 @@ Result<ConfState> Raft::apply_conf_change(const ConfChange& cc) {
   Changer ch(trk_.config, trk_.progress, log_.last_index(), trk_.max_inflight(),
              trk_.max_inflight_bytes());
   bool auto_leave = false;
-  Changer::Outcome r = cc.leave_joint()            ? std::move(ch).leave_joint()
-                       : cc.enter_joint(&auto_leave) ? std::move(ch).enter_joint(auto_leave,
-                                                                                cc.changes)
-                                                     : std::move(ch).simple(cc.changes);
+  Changer::Outcome r = cc.leave_joint() ? std::move(ch).leave_joint()
+                       : cc.enter_joint(&auto_leave)
+                           ? std::move(ch).enter_joint(auto_leave, cc.changes)
+                           : std::move(ch).simple(cc.changes);
   if (!r.ok()) return r.error();
   return switch_to_config(std::move(r->first), std::move(r->second));
 }

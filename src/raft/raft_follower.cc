@@ -11,8 +11,7 @@ Status Raft::step_candidate(const Message& m) {
   MessageType my_resp =
       state_ == StateType::kPreCandidate ? MessageType::kPreVoteResp : MessageType::kVoteResp;
   switch (m.type) {
-    case MessageType::kProp:
-      return ErrorCode::kProposalDropped;  // no leader to forward to
+    case MessageType::kProp: return ErrorCode::kProposalDropped;  // no leader to forward to
     case MessageType::kApp:
       // A leader of our term exists (the term check already passed): it won this election.
       become_follower(m.term, m.from);
@@ -26,8 +25,7 @@ Status Raft::step_candidate(const Message& m) {
       become_follower(m.term, m.from);
       handle_snapshot(m);
       return {};
-    default:
-      break;
+    default: break;
   }
   if (m.type != my_resp) return {};  // stale votes of another kind, TimeoutNow, reads: ignore
   switch (poll(m.from, m.type, !m.reject)) {
@@ -43,8 +41,7 @@ Status Raft::step_candidate(const Message& m) {
       // A rejection at a higher term has already moved us to follower in step_term.
       become_follower(term_, kNone);
       break;
-    case VoteResult::kPending:
-      break;
+    case VoteResult::kPending: break;
   }
   return {};
 }
@@ -94,11 +91,8 @@ Status Raft::step_follower(const Message& m) {
       send(std::move(fwd));
       return {};
     }
-    case MessageType::kReadIndexResp:
-      read_states_.push_back({m.index, m.context});
-      return {};
-    default:
-      return {};
+    case MessageType::kReadIndexResp: read_states_.push_back({m.index, m.context}); return {};
+    default: return {};
   }
 }
 
@@ -173,8 +167,8 @@ bool Raft::restore(const Snapshot& s) {
     return false;
   }
   log_.restore(s);
-  auto conf = restore_conf_state(cs, log_.last_index(), trk_.max_inflight(),
-                                 trk_.max_inflight_bytes());
+  auto conf =
+      restore_conf_state(cs, log_.last_index(), trk_.max_inflight(), trk_.max_inflight_bytes());
   if (!conf.ok()) panic("unable to restore the configuration of a snapshot");
   switch_to_config(std::move(conf->first), std::move(conf->second));
   return true;

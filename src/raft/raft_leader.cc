@@ -8,9 +8,7 @@ namespace seshat::raft {
 
 Status Raft::step_leader(const Message& m) {
   switch (m.type) {
-    case MessageType::kBeat:
-      bcast_heartbeat();
-      return {};
+    case MessageType::kBeat: bcast_heartbeat(); return {};
     case MessageType::kCheckQuorum:
       if (!trk_.quorum_active(id_)) {
         // We may be on the minority side of a partition: stop acting as leader so that clients
@@ -20,13 +18,9 @@ Status Raft::step_leader(const Message& m) {
       // Everyone must prove again during the next round that they are alive.
       for (auto& [id, pr] : trk_.progress) pr.recent_active = id == id_;
       return {};
-    case MessageType::kProp:
-      return leader_propose(m);
-    case MessageType::kReadIndex:
-      leader_read_index(m);
-      return {};
-    default:
-      break;
+    case MessageType::kProp: return leader_propose(m);
+    case MessageType::kReadIndex: leader_read_index(m); return {};
+    default: break;
   }
   auto it = trk_.progress.find(m.from);
   if (it == trk_.progress.end()) return ErrorCode::kStepPeerNotFound;
@@ -131,8 +125,10 @@ bool Raft::maybe_send_append(NodeId to, bool send_if_empty) {
     m.index = prev;
     m.log_term = prev_term.value();
     m.commit = log_.committed();
-    if (!ents->empty()) pr.sent_entries(ents->size(), ents->back().index, entries_size(*ents));
-    else pr.sent_entries(0, prev, 0);
+    if (!ents->empty())
+      pr.sent_entries(ents->size(), ents->back().index, entries_size(*ents));
+    else
+      pr.sent_entries(0, prev, 0);
     m.entries = std::move(ents).value();
     send(std::move(m));
     return true;
@@ -195,8 +191,7 @@ void Raft::leader_append_resp(const Message& m, Progress& pr) {
     return;
   }
   bool old_paused = pr.is_paused();
-  if (!(pr.maybe_update(m.index) ||
-        (pr.match == m.index && pr.state == ProgressState::kProbe))) {
+  if (!(pr.maybe_update(m.index) || (pr.match == m.index && pr.state == ProgressState::kProbe))) {
     return;  // stale acknowledgement
   }
   switch (pr.state) {
@@ -302,9 +297,7 @@ void Raft::send_read_index_response(const Message& m) {
       (void)read_only_.recv_ack(id_, m.context);
       bcast_heartbeat_with_ctx(m.context);
       break;
-    case ReadOnlyOption::kLeaseBased:
-      respond_to_read_index(m, log_.committed());
-      break;
+    case ReadOnlyOption::kLeaseBased: respond_to_read_index(m, log_.committed()); break;
   }
 }
 

@@ -78,9 +78,8 @@ Ready RawNode::ready() {
   rd.messages = raft_->take_messages();
   rd.messages_after_persist = raft_->take_messages_after_persist();
   rd.read_states = raft_->take_read_states();
-  rd.must_sync = !rd.entries.empty() ||
-                 (rd.hard_state && (rd.hard_state->term != prev_hard_.term ||
-                                    rd.hard_state->vote != prev_hard_.vote));
+  rd.must_sync = !rd.entries.empty() || (rd.hard_state && (rd.hard_state->term != prev_hard_.term ||
+                                                           rd.hard_state->vote != prev_hard_.vote));
   return rd;
 }
 

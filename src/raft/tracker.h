@@ -23,8 +23,7 @@ struct TrackerConfig {
   bool auto_leave = false;
   bool operator==(const TrackerConfig& o) const {
     return voters.incoming == o.voters.incoming && voters.outgoing == o.voters.outgoing &&
-           learners == o.learners && learners_next == o.learners_next &&
-           auto_leave == o.auto_leave;
+           learners == o.learners && learners_next == o.learners_next && auto_leave == o.auto_leave;
   }
   std::string to_string() const;
 };

@@ -10,10 +10,11 @@ uint64_t entries_size(const std::vector<Entry>& entries) {
 
 std::string_view to_string(MessageType t) {
   static constexpr std::string_view kNames[kMessageTypeCount] = {
-      "MsgHup",       "MsgBeat",        "MsgProp",          "MsgApp",        "MsgAppResp",
-      "MsgVote",      "MsgVoteResp",    "MsgSnap",          "MsgHeartbeat",  "MsgHeartbeatResp",
-      "MsgUnreachable", "MsgSnapStatus", "MsgCheckQuorum",  "MsgTransferLeader",
-      "MsgTimeoutNow", "MsgReadIndex",  "MsgReadIndexResp", "MsgPreVote",    "MsgPreVoteResp"};
+      "MsgHup",           "MsgBeat",           "MsgProp",        "MsgApp",
+      "MsgAppResp",       "MsgVote",           "MsgVoteResp",    "MsgSnap",
+      "MsgHeartbeat",     "MsgHeartbeatResp",  "MsgUnreachable", "MsgSnapStatus",
+      "MsgCheckQuorum",   "MsgTransferLeader", "MsgTimeoutNow",  "MsgReadIndex",
+      "MsgReadIndexResp", "MsgPreVote",        "MsgPreVoteResp"};
   auto i = static_cast<size_t>(t);
   return i < kMessageTypeCount ? kNames[i] : "MsgUnknown";
 }

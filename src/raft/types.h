@@ -43,25 +43,25 @@ inline uint64_t payload_size(const Entry& e) { return e.data.size(); }
 uint64_t entries_size(const std::vector<Entry>& entries);
 
 enum class MessageType : uint8_t {
-  kHup = 0,             // local: start an election
-  kBeat,                // local: leader sends heartbeats
-  kProp,                // a client proposal (may be forwarded from a follower)
-  kApp,                 // append entries
-  kAppResp,             // append entries response
-  kVote,                // request vote
-  kVoteResp,            // vote response
-  kSnap,                // install snapshot
-  kHeartbeat,           // heartbeat, carries commit and a ReadIndex context
-  kHeartbeatResp,       // heartbeat response, echoes the context
-  kUnreachable,         // local: a peer could not be reached
-  kSnapStatus,          // local: a snapshot transfer finished or failed
-  kCheckQuorum,         // local: leader checks it heard from a quorum
-  kTransferLeader,      // ask the leader to hand leadership to `from`
-  kTimeoutNow,          // tell the transfer target to campaign at once
-  kReadIndex,           // a ReadIndex request (may be forwarded from a follower)
-  kReadIndexResp,       // the leader's answer to a forwarded ReadIndex request
-  kPreVote,             // PreVote request (does not bump anyone's term)
-  kPreVoteResp,         // PreVote response
+  kHup = 0,         // local: start an election
+  kBeat,            // local: leader sends heartbeats
+  kProp,            // a client proposal (may be forwarded from a follower)
+  kApp,             // append entries
+  kAppResp,         // append entries response
+  kVote,            // request vote
+  kVoteResp,        // vote response
+  kSnap,            // install snapshot
+  kHeartbeat,       // heartbeat, carries commit and a ReadIndex context
+  kHeartbeatResp,   // heartbeat response, echoes the context
+  kUnreachable,     // local: a peer could not be reached
+  kSnapStatus,      // local: a snapshot transfer finished or failed
+  kCheckQuorum,     // local: leader checks it heard from a quorum
+  kTransferLeader,  // ask the leader to hand leadership to `from`
+  kTimeoutNow,      // tell the transfer target to campaign at once
+  kReadIndex,       // a ReadIndex request (may be forwarded from a follower)
+  kReadIndexResp,   // the leader's answer to a forwarded ReadIndex request
+  kPreVote,         // PreVote request (does not bump anyone's term)
+  kPreVoteResp,     // PreVote response
 };
 inline constexpr int kMessageTypeCount = 19;
 
@@ -158,9 +158,7 @@ struct ConfChange {
   bool operator==(const ConfChange&) const = default;
 
   // True for the "leave the joint configuration" change.
-  bool leave_joint() const {
-    return transition == ConfChangeTransition::kAuto && changes.empty();
-  }
+  bool leave_joint() const { return transition == ConfChangeTransition::kAuto && changes.empty(); }
   // Whether this change enters a joint configuration, and if so whether it leaves it by itself.
   bool enter_joint(bool* auto_leave) const;
 };

@@ -27,8 +27,8 @@ struct JoinSettings {
   uint64_t node_id = 0;
   std::string internal_addr;
   std::string client_addr;
-  std::string join_addr;                // a member's internal address
-  uint64_t request_timeout_ms = 5000;   // the members' request_timeout_secs
+  std::string join_addr;               // a member's internal address
+  uint64_t request_timeout_ms = 5000;  // the members' request_timeout_secs
 };
 
 // Blocks until this node is a member. FailedPrecondition when the cluster refused it (the

@@ -43,8 +43,8 @@ inline absl::Status not_a_member(uint64_t id) {
   return absl::NotFoundError("node " + std::to_string(id) + " is not a member of the cluster");
 }
 inline absl::Status last_voter(uint64_t id) {
-  return absl::FailedPreconditionError("node " + std::to_string(id) +
-                                       " is the only voter: a cluster cannot remove its last voter");
+  return absl::FailedPreconditionError(
+      "node " + std::to_string(id) + " is the only voter: a cluster cannot remove its last voter");
 }
 
 }  // namespace seshat::replication::errors

@@ -9,8 +9,8 @@ constexpr size_t kMaxExpiriesPerCycle = 200;
 constexpr size_t kTombstonesPerCycle = 1000;
 }  // namespace
 
-MaintenanceWork plan_maintenance(kv::StateMachine& state, int64_t now_ms,
-                                 uint64_t tombstone_ttl_ms, std::string& tombstone_cursor) {
+MaintenanceWork plan_maintenance(kv::StateMachine& state, int64_t now_ms, uint64_t tombstone_ttl_ms,
+                                 std::string& tombstone_cursor) {
   MaintenanceWork work;
   auto due = state.due_expiries(now_ms, kMaxExpiriesPerCycle);
   if (!due.empty()) {

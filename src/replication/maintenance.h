@@ -18,7 +18,7 @@ struct MaintenanceWork {
 
 // At most 200 due keys and 1000 visited tombstones per call; `tombstone_cursor` carries the
 // tombstone sweep from one call to the next.
-MaintenanceWork plan_maintenance(kv::StateMachine& state, int64_t now_ms,
-                                 uint64_t tombstone_ttl_ms, std::string& tombstone_cursor);
+MaintenanceWork plan_maintenance(kv::StateMachine& state, int64_t now_ms, uint64_t tombstone_ttl_ms,
+                                 std::string& tombstone_cursor);
 
 }  // namespace seshat::replication

@@ -156,15 +156,9 @@ std::string describe_conf_change(const raft::ConfChange& cc,
   for (const auto& c : cc.changes) {
     if (!out.empty()) out += ", ";
     switch (c.type) {
-      case raft::ConfChangeType::kAddNode:
-        out += "add voter ";
-        break;
-      case raft::ConfChangeType::kAddLearnerNode:
-        out += "add learner ";
-        break;
-      case raft::ConfChangeType::kRemoveNode:
-        out += "remove ";
-        break;
+      case raft::ConfChangeType::kAddNode: out += "add voter "; break;
+      case raft::ConfChangeType::kAddLearnerNode: out += "add learner "; break;
+      case raft::ConfChangeType::kRemoveNode: out += "remove "; break;
     }
     out += std::to_string(c.node_id);
     if (ctx && ctx->member && ctx->member->id == c.node_id &&

@@ -7,10 +7,10 @@
 #include "kv/operation.h"
 #include "kv/state_machine.h"
 #include "replication/cluster_view.h"
+#include "replication/errors.h"
 #include "replication/maintenance.h"
 #include "replication/membership.h"
 #include "replication/raft_timing.h"
-#include "replication/errors.h"
 #include "storage/snapshot_codec.h"
 #include "transport/transport.h"
 
@@ -56,9 +56,9 @@ RaftDriver::~RaftDriver() { stop(); }
 absl::Status RaftDriver::start() {
   raft::Config config;
   config.id = options_.node_id;
-  const RaftTiming timing = raft_timing(options_.heartbeat_interval_ms,
-                                        options_.election_timeout_min_ms,
-                                        options_.election_timeout_max_ms);
+  const RaftTiming timing =
+      raft_timing(options_.heartbeat_interval_ms, options_.election_timeout_min_ms,
+                  options_.election_timeout_max_ms);
   config.heartbeat_tick = timing.heartbeat_tick;
   config.election_tick = timing.election_tick;
   config.election_tick_max = timing.election_tick_max;
@@ -80,11 +80,12 @@ absl::Status RaftDriver::start() {
   last_snapshot_index_ = applied_;
   conf_ = log_.conf_state();
   removed_ = !is_member(conf_, options_.node_id);
-  spdlog::info("raft: node {} starting at applied index {}, {} members", options_.node_id,
-               applied_, member_ids(conf_).size());
+  spdlog::info("raft: node {} starting at applied index {}, {} members", options_.node_id, applied_,
+               member_ids(conf_).size());
   if (removed_) {
-    spdlog::warn("raft: this node is not a member of the cluster (it was removed, or has not "
-                 "been added yet): it will not vote or campaign");
+    spdlog::warn(
+        "raft: this node is not a member of the cluster (it was removed, or has not "
+        "been added yet): it will not vote or campaign");
   }
   sync_peers();
   // A cluster of one has nobody to wait for: take leadership at once instead of after an
@@ -110,7 +111,6 @@ void RaftDriver::stop() {
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
-
 
 // ---- inputs from other threads ----
 
@@ -174,9 +174,9 @@ int64_t RaftDriver::proposal_time_ms() {
 // ---- the driver loop ----
 
 void RaftDriver::run() {
-  const RaftTiming timing = raft_timing(options_.heartbeat_interval_ms,
-                                        options_.election_timeout_min_ms,
-                                        options_.election_timeout_max_ms);
+  const RaftTiming timing =
+      raft_timing(options_.heartbeat_interval_ms, options_.election_timeout_min_ms,
+                  options_.election_timeout_max_ms);
   const auto tick_interval = std::chrono::milliseconds(timing.tick_ms);
   std::vector<Input> inputs;
   for (;;) {
@@ -217,7 +217,8 @@ void RaftDriver::run() {
       publish_view();  // INFO and CLUSTER NODES stay current (match indexes, commit)
       log_.drop_unclaimed_snapshot_streams(std::chrono::seconds(60));
       run_maintenance();
-      next_maintenance_ = Clock::now() + std::chrono::milliseconds(options_.active_expire_interval_ms);
+      next_maintenance_ =
+          Clock::now() + std::chrono::milliseconds(options_.active_expire_interval_ms);
       while (node_->has_ready()) handle_ready();
     }
   }
@@ -320,21 +321,22 @@ void RaftDriver::send(std::vector<raft::Message> msgs) {
       continue;
     }
     m.snapshot->data.clear();
-    spdlog::info("raft: streaming a snapshot at index {} to node {}", m.snapshot->metadata.index, m.to);
-    transport_->send_snapshot(std::move(m), [writer](size_t max_bytes) -> std::optional<transport::SnapshotPiece> {
-      transport::SnapshotPiece piece;
-      auto last = writer->next(max_bytes, piece.data);
-      if (!last.ok()) {
-        spdlog::warn("raft: reading the snapshot failed: {}", last.status().ToString());
-        return std::nullopt;
-      }
-      piece.last = *last;
-      return piece;
-    });
+    spdlog::info("raft: streaming a snapshot at index {} to node {}", m.snapshot->metadata.index,
+                 m.to);
+    transport_->send_snapshot(
+        std::move(m), [writer](size_t max_bytes) -> std::optional<transport::SnapshotPiece> {
+          transport::SnapshotPiece piece;
+          auto last = writer->next(max_bytes, piece.data);
+          if (!last.ok()) {
+            spdlog::warn("raft: reading the snapshot failed: {}", last.status().ToString());
+            return std::nullopt;
+          }
+          piece.last = *last;
+          return piece;
+        });
   }
   if (!plain.empty()) transport_->send(std::move(plain));
 }
-
 
 void RaftDriver::on_leader_change(raft::NodeId before) {
   const raft::NodeId lead = leader_id_.load();
@@ -496,10 +498,11 @@ void RaftDriver::maybe_snapshot() {
     return;
   }
   // A snapshot is the state machine itself, cut on demand when a follower needs one; what
-  // remains to do here is to drop the log behind the applied index. Keep some entries behind the snapshot so a follower that is a little behind catches up
-  // from the log instead of needing the whole snapshot.
-  const uint64_t keep = std::min<uint64_t>({options_.snapshot_interval_entries / 2, 5000,
-                                            (applied_ - last_snapshot_index_) / 2});
+  // remains to do here is to drop the log behind the applied index. Keep some entries behind the
+  // snapshot so a follower that is a little behind catches up from the log instead of needing the
+  // whole snapshot.
+  const uint64_t keep = std::min<uint64_t>(
+      {options_.snapshot_interval_entries / 2, 5000, (applied_ - last_snapshot_index_) / 2});
   if (applied_ > keep) {
     if (auto c = log_.compact(applied_ - keep); !c.ok()) {
       spdlog::warn("raft: log compaction failed: {}", c.ToString());
@@ -517,8 +520,8 @@ void RaftDriver::propose_internal(std::string operation) {
 
 void RaftDriver::run_maintenance() {
   if (leader_id_.load() != options_.node_id) return;  // only the leader proposes deletions
-  auto work = plan_maintenance(state_, proposal_time_ms(), options_.tombstone_ttl_ms,
-                               tombstone_cursor_);
+  auto work =
+      plan_maintenance(state_, proposal_time_ms(), options_.tombstone_ttl_ms, tombstone_cursor_);
   for (auto& op : work.operations) propose_internal(std::move(op));
 }
 
@@ -555,8 +558,9 @@ void RaftDriver::publish_view() {
     }
     for (const auto& [id, pr] : status.progress) {
       s += "raft_peer_" + std::to_string(id) + ":match=" + std::to_string(pr.match) +
-           ",next=" + std::to_string(pr.next) +
-           ",lag=" + std::to_string(status.hard_state.commit > pr.match ? status.hard_state.commit - pr.match : 0) +
+           ",next=" + std::to_string(pr.next) + ",lag=" +
+           std::to_string(status.hard_state.commit > pr.match ? status.hard_state.commit - pr.match
+                                                              : 0) +
            "\r\n";
     }
     status_text_ = std::move(s);

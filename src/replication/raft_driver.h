@@ -156,9 +156,9 @@ class RaftDriver final : public Replicator {
   struct RefreshInput {
     std::function<void()> refreshed;
   };
-  using Input = std::variant<ProposeInput, ReadInput, StepInput, UnreachableInput,
-                             SnapshotStatusInput, PeerInfoInput, JoinInput, RemoveInput,
-                             RefreshInput>;
+  using Input =
+      std::variant<ProposeInput, ReadInput, StepInput, UnreachableInput, SnapshotStatusInput,
+                   PeerInfoInput, JoinInput, RemoveInput, RefreshInput>;
 
   // A read waiting for its turn (raft_driver_reads.cc). On the leader it is positioned: it runs
   // right after the last entry (or proposal) that came before it, so it sees what was proposed
@@ -169,8 +169,8 @@ class RaftDriver final : public Replicator {
     kv::Operation op;
     Done done;
     Clock::time_point deadline;
-    bool positioned = false;   // leader read (else: follower read, runs at the round's index)
-    bool confirmed = false;    // leadership confirmed after arrival, or not needed (stale)
+    bool positioned = false;  // leader read (else: follower read, runs at the round's index)
+    bool confirmed = false;   // leadership confirmed after arrival, or not needed (stale)
     bool answered = false;
     std::optional<protocol::Reply> result;  // ran, waiting for confirmation
   };
@@ -247,7 +247,8 @@ class RaftDriver final : public Replicator {
     std::optional<raft::ConfChange> resend;
     Clock::time_point next_resend = {};
   };
-  void handle_join(transport::JoinRequest& request, std::function<void(transport::JoinReply)>& done);
+  void handle_join(transport::JoinRequest& request,
+                   std::function<void(transport::JoinReply)>& done);
   void handle_remove(raft::NodeId id, Done& done);
   transport::JoinReply join_ok() const;
   bool conf_change_pending() const;
@@ -291,9 +292,9 @@ class RaftDriver final : public Replicator {
     std::vector<ReadPtr> readers;
     Clock::time_point sent;
   };
-  std::vector<ReadPtr> reads_unsent_;                     // this turn's, for the next round
-  std::map<std::string, ReadRound> reads_waiting_index_;  // ctx -> round
-  std::multimap<raft::Index, ReadPtr> reads_at_index_;    // leader: run right after the entry
+  std::vector<ReadPtr> reads_unsent_;                        // this turn's, for the next round
+  std::map<std::string, ReadRound> reads_waiting_index_;     // ctx -> round
+  std::multimap<raft::Index, ReadPtr> reads_at_index_;       // leader: run right after the entry
   std::multimap<raft::Index, ReadPtr> reads_waiting_apply_;  // follower: run once applied
   raft::Index applied_ = 0;
   raft::Index last_snapshot_index_ = 0;
@@ -326,7 +327,7 @@ class RaftDriver final : public Replicator {
   std::atomic<int64_t> last_election_ms_{0};
   std::atomic<bool> local_reads_{false};  // read_locally() may serve
   mutable std::mutex status_mu_;
-  std::string status_text_;  // refreshed by the driver for INFO
+  std::string status_text_;         // refreshed by the driver for INFO
   std::vector<uint64_t> peer_ids_;  // guarded by status_mu_: members other than this node
 };
 

@@ -4,9 +4,9 @@
 // queue. docs/raft.md ("Membership changes") describes the flow.
 #include <spdlog/spdlog.h>
 
+#include "replication/errors.h"
 #include "replication/membership.h"
 #include "replication/raft_driver.h"
-#include "replication/errors.h"
 
 namespace seshat::replication {
 
@@ -24,7 +24,6 @@ constexpr uint64_t kPromoteMaxLag = 64;
 constexpr auto kPromotionCheckEvery = std::chrono::milliseconds(200);
 // How often a change proposed through another node is proposed again until it applies.
 constexpr auto kResendEvery = std::chrono::milliseconds(1000);
-
 
 JoinReply join_error(JoinReply::Outcome outcome, std::string error) {
   JoinReply r;
@@ -54,7 +53,9 @@ void RaftDriver::join(transport::JoinRequest request, std::function<void(JoinRep
   enqueue(JoinInput{std::move(request), std::move(done)});
 }
 
-void RaftDriver::remove_member(uint64_t id, Done done) { enqueue(RemoveInput{id, std::move(done)}); }
+void RaftDriver::remove_member(uint64_t id, Done done) {
+  enqueue(RemoveInput{id, std::move(done)});
+}
 
 bool RaftDriver::is_peer(uint64_t id) const {
   std::lock_guard lock(status_mu_);

@@ -17,9 +17,9 @@
 #include <spdlog/spdlog.h>
 
 #include "kv/state_machine.h"
+#include "replication/errors.h"
 #include "replication/membership.h"
 #include "replication/raft_driver.h"
-#include "replication/errors.h"
 
 namespace seshat::replication {
 
@@ -51,8 +51,7 @@ void RaftDriver::handle_read(ReadInput& in, const std::vector<Proposal>& batch) 
     return;
   }
   if (options_.stale_reads) {
-    answer(*r,
-           for_client([&](kv::KeyLookups* lookups) { return state_.read(r->op, lookups); }));
+    answer(*r, for_client([&](kv::KeyLookups* lookups) { return state_.read(r->op, lookups); }));
     return;
   }
   if (leader_id_.load() == 0) {
@@ -121,7 +120,8 @@ void RaftDriver::serve_follower_reads() {
 void RaftDriver::resend_read_index(Clock::time_point now) {
   // Half the shortest election timeout: long after a healthy round trip, and short enough that
   // a lost message costs a reader little.
-  const auto after = std::chrono::milliseconds(std::max<uint64_t>(options_.election_timeout_min_ms / 2, 1));
+  const auto after =
+      std::chrono::milliseconds(std::max<uint64_t>(options_.election_timeout_min_ms / 2, 1));
   if (reads_waiting_index_.empty() || leader_id_.load() == 0) return;
   for (auto& [ctx, round] : reads_waiting_index_) {
     if (now - round.sent < after) continue;

@@ -74,11 +74,11 @@ class BlockingKeys final : public replication::WriteListener {
   void wake_locked(std::string_view key, std::vector<Notify>& out);
 
   mutable std::mutex mu_;
-  uint64_t next_id_ = 0;                                 // guarded by mu_
-  std::map<uint64_t, Waiter> waiters_;                   // guarded by mu_
+  uint64_t next_id_ = 0;                                           // guarded by mu_
+  std::map<uint64_t, Waiter> waiters_;                             // guarded by mu_
   std::map<std::string, std::set<uint64_t>, std::less<>> by_key_;  // ids in blocking order
-  std::atomic<size_t> count_{0};    // waiters_.size()
-  std::atomic<size_t> blocked_{0};  // waiters with `blocked`
+  std::atomic<size_t> count_{0};                                   // waiters_.size()
+  std::atomic<size_t> blocked_{0};                                 // waiters with `blocked`
 };
 
 }  // namespace seshat::server

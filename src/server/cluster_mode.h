@@ -7,7 +7,6 @@
 #pragma once
 
 #include <asio.hpp>
-
 #include <functional>
 #include <memory>
 #include <optional>
@@ -41,8 +40,7 @@ class LeaderForwarder {
   // (MULTI, `commands`, EXEC) to the leader named by `view`. Called on an io thread; `done`
   // runs exactly once, on that thread, never inside this call (the caller may be in the middle
   // of its own request loop).
-  virtual void forward(const asio::any_io_executor& executor,
-                       const replication::ClusterView& view,
+  virtual void forward(const asio::any_io_executor& executor, const replication::ClusterView& view,
                        std::span<const kv::Argv> commands, bool transaction,
                        protocol::ProtocolVersion version, Callback done) = 0;
 };

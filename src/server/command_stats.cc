@@ -55,14 +55,13 @@ std::string CommandStats::info_section() const {
     const uint64_t failed = c.failed.load(std::memory_order_relaxed);
     if (calls == 0 && rejected == 0 && failed == 0) return;
     char buf[256];
-    std::snprintf(buf, sizeof(buf),
-                  "cmdstat_%s:calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,"
-                  "failed_calls=%llu\r\n",
-                  name.c_str(), static_cast<unsigned long long>(calls),
-                  static_cast<unsigned long long>(usec),
-                  calls == 0 ? 0.0 : static_cast<double>(usec) / static_cast<double>(calls),
-                  static_cast<unsigned long long>(rejected),
-                  static_cast<unsigned long long>(failed));
+    std::snprintf(
+        buf, sizeof(buf),
+        "cmdstat_%s:calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,"
+        "failed_calls=%llu\r\n",
+        name.c_str(), static_cast<unsigned long long>(calls), static_cast<unsigned long long>(usec),
+        calls == 0 ? 0.0 : static_cast<double>(usec) / static_cast<double>(calls),
+        static_cast<unsigned long long>(rejected), static_cast<unsigned long long>(failed));
     lines[name] = buf;
   };
   const auto& all = kv::all_commands();

@@ -15,7 +15,7 @@ namespace {
 
 using protocol::Reply;
 
-constexpr size_t kMaxPendingSlots = 4096;         // stop reading beyond this many queued replies
+constexpr size_t kMaxPendingSlots = 4096;           // stop reading beyond this many queued replies
 constexpr size_t kMaxOutputBeforePause = 64 << 20;  // or this much unsent output
 constexpr size_t kMaxQueryBuffer = 1024ull << 20;   // Redis's client-query-buffer-limit
 
@@ -44,8 +44,8 @@ Connection::~Connection() {
 
 void Connection::start() {
   ctx_.stats.connections_received.fetch_add(1, std::memory_order_relaxed);
-  registered_ = ctx_.clients.add(state_.id, weak_from_this(),
-                                 ctx_.config.max_concurrent_client_connections);
+  registered_ =
+      ctx_.clients.add(state_.id, weak_from_this(), ctx_.config.max_concurrent_client_connections);
   if (!registered_) {
     ctx_.stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
     reply_now(Reply::Error("ERR max number of clients reached"));
@@ -63,8 +63,10 @@ void Connection::shutdown() {
     if (self->blocked_) {
       self->end_blocked(self->blocked_->seq, error_line(replication::errors::shutting_down()));
     }
-    if (self->pending_ == 0 && !self->write_in_flight_) self->close();
-    else self->close_after_flush_ = true;
+    if (self->pending_ == 0 && !self->write_in_flight_)
+      self->close();
+    else
+      self->close_after_flush_ = true;
   });
 }
 
@@ -74,13 +76,15 @@ std::string Connection::describe() {
   auto idle = std::chrono::duration_cast<std::chrono::seconds>(now - state_.last_active).count();
   std::string flags = state_.in_multi ? "x" : blocked_ ? "b" : "N";
   return "id=" + std::to_string(state_.id) + " addr=" + state_.peer + " laddr=" + state_.local +
-         " fd=" + std::to_string(socket_.is_open() ? static_cast<int>(socket_.native_handle()) : -1) +
+         " fd=" +
+         std::to_string(socket_.is_open() ? static_cast<int>(socket_.native_handle()) : -1) +
          " name=" + state_.name + " age=" + std::to_string(age) + " idle=" + std::to_string(idle) +
          " flags=" + flags + " db=0 sub=0 psub=0 ssub=0 multi=" +
          std::to_string(state_.in_multi ? static_cast<int64_t>(state_.queued.size()) : -1) +
          " qbuf=" + std::to_string(in_.size() - in_pos_) + " qbuf-free=0 argv-mem=0 multi-mem=0" +
-         " rbs=" + std::to_string(sizeof(read_buf_)) + " rbp=0 obl=0 oll=" +
-         std::to_string(slots_.size()) + " omem=" + std::to_string(out_.size()) +
+         " rbs=" + std::to_string(sizeof(read_buf_)) +
+         " rbp=0 obl=0 oll=" + std::to_string(slots_.size()) +
+         " omem=" + std::to_string(out_.size()) +
          " tot-mem=0 events=r cmd=" + (state_.last_command.empty() ? "NULL" : state_.last_command) +
          " user=default redir=-1 resp=" + std::to_string(static_cast<int>(state_.resp)) +
          " lib-name=" + state_.lib_name + " lib-ver=" + state_.lib_ver;
@@ -97,10 +101,9 @@ void Connection::read_more() {
   // noticed. The outstanding read is also what keeps the connection alive meanwhile.
   if (deferred_ && (!blocked_ || in_.size() - in_pos_ > kMaxQueryBuffer)) return;
   reading_ = true;
-  socket_.async_read_some(asio::buffer(read_buf_),
-                          [self = shared_from_this()](const asio::error_code& ec, size_t n) {
-                            self->on_read(ec, n);
-                          });
+  socket_.async_read_some(
+      asio::buffer(read_buf_),
+      [self = shared_from_this()](const asio::error_code& ec, size_t n) { self->on_read(ec, n); });
 }
 
 void Connection::on_read(const asio::error_code& ec, size_t n) {
@@ -213,8 +216,8 @@ bool Connection::dispatch(kv::Argv& argv) {
     const bool is_write = (spec->flags & kv::kFlagWrite) != 0;
     if (auto redirect =
             ctx_.cluster_mode->redirect(*view, *spec, argv, state_.readonly, is_write)) {
-      const bool proxied = ctx_.leader_proxy != nullptr && !state_.proxy_link &&
-                           redirect->rfind("MOVED ", 0) == 0;
+      const bool proxied =
+          ctx_.leader_proxy != nullptr && !state_.proxy_link && redirect->rfind("MOVED ", 0) == 0;
       if (!proxied) {
         reject(spec, *redirect);
         return true;
@@ -358,8 +361,8 @@ void Connection::run_read(const kv::CommandSpec& spec, kv::Argv& argv) {
   // With nothing of this connection in flight, a node that may serve it from local state
   // answers at once, on this thread; otherwise it runs after this connection's earlier writes
   // and before its later ones.
-  if (auto reply = ctx_.service->read(std::move(argv), pending_ == 0,
-                                      [this] { return reply_later(); })) {
+  if (auto reply =
+          ctx_.service->read(std::move(argv), pending_ == 0, [this] { return reply_later(); })) {
     reply_now(std::move(*reply));
   }
 }
@@ -450,7 +453,8 @@ void Connection::run_exec() {
       // WATCH compared this node's key versions; the leader cannot check them over RESP, so a
       // watched transaction gets the redirect, as it would without the proxy. So does one that
       // finds no leader.
-      const bool to_leader = redirect->rfind("MOVED ", 0) == 0 || redirect->rfind("READONLY ", 0) == 0;
+      const bool to_leader =
+          redirect->rfind("MOVED ", 0) == 0 || redirect->rfind("READONLY ", 0) == 0;
       if (!to_leader || !watched.empty()) {
         reply_now(Reply::Error("EXECABORT Transaction discarded because of: " + *redirect));
         return;
@@ -466,15 +470,14 @@ void Connection::run_exec() {
   auto seq = reserve_slot();
   auto self = shared_from_this();
   replication::Replicator::Done done = [self, seq, assemble = std::move(assemble)](
-                              absl::StatusOr<Reply> outcome) mutable {
+                                           absl::StatusOr<Reply> outcome) mutable {
     asio::post(self->socket_.get_executor(),
                [self, seq, assemble = std::move(assemble), outcome = std::move(outcome)]() mutable {
                  self->complete(seq, assemble(reply_of(std::move(outcome))));
                });
   };
   // Proposed, or run as one read when it writes nothing (kv::Service::transaction).
-  ctx_.service->transaction(std::move(commands), {watched.begin(), watched.end()},
-                            std::move(done));
+  ctx_.service->transaction(std::move(commands), {watched.begin(), watched.end()}, std::move(done));
 }
 
 // ---- replies ----
@@ -539,7 +542,8 @@ void Connection::complete(uint64_t seq, Reply reply, std::optional<std::string> 
   --pending_;
   while (!slots_.empty() && slots_.front().ready) {
     if (slots_.front().raw) {
-      out_.append(*slots_.front().raw);  // already in this client's protocol (cluster/leader_proxy.h)
+      out_.append(
+          *slots_.front().raw);  // already in this client's protocol (cluster/leader_proxy.h)
     } else {
       protocol::write_reply(out_, slots_.front().reply, state_.resp);
     }
@@ -561,10 +565,9 @@ void Connection::flush() {
   out_.clear();
   write_in_flight_ = true;
   ctx_.stats.net_output_bytes.fetch_add(writing_.size(), std::memory_order_relaxed);
-  asio::async_write(socket_, asio::buffer(writing_),
-                    [self = shared_from_this()](const asio::error_code& ec, size_t) {
-                      self->on_written(ec);
-                    });
+  asio::async_write(
+      socket_, asio::buffer(writing_),
+      [self = shared_from_this()](const asio::error_code& ec, size_t) { self->on_written(ec); });
 }
 
 void Connection::on_written(const asio::error_code& ec) {

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <asio.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -113,12 +112,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // node stops leading, or the client leaves. Later commands of the client wait behind it.
   struct Blocked {
     kv::Argv argv;
-    uint64_t seq = 0;     // its reply slot; also names it in the callbacks
-    uint64_t ticket = 0;  // its id in ctx_.blocking
+    uint64_t seq = 0;                           // its reply slot; also names it in the callbacks
+    uint64_t ticket = 0;                        // its id in ctx_.blocking
     std::unique_ptr<asio::steady_timer> timer;  // when the timeout is not 0
-    bool trying = false;                         // a try is in flight
-    bool timed_out = false;                      // answer null once the try is back
-    std::optional<std::string> end_with;         // answer this error once the try is back
+    bool trying = false;                        // a try is in flight
+    bool timed_out = false;                     // answer null once the try is back
+    std::optional<std::string> end_with;        // answer this error once the try is back
   };
   void start_blocking(const kv::CommandSpec& spec, kv::Argv& argv);
   void try_blocked();
@@ -177,17 +176,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool registered_ = false;
   bool processing_ = false;
 
-  std::deque<Slot> slots_;     // replies not yet written, in request order
-  uint64_t first_seq_ = 0;     // sequence number of slots_.front()
-  size_t pending_ = 0;         // slots waiting for the replicator or the leader
-  size_t forwarded_ = 0;       // of those, the ones waiting for the leader (follower_proxy)
+  std::deque<Slot> slots_;            // replies not yet written, in request order
+  uint64_t first_seq_ = 0;            // sequence number of slots_.front()
+  size_t pending_ = 0;                // slots waiting for the replicator or the leader
+  size_t forwarded_ = 0;              // of those, the ones waiting for the leader (follower_proxy)
   std::optional<kv::Argv> deferred_;  // parsed but waiting for pending writes
   std::unique_ptr<Blocked> blocked_;  // the blocking command waiting, if any
   CommandStats::Counters* running_stats_ = nullptr;  // the command being dispatched
   StatsClock::time_point running_started_;
 
-  std::string out_;        // serialised replies not yet handed to the socket
-  std::string writing_;    // buffer of the write in flight
+  std::string out_;      // serialised replies not yet handed to the socket
+  std::string writing_;  // buffer of the write in flight
   bool write_in_flight_ = false;
 };
 

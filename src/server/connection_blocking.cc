@@ -72,26 +72,23 @@ void Connection::try_blocked() {
   if (cluster_on() && ctx_.leader_proxy != nullptr && !state_.proxy_link) {
     auto view = ctx_.cluster->current();
     if (!view->self_is_leader()) {
-      ctx_.leader_proxy->forward(socket_.get_executor(), *view,
-                                 std::span<const kv::Argv>(&b.argv, 1), true, state_.resp,
-                                 [self, seq](LeaderForwarder::Result result) {
-                                   Reply reply = std::move(result.reply);
-                                   if (reply.type() == Reply::Type::kArray &&
-                                       reply.items().size() == 1) {
-                                     reply = std::move(reply.mutable_items()[0]);
-                                   }
-                                   self->on_blocked_try(seq, std::move(reply));
-                                 });
+      ctx_.leader_proxy->forward(
+          socket_.get_executor(), *view, std::span<const kv::Argv>(&b.argv, 1), true, state_.resp,
+          [self, seq](LeaderForwarder::Result result) {
+            Reply reply = std::move(result.reply);
+            if (reply.type() == Reply::Type::kArray && reply.items().size() == 1) {
+              reply = std::move(reply.mutable_items()[0]);
+            }
+            self->on_blocked_try(seq, std::move(reply));
+          });
       return;
     }
   }
-  ctx_.service->write(b.argv,
-                           [self, seq](absl::StatusOr<Reply> outcome) mutable {
-                             asio::post(self->socket_.get_executor(),
-                                        [self, seq, outcome = std::move(outcome)]() mutable {
-                                          self->on_blocked_try(seq, reply_of(std::move(outcome)));
-                                        });
-                           });
+  ctx_.service->write(b.argv, [self, seq](absl::StatusOr<Reply> outcome) mutable {
+    asio::post(self->socket_.get_executor(), [self, seq, outcome = std::move(outcome)]() mutable {
+      self->on_blocked_try(seq, reply_of(std::move(outcome)));
+    });
+  });
 }
 
 void Connection::on_blocked_try(uint64_t seq, Reply reply) {
@@ -150,8 +147,7 @@ bool Connection::unblock(bool as_error) {
 
 void Connection::finish_blocked(Reply reply) {
   const uint64_t seq = blocked_->seq;
-  const bool served = reply.type() != Reply::Type::kError &&
-                      reply.type() != Reply::Type::kNull &&
+  const bool served = reply.type() != Reply::Type::kError && reply.type() != Reply::Type::kNull &&
                       reply.type() != Reply::Type::kNullArray;
   drop_blocked(served);
   complete(seq, std::move(reply));

@@ -14,8 +14,8 @@ namespace seshat::server {
 using protocol::Reply;
 
 bool Connection::forwards(const kv::CommandSpec& spec, const kv::Argv& argv) const {
-  if (ctx_.leader_proxy == nullptr || !cluster_on() || state_.proxy_link ||
-      state_.in_multi || (spec.flags & kv::kFlagServer)) {
+  if (ctx_.leader_proxy == nullptr || !cluster_on() || state_.proxy_link || state_.in_multi ||
+      (spec.flags & kv::kFlagServer)) {
     return false;
   }
   auto view = ctx_.cluster->current();

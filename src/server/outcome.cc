@@ -12,10 +12,8 @@ std::string error_line(const absl::Status& status) {
       return "CLUSTERDOWN The cluster is down: " + message;
     case absl::StatusCode::kAborted:
     case absl::StatusCode::kDeadlineExceeded:
-    case absl::StatusCode::kCancelled:
-      return "TRYAGAIN " + message;
-    default:
-      return "ERR " + message;
+    case absl::StatusCode::kCancelled: return "TRYAGAIN " + message;
+    default: return "ERR " + message;
   }
 }
 

@@ -7,21 +7,21 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "kv/command.h"
 #include "kv/service.h"
+#include "replication/cluster_view.h"
+#include "replication/replicator.h"
 #include "server/admin_commands.h"
 #include "server/blocking_keys.h"
 #include "server/cluster_mode.h"
-#include "replication/cluster_view.h"
 #include "server/command_stats.h"
 #include "server/config.h"
-#include "replication/replicator.h"
 
 namespace seshat::server {
 

@@ -1,16 +1,15 @@
 #include "storage/engine.h"
 
-#include "storage/members_gc.h"
-
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
-#include <rocksdb/filter_policy.h>
 
 #include <filesystem>
 #include <random>
 #include <vector>
 
 #include "storage/kv_format.h"
+#include "storage/members_gc.h"
 
 namespace seshat::storage {
 
@@ -120,17 +119,16 @@ absl::Status Engine::check_identity(const OpenOptions& options) {
   if (stored_node->has_value()) {
     uint64_t id = std::strtoull((*stored_node)->c_str(), nullptr, 10);
     if (id != options.node_id) {
-      return absl::FailedPreconditionError(
-          "data directory " + options.dir + " belongs to node id " + std::to_string(id) +
-          ", not node id " + std::to_string(options.node_id) +
-          "; use that node's id or an empty directory");
+      return absl::FailedPreconditionError("data directory " + options.dir +
+                                           " belongs to node id " + std::to_string(id) +
+                                           ", not node id " + std::to_string(options.node_id) +
+                                           "; use that node's id or an empty directory");
     }
   }
   if (stored_cluster->has_value() && !options.cluster_id.empty() &&
       **stored_cluster != options.cluster_id) {
-    return absl::FailedPreconditionError("data directory " + options.dir +
-                                         " belongs to cluster " + **stored_cluster +
-                                         ", not cluster " + options.cluster_id);
+    return absl::FailedPreconditionError("data directory " + options.dir + " belongs to cluster " +
+                                         **stored_cluster + ", not cluster " + options.cluster_id);
   }
   node_id_ = options.node_id;
   if (stored_cluster->has_value()) {
@@ -150,7 +148,8 @@ absl::Status Engine::check_identity(const OpenOptions& options) {
   auto count = get(Cf::kMetadata, kMetaKeyCount);
   if (!count.ok()) return count.status();
   uint64_t applied_index = 0, key_count = 0;
-  if (applied->has_value() && (*applied)->size() == 8) applied_index = get_u64_be((*applied)->data());
+  if (applied->has_value() && (*applied)->size() == 8)
+    applied_index = get_u64_be((*applied)->data());
   if (count->has_value() && (*count)->size() == 8) key_count = get_u64_be((*count)->data());
   publish_applied(applied_index, key_count);
   return absl::OkStatus();

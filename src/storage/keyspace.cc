@@ -4,8 +4,7 @@
 
 namespace seshat::storage {
 
-MemberPicker::MemberPicker(Keyspace& ks, std::string_view key, uint64_t generation,
-                           uint64_t size)
+MemberPicker::MemberPicker(Keyspace& ks, std::string_view key, uint64_t generation, uint64_t size)
     : ks_(ks), key_(key), generation_(generation), listed_(size <= kListedLimit) {
   if (!listed_) return;
   members_.reserve(size);
@@ -69,8 +68,8 @@ std::optional<std::pair<std::string, std::string>> MemberPicker::descend() {
       auto next = first_at_or_after(prefix + '\0');
       if (!next || next->first.compare(0, i, prefix) != 0) return lo;
       lo = std::move(next);
-      const uint64_t span = static_cast<uint8_t>(hi->first[i]) -
-                            static_cast<uint8_t>(lo->first[i]) + 1;
+      const uint64_t span =
+          static_cast<uint8_t>(hi->first[i]) - static_cast<uint8_t>(lo->first[i]) + 1;
       if (ks_.random_bits() % (span + 1) == 0) return first_at_or_after(prefix);
     }
     const unsigned a = static_cast<uint8_t>(lo->first[i]);

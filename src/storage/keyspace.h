@@ -122,7 +122,8 @@ class Keyspace {
   }
   // Removes a live key and leaves a tombstone; returns whether a live key was removed.
   virtual bool erase(std::string_view key) = 0;
-  // Removes the key if it is stored but expired at now_ms() (active expiry); returns whether it did.
+  // Removes the key if it is stored but expired at now_ms() (active expiry); returns whether it
+  // did.
   virtual bool purge_if_expired(std::string_view key) = 0;
   // Removes the key's tombstone if it was written before `older_than_ms`; returns whether it did.
   virtual bool drop_tombstone(std::string_view key, int64_t older_than_ms) = 0;
@@ -165,8 +166,7 @@ class Keyspace {
   // Apply view only.
   virtual void put_member(std::string_view key, uint64_t generation, std::string_view member,
                           std::string_view value) = 0;
-  virtual void erase_member(std::string_view key, uint64_t generation,
-                            std::string_view member) = 0;
+  virtual void erase_member(std::string_view key, uint64_t generation, std::string_view member) = 0;
 };
 
 // Members picked at random from one collection (SPOP, SRANDMEMBER, HRANDFIELD, ZRANDMEMBER),

@@ -20,7 +20,8 @@ uint64_t key_hash(std::string_view key) {
 }
 
 void put_u64_be(std::string& out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((v >> shift) & 0xff));
 }
 
 void put_u64_le(std::string& out, uint64_t v) {

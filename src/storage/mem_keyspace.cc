@@ -1,8 +1,8 @@
 #include "storage/mem_keyspace.h"
 
-#include "storage/kv_format.h"
-
 #include <iterator>
+
+#include "storage/kv_format.h"
 
 namespace seshat::storage {
 
@@ -147,9 +147,7 @@ void MemKeyspace::scan_members_reverse(
   }
 }
 
-uint64_t MemKeyspace::random_bits() {
-  return entry_random_bits(index_, ++random_draws_in_entry_);
-}
+uint64_t MemKeyspace::random_bits() { return entry_random_bits(index_, ++random_draws_in_entry_); }
 
 void MemKeyspace::put_member(std::string_view key, uint64_t generation, std::string_view member,
                              std::string_view value) {
@@ -157,8 +155,7 @@ void MemKeyspace::put_member(std::string_view key, uint64_t generation, std::str
                                                             std::string(value));
 }
 
-void MemKeyspace::erase_member(std::string_view key, uint64_t generation,
-                               std::string_view member) {
+void MemKeyspace::erase_member(std::string_view key, uint64_t generation, std::string_view member) {
   auto c = members_.find({std::string(key), generation});
   if (c == members_.end()) return;
   if (auto m = c->second.find(member); m != c->second.end()) c->second.erase(m);

@@ -55,9 +55,8 @@ class MemKeyspace final : public Keyspace {
   uint64_t new_generation() override;
   std::optional<std::string> get_member(std::string_view key, uint64_t generation,
                                         std::string_view member) override;
-  void scan_members(
-      std::string_view key, uint64_t generation, std::string_view from,
-      const std::function<bool(std::string_view, std::string_view)>& visit) override;
+  void scan_members(std::string_view key, uint64_t generation, std::string_view from,
+                    const std::function<bool(std::string_view, std::string_view)>& visit) override;
   void scan_members_reverse(
       std::string_view key, uint64_t generation, std::string_view from,
       const std::function<bool(std::string_view, std::string_view)>& visit) override;

@@ -42,9 +42,9 @@ class DeadMembersFilter final : public rocksdb::CompactionFilter {
  private:
   // What the key's kv_data record says now.
   struct Current {
-    bool unknown = false;                 // the record could not be read: keep everything
-    std::optional<uint64_t> generation;   // the live collection's generation, if any
-    uint64_t index_generation = 0;        // a sorted set's score index, if any
+    bool unknown = false;                // the record could not be read: keep everything
+    std::optional<uint64_t> generation;  // the live collection's generation, if any
+    uint64_t index_generation = 0;       // a sorted set's score index, if any
   };
 
   // Members of one collection are adjacent, so the last answer is usually the next one.
@@ -63,7 +63,10 @@ class DeadMembersFilter final : public rocksdb::CompactionFilter {
     if (s.IsNotFound()) return {};
     if (!s.ok()) return {.unknown = true, .generation = std::nullopt, .index_generation = 0};
     auto rec = decode_record(bytes);
-    if (!rec) return {.unknown = true, .generation = std::nullopt, .index_generation = 0};  // a format this version cannot read: be careful
+    if (!rec)
+      return {.unknown = true,
+              .generation = std::nullopt,
+              .index_generation = 0};  // a format this version cannot read: be careful
     if (rec->type == storage::ValueType::kString) return {};
     auto meta = decode_collection_meta(rec->value);
     if (!meta) return {.unknown = true, .generation = std::nullopt, .index_generation = 0};

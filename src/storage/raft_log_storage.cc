@@ -233,8 +233,8 @@ absl::Status RaftLogStorage::persist(const std::optional<raft::HardState>& hs,
   if (skip < entries.size()) {
     raft::Index from = entries[skip].index;
     if (from > last + 1) {
-      return absl::InternalError("raft log gap: appending " + std::to_string(from) +
-                                 " after " + std::to_string(last));
+      return absl::InternalError("raft log gap: appending " + std::to_string(from) + " after " +
+                                 std::to_string(last));
     }
     if (from <= last) log_.truncate_suffix(batch, from);
     for (size_t i = skip; i < entries.size(); ++i) {
@@ -302,7 +302,8 @@ absl::Status RaftLogStorage::compact(raft::Index up_to) {
   return absl::OkStatus();
 }
 
-void RaftLogStorage::stage_snapshot(rocksdb::WriteBatch& batch, const raft::SnapshotMetadata& meta) {
+void RaftLogStorage::stage_snapshot(rocksdb::WriteBatch& batch,
+                                    const raft::SnapshotMetadata& meta) {
   log_.compact_prefix(batch, UINT64_MAX - 1);
   put_offset(batch, meta.index, meta.term);
   put_conf_state(batch, meta.conf_state);
@@ -389,7 +390,8 @@ raft::Result<raft::Snapshot> RaftLogStorage::snapshot() const {
 }
 
 std::shared_ptr<SnapshotStreamWriter> RaftLogStorage::claim_snapshot_stream(std::string_view data) {
-  if (data.size() != kStreamToken.size() + 8 || data.substr(0, kStreamToken.size()) != kStreamToken) {
+  if (data.size() != kStreamToken.size() + 8 ||
+      data.substr(0, kStreamToken.size()) != kStreamToken) {
     return nullptr;
   }
   uint64_t id = get_u64_le(data.data() + kStreamToken.size());

@@ -12,16 +12,16 @@
 // on its own thread while the driver keeps going.
 #pragma once
 
+#include <rocksdb/write_batch_base.h>
+
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
-
-#include <rocksdb/write_batch_base.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

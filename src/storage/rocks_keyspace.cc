@@ -44,8 +44,9 @@ uint64_t RocksKeyspaceBase::version(std::string_view key) {
   return 0;
 }
 
-uint64_t RocksKeyspaceBase::scan(uint64_t cursor, size_t count,
-                                 const std::function<void(std::string_view, const Record&)>& visit) {
+uint64_t RocksKeyspaceBase::scan(
+    uint64_t cursor, size_t count,
+    const std::function<void(std::string_view, const Record&)>& visit) {
   auto it = iterator(Cf::kKvData);
   std::string start;
   put_u64_be(start, cursor);
@@ -93,7 +94,7 @@ std::optional<std::string> RocksKeyspaceBase::random_key() {
 }
 
 std::optional<std::string> RocksKeyspaceBase::get_member(std::string_view key, uint64_t generation,
-                                                          std::string_view member) {
+                                                         std::string_view member) {
   return raw_get(Cf::kMembers, member_key(key, generation, member));
 }
 
@@ -154,7 +155,9 @@ void ReadKeyspace::erase_member(std::string_view, uint64_t, std::string_view) {
 }
 bool ReadKeyspace::erase(std::string_view) { read_only_violation("erase"); }
 bool ReadKeyspace::purge_if_expired(std::string_view) { read_only_violation("purge"); }
-bool ReadKeyspace::drop_tombstone(std::string_view, int64_t) { read_only_violation("drop_tombstone"); }
+bool ReadKeyspace::drop_tombstone(std::string_view, int64_t) {
+  read_only_violation("drop_tombstone");
+}
 void ReadKeyspace::clear() { read_only_violation("clear"); }
 
 std::optional<std::string> ReadKeyspace::raw_get(Cf cf, std::string_view key) {
@@ -192,8 +195,8 @@ std::optional<std::string> ApplyBatch::raw_get(Cf cf, std::string_view key) {
   // the last record read or written so the second lookup costs nothing.
   if (cf == Cf::kKvData && cached_key_ && *cached_key_ == key) return cached_value_;
   std::string value;
-  rocksdb::Status s = batch_.GetFromBatchAndDB(engine_.db(), rocksdb::ReadOptions(),
-                                               engine_.cf(cf), key, &value);
+  rocksdb::Status s =
+      batch_.GetFromBatchAndDB(engine_.db(), rocksdb::ReadOptions(), engine_.cf(cf), key, &value);
   if (s.IsNotFound()) {
     value.clear();
     if (cf == Cf::kKvData) remember(key, std::nullopt);
@@ -209,9 +212,7 @@ std::unique_ptr<rocksdb::Iterator> ApplyBatch::iterator(Cf cf) {
   return std::unique_ptr<rocksdb::Iterator>(batch_.NewIteratorWithBase(engine_.cf(cf), base));
 }
 
-uint64_t ApplyBatch::random_bits() {
-  return entry_random_bits(index_, ++random_draws_in_entry_);
-}
+uint64_t ApplyBatch::random_bits() { return entry_random_bits(index_, ++random_draws_in_entry_); }
 
 uint64_t ApplyBatch::new_generation() {
   if (generations_in_entry_ >= kGenerationsPerEntry) {
@@ -261,7 +262,8 @@ void ApplyBatch::remove(std::string_view key, const Record& old) {
   std::string dkey = data_key(key);
   batch_.Delete(engine_.cf(Cf::kKvData), dkey);
   remember(dkey, std::nullopt);
-  if (old.expire_at_ms != 0) batch_.Delete(engine_.cf(Cf::kExpiry), expiry_key(old.expire_at_ms, key));
+  if (old.expire_at_ms != 0)
+    batch_.Delete(engine_.cf(Cf::kExpiry), expiry_key(old.expire_at_ms, key));
   batch_.Put(engine_.cf(Cf::kTombstones), key, encode_tombstone(now_ms_, index_));
   if (key_count_ > 0) --key_count_;
 }
@@ -295,7 +297,8 @@ void ApplyBatch::clear() {
   auto it = iterator(Cf::kKvData);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     auto r = decode_record(it->value().ToStringView());
-    if (r) all.emplace_back(std::string(user_key_of_data_key(it->key().ToStringView())), std::move(*r));
+    if (r)
+      all.emplace_back(std::string(user_key_of_data_key(it->key().ToStringView())), std::move(*r));
   }
   if (!it->status().ok()) storage_failure(it->status(), "clear");
   it.reset();

@@ -30,9 +30,8 @@ class RocksKeyspaceBase : public Keyspace {
   std::optional<std::string> random_key() override;
   std::optional<std::string> get_member(std::string_view key, uint64_t generation,
                                         std::string_view member) override;
-  void scan_members(
-      std::string_view key, uint64_t generation, std::string_view from,
-      const std::function<bool(std::string_view, std::string_view)>& visit) override;
+  void scan_members(std::string_view key, uint64_t generation, std::string_view from,
+                    const std::function<bool(std::string_view, std::string_view)>& visit) override;
   void scan_members_reverse(
       std::string_view key, uint64_t generation, std::string_view from,
       const std::function<bool(std::string_view, std::string_view)>& visit) override;
@@ -114,7 +113,7 @@ class ApplyBatch final : public RocksKeyspaceBase {
   std::optional<std::string> cached_value_;
   uint64_t index_ = 0;
   uint64_t key_count_ = 0;
-  uint64_t generations_in_entry_ = 0;  // new_generation() calls since index_ last changed
+  uint64_t generations_in_entry_ = 0;   // new_generation() calls since index_ last changed
   uint64_t random_draws_in_entry_ = 0;  // random_bits() calls since index_ last changed
 };
 

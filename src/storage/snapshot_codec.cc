@@ -204,7 +204,8 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
       batch.Put(engine.cf(Cf::kKvData), kv[0], kv[1]);
       auto rec = decode_record(kv[1]);
       if (rec && rec->expire_at_ms != 0) {
-        batch.Put(engine.cf(Cf::kExpiry), expiry_key(rec->expire_at_ms, user_key_of_data_key(kv[0])), "");
+        batch.Put(engine.cf(Cf::kExpiry),
+                  expiry_key(rec->expire_at_ms, user_key_of_data_key(kv[0])), "");
       }
     } else if (tag == 'T') {
       batch.Put(engine.cf(Cf::kTombstones), kv[0], kv[1]);

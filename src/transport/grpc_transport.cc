@@ -193,8 +193,8 @@ class GrpcTransport::Impl {
     }
     auto it = senders_.find(to);
     if (it != senders_.end()) it->second->set_drop_percent(percent);
-    spdlog::info("transport: node {} -> {}: dropping {}% of messages (test hook)",
-                 options_.node_id, to, percent);
+    spdlog::info("transport: node {} -> {}: dropping {}% of messages (test hook)", options_.node_id,
+                 to, percent);
   }
 
   LinkStats link_stats(raft::NodeId to) const {

@@ -27,18 +27,10 @@ void to_proto(const JoinRequest& in, JoinClusterRequest* out) {
 JoinReply from_proto(const JoinClusterResponse& in) {
   JoinReply out;
   switch (in.outcome()) {
-    case JoinClusterResponse::JOIN_OK:
-      out.outcome = JoinReply::Outcome::kOk;
-      break;
-    case JoinClusterResponse::JOIN_REDIRECT:
-      out.outcome = JoinReply::Outcome::kRedirect;
-      break;
-    case JoinClusterResponse::JOIN_REFUSED:
-      out.outcome = JoinReply::Outcome::kRefused;
-      break;
-    default:
-      out.outcome = JoinReply::Outcome::kRetry;
-      break;
+    case JoinClusterResponse::JOIN_OK: out.outcome = JoinReply::Outcome::kOk; break;
+    case JoinClusterResponse::JOIN_REDIRECT: out.outcome = JoinReply::Outcome::kRedirect; break;
+    case JoinClusterResponse::JOIN_REFUSED: out.outcome = JoinReply::Outcome::kRefused; break;
+    default: out.outcome = JoinReply::Outcome::kRetry; break;
   }
   out.error = in.error();
   out.cluster_id = in.cluster_id();
@@ -52,18 +44,10 @@ JoinReply from_proto(const JoinClusterResponse& in) {
 
 void to_proto(const JoinReply& in, JoinClusterResponse* out) {
   switch (in.outcome) {
-    case JoinReply::Outcome::kOk:
-      out->set_outcome(JoinClusterResponse::JOIN_OK);
-      break;
-    case JoinReply::Outcome::kRedirect:
-      out->set_outcome(JoinClusterResponse::JOIN_REDIRECT);
-      break;
-    case JoinReply::Outcome::kRetry:
-      out->set_outcome(JoinClusterResponse::JOIN_RETRY);
-      break;
-    case JoinReply::Outcome::kRefused:
-      out->set_outcome(JoinClusterResponse::JOIN_REFUSED);
-      break;
+    case JoinReply::Outcome::kOk: out->set_outcome(JoinClusterResponse::JOIN_OK); break;
+    case JoinReply::Outcome::kRedirect: out->set_outcome(JoinClusterResponse::JOIN_REDIRECT); break;
+    case JoinReply::Outcome::kRetry: out->set_outcome(JoinClusterResponse::JOIN_RETRY); break;
+    case JoinReply::Outcome::kRefused: out->set_outcome(JoinClusterResponse::JOIN_REFUSED); break;
   }
   out->set_error(in.error);
   out->set_cluster_id(in.cluster_id);

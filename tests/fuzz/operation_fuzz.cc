@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "kv/operation.h"
 #include "kv/apply.h"
+#include "kv/operation.h"
 #include "storage/mem_keyspace.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -104,8 +104,7 @@ std::string InvariantChecker::check_log_matching(const std::vector<const Raft*>&
         if (x.term != y.term || x.data != y.data || x.type != y.type) {
           return "log matching: nodes " + s(rafts[a]->id()) + " and " + s(rafts[b]->id()) +
                  " agree on term " + s(la.term_or_zero(match)) + " at index " + s(match) +
-                 " but differ at index " + s(x.index) + " (" + s(x.term) + " vs " + s(y.term) +
-                 ")";
+                 " but differ at index " + s(x.index) + " (" + s(x.term) + " vs " + s(y.term) + ")";
         }
       }
     }

@@ -91,13 +91,14 @@ class Simulation {
 
   SimResult run() {
     if (opt_.trace) {
-      std::printf("seed=%llu prevote=%d checkquorum=%d maxmsg=%llu inflight=%zu drop=%llu dup=%llu "
-                  "delay=%llu\n",
-                  static_cast<unsigned long long>(opt_.seed), pre_vote_, check_quorum_,
-                  static_cast<unsigned long long>(max_size_per_msg_), max_inflight_,
-                  static_cast<unsigned long long>(drop_per_mille_),
-                  static_cast<unsigned long long>(dup_per_mille_),
-                  static_cast<unsigned long long>(max_delay_));
+      std::printf(
+          "seed=%llu prevote=%d checkquorum=%d maxmsg=%llu inflight=%zu drop=%llu dup=%llu "
+          "delay=%llu\n",
+          static_cast<unsigned long long>(opt_.seed), pre_vote_, check_quorum_,
+          static_cast<unsigned long long>(max_size_per_msg_), max_inflight_,
+          static_cast<unsigned long long>(drop_per_mille_),
+          static_cast<unsigned long long>(dup_per_mille_),
+          static_cast<unsigned long long>(max_delay_));
     }
     for (step_ = 1; step_ <= opt_.steps && result_.ok; ++step_) {
       run_scheduled();
@@ -435,8 +436,8 @@ class Simulation {
       // Swap a voter for a learner through a joint configuration.
       cc.changes.push_back({ConfChangeType::kAddNode, learners[rng_.below(learners.size())]});
       cc.changes.push_back({ConfChangeType::kAddLearnerNode, voters[rng_.below(voters.size())]});
-      cc.transition = rng_.chance(500) ? ConfChangeTransition::kAuto
-                                       : ConfChangeTransition::kJointExplicit;
+      cc.transition =
+          rng_.chance(500) ? ConfChangeTransition::kAuto : ConfChangeTransition::kJointExplicit;
     } else {
       return kNone;
     }

@@ -13,8 +13,7 @@
 namespace seshat::raft::testing {
 
 inline std::unique_ptr<Raft> new_raft(NodeId id, const std::vector<NodeId>& peers,
-                                      MemoryStorage& storage, int election = 10,
-                                      int heartbeat = 1,
+                                      MemoryStorage& storage, int election = 10, int heartbeat = 1,
                                       const std::function<void(Config&)>& tweak = {}) {
   if (storage.initial_state()->conf_state.voters.empty() && !peers.empty()) {
     ConfState cs;

@@ -5,8 +5,8 @@
 
 namespace seshat::raft::testing {
 
-TestNode::TestNode(NodeId id, const std::vector<NodeId>& peers,
-                   std::function<void(Config&)> tweak, const std::vector<NodeId>& learners)
+TestNode::TestNode(NodeId id, const std::vector<NodeId>& peers, std::function<void(Config&)> tweak,
+                   const std::vector<NodeId>& learners)
     : id_(id), tweak_(std::move(tweak)), storage_(std::make_unique<MemoryStorage>()) {
   ConfState cs;
   cs.voters = peers;
@@ -187,8 +187,8 @@ std::string describe(const Message& m) {
     case MessageType::kAppResp:
       s += " Index:" + std::to_string(m.index);
       if (m.reject) {
-        s += " Rejected (Hint: " + std::to_string(m.reject_hint) + ", Term: " +
-             std::to_string(m.log_term) + ")";
+        s += " Rejected (Hint: " + std::to_string(m.reject_hint) +
+             ", Term: " + std::to_string(m.log_term) + ")";
       }
       break;
     case MessageType::kVote:
@@ -221,8 +221,7 @@ std::string describe(const Message& m) {
     case MessageType::kProp:
       for (const auto& e : m.entries) s += " " + describe(e);
       break;
-    default:
-      break;
+    default: break;
   }
   return s;
 }

@@ -20,8 +20,7 @@ TEST(Membership, Thesis4_1_AddVoterOneAtATime) {
   c.add_fresh_node(4);
   c.campaign(1);
   c.stabilize();
-  ASSERT_TRUE(
-      c.node(1).raw().propose_conf_change(change({{ConfChangeType::kAddNode, 4}})).ok());
+  ASSERT_TRUE(c.node(1).raw().propose_conf_change(change({{ConfChangeType::kAddNode, 4}})).ok());
   c.stabilize();
   EXPECT_EQ(c.node(1).conf_state().voters, (std::vector<NodeId>{1, 2, 3, 4}));
   EXPECT_EQ(c.node(4).conf_state().voters, (std::vector<NodeId>{1, 2, 3, 4}));
@@ -51,8 +50,8 @@ TEST(Membership, Thesis4_3_JointConsensusAutoLeave) {
   // Replace 3 by 4 in one step: needs the joint configuration.
   ASSERT_TRUE(c.node(1)
                   .raw()
-                  .propose_conf_change(change(
-                      {{ConfChangeType::kAddNode, 4}, {ConfChangeType::kRemoveNode, 3}}))
+                  .propose_conf_change(
+                      change({{ConfChangeType::kAddNode, 4}, {ConfChangeType::kRemoveNode, 3}}))
                   .ok());
   c.stabilize();
   const ConfState& cs = c.node(1).conf_state();
@@ -97,8 +96,7 @@ TEST(Membership, Thesis4_2_2_RemovedLeaderStepsDown) {
   Cluster c({1, 2, 3});
   c.campaign(1);
   c.stabilize();
-  ASSERT_TRUE(
-      c.node(1).raw().propose_conf_change(change({{ConfChangeType::kRemoveNode, 1}})).ok());
+  ASSERT_TRUE(c.node(1).raw().propose_conf_change(change({{ConfChangeType::kRemoveNode, 1}})).ok());
   c.stabilize();
   EXPECT_EQ(c.raft(1).state(), StateType::kFollower);
   // The others elect a leader among themselves.
@@ -142,7 +140,8 @@ TEST(Membership, SimpleChangeOfTwoVotersIsRefused) {
                .simple({{ConfChangeType::kAddNode, 4}, {ConfChangeType::kAddNode, 5}});
   EXPECT_EQ(r.error(), ErrorCode::kInvalidConfChange);
   auto none = Changer(cfg, prs, 1, 4, 0)
-                  .simple({{ConfChangeType::kRemoveNode, 1}, {ConfChangeType::kRemoveNode, 2},
+                  .simple({{ConfChangeType::kRemoveNode, 1},
+                           {ConfChangeType::kRemoveNode, 2},
                            {ConfChangeType::kRemoveNode, 3}});
   EXPECT_EQ(none.error(), ErrorCode::kInvalidConfChange);
 }

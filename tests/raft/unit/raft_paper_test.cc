@@ -278,9 +278,7 @@ TEST(RaftPaper, Section5_3_LeaderSyncFollowerLog) {
   c.stabilize();
   c.heal();
   size_t rejections = 0;
-  c.on_send = [&](const Message& m) {
-    rejections += m.type == MessageType::kAppResp && m.reject;
-  };
+  c.on_send = [&](const Message& m) { rejections += m.type == MessageType::kAppResp && m.reject; };
   c.tick(1);  // the next heartbeat shows the leader that 3 lags
   c.stabilize();
   EXPECT_GE(c.raft(3).log().last_index(), 21u);

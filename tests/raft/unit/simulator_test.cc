@@ -1,8 +1,8 @@
 // The simulator as a test: a handful of seeds must pass, and each planted bug must be found
 // within the default seed budget (kBudget seeds, tried in order until one fails).
-#include <gtest/gtest.h>
-
 #include "sim/simulator.h"
+
+#include <gtest/gtest.h>
 
 namespace seshat::raft::sim {
 namespace {
@@ -57,8 +57,8 @@ TEST_P(PlantedBug, CaughtWithinBudget) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, PlantedBug,
-                         ::testing::Values("commit-old-term", "vote-no-log-check",
-                                           "read-no-quorum", "forget-vote"));
+                         ::testing::Values("commit-old-term", "vote-no-log-check", "read-no-quorum",
+                                           "forget-vote"));
 
 }  // namespace
 }  // namespace seshat::raft::sim

@@ -195,7 +195,8 @@ TEST_F(InfoTest, DefaultSectionsInRedisOrder) {
 TEST_F(InfoTest, KeyspaceListsDb0OnlyWithKeys) {
   EXPECT_EQ(info_text(ctx_, engine_.get(), "keyspace"), "# Keyspace\r\n");
   engine_->publish_applied(10, 42);
-  EXPECT_EQ(info_text(ctx_, engine_.get(), "keyspace"), "# Keyspace\r\ndb0:keys=42,expires=0,avg_ttl=0\r\n");
+  EXPECT_EQ(info_text(ctx_, engine_.get(), "keyspace"),
+            "# Keyspace\r\ndb0:keys=42,expires=0,avg_ttl=0\r\n");
 }
 
 TEST_F(InfoTest, StatsAndClients) {
@@ -232,7 +233,6 @@ TEST_F(InfoTest, ModeFollowsTheClusterView) {
   EXPECT_THAT(info_text(ctx_, engine_.get(), "cluster"), HasSubstr("cluster_enabled:1\r\n"));
   EXPECT_THAT(info_text(ctx_, engine_.get(), "server"), HasSubstr("redis_mode:cluster\r\n"));
 }
-
 
 }  // namespace
 }  // namespace seshat::admin

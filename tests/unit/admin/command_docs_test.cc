@@ -1,10 +1,11 @@
 // COMMAND INFO, DOCS, LIST and GETKEYS. Every expected text was read from a live redis-server
 // 7.0.15: client libraries read these replies at connect time.
+#include "admin/command_docs.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "admin/command_docs.h"
 #include "kv/command.h"
 #include "kv/subcommands.h"
 
@@ -37,15 +38,13 @@ TEST(Command, CommandCountInfoAndKeys) {
 
   Reply client = run({"COMMAND", "INFO", "client"}).items()[0];
   EXPECT_FALSE(client.items()[9].items().empty());  // subcommands listed
-  EXPECT_EQ(run({"COMMAND", "INFO", "client|setname"}).items()[0].items()[1],
-            Reply::Integer(3));
+  EXPECT_EQ(run({"COMMAND", "INFO", "client|setname"}).items()[0].items()[1], Reply::Integer(3));
 
   EXPECT_EQ(run({"COMMAND", "GETKEYS", "mset", "a", "1", "b", "2"}),
             Reply::Array({Reply::Bulk("a"), Reply::Bulk("b")}));
   EXPECT_EQ(run({"COMMAND", "GETKEYS", "ping", "x"}),
             Reply::Error("ERR The command has no key arguments"));
-  EXPECT_EQ(run({"COMMAND", "GETKEYS", "foo", "a"}),
-            Reply::Error("ERR Invalid command specified"));
+  EXPECT_EQ(run({"COMMAND", "GETKEYS", "foo", "a"}), Reply::Error("ERR Invalid command specified"));
   EXPECT_EQ(run({"COMMAND", "GETKEYS", "get", "a", "b"}),
             Reply::Error("ERR Invalid number of arguments specified for command"));
   EXPECT_EQ(run({"COMMAND", "FOO"}),

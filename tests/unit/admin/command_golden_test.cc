@@ -36,9 +36,9 @@ void expect_golden(const std::string& name, const std::string& actual) {
   size_t at = 0;
   while (at < want.size() && at < actual.size() && want[at] == actual[at]) ++at;
   EXPECT_TRUE(at == want.size() && at == actual.size())
-      << name << " differs from " << path << " at byte " << at << ":\n  golden: "
-      << want.substr(at >= 60 ? at - 60 : 0, 160) << "\n  now:    "
-      << actual.substr(at >= 60 ? at - 60 : 0, 160);
+      << name << " differs from " << path << " at byte " << at
+      << ":\n  golden: " << want.substr(at >= 60 ? at - 60 : 0, 160)
+      << "\n  now:    " << actual.substr(at >= 60 ? at - 60 : 0, 160);
 }
 
 std::string both_protocols(const protocol::Reply& reply) {

@@ -23,10 +23,10 @@ namespace seshat::cluster {
 namespace {
 
 using replication::ClusterViewHolder;
-using server::Connection;
 using replication::HostPort;
-using server::ServerContext;
 using replication::split_host_port;
+using server::Connection;
+using server::ServerContext;
 
 using protocol::Reply;
 using ::testing::HasSubstr;

@@ -21,8 +21,8 @@
 namespace seshat::kv::testing {
 namespace {
 
-using storage::testing::open_engine;
 using seshat::testing::TempDir;
+using storage::testing::open_engine;
 
 // The keys random_workload() draws from.
 const std::vector<std::string> kKeys = {"a", "b", "c", std::string("\0d", 2), "e\r\n"};

@@ -148,7 +148,6 @@ TEST_F(Apply, PurgeExpiredRemovesOnlyExpiredKeys) {
   EXPECT_EQ(apply(command_op({"GET", "b"}, kNow + 2000)), Bulk("2"));
 }
 
-
 TEST(Determinism, TwoReplicasReachTheSameStateAndReplies) {
   for (uint64_t seed : {1, 2, 3, 4, 5}) {
     auto ops = random_workload(seed, 400);

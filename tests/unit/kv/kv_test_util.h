@@ -8,9 +8,9 @@
 #include <ostream>
 #include <string>
 
+#include "kv/apply.h"
 #include "kv/command.h"
 #include "kv/errors.h"
-#include "kv/apply.h"
 #include "kv/operation.h"
 #include "protocol/reply.h"
 #include "storage/mem_keyspace.h"
@@ -21,35 +21,16 @@ namespace seshat::protocol {
 inline void PrintTo(const Reply& r, std::ostream* os) {
   using T = Reply::Type;
   switch (r.type()) {
-    case T::kSimple:
-      *os << "+" << r.str();
-      return;
-    case T::kError:
-      *os << "-" << r.str();
-      return;
-    case T::kInteger:
-      *os << ":" << r.integer();
-      return;
-    case T::kBulk:
-      *os << "$" << ::testing::PrintToString(r.str());
-      return;
-    case T::kNull:
-      *os << "(nil)";
-      return;
-    case T::kNullArray:
-      *os << "(nil array)";
-      return;
-    case T::kDouble:
-      *os << "," << r.str();
-      return;
-    case T::kBool:
-      *os << "#" << r.integer();
-      return;
-    case T::kVerbatim:
-      *os << "=" << r.str();
-      return;
-    default:
-      break;
+    case T::kSimple: *os << "+" << r.str(); return;
+    case T::kError: *os << "-" << r.str(); return;
+    case T::kInteger: *os << ":" << r.integer(); return;
+    case T::kBulk: *os << "$" << ::testing::PrintToString(r.str()); return;
+    case T::kNull: *os << "(nil)"; return;
+    case T::kNullArray: *os << "(nil array)"; return;
+    case T::kDouble: *os << "," << r.str(); return;
+    case T::kBool: *os << "#" << r.integer(); return;
+    case T::kVerbatim: *os << "=" << r.str(); return;
+    default: break;
   }
   *os << "[";
   for (size_t i = 0; i < r.items().size(); ++i) {

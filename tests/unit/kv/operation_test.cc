@@ -145,15 +145,9 @@ TEST(Operation, MutatedEncodingsNeverCrash) {
     for (int e = 0; e < edits; ++e) {
       size_t pos = rng() % bytes.size();
       switch (rng() % 3) {
-        case 0:
-          bytes[pos] = static_cast<char>(rng());
-          break;
-        case 1:
-          bytes.erase(pos, 1 + rng() % 4);
-          break;
-        default:
-          bytes.insert(pos, 1, static_cast<char>(rng()));
-          break;
+        case 0: bytes[pos] = static_cast<char>(rng()); break;
+        case 1: bytes.erase(pos, 1 + rng() % 4); break;
+        default: bytes.insert(pos, 1, static_cast<char>(rng())); break;
       }
       if (bytes.empty()) bytes = "x";
     }

@@ -61,11 +61,10 @@ TEST(RespWriter, Map) {
 
 // HRANDFIELD ... WITHVALUES: a flat array in RESP2, an array of [a, b] arrays in RESP3.
 TEST(RespWriter, Pairs) {
-  const Reply pairs = Reply::Pairs({Reply::Bulk("f"), Reply::Bulk("1"), Reply::Bulk("g"),
-                                    Reply::Bulk("2")});
+  const Reply pairs =
+      Reply::Pairs({Reply::Bulk("f"), Reply::Bulk("1"), Reply::Bulk("g"), Reply::Bulk("2")});
   EXPECT_EQ(resp2(pairs), "*4\r\n$1\r\nf\r\n$1\r\n1\r\n$1\r\ng\r\n$1\r\n2\r\n");
-  EXPECT_EQ(resp3(pairs),
-            "*2\r\n*2\r\n$1\r\nf\r\n$1\r\n1\r\n*2\r\n$1\r\ng\r\n$1\r\n2\r\n");
+  EXPECT_EQ(resp3(pairs), "*2\r\n*2\r\n$1\r\nf\r\n$1\r\n1\r\n*2\r\n$1\r\ng\r\n$1\r\n2\r\n");
   EXPECT_EQ(resp2(Reply::Pairs()), "*0\r\n");
   EXPECT_EQ(resp3(Reply::Pairs()), "*0\r\n");
 }

@@ -10,7 +10,7 @@ TEST(RaftTiming, DefaultsTickEveryTenMilliseconds) {
   const RaftTiming t = raft_timing(100, 500, 1000);
   EXPECT_EQ(t.tick_ms, 10u);
   EXPECT_EQ(t.heartbeat_tick, 10);
-  EXPECT_EQ(t.election_tick, 50);      // 500 ms
+  EXPECT_EQ(t.election_tick, 50);       // 500 ms
   EXPECT_EQ(t.election_tick_max, 100);  // 1000 ms, exclusive
 }
 

@@ -84,8 +84,7 @@ TEST(MembersGc, ASortedSetKeepsBothItsGenerations) {
     index = batch.new_generation();
     batch.put_member("z", members, "m", "score");
     batch.put_member("z", index, "sortable-m", "");
-    batch.put_record("z", ValueType::kZset,
-                     encode_collection_meta({members, 1, 0, 0, index}), 0);
+    batch.put_record("z", ValueType::kZset, encode_collection_meta({members, 1, 0, 0, index}), 0);
     ASSERT_TRUE(batch.commit(false).ok());
   }
   compact_members(*e);

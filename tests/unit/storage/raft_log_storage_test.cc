@@ -115,9 +115,11 @@ TEST(RaftLogStorage, ACorruptEntryIsReportedNotServed) {
   std::string key;
   put_u64_be(key, 2);
   std::string value;
-  ASSERT_TRUE(engine->db()->Get(rocksdb::ReadOptions(), engine->cf(Cf::kRaftLog), key, &value).ok());
+  ASSERT_TRUE(
+      engine->db()->Get(rocksdb::ReadOptions(), engine->cf(Cf::kRaftLog), key, &value).ok());
   value.back() ^= 0x40;
-  ASSERT_TRUE(engine->db()->Put(rocksdb::WriteOptions(), engine->cf(Cf::kRaftLog), key, value).ok());
+  ASSERT_TRUE(
+      engine->db()->Put(rocksdb::WriteOptions(), engine->cf(Cf::kRaftLog), key, value).ok());
   auto log = RaftLogStorage::open(*engine);
   EXPECT_FALSE(log.ok());
   EXPECT_EQ(log.status().code(), absl::StatusCode::kDataLoss);
@@ -134,7 +136,8 @@ TEST(Snapshot, InstallReplacesTheStateMachineAndTheLogAtomically) {
   {
     ApplyBatch batch(*src);
     batch.begin_entry(30, 1000);
-    for (int i = 0; i < 200; ++i) batch.put("k" + std::to_string(i), "v" + std::to_string(i), i % 3 ? 0 : 50'000);
+    for (int i = 0; i < 200; ++i)
+      batch.put("k" + std::to_string(i), "v" + std::to_string(i), i % 3 ? 0 : 50'000);
     batch.put("gone", "x", 0);
     EXPECT_TRUE(batch.erase("gone"));
     ASSERT_TRUE(batch.commit(false).ok());
@@ -183,7 +186,7 @@ TEST(Snapshot, InstallReplacesTheStateMachineAndTheLogAtomically) {
   EXPECT_EQ(view.get("k7")->value, "v7");
   EXPECT_EQ(view.get("k0")->value, "v0");
   EXPECT_EQ(view.get("k9")->expire_at_ms, 50'000);
-  EXPECT_EQ(view.version("gone"), 30u);  // the tombstone came too
+  EXPECT_EQ(view.version("gone"), 30u);         // the tombstone came too
   auto due = due_expiries(*dst, 60'000, 1000);  // the expiry index was rebuilt
   EXPECT_EQ(due.size(), 67u);
   // And it all survives a reopen.
