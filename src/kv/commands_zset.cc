@@ -1,9 +1,7 @@
-// Sorted set commands. A sorted set is a collection (storage/keyspace.h) with two member maps:
-// member -> score under its generation (ZSCORE, ZADD's lookups), and the score index under its
-// index generation, whose member names are the score in an order-preserving 8-byte form
-// followed by the member, so ranges by score or rank are one scan in either direction.
-// Semantics, validation order, error texts and score formatting (%.17g) follow Redis 7.0's
-// t_zset.c.
+// Sorted set commands over the model in zset.h: ZADD, ZINCRBY, ZREM, the reads by rank, score
+// and lex, the pops and their blocking forms, the range removals, ZSCAN and ZRANDMEMBER. The
+// stores (ZUNIONSTORE ...) are in commands_zset_store.cc. Semantics, validation order and error
+// texts follow Redis 7.0's t_zset.c.
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -23,13 +21,19 @@
 #include "kv/errors.h"
 #include "kv/handler_util.h"
 #include "kv/number_parse.h"
+#include "kv/zset.h"
 
 namespace seshat::kv::cmd {
 
 namespace {
 
-using storage::CollectionMeta;
 using storage::ValueType;
+using zset::decode_score;
+using zset::format_score;
+using zset::parse_score;
+using zset::score_reply;
+using zset::sortable_score;
+using zset::Zset;
 
 constexpr std::string_view kNotFloat = "ERR value is not a valid float";
 constexpr std::string_view kNan = "ERR resulting score is not a number (NaN)";
@@ -41,198 +45,6 @@ constexpr std::string_view kRangeNotFloat = "ERR min or max is not a float";
 constexpr std::string_view kLimitNeedsBy =
     "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
 constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
-
-// A score argument as Redis's getDoubleFromObject reads it (strtod, all of the argument, no
-// leading space, no NaN, no overflow or underflow to zero).
-std::optional<double> parse_score(const std::string& arg) {
-  if (arg.empty() || std::isspace(static_cast<unsigned char>(arg[0]))) return std::nullopt;
-  errno = 0;
-  char* end = nullptr;
-  const double v = std::strtod(arg.c_str(), &end);
-  if (end != arg.c_str() + arg.size()) return std::nullopt;  // also catches a NUL inside
-  if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || std::fpclassify(v) == FP_ZERO)) {
-    return std::nullopt;
-  }
-  if (std::isnan(v)) return std::nullopt;
-  return v;
-}
-
-// Scores as Redis 7.0 prints them: inf, -inf, or %.17g.
-std::string format_score(double v) {
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.17g", v);
-  return buf;
-}
-
-Reply score_reply(double v) { return Reply::Double(format_score(v)); }
-
-// The stored form of a score (member -> score map): the double's bits, little-endian.
-std::string encode_score(double v) {
-  if (v == 0) v = 0;  // Redis keeps no negative zero: ZADD z -0 m; ZSCORE z m answers 0
-  uint64_t bits;
-  std::memcpy(&bits, &v, sizeof(bits));
-  std::string out(8, '\0');
-  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(bits >> (8 * i));
-  return out;
-}
-
-double decode_score(std::string_view bytes) {
-  uint64_t bits = 0;
-  for (int i = 7; i >= 0 && bytes.size() == 8; --i)
-    bits = (bits << 8) | static_cast<uint8_t>(bytes[i]);
-  double v;
-  std::memcpy(&v, &bits, sizeof(v));
-  return v;
-}
-
-// The index form: 8 bytes whose byte order is the scores' numeric order (-0 sorts as 0, as
-// Redis compares them equal).
-std::string sortable_score(double v) {
-  if (v == 0) v = 0;  // -0 -> +0
-  uint64_t bits;
-  std::memcpy(&bits, &v, sizeof(bits));
-  bits = (bits & (1ull << 63)) ? ~bits : bits | (1ull << 63);
-  std::string out;
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(bits >> shift));
-  return out;
-}
-
-// The 8 bytes just above every index name of score `v` (any member).
-std::string sortable_successor(double v) {
-  std::string s = sortable_score(v);
-  for (int i = 7; i >= 0; --i) {
-    if (static_cast<uint8_t>(s[i]) != 0xff) {
-      s[i] = static_cast<char>(static_cast<uint8_t>(s[i]) + 1);
-      return s;
-    }
-    s[i] = '\0';
-  }
-  return std::string(8, '\xff');  // not reached for a score: the top value is a NaN's
-}
-
-class Zset {
- public:
-  Zset(CommandContext& ctx, const std::string& key) : ctx_(ctx), key_(key) {}
-
-  // False when the key holds another type.
-  bool load(bool counted) {
-    c_ = lookup_collection(ctx_, key_, ValueType::kZset, counted);
-    return !c_.wrong_type;
-  }
-  bool exists() const { return c_.exists(); }
-  int64_t size() const { return static_cast<int64_t>(c_.meta.size); }
-  void create() {
-    c_.meta =
-        CollectionMeta{ctx_.keyspace.new_generation(), 0, 0, 0, ctx_.keyspace.new_generation()};
-  }
-
-  std::optional<double> score(std::string_view member) {
-    if (!exists() && c_.meta.generation == 0) return std::nullopt;
-    auto bytes = ctx_.keyspace.get_member(key_, c_.meta.generation, member);
-    if (!bytes) return std::nullopt;
-    return decode_score(*bytes);
-  }
-  // Adds the member or changes its score; returns whether it is new.
-  bool put(std::string_view member, double v) {
-    auto old = score(member);
-    if (old) {
-      ctx_.keyspace.erase_member(key_, c_.meta.index_generation, index_name(*old, member));
-    }
-    ctx_.keyspace.put_member(key_, c_.meta.generation, member, encode_score(v));
-    ctx_.keyspace.put_member(key_, c_.meta.index_generation, index_name(v, member), "");
-    if (!old) ++c_.meta.size;
-    return !old;
-  }
-  bool remove(std::string_view member) {
-    auto old = score(member);
-    if (!old) return false;
-    ctx_.keyspace.erase_member(key_, c_.meta.generation, member);
-    ctx_.keyspace.erase_member(key_, c_.meta.index_generation, index_name(*old, member));
-    --c_.meta.size;
-    return true;
-  }
-  void store() { store_collection(ctx_, key_, c_); }
-
-  // Visits (member, score) in score order (descending if `reverse`) from rank `skip` on.
-  void walk(bool reverse, int64_t skip,
-            const std::function<bool(std::string_view member, double score)>& visit) {
-    if (!exists()) return;
-    auto each = [&](std::string_view name, std::string_view) {
-      if (skip > 0) {
-        --skip;
-        return true;
-      }
-      return visit(name.substr(8), score_of_index(name));
-    };
-    if (reverse) {
-      ctx_.keyspace.scan_members_reverse(key_, c_.meta.index_generation, {}, each);
-    } else {
-      ctx_.keyspace.scan_members(key_, c_.meta.index_generation, {}, each);
-    }
-  }
-
-  // Visits members whose score is within `range`, in order (descending if `reverse`).
-  struct ScoreRange {
-    double min, max;
-    bool min_exclusive = false, max_exclusive = false;
-    bool above_min(double v) const { return min_exclusive ? v > min : v >= min; }
-    bool below_max(double v) const { return max_exclusive ? v < max : v <= max; }
-  };
-  void walk_scores(const ScoreRange& r, bool reverse,
-                   const std::function<bool(std::string_view member, double score)>& visit) {
-    if (!exists()) return;
-    auto each = [&](std::string_view name, std::string_view) {
-      const double v = score_of_index(name);
-      if (reverse ? !r.above_min(v) : !r.below_max(v)) return false;  // past the far end
-      if (reverse ? !r.below_max(v) : !r.above_min(v)) return true;   // not yet in range
-      return visit(name.substr(8), v);
-    };
-    if (reverse) {
-      // From just below the next score up (every member of the max score included); from the
-      // very end for +inf. What lies above max on the way is skipped by `each`.
-      std::string from;
-      if (!(std::isinf(r.max) && r.max > 0)) from = sortable_successor(r.max);
-      ctx_.keyspace.scan_members_reverse(key_, c_.meta.index_generation, from, each);
-    } else {
-      std::string from = std::isinf(r.min) && r.min < 0 ? std::string() : sortable_score(r.min);
-      ctx_.keyspace.scan_members(key_, c_.meta.index_generation, from, each);
-    }
-  }
-
-  // The member's rank in ascending score order.
-  std::optional<int64_t> rank(std::string_view member) {
-    auto s = score(member);
-    if (!s) return std::nullopt;
-    const std::string target = index_name(*s, member);
-    int64_t n = 0;
-    ctx_.keyspace.scan_members(key_, c_.meta.index_generation, {},
-                               [&](std::string_view name, std::string_view) {
-                                 if (name >= target) return false;
-                                 ++n;
-                                 return true;
-                               });
-    return n;
-  }
-
- private:
-  static std::string index_name(double v, std::string_view member) {
-    return sortable_score(v) + std::string(member);
-  }
-  static double score_of_index(std::string_view name) {
-    uint64_t bits = 0;
-    for (size_t i = 0; i < 8 && i < name.size(); ++i)
-      bits = (bits << 8) | static_cast<uint8_t>(name[i]);
-    bits = (bits & (1ull << 63)) ? bits & ~(1ull << 63) : ~bits;
-    double v;
-    std::memcpy(&v, &bits, sizeof(v));
-    return v;
-  }
-
-  CommandContext& ctx_;
-  std::string key_;
-  Collection c_{ValueType::kZset, {}, {}, false};
-};
 
 Reply wrong_type_reply() { return error_reply(err::kWrongType); }
 
@@ -730,156 +542,6 @@ Reply zremrangebylex(CommandContext& ctx, const Argv& argv) {
 Reply zrandmember(CommandContext& ctx, const Argv& argv) {
   return random_members_command(ctx, argv, ValueType::kZset, "withscores",
                                 [](std::string_view v) { return score_reply(decode_score(v)); });
-}
-
-namespace {
-
-enum class ZsetOp { kUnion, kInter, kDiff };
-enum class Aggregate { kSum, kMin, kMax };
-
-// One input of ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE: a sorted set, or a set (every score 1).
-struct Input {
-  std::string key;
-  Collection c{ValueType::kZset, {}, {}, false};
-  double weight = 1;
-  uint64_t size() const { return c.exists() ? c.meta.size : 0; }
-};
-
-double weighted(double score, double weight) {
-  const double v = score * weight;
-  return std::isnan(v) ? 0 : v;  // inf * 0: Redis takes 0
-}
-
-void aggregate_into(double& target, double v, Aggregate how) {
-  if (how == Aggregate::kSum) {
-    target += v;
-    if (std::isnan(target)) target = 0;  // inf + -inf: Redis takes 0
-  } else if (how == Aggregate::kMin) {
-    target = std::min(target, v);
-  } else {
-    target = std::max(target, v);
-  }
-}
-
-// Every (member, score) of an input, in member order.
-void each_member(CommandContext& ctx, const Input& in,
-                 const std::function<void(std::string_view, double)>& visit) {
-  if (!in.c.exists()) return;
-  ctx.keyspace.scan_members(in.key, in.c.meta.generation, {},
-                            [&](std::string_view m, std::string_view v) {
-                              visit(m, in.c.type == ValueType::kSet ? 1.0 : decode_score(v));
-                              return true;
-                            });
-}
-
-std::optional<double> member_score(CommandContext& ctx, const Input& in, std::string_view m) {
-  if (!in.c.exists()) return std::nullopt;
-  auto v = ctx.keyspace.get_member(in.key, in.c.meta.generation, m);
-  if (!v) return std::nullopt;
-  return in.c.type == ValueType::kSet ? 1.0 : decode_score(*v);
-}
-
-Reply store_generic(CommandContext& ctx, const Argv& argv, ZsetOp op, std::string_view name) {
-  auto numkeys = parse_int64(argv[2]);
-  if (!numkeys) return error_reply(err::kNotInteger);
-  if (*numkeys < 1) {
-    return Reply::Error("ERR at least 1 input key is needed for '" + std::string(name) +
-                        "' command");
-  }
-  if (static_cast<uint64_t>(*numkeys) > argv.size() - 3) return error_reply(err::kSyntax);
-  std::vector<Input> inputs(static_cast<size_t>(*numkeys));
-  size_t j = 3;
-  for (auto& in : inputs) {
-    in.key = argv[j++];
-    auto rec = ctx.keyspace.get(in.key);
-    if (rec && rec->type != ValueType::kZset && rec->type != ValueType::kSet) {
-      return wrong_type_reply();
-    }
-    if (rec) in.c = lookup_collection(ctx, in.key, rec->type, false);
-  }
-  Aggregate how = Aggregate::kSum;
-  while (j < argv.size()) {
-    const size_t remaining = argv.size() - j;
-    if (op != ZsetOp::kDiff && remaining >= inputs.size() + 1 && is_option(argv[j], "weights")) {
-      ++j;
-      for (auto& in : inputs) {
-        auto w = parse_score(argv[j++]);
-        if (!w) return error_reply("ERR weight value is not a float");
-        in.weight = *w;
-      }
-    } else if (op != ZsetOp::kDiff && remaining >= 2 && is_option(argv[j], "aggregate")) {
-      const std::string& a = argv[j + 1];
-      if (is_option(a, "sum")) {
-        how = Aggregate::kSum;
-      } else if (is_option(a, "min")) {
-        how = Aggregate::kMin;
-      } else if (is_option(a, "max")) {
-        how = Aggregate::kMax;
-      } else {
-        return error_reply(err::kSyntax);
-      }
-      j += 2;
-    } else {
-      return error_reply(err::kSyntax);
-    }
-  }
-  // member -> score, in member order.
-  std::map<std::string, double> result;
-  if (op == ZsetOp::kInter) {
-    // Redis walks the smallest input first, aggregating in ascending size order.
-    std::stable_sort(inputs.begin(), inputs.end(),
-                     [](const Input& a, const Input& b) { return a.size() < b.size(); });
-    if (inputs.front().size() > 0) {
-      each_member(ctx, inputs.front(), [&](std::string_view m, double s) {
-        double score = weighted(s, inputs.front().weight);
-        for (size_t i = 1; i < inputs.size(); ++i) {
-          auto other = member_score(ctx, inputs[i], m);
-          if (!other) return;
-          aggregate_into(score, weighted(*other, inputs[i].weight), how);
-        }
-        result.emplace(std::string(m), score);
-      });
-    }
-  } else if (op == ZsetOp::kUnion) {
-    std::stable_sort(inputs.begin(), inputs.end(),
-                     [](const Input& a, const Input& b) { return a.size() < b.size(); });
-    for (const Input& in : inputs) {
-      each_member(ctx, in, [&](std::string_view m, double s) {
-        const double v = weighted(s, in.weight);
-        auto [it, fresh] = result.emplace(std::string(m), v);
-        if (!fresh) aggregate_into(it->second, v, how);
-      });
-    }
-  } else {
-    each_member(ctx, inputs.front(), [&](std::string_view m, double s) {
-      for (size_t i = 1; i < inputs.size(); ++i) {
-        if (member_score(ctx, inputs[i], m)) return;
-      }
-      result.emplace(std::string(m), s);
-    });
-  }
-  const std::string& dest = argv[1];
-  ctx.keyspace.erase(dest);
-  if (!result.empty()) {
-    Zset z(ctx, dest);
-    z.load(false);
-    z.create();
-    for (const auto& [m, score] : result) z.put(m, score);
-    z.store();
-  }
-  return Reply::Integer(static_cast<int64_t>(result.size()));
-}
-
-}  // namespace
-
-Reply zunionstore(CommandContext& ctx, const Argv& argv) {
-  return store_generic(ctx, argv, ZsetOp::kUnion, "zunionstore");
-}
-Reply zinterstore(CommandContext& ctx, const Argv& argv) {
-  return store_generic(ctx, argv, ZsetOp::kInter, "zinterstore");
-}
-Reply zdiffstore(CommandContext& ctx, const Argv& argv) {
-  return store_generic(ctx, argv, ZsetOp::kDiff, "zdiffstore");
 }
 
 }  // namespace seshat::kv::cmd

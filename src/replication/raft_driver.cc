@@ -6,7 +6,6 @@
 
 #include "kv/operation.h"
 #include "kv/state_machine.h"
-#include "replication/cluster_view.h"
 #include "replication/errors.h"
 #include "replication/maintenance.h"
 #include "replication/membership.h"
@@ -523,107 +522,6 @@ void RaftDriver::run_maintenance() {
   auto work =
       plan_maintenance(state_, proposal_time_ms(), options_.tombstone_ttl_ms, tombstone_cursor_);
   for (auto& op : work.operations) propose_internal(std::move(op));
-}
-
-void RaftDriver::publish_view() {
-  auto status = node_->status();
-  {
-    std::lock_guard lock(status_mu_);
-    std::string s = "# Raft\r\n";
-    s += "raft_node_id:" + std::to_string(options_.node_id) + "\r\n";
-    s += "raft_role:" + std::string(raft::to_string(status.soft_state.state)) + "\r\n";
-    s += "raft_term:" + std::to_string(status.hard_state.term) + "\r\n";
-    s += "raft_leader_id:" + std::to_string(status.soft_state.lead) + "\r\n";
-    s += "raft_commit_index:" + std::to_string(status.hard_state.commit) + "\r\n";
-    s += "raft_applied_index:" + std::to_string(applied_) + "\r\n";
-    s += "raft_snapshot_index:" + std::to_string(last_snapshot_index_) + "\r\n";
-    s += "raft_last_election_ms:" + std::to_string(last_election_ms_.load()) + "\r\n";
-    // Every member with its addresses and role, on every node.
-    s += "raft_members:" + std::to_string(member_ids(conf_).size()) + "\r\n";
-    for (raft::NodeId id : member_ids(conf_)) {
-      auto m = book_.find(id);
-      auto c = client_addrs_.find(id);
-      std::string client = c != client_addrs_.end() ? c->second
-                           : m != book_.end()       ? m->second.client_addr
-                                                    : std::string();
-      s += "raft_member_" + std::to_string(id) +
-           ":internal_addr=" + (m != book_.end() ? m->second.internal_addr : std::string()) +
-           ",client_addr=" + client + ",role=" + (is_learner(conf_, id) ? "learner" : "voter") +
-           "\r\n";
-    }
-    if (removed_) s += "raft_removed:1\r\n";
-    peer_ids_.clear();
-    for (raft::NodeId id : member_ids(conf_)) {
-      if (id != options_.node_id) peer_ids_.push_back(id);
-    }
-    for (const auto& [id, pr] : status.progress) {
-      s += "raft_peer_" + std::to_string(id) + ":match=" + std::to_string(pr.match) +
-           ",next=" + std::to_string(pr.next) + ",lag=" +
-           std::to_string(status.hard_state.commit > pr.match ? status.hard_state.commit - pr.match
-                                                              : 0) +
-           "\r\n";
-    }
-    status_text_ = std::move(s);
-  }
-  if (cluster_view_ == nullptr) return;
-  ClusterView view;
-  view.self_id = options_.node_id;
-  // A removed node no longer follows anyone: it must not send clients to a leader that will
-  // not take them.
-  view.leader_id = removed_ ? 0 : status.soft_state.lead;
-  view.term = status.hard_state.term;
-  view.config_epoch = status.hard_state.term;
-  view.cluster_id = engine_.cluster_id();
-  for (raft::NodeId id : member_ids(conf_)) {
-    ClusterMember cm;
-    cm.id = id;
-    auto known = book_.find(id);
-    if (known != book_.end()) cm.internal_addr = known->second.internal_addr;
-    auto it = client_addrs_.find(id);
-    if (it != client_addrs_.end()) {
-      cm.client_addr = it->second;
-    } else if (known != book_.end()) {
-      cm.client_addr = known->second.client_addr;
-    }
-    cm.is_leader = id == view.leader_id;
-    cm.is_learner = is_learner(conf_, id);
-    auto pr = status.progress.find(id);
-    // Reachability as far as this node can tell: the leader knows whom it heard from within
-    // the last election timeout; a follower knows whether its own link to the peer is up.
-    if (id == options_.node_id) {
-      cm.connected = true;
-    } else if (status.soft_state.state == raft::StateType::kLeader && pr != status.progress.end()) {
-      cm.connected = pr->second.recent_active;
-    } else if (transport_ != nullptr) {
-      cm.connected = transport_->link_stats(id).connected;
-    }
-    cm.match_index = pr != status.progress.end() ? pr->second.match : 0;
-    view.members.push_back(std::move(cm));
-  }
-  cluster_view_->publish(std::move(view));
-}
-
-bool RaftDriver::refresh_status(std::chrono::milliseconds wait) {
-  struct Waiter {
-    std::mutex mu;
-    std::condition_variable cv;
-    bool done = false;
-  };
-  auto waiter = std::make_shared<Waiter>();
-  enqueue(RefreshInput{[waiter] {
-    {
-      std::lock_guard lock(waiter->mu);
-      waiter->done = true;
-    }
-    waiter->cv.notify_all();
-  }});
-  std::unique_lock lock(waiter->mu);
-  return waiter->cv.wait_for(lock, wait, [&] { return waiter->done; });
-}
-
-std::string RaftDriver::info_raft() const {
-  std::lock_guard lock(status_mu_);
-  return status_text_;
 }
 
 }  // namespace seshat::replication
