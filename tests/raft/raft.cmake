@@ -6,6 +6,7 @@ add_library(seshat_raft_testing STATIC
   ${RAFT_TEST_DIR}/support/test_node.cc
   ${RAFT_TEST_DIR}/support/cluster.cc
   ${RAFT_TEST_DIR}/sim/invariants.cc
+  ${RAFT_TEST_DIR}/sim/planted_bugs.cc
   ${RAFT_TEST_DIR}/sim/simulator.cc)
 target_include_directories(seshat_raft_testing PUBLIC ${RAFT_TEST_DIR})
 target_link_libraries(seshat_raft_testing PUBLIC seshat_raft)
