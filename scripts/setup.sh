@@ -13,6 +13,7 @@ PACKAGES=(
   python3 python3-pytest python3-redis
   redis-server redis-tools faketime
   etcd-server etcd-client
+  linux-perf
 )
 
 missing=()

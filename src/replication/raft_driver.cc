@@ -1,5 +1,6 @@
 #include "replication/raft_driver.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <random>
@@ -97,7 +98,10 @@ absl::Status RaftDriver::start() {
   next_tick_ = Clock::now() + std::chrono::milliseconds(timing.tick_ms);
   next_maintenance_ = Clock::now() + std::chrono::milliseconds(options_.active_expire_interval_ms);
   publish_view();
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "raft-driver");  // for top -H and perf
+    run();
+  });
   return absl::OkStatus();
 }
 

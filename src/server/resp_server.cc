@@ -1,5 +1,6 @@
 #include "server/resp_server.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include "replication/cluster_view.h"
@@ -47,7 +48,11 @@ absl::Status RespServer::start() {
   }
   accept_next();
   for (size_t i = 0; i < n; ++i) {
-    threads_.emplace_back([io = ios_[i].get()] { io->run(); });
+    threads_.emplace_back([io = ios_[i].get(), i] {
+      // Named for top -H and perf: "io-0", "io-1", ...
+      pthread_setname_np(pthread_self(), ("io-" + std::to_string(i)).c_str());
+      io->run();
+    });
   }
   return absl::OkStatus();
 }

@@ -1,8 +1,10 @@
 #include "transport/peer_sender.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <string>
 #include <utility>
 
 #include "transport/backoff.h"
@@ -55,8 +57,16 @@ PeerSender::PeerSender(const GrpcTransportOptions& options, const TransportHandl
 PeerSender::~PeerSender() { stop(); }
 
 void PeerSender::start() {
-  message_thread_ = std::thread([this] { run_messages(); });
-  snapshot_thread_ = std::thread([this] { run_snapshots(); });
+  // Named for top -H and perf: "peer-msg-2", "peer-snap-2" for peer 2.
+  message_thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), ("peer-msg-" + std::to_string(peer_)).substr(0, 15).c_str());
+    run_messages();
+  });
+  snapshot_thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(),
+                       ("peer-snap-" + std::to_string(peer_)).substr(0, 15).c_str());
+    run_snapshots();
+  });
 }
 
 void PeerSender::stop() {

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import redis
@@ -462,3 +463,24 @@ def test_hello_reports_cluster_mode_and_role(cluster):
     assert b"$4\r\nmode\r\n$7\r\ncluster\r\n" in hello
     assert b"$4\r\nrole\r\n$7\r\nreplica\r\n" in hello
     assert b"$4\r\nrole\r\n$6\r\nmaster\r\n" in leader.raw().call("HELLO", "3").raw
+
+
+def thread_names(node) -> list:
+    names = []
+    for task in (Path("/proc") / str(node.proc.pid) / "task").iterdir():
+        try:
+            names.append((task / "comm").read_text().strip())
+        except OSError:
+            pass  # the thread ended while we listed them
+    return names
+
+
+def test_threads_are_named_for_top_and_perf(cluster):
+    # top -H, perf and `make profile` tell the threads apart by these names.
+    cluster.leader()
+    for node in cluster.nodes:
+        others = [n for n in range(1, len(cluster.nodes) + 1) if cluster.node(n) is not node]
+        want = {"raft-driver", "io-0", "io-1"} | {f"peer-msg-{n}" for n in others} | \
+            {f"peer-snap-{n}" for n in others}
+        wait_until(lambda: want <= set(thread_names(node)), 10,
+                   f"{node.name}'s threads to carry their names")
