@@ -25,7 +25,7 @@ Knobs (environment):
 Every server is stopped on the way out (SIGTERM, then SIGKILL after a deadline), also on Ctrl-C,
 SIGTERM or SIGHUP, and the temporary directories are removed.
 
-Options (see --help): --seshat-ports to measure an already running Seshat, --seshat-cmd to start
+Options (see --help): --quick for a two-minute look at a change (make bench-quick), --seshat-ports to measure an already running Seshat, --seshat-cmd to start
 something else in Seshat's place (useful to test this script itself; the cluster still runs
 --seshat-bin, so add BENCH_CLUSTER=0 when there is none).
 """
@@ -80,6 +80,12 @@ ROWS = [
     Row(50, 1, "BENCH_REQUESTS", 100000),
     Row(50, 16, "BENCH_REQUESTS", 100000),
     Row(1, 1, "BENCH_REQUESTS_SINGLE", 20000),
+]
+# --quick (make bench-quick): a look at a change in under two minutes, not a measurement to
+# report; the knobs still apply.
+QUICK_ROWS = [
+    Row(50, 1, "BENCH_REQUESTS", 50000),
+    Row(1, 1, "BENCH_REQUESTS_SINGLE", 5000),
 ]
 @dataclass(frozen=True)
 class Test:
@@ -220,10 +226,10 @@ def format_rate(rate):
     return f"{rate:,.0f}"
 
 
-def render_header(keyspace, data_size):
+def render_header(rows, keyspace, data_size):
+    requests = {row.clients: row.requests() for row in rows}
     return (f"redis-benchmark, keyspace {keyspace}, values of {data_size} bytes; "
-            f"-n {os.environ.get('BENCH_REQUESTS', 100000)} for 50 clients, "
-            f"{os.environ.get('BENCH_REQUESTS_SINGLE', 20000)} for 1 client. "
+            f"-n {requests[50]} for 50 clients, {requests[1]} for 1 client. "
             f"redis-server with appendonly yes, appendfsync always, no RDB saves. "
             f"{os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M')}.")
 
@@ -313,8 +319,9 @@ def run(args):
 
         single, clustered, cluster_notes = [], [], []
         first_leader = cluster.current.name if cluster else None
-        for row in ROWS:
-            collections = row.clients == 50 and row.pipeline == 1
+        rows = QUICK_ROWS if args.quick else ROWS
+        for row in rows:
+            collections = row.clients == 50 and row.pipeline == 1 and not args.quick
             for test in TESTS + (COLLECTION_TESTS if collections else []):
                 label = row.label(test)
                 print(f"running: {label} ...", file=sys.stderr, flush=True)
@@ -331,7 +338,7 @@ def run(args):
                 if cluster:
                     clustered.append((label, cluster_result, redis_result, seshat_result[0]))
 
-        header = render_header(keyspace, data_size)
+        header = render_header(rows, keyspace, data_size)
         sections = [("Single node vs redis-server (appendfsync always)",
                      header + "\n\n" + render_table("seshat", single))]
         if cluster:
@@ -360,7 +367,11 @@ def parse_args():
                         "{port}, {internal_port} and {data_dir} are filled in")
     parser.add_argument("--seshat-ports", help="measure an already running Seshat on these "
                         "comma-separated client ports instead of starting one")
-    parser.add_argument("--out", default=os.path.join(REPO, "build", "bench.md"))
+    parser.add_argument("--quick", action="store_true",
+                        help="SET and GET with 50 clients and with 1 client, fewer requests, no "
+                        "collections: under two minutes, to check a change (make bench-quick)")
+    parser.add_argument("--out", help="where the report goes (default build/bench.md, "
+                        "build/bench-quick.md with --quick)")
     return parser.parse_args()
 
 
@@ -374,6 +385,8 @@ def seshat_process(args, workdir):
 
 def main():
     args = parse_args()
+    if args.out is None:
+        args.out = os.path.join(REPO, "build", "bench-quick.md" if args.quick else "bench.md")
     # SIGTERM/SIGHUP unwind like Ctrl-C so that every server we started is stopped on the way out.
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda *_, s=sig: sys.exit(128 + s))
