@@ -42,6 +42,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from typing import Optional
 from pathlib import Path
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -110,6 +111,29 @@ COLLECTION_TESTS = [
 
 class BenchError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Result:
+    """One row against one system: its rate, whether it answered errors, and the CPU its server
+    processes spent per operation (utime + stime, summed over them; None when not ours to
+    read, as with --seshat-ports)."""
+    rate: float
+    errors: bool
+    cpu_us: Optional[float]
+
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids):
+    """utime + stime of these processes, from /proc/PID/stat."""
+    total = 0.0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return total
 
 
 def command_ok(port, *args, timeout=2.0):
@@ -187,14 +211,16 @@ def benchmark_argv(port, test, clients, pipeline, requests, keyspace, data_size)
     return options + list(test.args)  # a command of our own must come last
 
 
-def bench_ports(ports, test, row, keyspace, data_size):
-    """Ops/s of one row against a list of ports: one node, or several given with --seshat-ports.
+def bench_ports(ports, test, row, keyspace, data_size, pids=()):
+    """One row against a list of ports: one node, or several given with --seshat-ports.
 
     With several ports the clients and requests are split evenly and one redis-benchmark per
-    port runs at the same time; the row's rate is their sum. Returns (ops/s, saw_errors)."""
+    port runs at the same time; the row's rate is their sum. `pids` are the server processes
+    whose CPU time the row is charged with. Returns a Result."""
     clients = max(1, row.clients // len(ports))
     requests = max(1, row.requests() // len(ports))
     timeout = int(os.environ.get("BENCH_TIMEOUT", 600))
+    cpu_before = cpu_seconds(pids)
     procs = [subprocess.Popen(benchmark_argv(port, test, clients, row.pipeline, requests,
                                              keyspace, data_size),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -219,7 +245,8 @@ def bench_ports(ports, test, row, keyspace, data_size):
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
-    return total, errors
+    cpu_us = (cpu_seconds(pids) - cpu_before) / (requests * len(ports)) * 1e6 if pids else None
+    return Result(total, errors, cpu_us)
 
 
 def format_rate(rate):
@@ -234,24 +261,31 @@ def render_header(rows, keyspace, data_size):
             f"{os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M')}.")
 
 
+def format_cpu(result):
+    return "n/a" if result.cpu_us is None else f"{result.cpu_us:.1f}"
+
+
 def render_table(who, results, notes=(), baseline=None):
-    """One markdown table: `who`'s rate beside redis's, row by row. results holds
-    (label, (rate, errors), (redis_rate, redis_errors), baseline_rate); with `baseline` (a
+    """One markdown table: `who`'s rate beside redis's, row by row, then the CPU each spent per
+    operation. results holds (label, Result, redis Result, baseline rate); with `baseline` (a
     column name) a last column gives who/baseline."""
-    head = f"| row | {who} ops/s | redis ops/s | ratio ({who}/redis) |"
-    rule = "| --- | ---: | ---: | ---: |"
+    head = (f"| row | {who} ops/s | redis ops/s | ratio ({who}/redis) | {who} CPU µs/op | "
+            f"redis CPU µs/op |")
+    rule = "| --- | ---: | ---: | ---: | ---: | ---: |"
     if baseline:
         head += f" {who}/{baseline} |"
         rule += " ---: |"
     lines, notes = [head, rule], list(notes)
-    for label, (rate, errors), (redis, redis_errors), base in results:
-        ratio = f"{rate / redis:.2f}" if redis > 0 else "n/a"
-        line = f"| {label} | {format_rate(rate)} | {format_rate(redis)} | {ratio} |"
+    for label, result, redis, base in results:
+        ratio = f"{result.rate / redis.rate:.2f}" if redis.rate > 0 else "n/a"
+        line = (f"| {label} | {format_rate(result.rate)} | {format_rate(redis.rate)} | {ratio} | "
+                f"{format_cpu(result)} | {format_cpu(redis)} |")
         if baseline:
-            line += f" {rate / base:.2f} |" if base > 0 else " n/a |"
+            line += f" {result.rate / base:.2f} |" if base > 0 else " n/a |"
         lines.append(line)
-        if errors or redis_errors:
-            culprits = " and ".join(n for n, e in ((who, errors), ("redis", redis_errors)) if e)
+        if result.errors or redis.errors:
+            culprits = " and ".join(n for n, e in ((who, result.errors), ("redis", redis.errors))
+                                    if e)
             notes.append(f"- {label}: {culprits} answered some requests with errors")
     return "\n".join([*lines, *([""] + notes if notes else [])]) + "\n"
 
@@ -265,7 +299,8 @@ def bench_cluster(cluster, test, row, keyspace, data_size, notes):
         old = cluster.current.name
         cluster.find_leader()
         notes.append(f"- leader changed before \"{label}\": {old} -> {cluster.current.name}")
-    result = bench_ports([cluster.current.port], test, row, keyspace, data_size)
+    result = bench_ports([cluster.current.port], test, row, keyspace, data_size,
+                         pids=[node.proc.pid for node in cluster.nodes])
     if not cluster.leader_kept():
         notes.append(f"- leadership changed during \"{label}\" (was {cluster.current.name}); "
                      f"its rate includes the election")
@@ -292,6 +327,7 @@ def run(args):
         servers = []
         # Every server started from here on is stopped on the way out, all within one deadline.
         stack.callback(lambda: stop_all(servers, STOP_TIMEOUT_SECS))
+        seshat_pids = []  # not ours to measure when the server runs elsewhere
         if args.seshat_ports:
             seshat_ports = [int(p) for p in args.seshat_ports.split(",")]
         else:
@@ -299,6 +335,7 @@ def run(args):
             servers.append(seshat)
             seshat.start()
             seshat_ports = [seshat.port]
+            seshat_pids = [seshat.proc.pid]
         cluster = None
         if with_cluster:
             print("starting a 3-node cluster and waiting for its leader ...", file=sys.stderr,
@@ -327,16 +364,18 @@ def run(args):
                 print(f"running: {label} ...", file=sys.stderr, flush=True)
                 # Each row runs against all servers one after the other, so each pair in a
                 # table was measured a few seconds apart on the same machine state.
-                seshat_result = bench_ports(seshat_ports, test, row, keyspace, data_size)
+                seshat_result = bench_ports(seshat_ports, test, row, keyspace, data_size,
+                                            pids=seshat_pids)
                 if cluster:
                     cluster_result = bench_cluster(cluster, test, row, keyspace, data_size,
                                                    cluster_notes)
-                redis_result = bench_ports([redis_port], test, row, keyspace, data_size)
+                redis_result = bench_ports([redis_port], test, row, keyspace, data_size,
+                                           pids=[redis.proc.pid])
                 for server in servers:
                     server.check_alive()
                 single.append((label, seshat_result, redis_result, None))
                 if cluster:
-                    clustered.append((label, cluster_result, redis_result, seshat_result[0]))
+                    clustered.append((label, cluster_result, redis_result, seshat_result.rate))
 
         header = render_header(rows, keyspace, data_size)
         sections = [("Single node vs redis-server (appendfsync always)",
