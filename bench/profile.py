@@ -7,6 +7,7 @@ time (utime + stime, /proc/PID/task/TID/stat) of every thread of every node. It 
 
 - CPU per operation in microseconds, per node and summed over the three (the figure that
   explains throughput when the box is CPU-bound, ../shared/BENCHMARKING.md);
+- context switches per operation, per node (every hand-off between threads is one or two);
 - per node, how that CPU splits between its threads, grouped by name: raft-driver, io-N (client
   connections), peer-msg-N / peer-snap-N (sending to peers), grpc (gRPC's threads: receiving
   from peers), rocksdb (flush and compaction), and the rest;
@@ -52,17 +53,22 @@ GROUPS = [("raft-driver", re.compile(r"^raft-driver$")),
 
 
 def thread_times(pid):
-    """{thread name: CPU seconds} summed over the threads of that name, for one process."""
+    """{thread name: (CPU seconds, context switches)} summed over the threads of that name, for
+    one process."""
     times = {}
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
             stat = (task / "stat").read_text()
+            status = (task / "status").read_text()
         except OSError:
             continue  # the thread ended in between
         name = stat[stat.index("(") + 1:stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2:].split()
         cpu = (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
-        times[name] = times.get(name, 0.0) + cpu
+        switches = sum(int(line.split()[1]) for line in status.splitlines()
+                       if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")))
+        old_cpu, old_switches = times.get(name, (0.0, 0))
+        times[name] = (old_cpu + cpu, old_switches + switches)
     return times
 
 
@@ -73,12 +79,14 @@ def group_of(name):
     return "other"
 
 
-def grouped(before, after):
-    """CPU seconds per thread group between two thread_times() readings. Threads that ended in
-    between are not counted (none do while a row runs)."""
+def grouped(before, after, which):
+    """Per thread group, what changed between two thread_times() readings: CPU seconds
+    (which=0) or context switches (which=1). Threads that ended in between are not counted
+    (none do while a row runs)."""
     out = {}
-    for name, t in after.items():
-        out[group_of(name)] = out.get(group_of(name), 0.0) + t - before.get(name, 0.0)
+    for name, now in after.items():
+        then = before.get(name, (0.0, 0))
+        out[group_of(name)] = out.get(group_of(name), 0.0) + now[which] - then[which]
     return out
 
 
@@ -137,10 +145,12 @@ def profile(args):
             after = {name: thread_times(node.proc.pid) for name, node in nodes}
             if not cluster.leader_kept():
                 raise SystemExit(f"the leader changed during {label}: numbers discarded")
-            per_node = {name: grouped(before[name], after[name]) for name, _ in nodes}
+            per_node = {name: grouped(before[name], after[name], 0) for name, _ in nodes}
+            switch_node = {name: grouped(before[name], after[name], 1) for name, _ in nodes}
             us = {name: sum(g.values()) / n * 1e6 for name, g in per_node.items()}
-            cpu_rows.append((label, rate, us))
-            thread_rows.append((label, per_node))
+            switches = {name: sum(g.values()) / n for name, g in switch_node.items()}
+            cpu_rows.append((label, rate, us, switches))
+            thread_rows.append((label, per_node, switch_node))
             if not args.perf:
                 continue
             # The same row again under perf, apart: perf's own work must not count above.
@@ -161,19 +171,34 @@ def profile(args):
     lines += ["## CPU per operation (µs, utime + stime)", "",
               "| row | ops/s | " + " | ".join(names) + " | total |",
               "| --- | ---: | " + " | ".join("---:" for _ in names) + " | ---: |"]
-    for label, rate, us in cpu_rows:
+    for label, rate, us, _ in cpu_rows:
         lines.append(f"| {label} | {rate:,.0f} | " + " | ".join(f"{us[n]:.1f}" for n in names) +
                      f" | {sum(us.values()):.1f} |")
+    lines += ["", "## Context switches per operation (thread hand-offs)", "",
+              "| row | " + " | ".join(names) + " | total |",
+              "| --- | " + " | ".join("---:" for _ in names) + " | ---: |"]
+    for label, _, _, switches in cpu_rows:
+        lines.append(f"| {label} | " + " | ".join(f"{switches[n]:.1f}" for n in names) +
+                     f" | {sum(switches.values()):.1f} |")
     groups = [g for g, _ in GROUPS] + ["other"]
     lines += ["", "## CPU per operation by thread (µs)", "",
               "| row | node | " + " | ".join(groups) + " |",
               "| --- | --- | " + " | ".join("---:" for _ in groups) + " |"]
-    for label, per_node in thread_rows:
+    for label, per_node, _ in thread_rows:
         n = requests[int(label.split(", ")[1].split()[0])]
         for name in names:
             g = per_node[name]
             lines.append(f"| {label} | {name} | " +
                          " | ".join(f"{g.get(k, 0.0) / n * 1e6:.1f}" for k in groups) + " |")
+    lines += ["", "## Context switches per operation by thread", "",
+              "| row | node | " + " | ".join(groups) + " |",
+              "| --- | --- | " + " | ".join("---:" for _ in groups) + " |"]
+    for label, _, switch_node in thread_rows:
+        n = requests[int(label.split(", ")[1].split()[0])]
+        for name in names:
+            g = switch_node[name]
+            lines.append(f"| {label} | {name} | " +
+                         " | ".join(f"{g.get(k, 0.0) / n:.1f}" for k in groups) + " |")
     for label, name, dsos, syms in perf_rows:
         lines += ["", f"## perf: {label}, {name}", "", "| share | shared object |", "| ---: | --- |"]
         lines += [f"| {p:.1f}% | {d} |" for p, d in dsos]
