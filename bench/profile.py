@@ -47,7 +47,7 @@ ROWS = [("SET", 50), ("SET", 1), ("GET", 50)]
 GROUPS = [("raft-driver", re.compile(r"^raft-driver$")),
           ("io", re.compile(r"^io-\d+$")),
           ("peer send", re.compile(r"^peer-(msg|snap)-\d+$")),
-          ("grpc", re.compile(r"grpc|^default-executo|^resolver|^timer")),
+          ("grpc", re.compile(r"grpc|^nexting_thread|^default-executo|^resolver|^timer")),
           ("rocksdb", re.compile(r"^rocksdb")),
           ("main", re.compile(r"^seshat$"))]
 

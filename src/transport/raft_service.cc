@@ -8,16 +8,24 @@
 
 namespace seshat::transport {
 
+bool RaftService::admit(grpc::ServerContextBase* ctx) {
+  std::lock_guard lock(mu_);
+  if (cancelled_) return false;
+  calls_.insert(ctx);
+  return true;
+}
+
+void RaftService::release(grpc::ServerContextBase* ctx) {
+  std::lock_guard lock(mu_);
+  calls_.erase(ctx);
+}
+
 class RaftService::CallGuard {
  public:
-  CallGuard(RaftService& service, grpc::ServerContext* ctx) : service_(service), ctx_(ctx) {
-    std::lock_guard lock(service_.mu_);
-    admitted_ = !service_.cancelled_;
-    if (admitted_) service_.calls_.insert(ctx_);
-  }
+  CallGuard(RaftService& service, grpc::ServerContext* ctx)
+      : service_(service), ctx_(ctx), admitted_(service.admit(ctx)) {}
   ~CallGuard() {
-    std::lock_guard lock(service_.mu_);
-    service_.calls_.erase(ctx_);
+    if (admitted_) service_.release(ctx_);
   }
   CallGuard(const CallGuard&) = delete;
   CallGuard& operator=(const CallGuard&) = delete;
@@ -43,7 +51,7 @@ RaftService::RaftService(const GrpcTransportOptions& options, const TransportHan
 void RaftService::cancel_all() {
   std::lock_guard lock(mu_);
   cancelled_ = true;
-  for (grpc::ServerContext* ctx : calls_) ctx->TryCancel();
+  for (grpc::ServerContextBase* ctx : calls_) ctx->TryCancel();
 }
 
 grpc::Status RaftService::reject(grpc::StatusCode code, raft::NodeId from, const std::string& why) {
@@ -112,36 +120,72 @@ grpc::Status RaftService::Join(grpc::ServerContext* ctx, const pb::JoinClusterRe
   return grpc::Status::OK;
 }
 
-grpc::Status RaftService::Send(grpc::ServerContext* ctx,
-                               grpc::ServerReader<pb::MessageBatch>* reader, pb::SendAck*) {
-  CallGuard guard(*this, ctx);
-  if (!guard.admitted()) return kShuttingDown;
-  pb::MessageBatch batch;
-  // Read() returns false when the sender ends the stream, the connection fails or cancel_all()
-  // cancels the call.
-  while (reader->Read(&batch)) {
-    grpc::Status st = check_identity(batch.cluster_id(), batch.from(), batch.to());
-    if (!st.ok()) return st;
-    for (pb::Message& pm : *batch.mutable_messages()) {
-      // The batch's identity was checked; each message must agree with it, or a member could
-      // speak for another.
-      if (pm.from() != batch.from() || pm.to() != batch.to()) {
-        return reject(grpc::StatusCode::PERMISSION_DENIED, batch.from(),
-                      "message from " + std::to_string(pm.from()) + " to " +
-                          std::to_string(pm.to()) + " inside a batch from " +
-                          std::to_string(batch.from()));
-      }
-      std::optional<raft::Message> msg = from_proto(std::move(pm));
-      if (!msg.has_value()) {
-        return reject(grpc::StatusCode::INVALID_ARGUMENT, batch.from(),
-                      "undecodable message (unknown message or entry type)");
-      }
-      // Only the local node may generate these; the Raft core would refuse them anyway.
-      if (raft::is_local_message(msg->type)) continue;
-      if (handlers_.on_message) handlers_.on_message(std::move(*msg));
+grpc::Status RaftService::deliver(pb::MessageBatch& batch) {
+  grpc::Status st = check_identity(batch.cluster_id(), batch.from(), batch.to());
+  if (!st.ok()) return st;
+  for (pb::Message& pm : *batch.mutable_messages()) {
+    // The batch's identity was checked; each message must agree with it, or a member could
+    // speak for another.
+    if (pm.from() != batch.from() || pm.to() != batch.to()) {
+      return reject(grpc::StatusCode::PERMISSION_DENIED, batch.from(),
+                    "message from " + std::to_string(pm.from()) + " to " + std::to_string(pm.to()) +
+                        " inside a batch from " + std::to_string(batch.from()));
     }
+    std::optional<raft::Message> msg = from_proto(std::move(pm));
+    if (!msg.has_value()) {
+      return reject(grpc::StatusCode::INVALID_ARGUMENT, batch.from(),
+                    "undecodable message (unknown message or entry type)");
+    }
+    // Only the local node may generate these; the Raft core would refuse them anyway.
+    if (raft::is_local_message(msg->type)) continue;
+    if (handlers_.on_message) handlers_.on_message(std::move(*msg));
   }
-  return ctx->IsCancelled() ? grpc::Status::CANCELLED : grpc::Status::OK;
+  return grpc::Status::OK;
+}
+
+// Reads batches one after the other until the sender ends the stream, the connection fails,
+// cancel_all() cancels it or a batch is refused. gRPC calls OnReadDone on its own threads, one
+// call at a time for a stream, and OnDone once when the call is over.
+class RaftService::SendReactor final : public grpc::ServerReadReactor<pb::MessageBatch> {
+ public:
+  SendReactor(RaftService& service, grpc::CallbackServerContext* ctx)
+      : service_(service), ctx_(ctx), admitted_(service.admit(ctx)) {
+    if (!admitted_) {
+      Finish(kShuttingDown);
+      return;
+    }
+    StartRead(&batch_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      Finish(ctx_->IsCancelled() ? grpc::Status::CANCELLED : grpc::Status::OK);
+      return;
+    }
+    grpc::Status st = service_.deliver(batch_);
+    if (!st.ok()) {
+      Finish(st);
+      return;
+    }
+    batch_.Clear();
+    StartRead(&batch_);
+  }
+
+  void OnDone() override {
+    if (admitted_) service_.release(ctx_);
+    delete this;
+  }
+
+ private:
+  RaftService& service_;
+  grpc::CallbackServerContext* ctx_;
+  const bool admitted_;
+  pb::MessageBatch batch_;
+};
+
+grpc::ServerReadReactor<pb::MessageBatch>* RaftService::Send(grpc::CallbackServerContext* ctx,
+                                                             pb::SendAck*) {
+  return new SendReactor(*this, ctx);
 }
 
 // Snapshots are assembled in memory: raft::Snapshot holds its data as a string, so the driver

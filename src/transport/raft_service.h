@@ -17,14 +17,20 @@
 
 namespace seshat::transport {
 
-class RaftService final : public pb::RaftTransport::Service {
+// Send (the message stream, which carries every append and acknowledgement) uses gRPC's
+// callback API: each batch is handled on the gRPC thread that read it. On the synchronous API a
+// stream held a server thread blocked in Read(), and every batch cost hand-offs between
+// gRPC's pollers and that thread (docs/performance.md measured about 20 context switches per
+// one-client write on a leader).
+class RaftService final
+    : public pb::RaftTransport::WithCallbackMethod_Send<pb::RaftTransport::Service> {
  public:
   // `options`, `handlers` and `registry` must outlive the service.
   RaftService(const GrpcTransportOptions& options, const TransportHandlers& handlers,
               PeerRegistry& registry);
 
-  grpc::Status Send(grpc::ServerContext* ctx, grpc::ServerReader<pb::MessageBatch>* reader,
-                    pb::SendAck* ack) override;
+  grpc::ServerReadReactor<pb::MessageBatch>* Send(grpc::CallbackServerContext* ctx,
+                                                  pb::SendAck* ack) override;
   grpc::Status SendSnapshot(grpc::ServerContext* ctx, grpc::ServerReader<pb::SnapshotChunk>* reader,
                             pb::SnapshotAck* ack) override;
   grpc::Status Hello(grpc::ServerContext* ctx, const pb::HelloRequest* request,
@@ -39,6 +45,14 @@ class RaftService final : public pb::RaftTransport::Service {
  private:
   // Registers a running call for cancel_all(); unregisters when it goes out of scope.
   class CallGuard;
+  // One Send stream.
+  class SendReactor;
+
+  // Registers a call for cancel_all(); false once shutdown began (the call must end at once).
+  bool admit(grpc::ServerContextBase* ctx);
+  void release(grpc::ServerContextBase* ctx);
+  // Checks and hands over one batch; OK, or the status to end the stream with.
+  grpc::Status deliver(pb::MessageBatch& batch);
 
   // OK, or the status to end the call with (logged once per sender and reason).
   grpc::Status check_identity(const std::string& cluster_id, raft::NodeId from, raft::NodeId to);
@@ -50,7 +64,7 @@ class RaftService final : public pb::RaftTransport::Service {
 
   std::mutex mu_;
   bool cancelled_ = false;
-  std::set<grpc::ServerContext*> calls_;
+  std::set<grpc::ServerContextBase*> calls_;
   // (sender, status code) pairs already logged: a rejected peer retries every few seconds.
   std::set<std::pair<raft::NodeId, int>> logged_rejections_;
 };
