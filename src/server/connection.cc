@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
+#include "kv/ascii.h"
 #include "replication/errors.h"
-#include "server/ascii.h"
 #include "server/outcome.h"
 #include "server/server_commands.h"
 
@@ -196,7 +196,7 @@ bool Connection::dispatch(kv::Argv& argv) {
   running_stats_ = ctx_.command_stats.entry(spec, argv);
   running_started_ = StatsClock::now();
   state_.last_active = std::chrono::steady_clock::now();
-  state_.last_command = spec != nullptr ? std::string(spec->name) : lower(argv[0]);
+  state_.last_command = spec != nullptr ? std::string(spec->name) : kv::lower(argv[0]);
 
   // Unknown command, wrong arity, unknown subcommand: refused before anything runs, so inside
   // MULTI it aborts the transaction as Redis does.

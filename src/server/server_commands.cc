@@ -15,10 +15,10 @@
 #include <utility>
 #include <vector>
 
+#include "kv/ascii.h"
 #include "kv/errors.h"
 #include "kv/subcommands.h"
 #include "protocol/number_format.h"
-#include "server/ascii.h"
 #include "server/connection.h"
 #include "server/server_context.h"
 
@@ -72,7 +72,7 @@ Reply hello(Connection& conn, const kv::Argv& argv) {
   const std::string* name = nullptr;
   for (size_t i = next; i < argv.size(); ++i) {
     const size_t more = argv.size() - 1 - i;
-    const std::string opt = lower(argv[i]);
+    const std::string opt = kv::lower(argv[i]);
     if (opt == "auth" && more >= 2) {
       user = &argv[i + 1];
       password = &argv[i + 2];
@@ -80,7 +80,8 @@ Reply hello(Connection& conn, const kv::Argv& argv) {
     } else if (opt == "setname" && more >= 1) {
       name = &argv[++i];
     } else {
-      return Reply::Error("ERR Syntax error in HELLO option '" + shown(argv[i], SIZE_MAX) + "'");
+      return Reply::Error("ERR Syntax error in HELLO option '" + kv::shown(argv[i], SIZE_MAX) +
+                          "'");
     }
   }
   ServerContext& ctx = conn.context();
@@ -217,7 +218,7 @@ std::optional<Reply> run_server_command(Connection& conn, const kv::CommandSpec&
   // link to this node: commands on this connection are never forwarded again, so two nodes
   // whose views disagree about the leader answer MOVED to each other instead of bouncing a
   // command around.
-  if (name == "seshat" && argv.size() == 2 && upper(argv[1]) == "PROXY-LINK") {
+  if (name == "seshat" && argv.size() == 2 && kv::upper(argv[1]) == "PROXY-LINK") {
     conn.state().proxy_link = true;
     return Reply::Ok();
   }
