@@ -181,24 +181,19 @@ def profile(args):
         lines.append(f"| {label} | " + " | ".join(f"{switches[n]:.1f}" for n in names) +
                      f" | {sum(switches.values()):.1f} |")
     groups = [g for g, _ in GROUPS] + ["other"]
-    lines += ["", "## CPU per operation by thread (µs)", "",
-              "| row | node | " + " | ".join(groups) + " |",
-              "| --- | --- | " + " | ".join("---:" for _ in groups) + " |"]
-    for label, per_node, _ in thread_rows:
-        n = requests[int(label.split(", ")[1].split()[0])]
-        for name in names:
-            g = per_node[name]
-            lines.append(f"| {label} | {name} | " +
-                         " | ".join(f"{g.get(k, 0.0) / n * 1e6:.1f}" for k in groups) + " |")
-    lines += ["", "## Context switches per operation by thread", "",
-              "| row | node | " + " | ".join(groups) + " |",
-              "| --- | --- | " + " | ".join("---:" for _ in groups) + " |"]
-    for label, _, switch_node in thread_rows:
-        n = requests[int(label.split(", ")[1].split()[0])]
-        for name in names:
-            g = switch_node[name]
-            lines.append(f"| {label} | {name} | " +
-                         " | ".join(f"{g.get(k, 0.0) / n:.1f}" for k in groups) + " |")
+    for title, which, scale, fmt in (("CPU per operation by thread (µs)", 1, 1e6, ".1f"),
+                                     ("Context switches per operation by thread", 2, 1, ".1f")):
+        lines += ["", f"## {title}", "",
+                  "| row | node | " + " | ".join(groups) + " |",
+                  "| --- | --- | " + " | ".join("---:" for _ in groups) + " |"]
+        for row in thread_rows:
+            label = row[0]
+            n = requests[int(label.split(", ")[1].split()[0])]
+            for name in names:
+                g = row[which][name]
+                lines.append(f"| {label} | {name} | " +
+                             " | ".join(f"{g.get(k, 0.0) / n * scale:{fmt}}" for k in groups) +
+                             " |")
     for label, name, dsos, syms in perf_rows:
         lines += ["", f"## perf: {label}, {name}", "", "| share | shared object |", "| ---: | --- |"]
         lines += [f"| {p:.1f}% | {d} |" for p, d in dsos]

@@ -154,7 +154,7 @@ std::optional<Reply> RaftDriver::read_locally(const kv::Operation& op) {
   return for_client([&](kv::KeyLookups* lookups) { return state_.read(op, lookups); });
 }
 
-Reply RaftDriver::for_client(const std::function<Reply(kv::KeyLookups*)>& run) const {
+Reply RaftDriver::for_client(absl::FunctionRef<Reply(kv::KeyLookups*)> run) const {
   if (options_.keyspace_stats == nullptr) return run(nullptr);
   kv::KeyLookups lookups;
   Reply reply = run(&lookups);

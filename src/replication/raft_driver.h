@@ -27,6 +27,7 @@
 #include <variant>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "kv/command.h"
 #include "kv/operation.h"
@@ -229,7 +230,7 @@ class RaftDriver final : public Replicator {
   void fail_reads(const absl::Status& error, bool leader_reads_only);
   static void answer(PendingRead& r, absl::StatusOr<protocol::Reply> outcome);
   // Runs a command of a client of this node, counting its key lookups in INFO stats.
-  protocol::Reply for_client(const std::function<protocol::Reply(kv::KeyLookups*)>& run) const;
+  protocol::Reply for_client(absl::FunctionRef<protocol::Reply(kv::KeyLookups*)> run) const;
   // Whether local state may serve reads without a round (published for read_locally).
   void update_local_reads();
   void publish_view();

@@ -9,6 +9,12 @@ if ! command -v "$format" >/dev/null; then
   echo "check_format: $format not found (scripts/setup.sh installs it)" >&2
   exit 1
 fi
+# The check proves it can fail: a badly spaced line must come out changed.
+planted='int  x=1;'
+if [ "$(printf '%s\n' "$planted" | "$format" --style=file --assume-filename=src/planted.cc)" = "$planted" ]; then
+  echo "check_format: self-check failed: $format left '$planted' as it was" >&2
+  exit 1
+fi
 mapfile -t files < <(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h')
 if [ ${#files[@]} -eq 0 ]; then
   echo "check_format: no C++ files found: not a checkout?" >&2
