@@ -20,6 +20,7 @@ Knobs (environment):
   BENCH_DATA_SIZE        value size in bytes, -d            (default 100)
   BENCH_TIMEOUT          seconds one redis-benchmark run may take (default 600)
   BENCH_CLUSTER          0 skips the three-node cluster     (default 1)
+  BENCH_READ_MODE        Seshat's read_mode, e.g. readindex (default: the server's, lease)
   SESHAT_BIN             the server binary                  (default build/seshat)
 
 Every server is stopped on the way out (SIGTERM, then SIGKILL after a deadline), also on Ctrl-C,
@@ -168,11 +169,19 @@ class CommandProcess(ServerProcess):
                 for part in shlex.split(self.template)]
 
 
+def seshat_options() -> dict:
+    """Options every Seshat process of the run starts with."""
+    options = {"log_level": "warn"}
+    if os.environ.get("BENCH_READ_MODE"):
+        options["read_mode"] = os.environ["BENCH_READ_MODE"]
+    return options
+
+
 class BenchCluster(Cluster):
     """The three-node cluster, plus which leader (and term) the rows ran against."""
 
     def __init__(self, tmp):
-        super().__init__(Path(tmp) / "cluster", size=CLUSTER_SIZE, options={"log_level": "warn"})
+        super().__init__(Path(tmp) / "cluster", size=CLUSTER_SIZE, options=seshat_options())
         for node in self.nodes:
             detached(node)
         self.current = None  # the node that leads, as last found
@@ -419,7 +428,7 @@ def seshat_process(args, workdir):
         return CommandProcess(workdir, args.seshat_cmd)
     if not os.access(args.seshat_bin, os.X_OK):
         raise BenchError(f"{args.seshat_bin} is missing: run `make build` first")
-    return SeshatProcess(workdir, options={"log_level": "warn"})
+    return SeshatProcess(workdir, options=seshat_options())
 
 
 def main():

@@ -33,7 +33,8 @@ const std::array<Key, 25> kKeys = {{
     {"cluster", "follower_proxy", "--follower-proxy", &Config::follower_proxy, 0, 0,
      "a follower forwards commands to the leader instead of answering -MOVED"},
     {"cluster", "read_mode", "--read-mode", &Config::read_mode, 0, 0,
-     "linearizable (ReadIndex, always current) or stale (local read, may lag)"},
+     "lease (current; the leader skips the ReadIndex round while its lease runs), readindex "
+     "(a ReadIndex round per batch of reads, no clock assumption) or stale (local, may lag)"},
     {"raft", "heartbeat_interval_ms", "--heartbeat-interval-ms", &Config::heartbeat_interval_ms, 1,
      kNoMax, "how often a leader sends heartbeats; must be below election_timeout_min_ms"},
     {"raft", "election_timeout_min_ms", "--election-timeout-min-ms",
@@ -269,9 +270,11 @@ std::string validate_config(const Config& config) {
     }
   }
   if (std::string error = validate_members(config); !error.empty()) return error;
-  if (config.read_mode != "linearizable" && config.read_mode != "stale") {
-    return value_error(key_of("cluster", "read_mode"),
-                       "must be \"linearizable\" or \"stale\", got " + in_quotes(config.read_mode));
+  if (config.read_mode != "lease" && config.read_mode != "readindex" &&
+      config.read_mode != "stale") {
+    return value_error(
+        key_of("cluster", "read_mode"),
+        "must be \"lease\", \"readindex\" or \"stale\", got " + in_quotes(config.read_mode));
   }
 
   if (config.election_timeout_min_ms >= config.election_timeout_max_ms) {

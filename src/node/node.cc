@@ -245,6 +245,7 @@ int run_raft_node(const Config& config, storage::Engine& engine, ServerContext& 
   options.active_expire_interval_ms = config.active_expire_interval_ms;
   options.tombstone_ttl_ms = config.tombstone_ttl_secs * 1000;
   options.stale_reads = config.read_mode == "stale";
+  options.lease_reads = config.read_mode == "lease";
   options.limits = limits_of(config);
   RaftDriver driver(engine, **log, options, standalone ? nullptr : &view);
   kv::Service service(driver, options.limits);  // the front end's way to the data

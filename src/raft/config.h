@@ -56,6 +56,12 @@ struct Config {
   // partitioned away cannot force the healthy majority into a new term when it returns.
   bool pre_vote = false;
   ReadOnlyOption read_only_option = ReadOnlyOption::kSafe;
+  // For the first election_tick ticks after start, ignore vote requests as a follower that has
+  // just heard from its leader does (needs check_quorum). An application whose leader serves
+  // reads from a time lease counts on every node that acknowledged the leader not to help
+  // elect anyone else for an election timeout; a node that restarts has forgotten whom it
+  // heard, so it must hold its vote that long anyway.
+  bool hold_votes_after_start = false;
   // Followers drop proposals instead of forwarding them to the leader.
   bool disable_proposal_forwarding = false;
   // Seeds the randomised election timeout; 0 derives a seed from the node id. The core holds

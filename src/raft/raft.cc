@@ -29,7 +29,8 @@ Status Config::validate() const {
     return ErrorCode::kInvalidConfig;
   }
   // A lease is only a lease if the leader steps down when it stops hearing from a quorum.
-  if (read_only_option == ReadOnlyOption::kLeaseBased && !check_quorum) {
+  if ((read_only_option == ReadOnlyOption::kLeaseBased || hold_votes_after_start) &&
+      !check_quorum) {
     return ErrorCode::kInvalidConfig;
   }
   return {};
@@ -41,6 +42,7 @@ Raft::Raft(ConstructionKey, const Config& c)
       log_(c.storage, c.max_committed_size_per_ready),
       trk_(c.max_inflight_msgs, c.max_inflight_bytes),
       read_only_(c.read_only_option),
+      start_hold_ticks_(c.hold_votes_after_start ? c.election_tick : 0),
       rng_state_(mix64(c.random_seed != 0 ? c.random_seed : c.id)) {}
 
 Result<std::unique_ptr<Raft>> Raft::create(const Config& config) {
@@ -168,6 +170,7 @@ bool Raft::past_election_timeout() const {
 // ---- time ----------------------------------------------------------------------------------
 
 void Raft::tick() {
+  if (start_hold_ticks_ > 0) --start_hold_ticks_;
   if (state_ == StateType::kLeader) {
     tick_heartbeat();
   } else {
@@ -287,7 +290,8 @@ Status Raft::step_term(const Message& m, bool* stop) {
     if (m.type == MessageType::kVote || m.type == MessageType::kPreVote) {
       bool force = m.context == kCampaignTransfer;
       bool in_lease =
-          config_.check_quorum && lead_ != kNone && election_elapsed_ < config_.election_tick;
+          config_.check_quorum &&
+          ((lead_ != kNone && election_elapsed_ < config_.election_tick) || start_hold_ticks_ > 0);
       if (!force && in_lease) {
         // We heard from a live leader within the minimum election timeout: this candidate
         // (perhaps a node returning from a partition, or a removed one) must not depose it.

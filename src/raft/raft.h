@@ -71,6 +71,11 @@ class Raft {
   NodeId lead() const { return lead_; }
   StateType state() const { return state_; }
   NodeId lead_transferee() const { return lead_transferee_; }
+  // The last term in which this node, as leader, began a leadership transfer (0: never). The
+  // target campaigns with votes that ignore CheckQuorum's lease, so once a transfer has begun
+  // no time-based lease of this leader can be trusted for the rest of the term, even after the
+  // transfer is abandoned: its TimeoutNow may still be on the way.
+  Term transfer_term() const { return transfer_term_; }
   // On a leader: the index of the last configuration change it accepted. While it is above the
   // applied index, another change would be refused (replaced by an empty entry).
   Index pending_conf_index() const { return pending_conf_index_; }
@@ -158,6 +163,7 @@ class Raft {
   bool is_learner_ = false;
   NodeId lead_ = kNone;
   NodeId lead_transferee_ = kNone;
+  Term transfer_term_ = 0;
   // Index of the latest configuration change proposed by this leader; a new one is accepted
   // only once it is applied (one change in flight at a time).
   Index pending_conf_index_ = 0;
@@ -168,6 +174,8 @@ class Raft {
   std::vector<Message> pending_read_index_messages_;
   std::vector<ReadState> read_states_;
   int election_elapsed_ = 0;
+  // Ticks left during which votes are held after start (Config::hold_votes_after_start).
+  int start_hold_ticks_ = 0;
   int heartbeat_elapsed_ = 0;
   int randomized_election_timeout_ = 0;
   uint64_t rng_state_;

@@ -260,6 +260,7 @@ void Raft::leader_transfer(const Message& m, Progress& pr) {
   // The transfer must finish within an election timeout (tick_heartbeat aborts it otherwise).
   election_elapsed_ = 0;
   lead_transferee_ = transferee;
+  transfer_term_ = term_;
   if (pr.match == log_.last_index()) {
     send_timeout_now(transferee);
   } else {

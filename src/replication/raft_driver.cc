@@ -20,12 +20,6 @@ namespace {
 
 using protocol::Reply;
 
-int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 [[noreturn]] void fatal(const std::string& what) {
   spdlog::critical("{}; stopping the node", what);
   spdlog::shutdown();
@@ -69,6 +63,9 @@ absl::Status RaftDriver::start() {
   config.applied = state_.applied_index();
   config.check_quorum = true;
   config.pre_vote = true;
+  // Always, whatever this node's read mode: other members' leases may count on our vote.
+  config.hold_votes_after_start = true;
+  lease_duration_ = lease_duration(timing);
   config.max_size_per_msg = 1 << 20;
   config.max_inflight_msgs = 256;
   config.max_uncommitted_entries_size = 256ull << 20;
@@ -150,7 +147,14 @@ void RaftDriver::read(kv::Operation op, Done done) {
 }
 
 std::optional<Reply> RaftDriver::read_locally(const kv::Operation& op) {
-  if (!local_reads_.load()) return std::nullopt;
+  if (!local_reads_.load()) {
+    // A leader holding its lease, with what the lease's round confirmed applied: every
+    // acknowledged write is in the committed state (raft_driver_reads.cc).
+    const int64_t until = local_lease_until_ns_.load(std::memory_order_acquire);
+    if (until == 0 || Clock::now().time_since_epoch().count() >= until) return std::nullopt;
+    local_lease_used_.store(true, std::memory_order_relaxed);
+    lease_reads_.fetch_add(1, std::memory_order_relaxed);
+  }
   return for_client([&](kv::KeyLookups* lookups) { return state_.read(op, lookups); });
 }
 
@@ -208,6 +212,7 @@ void RaftDriver::run() {
       node_->tick();
       next_tick_ += tick_interval;
     }
+    renew_lease_if_used();
     handle_inputs(inputs);
     inputs.clear();
     resend_read_index(now);
@@ -352,6 +357,8 @@ void RaftDriver::on_leader_change(raft::NodeId before) {
   } else {
     spdlog::info("raft: following node {} (term {})", lead, term);
   }
+  lease_until_ = {};
+  publish_local_lease();
   if (before == options_.node_id) {
     fail_reads(not_leader(), /*leader_reads_only=*/true);
     if (options_.blocking != nullptr) options_.blocking->leadership_lost();
@@ -361,6 +368,8 @@ void RaftDriver::on_leader_change(raft::NodeId before) {
 }
 
 void RaftDriver::handle_ready() {
+  // Before anything leaves: a transfer begun this turn ends the io threads' lease reads.
+  publish_local_lease();
   raft::Ready rd = node_->ready();
   if (rd.soft_state && rd.soft_state->lead != leader_id_.load()) {
     const raft::NodeId before = leader_id_.exchange(rd.soft_state->lead);
@@ -400,6 +409,7 @@ void RaftDriver::handle_ready() {
   if (!rd.committed_entries.empty()) apply_committed(rd.committed_entries);
   for (const auto& rs : rd.read_states) on_read_state(rs);
   node_->advance(rd);
+  publish_local_lease();
 }
 
 void RaftDriver::apply_committed(const std::vector<raft::Entry>& entries) {

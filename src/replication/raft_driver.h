@@ -61,6 +61,9 @@ struct RaftDriverOptions {
   uint64_t active_expire_interval_ms = 100;
   uint64_t tombstone_ttl_ms = 3600 * 1000;
   bool stale_reads = false;
+  // Leader reads confirmed by a time lease instead of a ReadIndex round per batch (see
+  // raft_driver_reads.cc for what it assumes). Ignored with stale_reads.
+  bool lease_reads = false;
   kv::Limits limits;
   // Where the counted key lookups of the commands this node answers go (INFO stats); may be
   // null. Lookups made applying other nodes' writes are not counted.
@@ -176,6 +179,14 @@ class RaftDriver final : public Replicator {
     std::optional<protocol::Reply> result;  // ran, waiting for confirmation
   };
   using ReadPtr = std::shared_ptr<PendingRead>;
+  // A ReadIndex round in flight: its readers, when its request was first and last sent, and
+  // the term it was sent in. A round with no readers renews the leader's lease.
+  struct ReadRound {
+    std::vector<ReadPtr> readers;
+    Clock::time_point started;
+    Clock::time_point sent;
+    raft::Term term = 0;
+  };
   struct PendingProposal {
     Done done;
     Clock::time_point deadline = {};
@@ -221,6 +232,18 @@ class RaftDriver final : public Replicator {
   // Starts this turn's ReadIndex round for the reads collected in it.
   void send_read_round();
   void on_read_state(const raft::ReadState& rs);
+  // Whether this leader's lease covers a read arriving now; asks for a renewal round when it
+  // is half spent.
+  bool lease_covers_read();
+  // A round confirmed leadership at commit index `index`: the lease runs from the round's
+  // first sending.
+  void renew_lease(const ReadRound& round, raft::Index index);
+  void drop_lease(Clock::time_point floor);
+  // Tells io threads until when they may serve reads from committed state (0: not now): while
+  // the lease runs and everything the round confirmed is applied.
+  void publish_local_lease();
+  // Io threads served reads from the lease: renew it in the background once half spent.
+  void renew_lease_if_used();
   // Follower reads whose index is applied.
   void serve_follower_reads();
   // Sends again the ReadIndex requests unanswered for a while: the request or its answer may
@@ -288,15 +311,20 @@ class RaftDriver final : public Replicator {
   std::unordered_map<uint64_t, PendingProposal> proposals_;
   uint64_t last_proposal_id_ = 0;  // the last client proposal put into the log
   uint64_t next_read_ctx_ = 1;
-  // A ReadIndex round in flight: its readers, and when its request was last sent.
-  struct ReadRound {
-    std::vector<ReadPtr> readers;
-    Clock::time_point sent;
-  };
   std::vector<ReadPtr> reads_unsent_;                        // this turn's, for the next round
   std::map<std::string, ReadRound> reads_waiting_index_;     // ctx -> round
   std::multimap<raft::Index, ReadPtr> reads_at_index_;       // leader: run right after the entry
   std::multimap<raft::Index, ReadPtr> reads_waiting_apply_;  // follower: run once applied
+  // The leader lease (raft_driver_reads.cc): valid in lease_term_ until lease_until_; rounds
+  // first sent before lease_floor_ (the last applied membership change) do not renew it.
+  Clock::duration lease_duration_{};
+  Clock::time_point lease_until_{};
+  raft::Term lease_term_ = 0;
+  Clock::time_point lease_floor_{};
+  bool lease_round_wanted_ = false;  // a lease read found the lease half spent
+  uint64_t read_rounds_ = 0;         // ReadIndex rounds this node started (INFO)
+  raft::Index lease_index_ = 0;      // the commit index the lease's round confirmed
+  int64_t lease_expiry_ms_ = 0;      // wall-clock end of the latest lease (INFO)
   raft::Index applied_ = 0;
   raft::Index last_snapshot_index_ = 0;
   uint64_t bytes_since_snapshot_ = 0;
@@ -327,6 +355,10 @@ class RaftDriver final : public Replicator {
   std::atomic<int64_t> last_proposal_ms_{0};
   std::atomic<int64_t> last_election_ms_{0};
   std::atomic<bool> local_reads_{false};  // read_locally() may serve
+  // read_locally() may serve until this steady-clock time (ns since its epoch; 0: not at all).
+  std::atomic<int64_t> local_lease_until_ns_{0};
+  std::atomic<bool> local_lease_used_{false};
+  std::atomic<uint64_t> lease_reads_{0};  // reads the lease confirmed, here and on io threads
   mutable std::mutex status_mu_;
   std::string status_text_;         // refreshed by the driver for INFO
   std::vector<uint64_t> peer_ids_;  // guarded by status_mu_: members other than this node

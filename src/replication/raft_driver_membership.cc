@@ -232,6 +232,8 @@ void RaftDriver::apply_conf_change_entry(const raft::Entry& e, kv::StateMachine:
     return;
   }
   conf_ = *cs;
+  // The quorum changed: only rounds sent from now on vouch for the lease.
+  drop_lease(Clock::now());
   update_member_book(book_, ctx, conf_);
   // With the applied index, in one batch: after a crash either all of it is there or the entry
   // is applied again, to the configuration it was first applied to.

@@ -12,6 +12,24 @@
 // and runs the read once it has applied that far. Its writes are never applied locally (MOVED,
 // or forwarded by the follower proxy, which keeps the two routes apart per connection).
 //
+// With read_mode = "lease" (the default) a leader skips the round while it holds a lease: a
+// round first sent at time t and confirmed by a quorum proves that no other leader can be
+// elected before t + lease_duration_. Every voter that acknowledged the round heard from us
+// after t, and with CheckQuorum refuses to vote for anyone else (or to campaign) for a minimum
+// election timeout after hearing from its leader; a voter that restarts holds its vote that
+// long too (raft::Config::hold_votes_after_start). Any new leader needs one of them, so while
+// the lease runs this node is the only leader and its applied state holds every acknowledged
+// write. The lease is an election timeout less one tick (a timer can fire up to a tick early),
+// less a tenth for the clocks of two machines running at different rates; it is measured on
+// the monotonic clock (a paused or suspended process finds it expired when it wakes), is
+// renewed by a background round once half spent, ends with the term, is never trusted again
+// in a term in which this leader began a leadership transfer (the target's votes ignore the
+// lease), and restarts after a membership change. While it runs, and once everything its round
+// confirmed is applied, io threads answer reads from committed state without the driver
+// (read_locally: every acknowledged write is applied there, as on a group of one), and tell
+// the driver to renew the lease when half of it is spent. READONLY reads on followers still
+// take a round through the leader.
+//
 // With read_mode = "stale" no round is taken: a leader still positions its reads, a follower
 // serves them from what it has.
 #include <spdlog/spdlog.h>
@@ -20,6 +38,7 @@
 #include "replication/errors.h"
 #include "replication/membership.h"
 #include "replication/raft_driver.h"
+#include "replication/raft_timing.h"
 
 namespace seshat::replication {
 
@@ -33,7 +52,7 @@ void RaftDriver::handle_read(ReadInput& in, const std::vector<Proposal>& batch) 
   r->deadline = in.arrived + std::chrono::milliseconds(options_.request_timeout_ms);
   if (leader_id_.load() == options_.node_id) {
     r->positioned = true;
-    r->confirmed = options_.stale_reads;
+    r->confirmed = options_.stale_reads || lease_covers_read();
     if (!r->confirmed) reads_unsent_.push_back(r);
     if (!batch.empty()) {
       proposals_[batch.back().id].reads_after.push_back(r);
@@ -84,16 +103,77 @@ void RaftDriver::run_reads_at(raft::Index index, kv::StateMachine::Batch& batch,
 }
 
 void RaftDriver::send_read_round() {
-  if (reads_unsent_.empty()) return;
+  // A renewal goes alone only when no round is in flight: any confirmed round renews.
+  const bool renew = lease_round_wanted_ && reads_waiting_index_.empty();
+  lease_round_wanted_ = false;
+  if (reads_unsent_.empty() && !renew) return;
   std::string ctx = std::to_string(options_.node_id) + ":" + std::to_string(next_read_ctx_++);
+  // The clock is read before the request leaves: the lease counts from no later than the
+  // moment any voter could have acknowledged it.
+  const auto now = Clock::now();
   node_->read_index(ctx);
-  reads_waiting_index_[ctx] = ReadRound{std::move(reads_unsent_), Clock::now()};
+  ++read_rounds_;
+  reads_waiting_index_[ctx] = ReadRound{std::move(reads_unsent_), now, now, node_->raft().term()};
   reads_unsent_.clear();
+}
+
+bool RaftDriver::lease_covers_read() {
+  if (!options_.lease_reads) return false;
+  const auto& raft = node_->raft();
+  if (raft.transfer_term() == raft.term()) lease_until_ = {};
+  const auto now = Clock::now();
+  if (lease_term_ != raft.term() || now >= lease_until_) return false;
+  if (lease_until_ - now < lease_duration_ / 2) lease_round_wanted_ = true;
+  lease_reads_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+void RaftDriver::renew_lease(const ReadRound& round, raft::Index index) {
+  const auto& raft = node_->raft();
+  if (!options_.lease_reads || leader_id_.load() != options_.node_id) return;
+  if (round.term != raft.term() || raft.transfer_term() == raft.term()) return;
+  if (round.started < lease_floor_) return;
+  const auto until = round.started + lease_duration_;
+  if (lease_term_ == round.term && until <= lease_until_) return;
+  lease_term_ = round.term;
+  lease_until_ = until;
+  lease_index_ = index;
+  lease_expiry_ms_ =
+      wall_clock_ms() +
+      std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+}
+
+void RaftDriver::drop_lease(Clock::time_point floor) {
+  lease_until_ = {};
+  lease_floor_ = floor;
+  publish_local_lease();
+}
+
+void RaftDriver::publish_local_lease() {
+  if (!options_.lease_reads) return;
+  const auto& raft = node_->raft();
+  int64_t until = 0;
+  if (leader_id_.load() == options_.node_id && lease_term_ == raft.term() &&
+      raft.transfer_term() != raft.term() && applied_ >= lease_index_ &&
+      lease_until_ > Clock::now()) {
+    until = lease_until_.time_since_epoch().count();
+  }
+  if (local_lease_until_ns_.load(std::memory_order_relaxed) != until) {
+    local_lease_until_ns_.store(until, std::memory_order_release);
+  }
+}
+
+void RaftDriver::renew_lease_if_used() {
+  if (!local_lease_used_.load(std::memory_order_relaxed)) return;
+  if (lease_until_ - Clock::now() >= lease_duration_ / 2) return;
+  local_lease_used_.store(false, std::memory_order_relaxed);
+  lease_round_wanted_ = true;
 }
 
 void RaftDriver::on_read_state(const raft::ReadState& rs) {
   auto it = reads_waiting_index_.find(rs.request_ctx);
   if (it == reads_waiting_index_.end()) return;
+  renew_lease(it->second, rs.index);
   for (auto& r : it->second.readers) {
     if (r->answered) continue;
     r->confirmed = true;
@@ -143,7 +223,10 @@ void RaftDriver::expire_reads(Clock::time_point now) {
   };
   for (auto it = reads_waiting_index_.begin(); it != reads_waiting_index_.end();) {
     std::erase_if(it->second.readers, expire);
-    it = it->second.readers.empty() ? reads_waiting_index_.erase(it) : std::next(it);
+    // A renewal round is kept while its answer could still extend the lease.
+    const bool useless = it->second.readers.empty() &&
+                         (!options_.lease_reads || now - it->second.started >= lease_duration_);
+    it = useless ? reads_waiting_index_.erase(it) : std::next(it);
   }
   std::erase_if(reads_at_index_, [&](const auto& entry) { return expire(entry.second); });
   std::erase_if(reads_waiting_apply_, [&](const auto& entry) { return expire(entry.second); });

@@ -26,6 +26,14 @@ void RaftDriver::publish_view() {
     s += "raft_applied_index:" + std::to_string(applied_) + "\r\n";
     s += "raft_snapshot_index:" + std::to_string(last_snapshot_index_) + "\r\n";
     s += "raft_last_election_ms:" + std::to_string(last_election_ms_.load()) + "\r\n";
+    const char* mode = options_.stale_reads   ? "stale"
+                       : options_.lease_reads ? "lease"
+                                              : "readindex";
+    s += "raft_read_mode:" + std::string(mode) + "\r\n";
+    s += "raft_read_rounds:" + std::to_string(read_rounds_) + "\r\n";
+    s += "raft_lease_reads:" + std::to_string(lease_reads_.load()) + "\r\n";
+    s += "raft_lease_index:" + std::to_string(lease_index_) + "\r\n";
+    s += "raft_lease_expiry_ms:" + std::to_string(lease_expiry_ms_) + "\r\n";
     // Every member with its addresses and role, on every node.
     s += "raft_members:" + std::to_string(member_ids(conf_).size()) + "\r\n";
     for (raft::NodeId id : member_ids(conf_)) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 
 namespace seshat::replication {
@@ -34,6 +35,22 @@ inline RaftTiming raft_timing(uint64_t heartbeat_ms, uint64_t election_min_ms,
   const auto max_ticks = static_cast<int>((election_max_ms + t.tick_ms - 1) / t.tick_ms);
   t.election_tick_max = std::max(max_ticks, t.election_tick + 1);
   return t;
+}
+
+// How long a confirmed ReadIndex round lets a leader serve reads without another
+// (raft_driver_reads.cc): no other leader can be elected until every voter that acknowledged
+// the round has gone election_tick ticks without hearing from us, which takes at least
+// election_tick - 1 tick intervals (the first may fire at once). A tenth of that is kept back
+// for clocks that run at different rates.
+inline std::chrono::milliseconds lease_duration(const RaftTiming& t) {
+  const auto safe_ms = static_cast<uint64_t>(t.election_tick - 1) * t.tick_ms;
+  return std::chrono::milliseconds(safe_ms * 9 / 10);
+}
+
+inline int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace seshat::replication

@@ -28,7 +28,7 @@ struct Config {
   std::vector<Member> initial_members;  // empty: a single-node cluster of this node
   std::string join_addr;
   bool follower_proxy = false;
-  std::string read_mode = "linearizable";  // or "stale"
+  std::string read_mode = "lease";  // or "readindex", "stale"
   // [raft]
   uint64_t heartbeat_interval_ms = 100;
   uint64_t election_timeout_min_ms = 500;

@@ -16,6 +16,9 @@ Environment knobs (defaults are the short run of `make test`):
                          histories are saved beside it
   CHAOS_LONG             1: the nemesis also asserts that memory and open files stay flat
                          (`make chaos` sets it)
+  CHAOS_READ_MODES       the read modes every scenario runs under, comma-separated (default
+                         "lease,readindex": each scenario runs once with leader leases and once
+                         with a ReadIndex round per batch of reads)
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ NEMESIS_S = _knob("CHAOS_NEMESIS_SECONDS", 60)
 SEGMENT_S = _knob("CHAOS_SEGMENT_SECONDS", 15)
 CLIENTS = int(_knob("CHAOS_CLIENTS", 10))
 LONG_RUN = os.environ.get("CHAOS_LONG", "0") not in ("", "0")
+READ_MODES = [m for m in os.environ.get("CHAOS_READ_MODES", "lease,readindex").split(",") if m]
 SEED = int(os.environ["CHAOS_SEED"]) if os.environ.get("CHAOS_SEED") else \
     random.SystemRandom().randrange(1, 2**31)
 
@@ -62,7 +66,8 @@ def pytest_configure(config):
         "seed": f"{SEED} (replay with CHAOS_SEED={SEED})",
         "knobs": f"CHAOS_PHASE_SECONDS={PHASE_S:g} CHAOS_NEMESIS_SECONDS={NEMESIS_S:g} "
                  f"CHAOS_SEGMENT_SECONDS={SEGMENT_S:g} CHAOS_CLIENTS={CLIENTS}"
-                 + (" CHAOS_LONG=1" if LONG_RUN else ""),
+                 + (" CHAOS_LONG=1" if LONG_RUN else "")
+                 + f" CHAOS_READ_MODES={','.join(READ_MODES)}",
     })
 
 
@@ -88,14 +93,16 @@ class Chaos:
     which stops the workload, reads every key back through every node, and checks the
     history."""
 
-    def __init__(self, tmp_path: Path, record: ScenarioRecord):
+    def __init__(self, tmp_path: Path, record: ScenarioRecord, read_mode: str):
         self.tmp_path = tmp_path
         self.record = record
+        self.read_mode = read_mode
         self.clusters: List[ChaosCluster] = []
         self.workloads: List[Workload] = []
         self.seed = SEED
 
     def cluster(self, start: bool = True, **kwargs) -> ChaosCluster:
+        kwargs["options"] = {"read_mode": self.read_mode, **(kwargs.get("options") or {})}
         c = ChaosCluster(self.tmp_path / f"cluster{len(self.clusters)}", **kwargs)
         self.clusters.append(c)
         return c.start() if start else c
@@ -200,13 +207,13 @@ def _keep_logs(name: str, helper: "Chaos") -> Path:
     return target
 
 
-@pytest.fixture
+@pytest.fixture(params=READ_MODES)
 def chaos(request, tmp_path):
     doc = (request.node.function.__doc__ or "").strip().split("\n\n")[0]
     record = ScenarioRecord(name=request.node.name, title=" ".join(doc.split()))
     record.started = time.monotonic()
     REPORT.add(record)
-    helper = Chaos(tmp_path, record)
+    helper = Chaos(tmp_path, record, request.param)
     print(f"\n[chaos] {request.node.name}: seed {SEED}")
     try:
         yield helper

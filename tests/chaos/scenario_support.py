@@ -52,6 +52,20 @@ def ok_ops_on(wl: Workload, node, since: float, until: float, fs=None) -> list:
                 and op.complete <= until and (fs is None or op.f in fs)]
 
 
+def beyond_lease(chaos, node, served: list, label: str) -> list:
+    """Of the operations `node` answered after it was cut off from its quorum while leading,
+    those that nothing explains: with read_mode lease, a read invoked before the node's last
+    lease ran out is linearizable (the checker judges it with the rest), so only writes and
+    later reads remain; with readindex, every one of them."""
+    if chaos.read_mode != "lease":
+        return served
+    # The lease end is this machine's wall clock; the workload records its monotonic clock.
+    lease_end = raft_int(node, "raft_lease_expiry_ms") / 1000 - (time.time() - time.monotonic())
+    reads = [op for op in served if op.f in ("get", "lrange") and op.invoke < lease_end]
+    chaos.record.metric(f"{label}: reads the cut-off leader served within its lease", len(reads))
+    return [op for op in served if op not in reads]
+
+
 def record_availability(chaos, wl: Workload, label: str, t1: float, t2: float) -> float:
     ok = wl.ops_between(t1, t2)
     gap = wl.longest_gap(t1, t2)

@@ -21,8 +21,8 @@ from conftest import PHASE_S
 from harness import call, wait_for
 from history import OK
 from resp_client import ConnectionClosed, MalformedReply, RespConnection
-from scenario_support import (ELECTION_LIMIT_S, hold, ok_ops_on, raft_int, record_availability,
-                              wait_caught_up, wait_steps_down)
+from scenario_support import (ELECTION_LIMIT_S, beyond_lease, hold, ok_ops_on, raft_int,
+                              record_availability, wait_caught_up, wait_steps_down)
 from workload import Endpoint
 
 
@@ -113,7 +113,7 @@ def test_04_asymmetric_partition(chaos):
     followers while they still hear it: CheckQuorum makes it step down, and the followers elect
     one of themselves. Then the new leader's outgoing links are cut while it still hears the
     others: they elect a leader among themselves and their higher term deposes it. In both
-    cases the old leader commits and serves nothing after the cut."""
+    cases the old leader commits nothing after the cut, and serves no read beyond its lease."""
     c = chaos.cluster()
     wl = chaos.workload(c)
     wl.wait_ok_writes(30, 15)
@@ -137,7 +137,8 @@ def test_04_asymmetric_partition(chaos):
         chaos.record.metric(f"{direction} cut: old leader stepped down after (s)", f"{stepped:.3f}")
         hold(PHASE_S)
         healed = time.monotonic()
-        served += ok_ops_on(wl, old, cut_done, healed)
+        served += beyond_lease(chaos, old, ok_ops_on(wl, old, cut_done, healed),
+                               f"{direction} cut")
         record_availability(chaos, wl, f"{direction} cut", struck, healed)
         c.heal()
         c.leader()
@@ -147,8 +148,9 @@ def test_04_asymmetric_partition(chaos):
 
 
 def test_05_leader_isolation(chaos):
-    """5. Leader isolation: the leader is cut off both ways. It cannot commit (no write or
-    linearizable read is served by it), it steps down, and the other two elect a new leader."""
+    """5. Leader isolation: the leader is cut off both ways. It cannot commit (it serves no
+    write, and no read once its lease is over), it steps down, and the other two elect a new
+    leader."""
     c = chaos.cluster()
     wl = chaos.workload(c)
     wl.wait_ok_writes(30, 15)
@@ -164,7 +166,7 @@ def test_05_leader_isolation(chaos):
     assert reply is not None and reply.is_error, f"the isolated node answered {reply!r}"
     hold(PHASE_S)
     healed = time.monotonic()
-    served = ok_ops_on(wl, old, cut_done, healed)
+    served = beyond_lease(chaos, old, ok_ops_on(wl, old, cut_done, healed), "isolation")
     record_availability(chaos, wl, "isolation", struck, healed)
     c.heal()
     wait_caught_up(c, old)

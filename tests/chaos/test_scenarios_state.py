@@ -153,7 +153,8 @@ def test_11_clock_skew(chaos):
 def test_paused_leader_serves_nothing_stale(chaos):
     """Extra: the leader is paused (SIGSTOP) until the others have elected a new leader and
     written on; reads sent to the paused node before it resumes (after those writes were
-    acknowledged) must not return the old values when it wakes up believing it still leads."""
+    acknowledged) must not return the old values when it wakes up believing it still leads.
+    With leader leases, the old leader's last lease ended before the new leader was elected."""
     c = chaos.cluster()
     wl = chaos.workload(c)
     wl.wait_ok_writes(30, 15)
@@ -175,6 +176,16 @@ def test_paused_leader_serves_nothing_stale(chaos):
                         f"{len(served)} / {len(answers) - len(served)}")
     wait_steps_down(old)
     wait_caught_up(c, old)
+    if chaos.read_mode == "lease":
+        # Both numbers are this machine's wall clock in ms: when the old leader's last lease
+        # ran out, and when the new leader took over.
+        lease_end = raft_int(old, "raft_lease_expiry_ms")
+        took_over = raft_int(new, "raft_last_election_ms")
+        chaos.record.metric("old leader's lease ended before the new leader was elected by (ms)",
+                            took_over - lease_end)
+        assert lease_end > 0, "the leader served reads before the pause but never held a lease"
+        assert took_over > lease_end, \
+            f"{new.name} led from {took_over} while {old.name}'s lease ran to {lease_end}"
     chaos.finish(c, wl)
     assert elapsed < ELECTION_LIMIT_S, f"electing a new leader took {elapsed:.3f}s"
 

@@ -110,6 +110,41 @@ TEST(CheckQuorum, Thesis4_2_3_FollowerInLeaseIgnoresVotes) {
   EXPECT_EQ(c.raft(2).vote(), 1u);
 }
 
+// A node that has just started holds its vote for an election timeout, as if it had heard
+// from a leader: it may have acknowledged a leader's lease before it restarted.
+TEST(CheckQuorum, StartedNodeHoldsItsVoteForAnElectionTimeout) {
+  for (bool hold : {false, true}) {
+    SCOPED_TRACE(hold ? "hold_votes_after_start" : "without the hold");
+    Cluster c({1, 2, 3}, [hold](Config& cfg) {
+      cfg.check_quorum = true;
+      cfg.hold_votes_after_start = hold;
+    });
+    Message vote = msg(MessageType::kVote, 3, 2, 5);
+    vote.index = 100;
+    vote.log_term = 5;
+    const int election_tick = c.raft(2).config().election_tick;
+    for (int i = 0; i + 1 < election_tick; ++i) c.node(2).raw().tick();
+    ASSERT_TRUE(c.node(2).raw().step(vote).ok());
+    EXPECT_EQ(c.raft(2).vote(), hold ? kNone : 3u);
+    c.node(2).raw().tick();
+    ASSERT_TRUE(c.node(2).raw().step(vote).ok());
+    EXPECT_EQ(c.raft(2).vote(), 3u);
+    EXPECT_EQ(c.raft(2).term(), 5u);
+  }
+}
+
+// The hold only means something with CheckQuorum's lease on votes.
+TEST(CheckQuorum, VoteHoldNeedsCheckQuorum) {
+  MemoryStorage storage;
+  Config cfg;
+  cfg.id = 1;
+  cfg.storage = &storage;
+  cfg.hold_votes_after_start = true;
+  EXPECT_FALSE(cfg.validate().ok());
+  cfg.check_quorum = true;
+  EXPECT_TRUE(cfg.validate().ok());
+}
+
 // A stale leader (its partition healed) learns the new term from followers' answers and
 // steps down, even though followers ignore its traffic.
 TEST(CheckQuorum, StaleLeaderLearnsNewTerm) {
@@ -159,11 +194,14 @@ TEST(LeaderTransfer, AbortedAfterElectionTimeout) {
   Cluster c({1, 2, 3}, with(false, false));
   elect(c, 1);
   c.isolate(3);
+  EXPECT_EQ(c.raft(1).transfer_term(), 0u);
   c.node(1).raw().transfer_leader(3);
   EXPECT_EQ(c.raft(1).lead_transferee(), 3u);
   for (int i = 0; i < 10; ++i) c.tick(1);
   EXPECT_EQ(c.raft(1).lead_transferee(), kNone);
   EXPECT_TRUE(c.propose(1, "after").ok());
+  // Abandoned, but its TimeoutNow may still arrive: the term stays marked (no lease reads).
+  EXPECT_EQ(c.raft(1).transfer_term(), c.raft(1).term());
 }
 
 TEST(LeaderTransfer, ToLearnerIsIgnored) {

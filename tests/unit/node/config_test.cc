@@ -147,7 +147,7 @@ TEST(ConfigDefaults, NoArgumentsIsASingleNodeOnTheDefaultPort) {
   EXPECT_EQ(config.data_dir, "./data");
   EXPECT_TRUE(config.bootstrap);
   EXPECT_TRUE(config.initial_members.empty());
-  EXPECT_EQ(config.read_mode, "linearizable");
+  EXPECT_EQ(config.read_mode, "lease");
   EXPECT_EQ(validate_config(config), "");
 }
 
@@ -303,11 +303,11 @@ TEST(ConfigFlags, EveryKeyHasAFlag) {
 }
 
 TEST(ConfigFlags, FlagsOverrideTheFile) {
-  const Config config = parse_toml_ok(
-      kFullToml, {"--node-id", "1", "--read-mode=linearizable", "--follower-proxy=false",
-                  "--io-threads", "1", "--initial-members", "1=127.0.0.1:7379"});
+  const Config config =
+      parse_toml_ok(kFullToml, {"--node-id", "1", "--read-mode=readindex", "--follower-proxy=false",
+                                "--io-threads", "1", "--initial-members", "1=127.0.0.1:7379"});
   EXPECT_EQ(config.node_id, 1u);
-  EXPECT_EQ(config.read_mode, "linearizable");
+  EXPECT_EQ(config.read_mode, "readindex");
   EXPECT_FALSE(config.follower_proxy);
   EXPECT_EQ(config.io_threads, 1u);
   EXPECT_EQ(config.initial_members, (std::vector<Member>{{1, "127.0.0.1:7379", ""}}));
@@ -493,9 +493,10 @@ TEST(ConfigFileErrors, Addresses) {
 }
 
 TEST(ConfigFileErrors, ClusterRules) {
-  EXPECT_THAT(parse_toml_error("[cluster]\nread_mode = \"fast\"\n"),
-              HasSubstr("config: [cluster] read_mode must be \"linearizable\" or \"stale\", got "
-                        "\"fast\""));
+  EXPECT_THAT(
+      parse_toml_error("[cluster]\nread_mode = \"fast\"\n"),
+      HasSubstr("config: [cluster] read_mode must be \"lease\", \"readindex\" or \"stale\", got "
+                "\"fast\""));
   EXPECT_THAT(parse_toml_error("[cluster]\njoin_addr = \"127.0.0.1:7380\"\n"),
               HasSubstr("[cluster] join_addr is set, so [cluster] bootstrap must be false"));
   EXPECT_EQ(
@@ -538,9 +539,10 @@ TEST(ConfigFlagErrors, BadValuesNameTheFlag) {
               HasSubstr("--io-threads must be a non-negative integer"));
   EXPECT_THAT(parse_flags_error({"--bootstrap=maybe"}),
               HasSubstr("--bootstrap must be true or false, got \"maybe\""));
-  EXPECT_THAT(parse_flags_error({"--read-mode", "fast"}),
-              HasSubstr("read_mode must be \"linearizable\" or \"stale\", got \"fast\" (flag "
-                        "--read-mode)"));
+  EXPECT_THAT(
+      parse_flags_error({"--read-mode", "fast"}),
+      HasSubstr("read_mode must be \"lease\", \"readindex\" or \"stale\", got \"fast\" (flag "
+                "--read-mode)"));
   EXPECT_THAT(parse_flags_error({"--client-addr", "127.0.0.1:x"}),
               HasSubstr("(flag --client-addr)"));
   EXPECT_THAT(parse_flags_error({"--election-timeout-min-ms", "2000"}),

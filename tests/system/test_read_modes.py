@@ -1,0 +1,77 @@
+"""How a three-node cluster's leader confirms linearizable reads, by read mode.
+
+read_mode = "lease" (the default): once a quorum has confirmed the leader with a ReadIndex round,
+the leader answers reads without another round until its lease runs out, renewing it in the
+background; a membership change ends the lease. read_mode = "readindex": every batch of reads
+takes a round. INFO raft counts the rounds a node started and the reads its lease confirmed.
+That the answers are right in both modes is checked elsewhere: the differential suite runs on a
+cluster leader and through a follower in the default mode, the chaos suite under both."""
+
+from __future__ import annotations
+
+import pytest
+
+from cluster_harness import Cluster, info_raft
+
+READS = 200
+
+
+def counters(node) -> tuple:
+    info = info_raft(node)
+    return int(info["raft_read_rounds"]), int(info["raft_lease_reads"])
+
+
+@pytest.mark.parametrize("mode", ["lease", "readindex"])
+def test_one_client_reads_take_rounds_only_without_a_lease(tmp_path, mode):
+    c = Cluster(tmp_path, options={"read_mode": mode}).start()
+    try:
+        leader = c.leader()
+        client = leader.client(socket_timeout=10)
+        assert client.set("k", "v") is True
+        assert info_raft(leader)["raft_read_mode"] == mode
+        rounds_before, leased_before = counters(leader)
+        for _ in range(READS):
+            assert client.get("k") == b"v"
+        rounds_after, leased_after = counters(leader)
+        rounds, leased = rounds_after - rounds_before, leased_after - leased_before
+        if mode == "readindex":
+            # One client sends one read per turn: each needs a round of its own.
+            assert leased == 0
+            assert rounds >= READS
+        else:
+            # A round confirms the leader for a lease (hundreds of milliseconds): the reads of
+            # one client are almost all answered from it, with a renewal now and then.
+            assert leased >= READS // 2, (rounds, leased)
+            assert rounds < READS // 2, (rounds, leased)
+            assert int(info_raft(leader)["raft_lease_expiry_ms"]) > 0
+        # The followers confirm nothing by themselves.
+        for f in c.followers(leader):
+            assert counters(f) == (0, 0)
+    finally:
+        c.stop()
+
+
+def test_a_membership_change_ends_the_lease(tmp_path):
+    c = Cluster(tmp_path, options={"read_mode": "lease"}).start()
+    try:
+        leader = c.leader()
+        client = leader.client(socket_timeout=10)
+        assert client.set("k", "v") is True
+        assert client.get("k") == b"v"  # takes the round that starts the lease
+        _, leased = counters(leader)
+        assert client.get("k") == b"v"
+        assert counters(leader)[1] == leased + 1
+        before = int(info_raft(leader)["raft_applied_index"])
+        assert int(info_raft(leader)["raft_lease_index"]) <= before
+        victim = c.followers(leader)[0]
+        # The reply comes once the leader has applied the change, past `before`.
+        assert client.execute_command("SESHAT", "MEMBER", "REMOVE", victim.node_id) == b"OK"
+        # This read is confirmed by a lease that a round sent after the change started (a
+        # renewal, or its own round): the old lease's round confirmed an index before it.
+        assert client.get("k") == b"v"
+        assert int(info_raft(leader)["raft_lease_index"]) > before
+        _, leased = counters(leader)
+        assert client.get("k") == b"v"
+        assert counters(leader)[1] == leased + 1
+    finally:
+        c.stop()
