@@ -62,6 +62,12 @@ struct Config {
   // elect anyone else for an election timeout; a node that restarts has forgotten whom it
   // heard, so it must hold its vote that long anyway.
   bool hold_votes_after_start = false;
+  // When the leader's commit index moves, send appends only to followers with entries to
+  // receive; the others learn the new commit index with their next append or heartbeat. Saves
+  // a message each way and a follower turn per commit when writes come one at a time; when
+  // writes stop, followers apply the last of them up to a heartbeat interval later. Commit on
+  // the leader, and so acknowledgements, are unaffected.
+  bool lazy_commit_broadcast = false;
   // Followers drop proposals instead of forwarding them to the leader.
   bool disable_proposal_forwarding = false;
   // Seeds the randomised election timeout; 0 derives a seed from the node id. The core holds

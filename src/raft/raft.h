@@ -127,6 +127,9 @@ class Raft {
   void send_append(NodeId to) { maybe_send_append(to, true); }
   bool maybe_send_append(NodeId to, bool send_if_empty);
   void send_heartbeat(NodeId to, const std::string& ctx);
+  // After the commit index moved from `before`: bcast_append, or with lazy_commit_broadcast
+  // only to followers with entries to receive (unless a membership change was committed).
+  void bcast_commit(Index before);
   void bcast_append();
   void bcast_heartbeat();
   void bcast_heartbeat_with_ctx(const std::string& ctx);

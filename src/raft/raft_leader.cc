@@ -103,9 +103,10 @@ bool Raft::maybe_commit() {
 void Raft::self_ack(Index index) {
   auto it = trk_.progress.find(id_);
   if (it == trk_.progress.end()) return;
+  const Index before = log_.committed();
   if (it->second.maybe_update(index) && maybe_commit()) {
     release_pending_read_index_messages();
-    bcast_append();
+    bcast_commit(before);
   }
 }
 
@@ -165,6 +166,19 @@ void Raft::bcast_append() {
   }
 }
 
+void Raft::bcast_commit(Index before) {
+  // A membership change is told to everyone at once: a member it removes hears from us for the
+  // last time now, and must learn the commit to apply its own removal.
+  const bool membership = pending_conf_index_ > before && pending_conf_index_ <= log_.committed();
+  if (!config_.lazy_commit_broadcast || membership) {
+    bcast_append();
+    return;
+  }
+  for (const auto& [id, pr] : trk_.progress) {
+    if (id != id_) (void)maybe_send_append(id, /*send_if_empty=*/false);
+  }
+}
+
 void Raft::bcast_heartbeat() { bcast_heartbeat_with_ctx(read_only_.last_pending_request_ctx()); }
 
 void Raft::bcast_heartbeat_with_ctx(const std::string& ctx) {
@@ -205,9 +219,9 @@ void Raft::leader_append_resp(const Message& m, Progress& pr) {
       break;
     case ProgressState::kReplicate: pr.inflights.free_le(m.index); break;
   }
-  if (maybe_commit()) {
+  if (const Index before = log_.committed(); maybe_commit()) {
     release_pending_read_index_messages();
-    bcast_append();
+    bcast_commit(before);
   } else if (old_paused) {
     send_append(m.from);
   }

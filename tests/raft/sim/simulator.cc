@@ -40,6 +40,11 @@ class Simulation {
     drop_per_mille_ = rng_.chance(500) ? rng_.below(60) : rng_.below(250);
     dup_per_mille_ = rng_.below(60);
     max_delay_ = 1 + (rng_.chance(700) ? rng_.below(8) : rng_.below(30));
+    // Later knobs come from a stream of their own, so the ones above (and every run recorded
+    // with them) keep their values.
+    Rng more(o.seed + 0x5E5A7ull);
+    lazy_commit_ = more.chance(500);
+    hold_votes_ = check_quorum_ && more.chance(500);
     for (int i = 1; i <= o.nodes; ++i) ids_.push_back(static_cast<NodeId>(i));
     for (NodeId id : ids_) {
       // Tick skew: some nodes' clocks run up to three times faster than others'.
@@ -48,6 +53,8 @@ class Simulation {
                        c.election_tick = 6;
                        c.pre_vote = pre_vote_;
                        c.check_quorum = check_quorum_;
+                       c.lazy_commit_broadcast = lazy_commit_;
+                       c.hold_votes_after_start = hold_votes_;
                        c.max_size_per_msg = max_size_per_msg_;
                        c.max_inflight_msgs = max_inflight_;
                        c.random_seed = opt_.seed * 131 + id * 7 + restarts_;
@@ -59,10 +66,10 @@ class Simulation {
   SimResult run() {
     if (opt_.trace) {
       std::printf(
-          "seed=%llu prevote=%d checkquorum=%d maxmsg=%llu inflight=%zu drop=%llu dup=%llu "
-          "delay=%llu\n",
-          static_cast<unsigned long long>(opt_.seed), pre_vote_, check_quorum_,
-          static_cast<unsigned long long>(max_size_per_msg_), max_inflight_,
+          "seed=%llu prevote=%d checkquorum=%d lazycommit=%d holdvotes=%d maxmsg=%llu inflight=%zu "
+          "drop=%llu dup=%llu delay=%llu\n",
+          static_cast<unsigned long long>(opt_.seed), pre_vote_, check_quorum_, lazy_commit_,
+          hold_votes_, static_cast<unsigned long long>(max_size_per_msg_), max_inflight_,
           static_cast<unsigned long long>(drop_per_mille_),
           static_cast<unsigned long long>(dup_per_mille_),
           static_cast<unsigned long long>(max_delay_));
@@ -554,6 +561,8 @@ class Simulation {
   Rng rng_;
   bool pre_vote_ = true;
   bool check_quorum_ = true;
+  bool lazy_commit_ = false;
+  bool hold_votes_ = false;
   uint64_t max_size_per_msg_ = kNoLimit;
   size_t max_inflight_ = 4;
   uint64_t drop_per_mille_ = 0;

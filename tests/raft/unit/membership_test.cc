@@ -29,6 +29,19 @@ TEST(Membership, Thesis4_1_AddVoterOneAtATime) {
   EXPECT_EQ(c.node(4).applied().back().data, "after");
 }
 
+// With lazy_commit_broadcast the commit of a membership change still goes to every follower at
+// once: a removed member hears from the leader for the last time then, and must apply its own
+// removal.
+TEST(Membership, LazyCommitStillTellsARemovedMemberOfItsRemoval) {
+  Cluster c({1, 2, 3}, [](Config& cfg) { cfg.lazy_commit_broadcast = true; });
+  c.campaign(1);
+  c.stabilize();
+  ASSERT_TRUE(c.node(1).raw().propose_conf_change(change({{ConfChangeType::kRemoveNode, 3}})).ok());
+  c.stabilize();
+  EXPECT_EQ(c.node(1).conf_state().voters, (std::vector<NodeId>{1, 2}));
+  EXPECT_EQ(c.node(3).conf_state().voters, (std::vector<NodeId>{1, 2}));
+}
+
 TEST(Membership, Thesis4_1_OnlyOnePendingChange) {
   Cluster c({1, 2, 3});
   c.campaign(1);

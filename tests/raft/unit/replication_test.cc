@@ -104,6 +104,33 @@ TEST(Persistence, CrashBeforePersistLosesNothingAcknowledged) {
   EXPECT_EQ(c.node(2).applied().back().data, "a");
 }
 
+// With lazy_commit_broadcast the leader does not send an empty append just to tell followers
+// the new commit index: they learn it from the next heartbeat (or append).
+TEST(LazyCommit, FollowersLearnTheCommitIndexFromTheNextHeartbeat) {
+  for (bool lazy : {false, true}) {
+    SCOPED_TRACE(lazy ? "lazy" : "eager");
+    Cluster c({1, 2, 3}, [lazy](Config& cfg) { cfg.lazy_commit_broadcast = lazy; });
+    c.campaign(1);
+    c.stabilize();
+    ASSERT_EQ(c.leader(), 1u);
+    size_t appends = 0;
+    c.on_send = [&](const Message& m) { appends += m.type == MessageType::kApp ? 1 : 0; };
+    ASSERT_TRUE(c.propose(1, "x").ok());
+    c.stabilize();
+    const Index committed = c.raft(1).log().committed();
+    ASSERT_EQ(c.raft(1).log().last_index(), committed);
+    // One append per follower carries the entry; the eager leader sends one more each with the
+    // commit index.
+    EXPECT_EQ(appends, lazy ? 2u : 4u);
+    for (NodeId f : {2, 3}) {
+      EXPECT_EQ(c.raft(f).log().committed(), lazy ? committed - 1 : committed);
+    }
+    c.tick(1, c.raft(1).config().heartbeat_tick);
+    c.stabilize();
+    for (NodeId f : {2, 3}) EXPECT_EQ(c.raft(f).log().committed(), committed);
+  }
+}
+
 TEST(FlowControl, InflightWindowBoundsMessagesInReplicate) {
   Cluster c({1, 2}, [](Config& cfg) { cfg.max_inflight_msgs = 2; });
   c.campaign(1);
