@@ -11,7 +11,10 @@ data directory per node; every node fsyncs its log, as Seshat always does), find
 through INFO raft, and runs the same rows against the leader (a follower would answer writes
 with -MOVED). Each row runs against the single node, the cluster's leader and redis one after
 another, so the second table, "3-node cluster vs redis-server (appendfsync always)", reuses the
-redis numbers of the first: they were measured right beside the cluster's.
+redis numbers of the first: they were measured right beside the cluster's. A three-member etcd
+(Debian's etcd-server, bench/etcd_cluster.py) runs beside them too: SET and GET without
+pipelining are also sent to its leader as gRPC Put and linearizable Range by h2load, and a third
+table sets the cluster beside it, with p50 / p99 latency and CPU per operation of each.
 
 Knobs (environment):
   BENCH_REQUESTS         requests per row with 50 clients   (default 100000)
@@ -21,6 +24,9 @@ Knobs (environment):
   BENCH_TIMEOUT          seconds one redis-benchmark run may take (default 600)
   BENCH_CLUSTER          0 skips the three-node cluster     (default 1)
   BENCH_READ_MODE        Seshat's read_mode, e.g. readindex (default: the server's, lease)
+  BENCH_ETCD             0 skips the three-member etcd      (default 1; 0 with --quick)
+  BENCH_SWEEP            0 skips throughput by clients 1, 8, 50, 200 and its plot (bench.png)
+                         (default 1; 0 with --quick); BENCH_SWEEP_REQUESTS sets its size
   SESHAT_BIN             the server binary                  (default build/seshat)
 
 Every server is stopped on the way out (SIGTERM, then SIGKILL after a deadline), also on Ctrl-C,
@@ -56,6 +62,8 @@ from ports import free_port  # noqa: E402
 from resp_client import ConnectionClosed, MalformedReply, RespConnection  # noqa: E402
 from servers import (RedisProcess, SeshatProcess, ServerError, ServerProcess,  # noqa: E402
                      stop_all)
+import etcd_cluster as etcd  # noqa: E402
+import sweep  # noqa: E402
 
 LEADER_TIMEOUT_SECS = 30
 STOP_TIMEOUT_SECS = 15
@@ -122,6 +130,8 @@ class Result:
     rate: float
     errors: bool
     cpu_us: Optional[float]
+    p50_ms: Optional[float] = None
+    p99_ms: Optional[float] = None
 
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -234,7 +244,7 @@ def bench_ports(ports, test, row, keyspace, data_size, pids=()):
                                              keyspace, data_size),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
              for port in ports]
-    total, errors = 0.0, False
+    total, errors, latencies = 0.0, False, None
     try:
         for port, proc in zip(ports, procs):
             try:
@@ -242,8 +252,10 @@ def bench_ports(ports, test, row, keyspace, data_size, pids=()):
             except subprocess.TimeoutExpired:
                 # redis-benchmark waits forever on a server that stopped answering.
                 raise BenchError(f"redis-benchmark on port {port} ({test.name}) took over {timeout}s")
-            rates = [float(r["rps"]) for r in csv.DictReader(io.StringIO(out))
-                     if r.get("test") == test.csv_name]
+            rows = [r for r in csv.DictReader(io.StringIO(out)) if r.get("test") == test.csv_name]
+            rates = [float(r["rps"]) for r in rows]
+            if rows and latencies is None and "p99_latency_ms" in rows[0]:
+                latencies = (float(rows[0]["p50_latency_ms"]), float(rows[0]["p99_latency_ms"]))
             if proc.returncode != 0 or not rates:
                 raise BenchError(f"redis-benchmark on port {port} ({test.name}) failed "
                                  f"(exit {proc.returncode}):\n{out}")
@@ -255,7 +267,7 @@ def bench_ports(ports, test, row, keyspace, data_size, pids=()):
                 proc.kill()
                 proc.wait()
     cpu_us = (cpu_seconds(pids) - cpu_before) / (requests * len(ports)) * 1e6 if pids else None
-    return Result(total, errors, cpu_us)
+    return Result(total, errors, cpu_us, *(latencies or (None, None)))
 
 
 def format_rate(rate):
@@ -316,6 +328,45 @@ def bench_cluster(cluster, test, row, keyspace, data_size, notes):
     return result
 
 
+ETCD_OPS = {"SET": ("/etcdserverpb.KV/Put", "put"), "GET": ("/etcdserverpb.KV/Range", "range")}
+
+
+def bench_etcd(cluster, test, row, data_size, workdir):
+    """One row against etcd's leader over gRPC: SET as Put, GET as Range (linearizable)."""
+    path, name = ETCD_OPS[test.name]
+    body = Path(workdir) / f"{name}.bin"
+    body.write_bytes(etcd.put_body(data_size) if name == "put" else etcd.range_body())
+    pids = cluster.pids()
+    before = cpu_seconds(pids)
+    r = etcd.h2load(f"http://{cluster.leader.endpoint}{path}", body, row.clients,
+                    row.requests(), Path(workdir) / f"{name}-{row.clients}.log",
+                    int(os.environ.get("BENCH_TIMEOUT", 600)))
+    cpu_us = (cpu_seconds(pids) - before) / max(1, r.done) * 1e6
+    return Result(r.rate, r.failed > 0, cpu_us, r.p50_ms, r.p99_ms)
+
+
+def format_latency(result):
+    if result.p50_ms is None:
+        return "n/a"
+    return f"{result.p50_ms:.2f} / {result.p99_ms:.2f}"
+
+
+def render_etcd_table(results, notes=()):
+    """The cluster beside etcd, row by row: (label, cluster Result, etcd Result)."""
+    lines = ["| row | cluster ops/s | etcd ops/s | ratio (cluster/etcd) | cluster p50 / p99 ms | "
+             "etcd p50 / p99 ms | cluster CPU µs/op | etcd CPU µs/op |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    notes = list(notes)
+    for label, ours, theirs in results:
+        ratio = f"{ours.rate / theirs.rate:.2f}" if theirs.rate > 0 else "n/a"
+        lines.append(f"| {label} | {format_rate(ours.rate)} | {format_rate(theirs.rate)} | "
+                     f"{ratio} | {format_latency(ours)} | {format_latency(theirs)} | "
+                     f"{format_cpu(ours)} | {format_cpu(theirs)} |")
+        if theirs.errors:
+            notes.append(f"- {label}: etcd failed some requests")
+    return "\n".join([*lines, *([""] + notes if notes else [])]) + "\n"
+
+
 def ignore_signals_from_now_on():
     for sig in STOP_SIGNALS:
         signal.signal(sig, signal.SIG_IGN)
@@ -355,6 +406,19 @@ def run(args):
             cluster.find_leader()
             print(f"cluster leader: {cluster.current.name} (client port {cluster.current.port})",
                   file=sys.stderr, flush=True)
+        etcd_cluster, etcd_skipped = None, None
+        with_etcd = with_cluster and os.environ.get("BENCH_ETCD", "0" if args.quick else "1") \
+            .strip() not in ("0", "", "no", "false")
+        if with_etcd and etcd.missing_tools():
+            etcd_skipped = (f"not run: {', '.join(etcd.missing_tools())} missing (make setup "
+                            f"installs etcd-server, etcd-client and nghttp2-client)")
+        elif with_etcd:
+            print("starting a 3-member etcd cluster ...", file=sys.stderr, flush=True)
+            etcd_cluster = etcd.EtcdCluster(Path(tmp) / "etcd")
+            for member in etcd_cluster.members:
+                servers.append(detached(member))
+            etcd_cluster.start()
+            etcd.check_puts_land(etcd_cluster, Path(tmp) / "etcd", data_size)
         redis = detached(RedisProcess(Path(tmp) / "redis", durable=True))
         servers.append(redis)
         redis.start()
@@ -363,7 +427,7 @@ def run(args):
         # clean-up short, which is bounded anyway (SIGKILL after STOP_TIMEOUT_SECS).
         stack.callback(ignore_signals_from_now_on)
 
-        single, clustered, cluster_notes = [], [], []
+        single, clustered, cluster_notes, against_etcd = [], [], [], []
         first_leader = cluster.current.name if cluster else None
         rows = QUICK_ROWS if args.quick else ROWS
         for row in rows:
@@ -380,11 +444,21 @@ def run(args):
                                                    cluster_notes)
                 redis_result = bench_ports([redis_port], test, row, keyspace, data_size,
                                            pids=[redis.proc.pid])
+                if etcd_cluster and test.name in ETCD_OPS and row.pipeline == 1:
+                    etcd_result = bench_etcd(etcd_cluster, test, row, data_size,
+                                             Path(tmp) / "etcd")
+                    against_etcd.append((label, cluster_result, etcd_result))
                 for server in servers:
                     server.check_alive()
                 single.append((label, seshat_result, redis_result, None))
                 if cluster:
                     clustered.append((label, cluster_result, redis_result, seshat_result.rate))
+
+        swept = None
+        if os.environ.get("BENCH_SWEEP", "0" if args.quick else "1").strip() not in (
+                "0", "", "no", "false"):
+            swept = run_sweep(seshat_ports, seshat_pids, cluster, cluster_notes, redis,
+                              etcd_cluster, Path(tmp) / "etcd", keyspace, data_size)
 
         header = render_header(rows, keyspace, data_size)
         sections = [("Single node vs redis-server (appendfsync always)",
@@ -398,7 +472,53 @@ def run(args):
                 f"single node, the cluster's leader and redis one after the other. The last "
                 f"column compares the cluster with the single node.\n\n" +
                 render_table("cluster", clustered, cluster_notes, baseline="single")))
+        if etcd_cluster or etcd_skipped:
+            sections.append((
+                "3-node cluster vs etcd (3 members, gRPC)",
+                etcd_skipped or
+                f"Debian's etcd {etcd_version()}, three members on this machine (each fsyncs its "
+                f"WAL), driven at its leader's gRPC port by h2load with the same number of "
+                f"connections and one request in flight on each: SET is a Put of a "
+                f"{data_size}-byte value, GET a linearizable Range, always of one key. The "
+                f"cluster column is the table above's.\n\n" + render_etcd_table(against_etcd)))
+        if swept is not None:
+            png = Path(args.out).with_suffix(".png")
+            png.parent.mkdir(parents=True, exist_ok=True)
+            problem = sweep.plot(swept, png)
+            sections.append((
+                "Throughput by clients (SET and GET, no pipelining)",
+                f"Each client count ran against every system one after the other; "
+                f"{sweep.requests_for(8)} requests per point ({sweep.requests_for(1)} with one "
+                f"client). " + (problem or f"Plotted in {png.name}.") + "\n\n" +
+                sweep.render(swept)))
         return sections
+
+
+def run_sweep(seshat_ports, seshat_pids, cluster, cluster_notes, redis, etcd_cluster, etcd_dir,
+              keyspace, data_size):
+    """Throughput by clients for every system that runs (bench/sweep.py)."""
+    def row(clients, requests):
+        return Row(clients, 1, "", requests)  # no knob of its own: BENCH_SWEEP_REQUESTS
+
+    def redis_benchmark(ports, pids):
+        return lambda test, clients, n: bench_ports(ports, test, row(clients, n), keyspace,
+                                                    data_size, pids=pids).rate
+
+    runners = {"seshat": redis_benchmark(seshat_ports, seshat_pids)}
+    if cluster:
+        runners["seshat 3 nodes"] = lambda test, clients, n: bench_cluster(
+            cluster, test, row(clients, n), keyspace, data_size, cluster_notes).rate
+    runners["redis (AOF always)"] = redis_benchmark([redis.port], [redis.proc.pid])
+    if etcd_cluster:
+        runners["etcd 3 members"] = lambda test, clients, n: bench_etcd(
+            etcd_cluster, test, row(clients, n), data_size, etcd_dir).rate
+    progress = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    return sweep.run_sweep(runners, TESTS, progress)
+
+
+def etcd_version():
+    out = subprocess.run(["etcd", "--version"], capture_output=True, text=True).stdout.split()
+    return out[2] if len(out) > 2 else "(unknown version)"
 
 
 def format_sections(sections, level):

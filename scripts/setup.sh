@@ -12,7 +12,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-redis
   redis-server redis-tools faketime
-  etcd-server etcd-client
+  etcd-server etcd-client nghttp2-client gnuplot-nox
   linux-perf
 )
 
