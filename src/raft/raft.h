@@ -36,6 +36,11 @@ class Raft {
 
   Status step(const Message& m);
   void tick();
+  // A follower's ReadIndex request (MsgReadIndex) that the application answers from a leader
+  // lease it holds and vouches for: a leader that has committed an entry of its term answers
+  // at its commit index at once, without a heartbeat round (a heartbeat to that follower alone
+  // tells it the commit index first). Anything else is stepped as usual.
+  Status step_read_index_under_lease(const Message& m);
 
   // Outputs, drained by RawNode::ready().
   std::vector<Message> take_messages() { return std::exchange(msgs_, {}); }

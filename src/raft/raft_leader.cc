@@ -300,6 +300,18 @@ void Raft::leader_read_index(const Message& m) {
   send_read_index_response(m);
 }
 
+Status Raft::step_read_index_under_lease(const Message& m) {
+  if (m.type != MessageType::kReadIndex || state_ != StateType::kLeader || m.from == kNone ||
+      m.from == id_ || !committed_entry_in_current_term()) {
+    return step(m);
+  }
+  // A heartbeat first, so the follower knows the commit index it is told to wait for (with
+  // lazy_commit_broadcast it may not yet): it waits for nothing but its own apply.
+  send_heartbeat(m.from, "");
+  respond_to_read_index(m, log_.committed());
+  return {};
+}
+
 void Raft::send_read_index_response(const Message& m) {
   if (trk_.is_singleton()) {
     respond_to_read_index(m, log_.committed());

@@ -35,6 +35,11 @@ Status RawNode::step(const Message& m) {
   return raft_->step(m);
 }
 
+Status RawNode::step_read_index_under_lease(const Message& m) {
+  if (m.type != MessageType::kReadIndex) return step(m);
+  return raft_->step_read_index_under_lease(m);
+}
+
 void RawNode::read_index(std::string context) {
   Message m{.type = MessageType::kReadIndex};
   m.context = std::move(context);

@@ -39,6 +39,9 @@ class RawNode {
   Status propose_conf_change(const ConfChange& cc);
   // Feeds a message from a peer. Local-only message types are refused.
   Status step(const Message& m);
+  // Feeds a follower's MsgReadIndex that the caller answers from its leader lease
+  // (Raft::step_read_index_under_lease); any other message as step().
+  Status step_read_index_under_lease(const Message& m);
   // Requests a linearizable read; the answer arrives as a ReadState with the same context in a
   // later Ready (or never, if leadership is lost: the caller times out and retries).
   void read_index(std::string context);

@@ -272,8 +272,16 @@ void RaftDriver::handle_inputs(std::vector<Input>& inputs) {
     } else if (auto* in = std::get_if<ReadInput>(&input)) {
       handle_read(*in, batch);
     } else if (auto* in = std::get_if<StepInput>(&input)) {
-      // Messages from peers: the core checks terms, membership and commit indexes itself.
-      (void)node_->step(in->msg);
+      // Messages from peers: the core checks terms, membership and commit indexes itself. A
+      // follower's ReadIndex request is answered at once while this leader holds its lease;
+      // without one it takes a round, and a round of our own starts the lease for the next.
+      const bool follower_read = in->msg.type == raft::MessageType::kReadIndex && leader;
+      if (follower_read && lease_covers_read()) {
+        (void)node_->step_read_index_under_lease(in->msg);
+      } else {
+        if (follower_read && options_.lease_reads) lease_round_wanted_ = true;
+        (void)node_->step(in->msg);
+      }
     } else if (auto* in = std::get_if<UnreachableInput>(&input)) {
       node_->report_unreachable(in->peer);
     } else if (auto* in = std::get_if<SnapshotStatusInput>(&input)) {

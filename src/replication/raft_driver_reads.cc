@@ -27,8 +27,10 @@
 // lease), and restarts after a membership change. While it runs, and once everything its round
 // confirmed is applied, io threads answer reads from committed state without the driver
 // (read_locally: every acknowledged write is applied there, as on a group of one), and tell
-// the driver to renew the lease when half of it is spent. READONLY reads on followers still
-// take a round through the leader.
+// the driver to renew the lease when half of it is spent. A follower's READONLY read asks the
+// leader for its commit index; the leader answers that from its lease too (a heartbeat to the
+// follower, then the index: raft::Raft::step_read_index_under_lease), or with a round, which
+// also starts a lease for the next request.
 //
 // With read_mode = "stale" no round is taken: a leader still positions its reads, a follower
 // serves them from what it has.

@@ -2,8 +2,9 @@
 
 read_mode = "lease" (the default): once a quorum has confirmed the leader with a ReadIndex round,
 the leader answers reads without another round until its lease runs out, renewing it in the
-background; a membership change ends the lease. read_mode = "readindex": every batch of reads
-takes a round. INFO raft counts the rounds a node started and the reads its lease confirmed.
+background; a membership change ends the lease. A follower's READONLY read asks the leader
+for its commit index, which the leader answers from its lease too. read_mode = "readindex":
+every batch of reads takes a round. INFO raft counts the rounds a node started and the reads its lease confirmed.
 That the answers are right in both modes is checked elsewhere: the differential suite runs on a
 cluster leader and through a follower in the default mode, the chaos suite under both."""
 
@@ -47,6 +48,32 @@ def test_one_client_reads_take_rounds_only_without_a_lease(tmp_path, mode):
         # The followers confirm nothing by themselves.
         for f in c.followers(leader):
             assert counters(f) == (0, 0)
+    finally:
+        c.stop()
+
+
+@pytest.mark.parametrize("mode", ["lease", "readindex"])
+def test_follower_reads_ask_the_leader_which_answers_from_its_lease(tmp_path, mode):
+    c = Cluster(tmp_path, options={"read_mode": mode}).start()
+    try:
+        leader = c.leader()
+        assert leader.client(socket_timeout=10).set("k", "v") is True
+        follower = c.followers(leader)[0]
+        reader = follower.client(socket_timeout=10)
+        reader.execute_command("READONLY")
+        rounds_before, leased_before = counters(leader)
+        follower_rounds_before, _ = counters(follower)
+        for _ in range(READS):
+            assert reader.get("k") == b"v"
+        rounds, leased = (a - b for a, b in zip(counters(leader), (rounds_before, leased_before)))
+        # The follower asks the leader once per read (one read per turn): a round of its own.
+        assert counters(follower)[0] - follower_rounds_before >= READS
+        if mode == "readindex":
+            assert leased == 0
+        else:
+            # The leader answers those requests from its lease, renewing it now and then.
+            assert leased >= READS // 2, (rounds, leased)
+            assert rounds < READS // 2, (rounds, leased)
     finally:
         c.stop()
 

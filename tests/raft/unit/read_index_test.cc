@@ -33,6 +33,39 @@ TEST(ReadIndex, FollowerReadGoesThroughLeader) {
   EXPECT_EQ(c.node(3).read_states()[0].index, c.raft(1).log().committed());
 }
 
+// A leader whose application vouches for its lease answers a follower's ReadIndex request at
+// its commit index without a heartbeat round; one that has not committed in its term yet does
+// not know its commit index, and queues the request as usual.
+TEST(ReadIndex, LeaseAnswersAFollowersRequestWithoutARound) {
+  MemoryStorage st;
+  auto r = new_raft(1, {1, 2, 3}, st);
+  r->become_candidate();
+  r->become_leader();
+  persist(*r, st);
+  (void)read_messages(*r);
+  Message req = msg(MessageType::kReadIndex, 2, 1);
+  req.context = "f1";
+  ASSERT_TRUE(r->step_read_index_under_lease(req).ok());
+  for (const auto& x : read_messages(*r)) EXPECT_NE(x.type, MessageType::kReadIndexResp);
+  EXPECT_EQ(r->pending_read_count(), 0u);
+  Message ack = msg(MessageType::kAppResp, 2, 1, 1);
+  ack.index = 1;
+  ASSERT_TRUE(r->step(ack).ok());
+  (void)read_messages(*r);  // the queued request's round, released by the commit
+  req.context = "f2";
+  ASSERT_TRUE(r->step_read_index_under_lease(req).ok());
+  auto out = read_messages(*r);
+  // A heartbeat to that follower alone (it learns the commit index), then the answer.
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].type, MessageType::kHeartbeat);
+  EXPECT_EQ(out[0].to, 2u);
+  EXPECT_EQ(out[0].commit, r->log().committed());
+  EXPECT_EQ(out[1].type, MessageType::kReadIndexResp);
+  EXPECT_EQ(out[1].to, 2u);
+  EXPECT_EQ(out[1].context, "f2");
+  EXPECT_EQ(out[1].index, r->log().committed());
+}
+
 TEST(ReadIndex, ManyReadsShareOneHeartbeatRound) {
   Cluster c({1, 2, 3});
   c.campaign(1);
