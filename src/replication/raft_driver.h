@@ -166,15 +166,15 @@ class RaftDriver final : public Replicator {
 
   // A read waiting for its turn (raft_driver_reads.cc). On the leader it is positioned: it runs
   // right after the last entry (or proposal) that came before it, so it sees what was proposed
-  // before and nothing proposed after; its reply leaves once a ReadIndex round that started
-  // after the read arrived confirms the leadership. On a follower it runs once the state
-  // machine reaches the leader's commit index of such a round.
+  // before and nothing proposed after; its reply leaves once the leader's lease covers it or a
+  // ReadIndex round that started after the read arrived confirms the leadership. On a follower
+  // it runs once the state machine reaches the commit index the leader gave for it.
   struct PendingRead {
     kv::Operation op;
     Done done;
     Clock::time_point deadline;
     bool positioned = false;  // leader read (else: follower read, runs at the round's index)
-    bool confirmed = false;   // leadership confirmed after arrival, or not needed (stale)
+    bool confirmed = false;   // leadership confirmed after arrival (lease or round), or stale
     bool answered = false;
     std::optional<protocol::Reply> result;  // ran, waiting for confirmation
   };
