@@ -150,14 +150,7 @@ void RaftDriver::read(kv::Operation op, Done done) {
 }
 
 std::optional<Reply> RaftDriver::read_locally(const kv::Operation& op) {
-  if (!local_reads_.load()) {
-    // A leader holding its lease, with what the lease's round confirmed applied: every
-    // acknowledged write is in the committed state (raft_driver_reads.cc).
-    const int64_t until = local_lease_until_ns_.load(std::memory_order_acquire);
-    if (until == 0 || Clock::now().time_since_epoch().count() >= until) return std::nullopt;
-    local_lease_used_.store(true, std::memory_order_relaxed);
-    lease_reads_.fetch_add(1, std::memory_order_relaxed);
-  }
+  if (!local_reads_.load()) return std::nullopt;
   return for_client([&](kv::KeyLookups* lookups) { return state_.read(op, lookups); });
 }
 
@@ -215,7 +208,6 @@ void RaftDriver::run() {
       node_->tick();
       next_tick_ += tick_interval;
     }
-    renew_lease_if_used();
     handle_inputs(inputs);
     inputs.clear();
     resend_read_index(now);
@@ -369,7 +361,6 @@ void RaftDriver::on_leader_change(raft::NodeId before) {
     spdlog::info("raft: following node {} (term {})", lead, term);
   }
   lease_until_ = {};
-  publish_local_lease();
   if (before == options_.node_id) {
     fail_reads(not_leader(), /*leader_reads_only=*/true);
     if (options_.blocking != nullptr) options_.blocking->leadership_lost();
@@ -379,8 +370,6 @@ void RaftDriver::on_leader_change(raft::NodeId before) {
 }
 
 void RaftDriver::handle_ready() {
-  // Before anything leaves: a transfer begun this turn ends the io threads' lease reads.
-  publish_local_lease();
   raft::Ready rd = node_->ready();
   if (rd.soft_state && rd.soft_state->lead != leader_id_.load()) {
     const raft::NodeId before = leader_id_.exchange(rd.soft_state->lead);
@@ -420,7 +409,6 @@ void RaftDriver::handle_ready() {
   if (!rd.committed_entries.empty()) apply_committed(rd.committed_entries);
   for (const auto& rs : rd.read_states) on_read_state(rs);
   node_->advance(rd);
-  publish_local_lease();
 }
 
 void RaftDriver::apply_committed(const std::vector<raft::Entry>& entries) {

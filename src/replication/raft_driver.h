@@ -239,11 +239,6 @@ class RaftDriver final : public Replicator {
   // first sending.
   void renew_lease(const ReadRound& round, raft::Index index);
   void drop_lease(Clock::time_point floor);
-  // Tells io threads until when they may serve reads from committed state (0: not now): while
-  // the lease runs and everything the round confirmed is applied.
-  void publish_local_lease();
-  // Io threads served reads from the lease: renew it in the background once half spent.
-  void renew_lease_if_used();
   // Follower reads whose index is applied.
   void serve_follower_reads();
   // Sends again the ReadIndex requests unanswered for a while: the request or its answer may
@@ -355,10 +350,7 @@ class RaftDriver final : public Replicator {
   std::atomic<int64_t> last_proposal_ms_{0};
   std::atomic<int64_t> last_election_ms_{0};
   std::atomic<bool> local_reads_{false};  // read_locally() may serve
-  // read_locally() may serve until this steady-clock time (ns since its epoch; 0: not at all).
-  std::atomic<int64_t> local_lease_until_ns_{0};
-  std::atomic<bool> local_lease_used_{false};
-  std::atomic<uint64_t> lease_reads_{0};  // reads the lease confirmed, here and on io threads
+  std::atomic<uint64_t> lease_reads_{0};  // reads the lease confirmed (INFO)
   mutable std::mutex status_mu_;
   std::string status_text_;         // refreshed by the driver for INFO
   std::vector<uint64_t> peer_ids_;  // guarded by status_mu_: members other than this node

@@ -24,10 +24,12 @@
 // the monotonic clock (a paused or suspended process finds it expired when it wakes), is
 // renewed by a background round once half spent, ends with the term, is never trusted again
 // in a term in which this leader began a leadership transfer (the target's votes ignore the
-// lease), and restarts after a membership change. While it runs, and once everything its round
-// confirmed is applied, io threads answer reads from committed state without the driver
-// (read_locally: every acknowledged write is applied there, as on a group of one), and tell
-// the driver to renew the lease when half of it is spent. A follower's READONLY read asks the
+// lease), and restarts after a membership change. Leader reads stay positioned in the log even
+// under the lease, never answered from committed state on an io thread: a follower may already
+// have served an entry this leader has committed but not yet applied (its READONLY read waits
+// for the commit index), so a leader read must wait for the apply of everything before it, as
+// a positioned read does (a chaos run caught the io-thread shortcut returning an older value
+// after a follower had returned the newer one). A follower's READONLY read asks the
 // leader for its commit index; the leader answers that from its lease too (a heartbeat to the
 // follower, then the index: raft::Raft::step_read_index_under_lease), or with a round, which
 // also starts a lease for the next request.
@@ -148,28 +150,6 @@ void RaftDriver::renew_lease(const ReadRound& round, raft::Index index) {
 void RaftDriver::drop_lease(Clock::time_point floor) {
   lease_until_ = {};
   lease_floor_ = floor;
-  publish_local_lease();
-}
-
-void RaftDriver::publish_local_lease() {
-  if (!options_.lease_reads) return;
-  const auto& raft = node_->raft();
-  int64_t until = 0;
-  if (leader_id_.load() == options_.node_id && lease_term_ == raft.term() &&
-      raft.transfer_term() != raft.term() && applied_ >= lease_index_ &&
-      lease_until_ > Clock::now()) {
-    until = lease_until_.time_since_epoch().count();
-  }
-  if (local_lease_until_ns_.load(std::memory_order_relaxed) != until) {
-    local_lease_until_ns_.store(until, std::memory_order_release);
-  }
-}
-
-void RaftDriver::renew_lease_if_used() {
-  if (!local_lease_used_.load(std::memory_order_relaxed)) return;
-  if (lease_until_ - Clock::now() >= lease_duration_ / 2) return;
-  local_lease_used_.store(false, std::memory_order_relaxed);
-  lease_round_wanted_ = true;
 }
 
 void RaftDriver::on_read_state(const raft::ReadState& rs) {
