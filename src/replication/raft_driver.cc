@@ -65,9 +65,9 @@ absl::Status RaftDriver::start() {
   config.pre_vote = true;
   // Always, whatever this node's read mode: other members' leases may count on our vote.
   config.hold_votes_after_start = true;
-  // Followers learn a commit index with the next append or heartbeat: the leader acknowledges
-  // on its own commit, and one write at a time would otherwise cost two more messages each.
-  config.lazy_commit_broadcast = true;
+  // Not lazy_commit_broadcast: a follower serving READONLY reads must learn a commit index at
+  // once, or each read after a write waits for the next heartbeat (up to 100 ms).
+  config.lazy_commit_broadcast = false;
   lease_duration_ = lease_duration(timing);
   config.max_size_per_msg = 1 << 20;
   config.max_inflight_msgs = 256;
