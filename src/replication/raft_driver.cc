@@ -77,6 +77,7 @@ absl::Status RaftDriver::start() {
   node_ = std::move(*node);
   applied_ = state_.applied_index();
   applied_index_ = applied_;
+  local_reads_.publish_applied(applied_);
   last_snapshot_index_ = applied_;
   conf_ = log_.conf_state();
   removed_ = !is_member(conf_, options_.node_id);
@@ -150,8 +151,11 @@ void RaftDriver::read(kv::Operation op, Done done) {
 }
 
 std::optional<Reply> RaftDriver::read_locally(const kv::Operation& op) {
-  if (!local_reads_.load()) return std::nullopt;
-  return for_client([&](kv::KeyLookups* lookups) { return state_.read(op, lookups); });
+  // Lookups are counted only for a read that is answered here (a refused one runs again).
+  kv::KeyLookups lookups;
+  auto reply = local_reads_.try_read([&] { return state_.read(op, &lookups); });
+  if (reply && options_.keyspace_stats != nullptr) options_.keyspace_stats->add(lookups);
+  return reply;
 }
 
 Reply RaftDriver::for_client(absl::FunctionRef<Reply(kv::KeyLookups*)> run) const {
@@ -208,6 +212,7 @@ void RaftDriver::run() {
       node_->tick();
       next_tick_ += tick_interval;
     }
+    renew_lease_if_used();
     handle_inputs(inputs);
     inputs.clear();
     resend_read_index(now);
@@ -361,6 +366,7 @@ void RaftDriver::on_leader_change(raft::NodeId before) {
     spdlog::info("raft: following node {} (term {})", lead, term);
   }
   lease_until_ = {};
+  publish_local_lease();
   if (before == options_.node_id) {
     fail_reads(not_leader(), /*leader_reads_only=*/true);
     if (options_.blocking != nullptr) options_.blocking->leadership_lost();
@@ -370,6 +376,10 @@ void RaftDriver::on_leader_change(raft::NodeId before) {
 }
 
 void RaftDriver::handle_ready() {
+  // Before anything leaves: io threads learn of a commit before any client can see it (a
+  // follower's read, a reply), and a transfer begun this turn ends their lease reads.
+  local_reads_.publish_commit(node_->raft().log().committed());
+  publish_local_lease();
   raft::Ready rd = node_->ready();
   if (rd.soft_state && rd.soft_state->lead != leader_id_.load()) {
     const raft::NodeId before = leader_id_.exchange(rd.soft_state->lead);
@@ -383,6 +393,7 @@ void RaftDriver::handle_ready() {
     if (!st.ok()) fatal("installing a snapshot failed: " + st.ToString());
     applied_ = rd.snapshot->metadata.index;
     applied_index_ = applied_;
+    local_reads_.publish_applied(applied_);
     last_snapshot_index_ = applied_;
     spdlog::info("raft: installed snapshot at index {} (term {})", rd.snapshot->metadata.index,
                  rd.snapshot->metadata.term);
@@ -409,6 +420,7 @@ void RaftDriver::handle_ready() {
   if (!rd.committed_entries.empty()) apply_committed(rd.committed_entries);
   for (const auto& rs : rd.read_states) on_read_state(rs);
   node_->advance(rd);
+  publish_local_lease();
 }
 
 void RaftDriver::apply_committed(const std::vector<raft::Entry>& entries) {
@@ -434,6 +446,7 @@ void RaftDriver::apply_committed(const std::vector<raft::Entry>& entries) {
   }
   if (auto st = batch.commit(); !st.ok()) fatal("applying entries failed: " + st.ToString());
   applied_index_ = applied_;
+  local_reads_.publish_applied(applied_);
   for (auto& [done, reply] : answers) done(std::move(reply));
   if (!written.empty()) options_.blocking->keys_written(written);
   if (membership_changed) {

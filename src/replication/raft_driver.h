@@ -33,6 +33,7 @@
 #include "kv/operation.h"
 #include "kv/state_machine.h"
 #include "raft/raw_node.h"
+#include "replication/local_read_gate.h"
 #include "replication/proposal_batch.h"
 #include "replication/replicator.h"
 #include "replication/write_listener.h"
@@ -239,6 +240,10 @@ class RaftDriver final : public Replicator {
   // first sending.
   void renew_lease(const ReadRound& round, raft::Index index);
   void drop_lease(Clock::time_point floor);
+  // Tells io threads until when the lease lets them serve reads (LocalReadGate).
+  void publish_local_lease();
+  // Io threads served reads from the lease: renew it in the background once half spent.
+  void renew_lease_if_used();
   // Follower reads whose index is applied.
   void serve_follower_reads();
   // Sends again the ReadIndex requests unanswered for a while: the request or its answer may
@@ -249,7 +254,7 @@ class RaftDriver final : public Replicator {
   static void answer(PendingRead& r, absl::StatusOr<protocol::Reply> outcome);
   // Runs a command of a client of this node, counting its key lookups in INFO stats.
   protocol::Reply for_client(absl::FunctionRef<protocol::Reply(kv::KeyLookups*)> run) const;
-  // Whether local state may serve reads without a round (published for read_locally).
+  // Whether any read may be served from local state unchecked (published for read_locally).
   void update_local_reads();
   void publish_view();
 
@@ -317,6 +322,7 @@ class RaftDriver final : public Replicator {
   raft::Term lease_term_ = 0;
   Clock::time_point lease_floor_{};
   bool lease_round_wanted_ = false;  // a lease read found the lease half spent
+  bool sole_voter_leader_ = false;   // the only voter, and leading
   uint64_t read_rounds_ = 0;         // ReadIndex rounds this node started (INFO)
   raft::Index lease_index_ = 0;      // the commit index the lease's round confirmed
   int64_t lease_expiry_ms_ = 0;      // wall-clock end of the latest lease (INFO)
@@ -349,8 +355,8 @@ class RaftDriver final : public Replicator {
   std::atomic<uint64_t> applied_index_{0};
   std::atomic<int64_t> last_proposal_ms_{0};
   std::atomic<int64_t> last_election_ms_{0};
-  std::atomic<bool> local_reads_{false};  // read_locally() may serve
-  std::atomic<uint64_t> lease_reads_{0};  // reads the lease confirmed (INFO)
+  LocalReadGate local_reads_;             // when read_locally() may serve
+  std::atomic<uint64_t> lease_reads_{0};  // reads the lease confirmed in the driver (INFO)
   mutable std::mutex status_mu_;
   std::string status_text_;         // refreshed by the driver for INFO
   std::vector<uint64_t> peer_ids_;  // guarded by status_mu_: members other than this node

@@ -24,12 +24,12 @@
 // the monotonic clock (a paused or suspended process finds it expired when it wakes), is
 // renewed by a background round once half spent, ends with the term, is never trusted again
 // in a term in which this leader began a leadership transfer (the target's votes ignore the
-// lease), and restarts after a membership change. Leader reads stay positioned in the log even
-// under the lease, never answered from committed state on an io thread: a follower may already
-// have served an entry this leader has committed but not yet applied (its READONLY read waits
-// for the commit index), so a leader read must wait for the apply of everything before it, as
-// a positioned read does (a chaos run caught the io-thread shortcut returning an older value
-// after a follower had returned the newer one). A follower's READONLY read asks the
+// lease), and restarts after a membership change. While the lease runs, io threads answer
+// reads from applied state without the driver when nothing committed is unapplied
+// (LocalReadGate has the argument; a follower may already have served an entry this leader
+// has committed but not yet applied, so a read then goes to the driver and is positioned in
+// the log), and ask the driver to renew the lease when half of it is spent. Reads that reach
+// the driver are positioned in the log and need no round. A follower's READONLY read asks the
 // leader for its commit index; the leader answers that from its lease too (a heartbeat to the
 // follower, then the index: raft::Raft::step_read_index_under_lease), or with a round, which
 // also starts a lease for the next request.
@@ -150,6 +150,25 @@ void RaftDriver::renew_lease(const ReadRound& round, raft::Index index) {
 void RaftDriver::drop_lease(Clock::time_point floor) {
   lease_until_ = {};
   lease_floor_ = floor;
+  publish_local_lease();
+}
+
+void RaftDriver::publish_local_lease() {
+  const auto& raft = node_->raft();
+  if (options_.lease_reads && leader_id_.load() == options_.node_id && lease_term_ == raft.term() &&
+      raft.transfer_term() != raft.term() && lease_until_ > Clock::now()) {
+    local_reads_.publish_lease(lease_until_);
+  } else if (sole_voter_leader_) {
+    // Nobody else can be elected; the gate's commit check still applies (learners read).
+    local_reads_.publish_lease(Clock::time_point::max());
+  } else {
+    local_reads_.end_lease();
+  }
+}
+
+void RaftDriver::renew_lease_if_used() {
+  if (!local_reads_.take_used() || sole_voter_leader_) return;
+  if (lease_until_ - Clock::now() < lease_duration_ / 2) lease_round_wanted_ = true;
 }
 
 void RaftDriver::on_read_state(const raft::ReadState& rs) {
@@ -233,11 +252,16 @@ void RaftDriver::fail_reads(const absl::Status& error, bool leader_reads_only) {
 }
 
 void RaftDriver::update_local_reads() {
-  // The sole voter of its group has nobody who could have acknowledged a write it has not
-  // applied, so its committed state is linearizable on any thread.
+  // The sole voter of its group leads as long as it lives. Without learners nobody but its own
+  // clients sees its writes, each after its apply, so its applied state is linearizable on any
+  // thread; a learner may serve a READONLY read of a committed entry not yet applied here, so
+  // with learners the gate's commit check applies, under a lease without end.
   const bool sole_voter = conf_.voters.size() == 1 && conf_.voters[0] == options_.node_id &&
                           conf_.voters_outgoing.empty();
-  local_reads_ = options_.stale_reads || (sole_voter && leader_id_.load() == options_.node_id);
+  sole_voter_leader_ = sole_voter && leader_id_.load() == options_.node_id;
+  local_reads_.set_always(options_.stale_reads || (sole_voter_leader_ && conf_.learners.empty() &&
+                                                   conf_.learners_next.empty()));
+  publish_local_lease();
 }
 
 }  // namespace seshat::replication
