@@ -63,6 +63,10 @@ struct Progress {
   bool msg_app_flow_paused = false;
   Inflights inflights;
   bool is_learner = false;
+  // With lazy_commit_broadcast: a read index this follower was told and may not know to be
+  // committed yet (it held less at the time); once it acknowledges that far, a heartbeat
+  // tells it the commit (0: none).
+  Index commit_wanted = 0;
 
   void become_probe();
   void become_replicate();

@@ -38,8 +38,9 @@ class Raft {
   void tick();
   // A follower's ReadIndex request (MsgReadIndex) that the application answers from a leader
   // lease it holds and vouches for: a leader that has committed an entry of its term answers
-  // at its commit index at once, without a heartbeat round (a heartbeat to that follower alone
-  // tells it the commit index first). Anything else is stepped as usual.
+  // at its commit index at once, without a heartbeat round (the follower learns that index is
+  // committed by a heartbeat to it alone, sent once it holds that far). Anything else is
+  // stepped as usual.
   Status step_read_index_under_lease(const Message& m);
 
   // Outputs, drained by RawNode::ready().
@@ -140,6 +141,11 @@ class Raft {
   void bcast_heartbeat_with_ctx(const std::string& ctx);
   void send_timeout_now(NodeId to);
   void send_read_index_response(const Message& m);
+  // A follower (`to`) told read index `index` waits until it has applied that far, so it must
+  // learn at once that `index` is committed (with lazy_commit_broadcast nothing else would tell
+  // it before the next heartbeat): a heartbeat now if it holds that much and `heartbeat_now`,
+  // else one as soon as it acknowledges holding it (Progress::commit_wanted).
+  void tell_committed(NodeId to, Index index, bool heartbeat_now);
   bool maybe_commit();
   void self_ack(Index index);
   void abort_leader_transfer() { lead_transferee_ = kNone; }

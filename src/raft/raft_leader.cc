@@ -228,6 +228,10 @@ void Raft::leader_append_resp(const Message& m, Progress& pr) {
   // The window may have opened by several messages: fill it.
   while (maybe_send_append(m.from, false)) {
   }
+  if (pr.commit_wanted != 0 && pr.match >= pr.commit_wanted) {
+    pr.commit_wanted = 0;
+    send_heartbeat(m.from, "");
+  }
   if (m.from == lead_transferee_ && pr.match == log_.last_index()) send_timeout_now(m.from);
 }
 
@@ -305,26 +309,42 @@ Status Raft::step_read_index_under_lease(const Message& m) {
       m.from == id_ || !committed_entry_in_current_term()) {
     return step(m);
   }
-  // A heartbeat first, so the follower knows the commit index it is told to wait for (with
-  // lazy_commit_broadcast it may not yet): it waits for nothing but its own apply.
-  send_heartbeat(m.from, "");
+  tell_committed(m.from, log_.committed(), /*heartbeat_now=*/true);
   respond_to_read_index(m, log_.committed());
   return {};
 }
 
+void Raft::tell_committed(NodeId to, Index index, bool heartbeat_now) {
+  if (to == kNone || to == id_) return;
+  auto it = trk_.progress.find(to);
+  if (it == trk_.progress.end()) return;
+  Progress& pr = it->second;
+  if (pr.match < index) {
+    pr.commit_wanted = std::max(pr.commit_wanted, index);
+  } else if (heartbeat_now) {
+    send_heartbeat(to, "");
+  }
+}
+
 void Raft::send_read_index_response(const Message& m) {
   if (trk_.is_singleton()) {
+    tell_committed(m.from, log_.committed(), /*heartbeat_now=*/true);
     respond_to_read_index(m, log_.committed());
     return;
   }
   switch (read_only_.option()) {
     case ReadOnlyOption::kSafe:
+      // The round's heartbeat tells a follower that holds the read index that it is committed.
+      tell_committed(m.from, log_.committed(), /*heartbeat_now=*/false);
       read_only_.add_request(log_.committed(), m);
       // Our own acknowledgement counts: the leader is part of the quorum.
       (void)read_only_.recv_ack(id_, m.context);
       bcast_heartbeat_with_ctx(m.context);
       break;
-    case ReadOnlyOption::kLeaseBased: respond_to_read_index(m, log_.committed()); break;
+    case ReadOnlyOption::kLeaseBased:
+      tell_committed(m.from, log_.committed(), /*heartbeat_now=*/true);
+      respond_to_read_index(m, log_.committed());
+      break;
   }
 }
 

@@ -65,9 +65,10 @@ absl::Status RaftDriver::start() {
   config.pre_vote = true;
   // Always, whatever this node's read mode: other members' leases may count on our vote.
   config.hold_votes_after_start = true;
-  // Not lazy_commit_broadcast: a follower serving READONLY reads must learn a commit index at
-  // once, or each read after a write waits for the next heartbeat (up to 100 ms).
-  config.lazy_commit_broadcast = false;
+  // A commit goes only to followers that get entries anyway; the others learn it from the
+  // next append or heartbeat, or at once when a READONLY read waits for it (the leader's
+  // answer to their ReadIndex request sees to it). Followers then apply in larger batches.
+  config.lazy_commit_broadcast = true;
   lease_duration_ = lease_duration(timing);
   config.max_size_per_msg = 1 << 20;
   config.max_inflight_msgs = 256;

@@ -66,6 +66,69 @@ TEST(ReadIndex, LeaseAnswersAFollowersRequestWithoutARound) {
   EXPECT_EQ(out[1].index, r->log().committed());
 }
 
+// With lazy commit broadcasts a follower can be told a read index it does not know to be
+// committed: the entry reached it, but its acknowledgement had not reached the leader when the
+// commit was made, so no message carried the commit. It would wait for the next heartbeat;
+// instead the leader sends it one as soon as its acknowledgement shows it holds that far.
+TEST(ReadIndex, LazyCommitTellsAFollowerItsReadIndexOnceItHoldsIt) {
+  for (bool lease : {true, false}) {
+    SCOPED_TRACE(lease ? "lease" : "round");
+    MemoryStorage st;
+    auto r =
+        new_raft(1, {1, 2, 3}, st, 10, 1, [](Config& cfg) { cfg.lazy_commit_broadcast = true; });
+    r->become_candidate();
+    r->become_leader();
+    persist(*r, st);
+    for (NodeId id : {2, 3}) {
+      Message ack = msg(MessageType::kAppResp, id, 1, 1);
+      ack.index = 1;
+      ASSERT_TRUE(r->step(ack).ok());
+    }
+    Message prop = msg(MessageType::kProp, 1, 1);
+    prop.entries.push_back(Entry{.data = "x"});
+    ASSERT_TRUE(r->step(prop).ok());
+    persist(*r, st);
+    Message ack3 = msg(MessageType::kAppResp, 3, 1, 1);
+    ack3.index = 2;
+    ASSERT_TRUE(r->step(ack3).ok());
+    ASSERT_EQ(r->log().committed(), 2u);
+    (void)read_messages(*r);
+    Message req = msg(MessageType::kReadIndex, 2, 1);
+    req.context = "f";
+    if (lease) {
+      ASSERT_TRUE(r->step_read_index_under_lease(req).ok());
+    } else {
+      ASSERT_TRUE(r->step(req).ok());
+      Message hb = msg(MessageType::kHeartbeatResp, 3, 1, 1);
+      hb.context = "f";
+      ASSERT_TRUE(r->step(hb).ok());
+    }
+    bool answered = false;
+    for (const auto& m : read_messages(*r)) {
+      if (m.type == MessageType::kReadIndexResp) {
+        answered = true;
+        EXPECT_EQ(m.index, 2u);
+      }
+      // Follower 2 holds only index 1 as far as the leader knows: no commit beyond it yet.
+      if (m.to == 2) {
+        EXPECT_LE(m.commit, 1u);
+      }
+    }
+    ASSERT_TRUE(answered);
+    Message ack2 = msg(MessageType::kAppResp, 2, 1, 1);
+    ack2.index = 2;
+    ASSERT_TRUE(r->step(ack2).ok());
+    auto out = read_messages(*r);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].type, MessageType::kHeartbeat);
+    EXPECT_EQ(out[0].to, 2u);
+    EXPECT_EQ(out[0].commit, 2u);
+    // Told once: a later acknowledgement sends nothing more.
+    ASSERT_TRUE(r->step(ack2).ok());
+    EXPECT_TRUE(read_messages(*r).empty());
+  }
+}
+
 TEST(ReadIndex, ManyReadsShareOneHeartbeatRound) {
   Cluster c({1, 2, 3});
   c.campaign(1);
