@@ -1,5 +1,6 @@
 #include "storage/engine.h"
 
+#include <rocksdb/convenience.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
@@ -190,6 +191,9 @@ absl::Status Engine::close() {
   rocksdb::FlushOptions fo;
   std::vector<rocksdb::ColumnFamilyHandle*> handles(handles_.begin(), handles_.end());
   rocksdb::Status flush = db_->Flush(fo, handles);
+  // A compaction still running may hold a members filter that reads kv_data through its
+  // handle: wait for (and cut short) background work before the handles go.
+  rocksdb::CancelAllBackgroundWork(db_.get(), /*wait=*/true);
   for (auto*& h : handles_) {
     if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
     h = nullptr;
