@@ -17,8 +17,10 @@
 // follower returning a committed entry the leader had not applied): the read goes back to the
 // driver, which positions it in the log.
 //
-// Without a lease, `always` serves every read unchecked (read_mode = "stale", where anything
-// applied will do).
+// A group of one, and read_mode = "stale", publish a lease without end: nobody else can lead,
+// or leadership does not matter. The commit check still applies to them: a read that ran while
+// an apply batch went into RocksDB may have seen part of it (an MGET half before and half after
+// an MSET), and goes to the driver instead.
 #pragma once
 
 #include <atomic>
@@ -42,7 +44,6 @@ class LocalReadGate {
     }
   }
   void end_lease() { lease_until_ns_.store(0, std::memory_order_release); }
-  void set_always(bool always) { always_.store(always, std::memory_order_release); }
   // True once since the last call if a read used the lease (the driver then renews it early).
   bool take_used() { return used_.exchange(false, std::memory_order_relaxed); }
   uint64_t served() const { return served_.load(std::memory_order_relaxed); }
@@ -52,7 +53,6 @@ class LocalReadGate {
   // second run through the driver would repeat.
   template <typename Read>
   auto try_read(Read&& read) -> std::optional<decltype(read())> {
-    if (always_.load(std::memory_order_acquire)) return read();
     if (!lease_valid()) return std::nullopt;
     const uint64_t applied = applied_.load(std::memory_order_acquire);
     if (commit_.load(std::memory_order_acquire) > applied) return std::nullopt;
@@ -70,7 +70,6 @@ class LocalReadGate {
     return until != 0 && Clock::now().time_since_epoch().count() < until;
   }
 
-  std::atomic<bool> always_{false};
   std::atomic<int64_t> lease_until_ns_{0};
   std::atomic<uint64_t> commit_{0};
   std::atomic<uint64_t> applied_{0};

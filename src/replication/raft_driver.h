@@ -254,7 +254,7 @@ class RaftDriver final : public Replicator {
   static void answer(PendingRead& r, absl::StatusOr<protocol::Reply> outcome);
   // Runs a command of a client of this node, counting its key lookups in INFO stats.
   protocol::Reply for_client(absl::FunctionRef<protocol::Reply(kv::KeyLookups*)> run) const;
-  // Whether any read may be served from local state unchecked (published for read_locally).
+  // Whether this node is its group's only voter (it then reads under a lease without end).
   void update_local_reads();
   void publish_view();
 

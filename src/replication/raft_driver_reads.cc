@@ -158,8 +158,9 @@ void RaftDriver::publish_local_lease() {
   if (options_.lease_reads && leader_id_.load() == options_.node_id && lease_term_ == raft.term() &&
       raft.transfer_term() != raft.term() && lease_until_ > Clock::now()) {
     local_reads_.publish_lease(lease_until_);
-  } else if (sole_voter_leader_) {
-    // Nobody else can be elected; the gate's commit check still applies (learners read).
+  } else if (sole_voter_leader_ || options_.stale_reads) {
+    // Nobody else can be elected, or leadership does not matter; the gate's commit check still
+    // applies (an apply batch in progress, a learner's READONLY read).
     local_reads_.publish_lease(Clock::time_point::max());
   } else {
     local_reads_.end_lease();
@@ -167,7 +168,7 @@ void RaftDriver::publish_local_lease() {
 }
 
 void RaftDriver::renew_lease_if_used() {
-  if (!local_reads_.take_used() || sole_voter_leader_) return;
+  if (!local_reads_.take_used() || sole_voter_leader_ || options_.stale_reads) return;
   if (lease_until_ - Clock::now() < lease_duration_ / 2) lease_round_wanted_ = true;
 }
 
@@ -252,15 +253,11 @@ void RaftDriver::fail_reads(const absl::Status& error, bool leader_reads_only) {
 }
 
 void RaftDriver::update_local_reads() {
-  // The sole voter of its group leads as long as it lives. Without learners nobody but its own
-  // clients sees its writes, each after its apply, so its applied state is linearizable on any
-  // thread; a learner may serve a READONLY read of a committed entry not yet applied here, so
-  // with learners the gate's commit check applies, under a lease without end.
+  // The sole voter of its group leads as long as it lives: its io threads read under a lease
+  // without end, checked as any leader's (publish_local_lease).
   const bool sole_voter = conf_.voters.size() == 1 && conf_.voters[0] == options_.node_id &&
                           conf_.voters_outgoing.empty();
   sole_voter_leader_ = sole_voter && leader_id_.load() == options_.node_id;
-  local_reads_.set_always(options_.stale_reads || (sole_voter_leader_ && conf_.learners.empty() &&
-                                                   conf_.learners_next.empty()));
   publish_local_lease();
 }
 

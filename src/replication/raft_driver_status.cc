@@ -31,8 +31,10 @@ void RaftDriver::publish_view() {
                                               : "readindex";
     s += "raft_read_mode:" + std::string(mode) + "\r\n";
     s += "raft_read_rounds:" + std::to_string(read_rounds_) + "\r\n";
-    s += "raft_lease_reads:" + std::to_string(lease_reads_.load() + local_reads_.served()) + "\r\n";
-    s += "raft_local_reads:" + std::to_string(local_reads_.served()) + "\r\n";
+    const uint64_t local = local_reads_.served();
+    s += "raft_lease_reads:" +
+         std::to_string(lease_reads_.load() + (options_.stale_reads ? 0 : local)) + "\r\n";
+    s += "raft_local_reads:" + std::to_string(local) + "\r\n";
     s += "raft_lease_index:" + std::to_string(lease_index_) + "\r\n";
     s += "raft_lease_expiry_ms:" + std::to_string(lease_expiry_ms_) + "\r\n";
     // Every member with its addresses and role, on every node.
