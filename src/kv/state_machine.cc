@@ -40,7 +40,8 @@ absl::Status StateMachine::Batch::commit() {
 }
 
 Reply StateMachine::read(const Operation& op, KeyLookups* lookups) {
-  storage::ReadKeyspace view(engine_, op.now_ms);
+  // Called by io threads behind LocalReadGate, or by the driver between apply batches.
+  storage::ReadKeyspace view(engine_, op.now_ms, /*cached=*/true);
   return apply_operation(op, view, limits_, lookups);
 }
 

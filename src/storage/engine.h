@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "storage/read_cache.h"
 
 namespace seshat::storage {
 
@@ -78,6 +79,8 @@ class Engine {
   void publish_applied(uint64_t index, uint64_t key_count);
 
   absl::StatusOr<std::optional<std::string>> get(Cf cf, std::string_view key);
+  // Recently read kv_data records for the io threads' point reads (read_cache.h).
+  ReadCache& read_cache() { return read_cache_; }
   absl::Status write(rocksdb::WriteBatch* batch, bool sync);
 
   // Flushes memtables and closes; called by the destructor too. Errors are logged there.
@@ -94,6 +97,7 @@ class Engine {
   std::shared_ptr<DeadMembersFilterFactory> members_gc_;
   std::unique_ptr<rocksdb::DB> db_;
   std::array<rocksdb::ColumnFamilyHandle*, static_cast<size_t>(Cf::kCount)> handles_{};
+  ReadCache read_cache_;
   std::atomic<uint64_t> applied_index_{0};
   std::atomic<uint64_t> key_count_{0};
 };

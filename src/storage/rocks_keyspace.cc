@@ -161,10 +161,16 @@ bool ReadKeyspace::drop_tombstone(std::string_view, int64_t) {
 void ReadKeyspace::clear() { read_only_violation("clear"); }
 
 std::optional<std::string> ReadKeyspace::raw_get(Cf cf, std::string_view key) {
+  uint64_t epoch = 0;
+  const bool cached = cached_ && cf == Cf::kKvData;
+  if (cached) {
+    if (auto hit = engine_.read_cache().find(key, &epoch)) return hit;
+  }
   std::string value;
   rocksdb::Status s = engine_.db()->Get(rocksdb::ReadOptions(), engine_.cf(cf), key, &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) storage_failure(s, "read");
+  if (cached) engine_.read_cache().fill(key, value, epoch);
   return value;
 }
 
@@ -248,6 +254,7 @@ void ApplyBatch::put_record(std::string_view key, ValueType type, std::string_vi
   if (!old_bytes) ++key_count_;
   std::string record = encode_record(value, expire_at_ms, index_, type);
   batch_.Put(engine_.cf(Cf::kKvData), dkey, record);
+  written_.push_back(dkey);
   cached_key_ = std::move(dkey);
   cached_value_ = std::move(record);
   if (expire_at_ms != 0) batch_.Put(engine_.cf(Cf::kExpiry), expiry_key(expire_at_ms, key), "");
@@ -261,6 +268,7 @@ void ApplyBatch::remember(std::string_view dkey, std::optional<std::string> valu
 void ApplyBatch::remove(std::string_view key, const Record& old) {
   std::string dkey = data_key(key);
   batch_.Delete(engine_.cf(Cf::kKvData), dkey);
+  written_.push_back(dkey);
   remember(dkey, std::nullopt);
   if (old.expire_at_ms != 0)
     batch_.Delete(engine_.cf(Cf::kExpiry), expiry_key(old.expire_at_ms, key));
@@ -315,6 +323,10 @@ absl::Status ApplyBatch::commit(bool sync) {
   batch_.Put(engine_.cf(Cf::kMetadata), std::string(kMetaKeyCount), count);
   absl::Status st = engine_.write(batch_.GetWriteBatch(), sync);
   if (!st.ok()) return st;
+  // Before the applied index moves: readers that then find everything applied find no record
+  // this batch replaced.
+  engine_.read_cache().invalidate(written_);
+  written_.clear();
   engine_.publish_applied(index_, key_count_);
   batch_.Clear();
   cached_key_.reset();

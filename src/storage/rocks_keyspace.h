@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "storage/engine.h"
@@ -50,7 +51,10 @@ class RocksKeyspaceBase : public Keyspace {
 
 class ReadKeyspace final : public RocksKeyspaceBase {
  public:
-  ReadKeyspace(Engine& engine, int64_t now_ms) : RocksKeyspaceBase(engine, now_ms) {}
+  // `cached`: point reads of kv_data go through the engine's ReadCache. Only for reads that
+  // are checked against concurrent applies (LocalReadGate) or run on the driver between them.
+  ReadKeyspace(Engine& engine, int64_t now_ms, bool cached = false)
+      : RocksKeyspaceBase(engine, now_ms), cached_(cached) {}
 
   void put_record(std::string_view, ValueType, std::string_view, int64_t) override;
   uint64_t new_generation() override;
@@ -65,6 +69,7 @@ class ReadKeyspace final : public RocksKeyspaceBase {
  private:
   std::optional<std::string> raw_get(Cf cf, std::string_view key) override;
   std::unique_ptr<rocksdb::Iterator> iterator(Cf cf) override;
+  bool cached_;
 };
 
 class ApplyBatch final : public RocksKeyspaceBase {
@@ -108,6 +113,7 @@ class ApplyBatch final : public RocksKeyspaceBase {
   void remember(std::string_view dkey, std::optional<std::string> value);
 
   rocksdb::WriteBatchWithIndex batch_;
+  std::vector<std::string> written_;  // kv_data keys put or deleted, for the read cache
   // The last kv_data record read or written through this batch (nullopt value: absent).
   std::optional<std::string> cached_key_;
   std::optional<std::string> cached_value_;

@@ -230,6 +230,7 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
   batch.Put(engine.cf(Cf::kMetadata), std::string(kMetaKeyCount), count_bytes);
   log.stage_snapshot(batch, snap.metadata);
   if (auto st = engine.write(&batch, /*sync=*/true); !st.ok()) return st;
+  engine.read_cache().clear();  // what io threads read belongs to the replaced state
   engine.publish_applied(index, key_count);
   log.reset_after_snapshot(snap.metadata);
   return absl::OkStatus();

@@ -392,3 +392,41 @@ TEST(ReadKeyspace, RandomKeySkipsExpiredAndIsEmptyWhenNothingLives) {
 
 }  // namespace
 }  // namespace seshat::storage
+
+namespace seshat::storage {
+namespace {
+
+// Cached point reads (read_cache.h) see every committed apply batch: what a batch writes or
+// deletes is gone from the cache once it is committed, whether read before or not.
+TEST(Engine, CachedReadsSeeEachCommittedBatch) {
+  TempDir dir;
+  auto e = open_engine(dir.path(), 1);
+  ASSERT_NE(e, nullptr);
+  auto read = [&](std::string_view key) -> std::string {
+    ReadKeyspace view(*e, 0, /*cached=*/true);
+    auto rec = view.get(key);
+    return rec ? rec->value : "(none)";
+  };
+  auto write = [&](uint64_t index, auto&& change) {
+    ApplyBatch batch(*e);
+    batch.begin_entry(index, 0);
+    change(batch);
+    ASSERT_TRUE(batch.commit(false).ok());
+  };
+  write(1, [](ApplyBatch& b) {
+    b.put("a", "1", 0);
+    b.put("b", "1", 0);
+  });
+  EXPECT_EQ(read("a"), "1");  // now cached
+  EXPECT_EQ(read("b"), "1");
+  write(2, [](ApplyBatch& b) { b.put("a", "2", 0); });
+  EXPECT_EQ(read("a"), "2");
+  EXPECT_EQ(read("b"), "1");
+  write(3, [](ApplyBatch& b) { b.erase("b"); });
+  EXPECT_EQ(read("b"), "(none)");
+  write(4, [](ApplyBatch& b) { b.clear(); });
+  EXPECT_EQ(read("a"), "(none)");
+}
+
+}  // namespace
+}  // namespace seshat::storage
