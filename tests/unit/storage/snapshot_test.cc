@@ -211,6 +211,35 @@ TEST(SnapshotStream, RoundTripReproducesTheStateMachineExactly) {
   EXPECT_EQ((*dst_log->initial_state()).hard_state.commit, 40u);
 }
 
+// Io threads' cached reads (read_cache.h) see the installed state, not what they read before.
+TEST(SnapshotStream, CachedReadsSeeTheInstalledState) {
+  TempDir src_dir, dst_dir;
+  auto src = open_engine(src_dir.path(), 1);
+  fill(*src);
+  auto data = serialize_state(*src);
+  ASSERT_TRUE(data.ok());
+  auto dst = open_engine(dst_dir.path(), 2);
+  auto dst_log = open_log(*dst);
+  {
+    ApplyBatch mine(*dst);
+    mine.begin_entry(3, kNow);
+    mine.put("key:0:1", "the receiver's own value", 0);
+    mine.put("only-here", "x", 0);
+    ASSERT_TRUE(mine.commit(false).ok());
+  }
+  auto read = [&](std::string_view key) -> std::string {
+    ReadKeyspace view(*dst, kNow, /*cached=*/true);
+    auto rec = view.get(key);
+    return rec ? rec->value : "(none)";
+  };
+  EXPECT_EQ(read("key:0:1"), "the receiver's own value");  // now cached
+  EXPECT_EQ(read("only-here"), "x");
+  raft::SnapshotMetadata meta{raft::ConfState{{1, 2, 3}, {}, {}, {}, false}, 40, 2};
+  ASSERT_TRUE(install_snapshot(*dst, *dst_log, raft::Snapshot{*data, meta}).ok());
+  EXPECT_EQ(read("key:0:1"), std::string(37, 'b'));  // fill(): round 0, i = 1
+  EXPECT_EQ(read("only-here"), "(none)");
+}
+
 TEST(SnapshotStream, InstallIsOneBatchAndARefusalWritesNothing) {
   TempDir src_dir, dst_dir;
   auto src = open_engine(src_dir.path(), 1);
