@@ -1,17 +1,20 @@
-// Recently read kv_data records, for the point reads of io threads.
+// Recently read or written kv_data records: for the point reads of io threads, and for the
+// apply path's read of the record a write replaces.
 //
 // With a large memtable a point read is a skip-list search that takes half of a pipelined
-// GET's CPU; a hash lookup here takes a fraction of that. Keys are spread over shards, each
-// with its own mutex and epoch.
+// GET's CPU, and a fifth of a single node's driver under pipelined SETs; a hash lookup here
+// takes a fraction of that. An entry is a record or the knowledge that the key has none (a
+// SET of a new key, a GET of a missing one). Keys are spread over shards, each with its own
+// mutex and epoch.
 //
-// Staying current: the apply path (ApplyBatch::commit) calls invalidate() with every kv_data
-// key its batch wrote, after the batch is in RocksDB; that erases them and moves their shard's
-// epoch. A reader notes the epoch before it reads RocksDB and fills the cache only if the
-// epoch has not moved since: a value read before a commit cannot be put back after the commit
-// invalidated it. In the window between a commit and its invalidation a reader can still find
-// the replaced record here; such a read overlaps an apply batch, which LocalReadGate refuses
-// (the commit index was published before the batch), and the driver reads only between
-// batches. A snapshot install clears everything.
+// Staying current: the apply path (ApplyBatch::commit) calls update() with every kv_data key
+// its batch wrote and what it wrote, after the batch is in RocksDB; that replaces their
+// entries and moves their shards' epochs. A reader notes the epoch before it reads RocksDB and
+// fills the cache only if the epoch has not moved since: a value read before a commit cannot
+// be put back after the commit replaced it. In the window between a commit and its update a
+// reader can still find the replaced record here; such a read overlaps an apply batch, which
+// LocalReadGate refuses (the commit index was published before the batch), and the driver
+// reads only between batches or through its own batch. A snapshot install clears everything.
 #pragma once
 
 #include <array>
@@ -22,20 +25,29 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace seshat::storage {
 
 class ReadCache {
  public:
+  // Lets maps keyed by std::string be searched with a string_view.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   // Records larger than this are not kept (they are rare, and would crowd out many keys).
   static constexpr size_t kMaxRecordBytes = 4096;
 
+  // What a key holds: its record, or nullopt when it has none.
+  using Entry = std::optional<std::string>;
+
   explicit ReadCache(size_t max_bytes = 64 << 20) : max_shard_bytes_(max_bytes / kShards) {}
 
-  // The record for `data_key`, or nullopt if not cached; `epoch` receives the shard's epoch
-  // (pass it to fill() after reading RocksDB).
-  std::optional<std::string> find(std::string_view data_key, uint64_t* epoch) {
+  // The entry for `data_key`, or nullopt if nothing is cached for it; `epoch` receives the
+  // shard's epoch (pass it to fill() after reading RocksDB).
+  std::optional<Entry> find(std::string_view data_key, uint64_t* epoch) {
     Shard& s = shard(data_key);
     std::lock_guard lock(s.mu);
     *epoch = s.epoch;
@@ -44,30 +56,37 @@ class ReadCache {
     return it->second;
   }
 
-  // Keeps a record read from RocksDB, unless its shard changed since find() gave `epoch`.
-  void fill(std::string_view data_key, const std::string& record, uint64_t epoch) {
-    if (record.size() > kMaxRecordBytes) return;
+  // Keeps what RocksDB holds for a key, unless its shard changed since find() gave `epoch`.
+  void fill(std::string_view data_key, const Entry& entry, uint64_t epoch) {
+    if (!fits(entry)) return;
     Shard& s = shard(data_key);
     std::lock_guard lock(s.mu);
     if (s.epoch != epoch) return;
-    if (s.bytes + cost(data_key, record) > max_shard_bytes_) {
-      s.map.clear();
-      s.bytes = 0;
-    }
-    auto [it, inserted] = s.map.try_emplace(std::string(data_key), record);
-    if (inserted) s.bytes += cost(it->first, it->second);
+    put_locked(s, data_key, entry);
   }
 
-  // The apply path wrote these keys (now in RocksDB).
-  void invalidate(const std::vector<std::string>& data_keys) {
-    for (const auto& k : data_keys) {
+  // The apply path wrote these keys (now in RocksDB): each now holds what it was given.
+  // `written` holds (key, Entry) pairs; the entries are moved from.
+  template <class Written>
+  void update(Written&& written) {
+    for (auto& [k, entry] : written) {
       Shard& s = shard(k);
       std::lock_guard lock(s.mu);
       ++s.epoch;
       auto it = s.map.find(k);
-      if (it == s.map.end()) continue;
-      s.bytes -= cost(it->first, it->second);
-      s.map.erase(it);
+      if (it == s.map.end()) {
+        if (fits(entry)) put_locked(s, k, std::move(entry));
+      } else if (fits(entry)) {
+        s.bytes = s.bytes - cost(it->first, it->second) + cost(k, entry);
+        it->second = std::move(entry);
+        if (s.bytes > max_shard_bytes_) {
+          s.map.clear();
+          s.bytes = 0;
+        }
+      } else {
+        s.bytes -= cost(it->first, it->second);
+        s.map.erase(it);
+      }
     }
   }
 
@@ -82,18 +101,23 @@ class ReadCache {
 
  private:
   static constexpr size_t kShards = 64;
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   struct Shard {
     std::mutex mu;
     uint64_t epoch = 0;
     size_t bytes = 0;
-    std::unordered_map<std::string, std::string, Hash, std::equal_to<>> map;
+    std::unordered_map<std::string, Entry, Hash, std::equal_to<>> map;
   };
-  static size_t cost(std::string_view key, const std::string& record) {
-    return key.size() + record.size() + 64;  // 64: the node and its bookkeeping
+  static size_t cost(std::string_view key, const Entry& entry) {
+    return key.size() + (entry ? entry->size() : 0) + 64;  // 64: the node and its bookkeeping
+  }
+  static bool fits(const Entry& entry) { return !entry || entry->size() <= kMaxRecordBytes; }
+  void put_locked(Shard& s, std::string_view data_key, Entry entry) {
+    if (s.bytes + cost(data_key, entry) > max_shard_bytes_) {
+      s.map.clear();
+      s.bytes = 0;
+    }
+    auto [it, inserted] = s.map.try_emplace(std::string(data_key), std::move(entry));
+    if (inserted) s.bytes += cost(it->first, it->second);
   }
   Shard& shard(std::string_view data_key) { return shards_[Hash{}(data_key) % kShards]; }
 

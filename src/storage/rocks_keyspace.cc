@@ -22,6 +22,25 @@ namespace {
   std::abort();
 }
 
+// A committed point read, through the record cache when `cached` (kv_data only).
+std::optional<std::string> committed_get(Engine& engine, Cf cf, std::string_view key, bool cached,
+                                         const char* what) {
+  uint64_t epoch = 0;
+  if (cached) {
+    if (auto hit = engine.read_cache().find(key, &epoch)) return *hit;
+  }
+  std::string value;
+  rocksdb::Status s = engine.db()->Get(rocksdb::ReadOptions(), engine.cf(cf), key, &value);
+  ReadCache::Entry entry;
+  if (s.ok()) {
+    entry = std::move(value);
+  } else if (!s.IsNotFound()) {
+    storage_failure(s, what);
+  }
+  if (cached) engine.read_cache().fill(key, entry, epoch);
+  return entry;
+}
+
 }  // namespace
 
 std::optional<Record> RocksKeyspaceBase::raw_record(std::string_view key) {
@@ -161,17 +180,7 @@ bool ReadKeyspace::drop_tombstone(std::string_view, int64_t) {
 void ReadKeyspace::clear() { read_only_violation("clear"); }
 
 std::optional<std::string> ReadKeyspace::raw_get(Cf cf, std::string_view key) {
-  uint64_t epoch = 0;
-  const bool cached = cached_ && cf == Cf::kKvData;
-  if (cached) {
-    if (auto hit = engine_.read_cache().find(key, &epoch)) return hit;
-  }
-  std::string value;
-  rocksdb::Status s = engine_.db()->Get(rocksdb::ReadOptions(), engine_.cf(cf), key, &value);
-  if (s.IsNotFound()) return std::nullopt;
-  if (!s.ok()) storage_failure(s, "read");
-  if (cached) engine_.read_cache().fill(key, value, epoch);
-  return value;
+  return committed_get(engine_, cf, key, cached_ && cf == Cf::kKvData, "read");
 }
 
 std::unique_ptr<rocksdb::Iterator> ReadKeyspace::iterator(Cf cf) {
@@ -197,19 +206,18 @@ void ApplyBatch::begin_entry(uint64_t index, int64_t now_ms) {
 }
 
 std::optional<std::string> ApplyBatch::raw_get(Cf cf, std::string_view key) {
-  // Most writes read the record they are about to replace (the handler, then put()): remember
-  // the last record read or written so the second lookup costs nothing.
-  if (cf == Cf::kKvData && cached_key_ && *cached_key_ == key) return cached_value_;
+  if (cf == Cf::kKvData) {
+    // Every kv_data write of this batch is in pending_; anything else is committed, and the
+    // cache holds most of it (every write passes through it at commit). Most writes read the
+    // record they replace, and a skip-list search of a large memtable is slow.
+    if (auto it = pending_.find(key); it != pending_.end()) return it->second;
+    return committed_get(engine_, cf, key, /*cached=*/true, "apply read");
+  }
   std::string value;
   rocksdb::Status s =
       batch_.GetFromBatchAndDB(engine_.db(), rocksdb::ReadOptions(), engine_.cf(cf), key, &value);
-  if (s.IsNotFound()) {
-    value.clear();
-    if (cf == Cf::kKvData) remember(key, std::nullopt);
-    return std::nullopt;
-  }
+  if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) storage_failure(s, "apply read");
-  if (cf == Cf::kKvData) remember(key, value);
   return value;
 }
 
@@ -254,22 +262,14 @@ void ApplyBatch::put_record(std::string_view key, ValueType type, std::string_vi
   if (!old_bytes) ++key_count_;
   std::string record = encode_record(value, expire_at_ms, index_, type);
   batch_.Put(engine_.cf(Cf::kKvData), dkey, record);
-  written_.push_back(dkey);
-  cached_key_ = std::move(dkey);
-  cached_value_ = std::move(record);
+  pending_.insert_or_assign(std::move(dkey), std::move(record));
   if (expire_at_ms != 0) batch_.Put(engine_.cf(Cf::kExpiry), expiry_key(expire_at_ms, key), "");
-}
-
-void ApplyBatch::remember(std::string_view dkey, std::optional<std::string> value) {
-  cached_key_ = std::string(dkey);
-  cached_value_ = std::move(value);
 }
 
 void ApplyBatch::remove(std::string_view key, const Record& old) {
   std::string dkey = data_key(key);
   batch_.Delete(engine_.cf(Cf::kKvData), dkey);
-  written_.push_back(dkey);
-  remember(dkey, std::nullopt);
+  pending_.insert_or_assign(std::move(dkey), std::nullopt);
   if (old.expire_at_ms != 0)
     batch_.Delete(engine_.cf(Cf::kExpiry), expiry_key(old.expire_at_ms, key));
   batch_.Put(engine_.cf(Cf::kTombstones), key, encode_tombstone(now_ms_, index_));
@@ -312,7 +312,6 @@ void ApplyBatch::clear() {
   it.reset();
   for (auto& [key, r] : all) remove(key, r);
   key_count_ = 0;
-  cached_key_.reset();
 }
 
 absl::Status ApplyBatch::commit(bool sync) {
@@ -325,11 +324,10 @@ absl::Status ApplyBatch::commit(bool sync) {
   if (!st.ok()) return st;
   // Before the applied index moves: readers that then find everything applied find no record
   // this batch replaced.
-  engine_.read_cache().invalidate(written_);
-  written_.clear();
+  engine_.read_cache().update(pending_);
+  pending_.clear();
   engine_.publish_applied(index_, key_count_);
   batch_.Clear();
-  cached_key_.reset();
   return absl::OkStatus();
 }
 

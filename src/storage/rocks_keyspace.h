@@ -6,9 +6,11 @@
 
 #include <rocksdb/utilities/write_batch_with_index.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -110,13 +112,11 @@ class ApplyBatch final : public RocksKeyspaceBase {
   std::optional<std::string> raw_get(Cf cf, std::string_view key) override;
   std::unique_ptr<rocksdb::Iterator> iterator(Cf cf) override;
   void remove(std::string_view key, const Record& old);
-  void remember(std::string_view dkey, std::optional<std::string> value);
 
   rocksdb::WriteBatchWithIndex batch_;
-  std::vector<std::string> written_;  // kv_data keys put or deleted, for the read cache
-  // The last kv_data record read or written through this batch (nullopt value: absent).
-  std::optional<std::string> cached_key_;
-  std::optional<std::string> cached_value_;
+  // What this batch wrote to kv_data (nullopt: deleted), for reads within the batch and, at
+  // commit, for the read cache.
+  std::unordered_map<std::string, ReadCache::Entry, ReadCache::Hash, std::equal_to<>> pending_;
   uint64_t index_ = 0;
   uint64_t key_count_ = 0;
   uint64_t generations_in_entry_ = 0;   // new_generation() calls since index_ last changed

@@ -396,17 +396,20 @@ TEST(ReadKeyspace, RandomKeySkipsExpiredAndIsEmptyWhenNothingLives) {
 namespace seshat::storage {
 namespace {
 
+// An io thread's point read through the record cache: the value, or "(none)".
+std::string cached_read(Engine& engine, std::string_view key) {
+  ReadKeyspace view(engine, 0, /*cached=*/true);
+  auto rec = view.get(key);
+  return rec ? rec->value : "(none)";
+}
+
 // Cached point reads (read_cache.h) see every committed apply batch: what a batch writes or
 // deletes is gone from the cache once it is committed, whether read before or not.
 TEST(Engine, CachedReadsSeeEachCommittedBatch) {
   TempDir dir;
   auto e = open_engine(dir.path(), 1);
   ASSERT_NE(e, nullptr);
-  auto read = [&](std::string_view key) -> std::string {
-    ReadKeyspace view(*e, 0, /*cached=*/true);
-    auto rec = view.get(key);
-    return rec ? rec->value : "(none)";
-  };
+  auto read = [&](std::string_view key) { return cached_read(*e, key); };
   auto write = [&](uint64_t index, auto&& change) {
     ApplyBatch batch(*e);
     batch.begin_entry(index, 0);
@@ -426,6 +429,63 @@ TEST(Engine, CachedReadsSeeEachCommittedBatch) {
   EXPECT_EQ(read("b"), "(none)");
   write(4, [](ApplyBatch& b) { b.clear(); });
   EXPECT_EQ(read("a"), "(none)");
+}
+
+// The apply path reads the record a write replaces through the same cache, which also holds
+// keys known to have no record: a batch sees its own writes, then every committed one, and a
+// batch that is never committed leaves nothing behind.
+TEST(Engine, ApplyBatchesSeeTheirOwnAndEarlierWritesThroughTheCache) {
+  TempDir dir;
+  auto e = open_engine(dir.path(), 1);
+  ASSERT_NE(e, nullptr);
+  auto read = [&](std::string_view key) { return cached_read(*e, key); };
+  auto value = [](ApplyBatch& b, std::string_view key) -> std::string {
+    auto rec = b.get(key);
+    return rec ? rec->value : "(none)";
+  };
+  EXPECT_EQ(read("c"), "(none)");  // cached as absent
+  {
+    ApplyBatch b(*e);
+    b.begin_entry(1, 0);
+    EXPECT_EQ(value(b, "c"), "(none)");
+    b.put("c", "1", 0);
+    EXPECT_EQ(value(b, "c"), "1");
+    EXPECT_TRUE(b.erase("c"));
+    EXPECT_EQ(value(b, "c"), "(none)");
+    b.put("c", "2", 0);
+    EXPECT_EQ(b.count(), 1u);
+    ASSERT_TRUE(b.commit(false).ok());
+  }
+  EXPECT_EQ(read("c"), "2");
+  EXPECT_EQ(e->key_count(), 1u);
+  {
+    ApplyBatch b(*e);
+    b.begin_entry(2, 0);
+    EXPECT_EQ(value(b, "c"), "2");
+    EXPECT_TRUE(b.erase("c"));
+    ASSERT_TRUE(b.commit(false).ok());
+  }
+  EXPECT_EQ(read("c"), "(none)");
+  EXPECT_EQ(e->key_count(), 0u);
+  {
+    ApplyBatch abandoned(*e);
+    abandoned.begin_entry(3, 0);
+    abandoned.put("c", "never", 0);
+    abandoned.put("d", "never", 0);
+  }
+  EXPECT_EQ(read("c"), "(none)");
+  EXPECT_EQ(read("d"), "(none)");
+  {
+    ApplyBatch b(*e);
+    b.begin_entry(3, 0);
+    EXPECT_EQ(value(b, "c"), "(none)");
+    EXPECT_EQ(value(b, "d"), "(none)");
+    b.put("c", "3", 0);
+    EXPECT_EQ(b.count(), 1u);
+    ASSERT_TRUE(b.commit(false).ok());
+  }
+  EXPECT_EQ(read("c"), "3");
+  EXPECT_EQ(e->key_count(), 1u);
 }
 
 }  // namespace
