@@ -9,8 +9,9 @@ time (utime + stime, /proc/PID/task/TID/stat) of every thread of every node. It 
   explains throughput when the box is CPU-bound, ../shared/BENCHMARKING.md);
 - context switches per operation, per node (every hand-off between threads is one or two);
 - per node, how that CPU splits between its threads, grouped by name: raft-driver, io-N (client
-  connections), peer-msg-N / peer-snap-N (sending to peers), grpc (gRPC's threads: receiving
-  from peers), rocksdb (flush and compaction), and the rest;
+  connections), peer-msg-N / peer-snap-N (sending to peers), peer-recv (receiving from peers),
+  grpc (gRPC's own threads: polling, snapshots, Hello), rocksdb (flush and compaction), and the
+  rest;
 - with --perf, the row once more under `perf record` on the leader and on one follower (apart
   from the CPU measurement, which perf would inflate), summarised by shared object (seshat
   itself, librocksdb, libgrpc, libc, the kernel, ...) and by symbol.
@@ -47,6 +48,7 @@ ROWS = [("SET", 50), ("SET", 1), ("GET", 50)]
 GROUPS = [("raft-driver", re.compile(r"^raft-driver$")),
           ("io", re.compile(r"^io-\d+$")),
           ("peer send", re.compile(r"^peer-(msg|snap)-\d+$")),
+          ("peer recv", re.compile(r"^peer-recv$")),
           ("grpc", re.compile(r"grpc|^nexting_thread|^default-executo|^resolver|^timer")),
           ("rocksdb", re.compile(r"^rocksdb")),
           ("main", re.compile(r"^seshat$"))]

@@ -64,12 +64,19 @@ class GrpcTransport::Impl {
                                static_cast<int>(options_.keepalive_time.count()));
     builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
                                static_cast<int>(options_.keepalive_timeout.count()));
+    cq_ = builder.AddCompletionQueue();
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || port_ == 0) {
+      if (server_ != nullptr) {
+        server_->Shutdown();
+        server_->Wait();
+      }
       server_.reset();
+      drain_unused_queue();
       port_ = 0;
       return absl::UnavailableError("cannot listen for peers on '" + options_.listen_addr + "'");
     }
+    service_.start_receiving(cq_.get());
     state_ = State::kRunning;
     for (const auto& [id, addr] : options_.peers) add_peer_locked(id, addr);
     spdlog::info("transport: node {} of cluster '{}' listening for peers on {} (port {})",
@@ -94,6 +101,7 @@ class GrpcTransport::Impl {
     service_.cancel_all();
     server_->Shutdown(deadline_after(options_.shutdown_timeout));
     server_->Wait();
+    service_.stop_receiving();
     spdlog::info("transport: node {} stopped", options_.node_id);
   }
 
@@ -219,6 +227,16 @@ class GrpcTransport::Impl {
     senders_.emplace(id, std::move(sender));
   }
 
+  // A completion queue that no thread serves must still be shut down and drained.
+  void drain_unused_queue() {
+    cq_->Shutdown();
+    void* tag = nullptr;
+    bool ok = false;
+    while (cq_->Next(&tag, &ok)) {
+    }
+    cq_.reset();
+  }
+
   // options_.peers is only written before start(); afterwards senders_ is the membership.
   GrpcTransportOptions options_;
   const TransportHandlers handlers_;
@@ -229,6 +247,7 @@ class GrpcTransport::Impl {
   State state_ = State::kNew;
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::ServerCompletionQueue> cq_;  // Send streams (raft_service.h)
   std::map<raft::NodeId, std::unique_ptr<PeerSender>> senders_;
   std::set<raft::NodeId> blocked_;
   std::map<raft::NodeId, unsigned> drop_percent_;

@@ -1,5 +1,6 @@
 #include "transport/raft_service.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <string>
@@ -144,48 +145,104 @@ grpc::Status RaftService::deliver(pb::MessageBatch& batch) {
 }
 
 // Reads batches one after the other until the sender ends the stream, the connection fails,
-// cancel_all() cancels it or a batch is refused. gRPC calls OnReadDone on its own threads, one
-// call at a time for a stream, and OnDone once when the call is over.
-class RaftService::SendReactor final : public grpc::ServerReadReactor<pb::MessageBatch> {
+// cancel_all() cancels it or a batch is refused. Every step completes on the receiving thread
+// with this object as its tag; it deletes itself once its Finish completed.
+class RaftService::SendCall {
  public:
-  SendReactor(RaftService& service, grpc::CallbackServerContext* ctx)
-      : service_(service), ctx_(ctx), admitted_(service.admit(ctx)) {
-    if (!admitted_) {
-      Finish(kShuttingDown);
-      return;
-    }
-    StartRead(&batch_);
+  explicit SendCall(RaftService& service) : service_(service), reader_(&ctx_) {}
+
+  // Asks for the next stream; false (and nothing asked) once shutdown began.
+  bool request(grpc::ServerCompletionQueue* cq) {
+    std::lock_guard lock(service_.mu_);
+    if (service_.cancelled_) return false;
+    service_.RequestSend(&ctx_, &reader_, cq, cq, this);
+    return true;
   }
 
-  void OnReadDone(bool ok) override {
-    if (!ok) {
-      Finish(ctx_->IsCancelled() ? grpc::Status::CANCELLED : grpc::Status::OK);
-      return;
+  // One completed step: `ok` as gRPC reported it.
+  void proceed(bool ok) {
+    switch (state_) {
+      case State::kRequested:
+        if (!ok) {  // the server is shutting down: no stream came
+          delete this;
+          return;
+        }
+        service_.request_stream();  // the next peer's stream
+        admitted_ = service_.admit(&ctx_);
+        if (!admitted_) {
+          finish(kShuttingDown);
+          return;
+        }
+        read();
+        return;
+      case State::kReading:
+        if (!ok) {  // the sender ended the stream, or it broke or was cancelled
+          finish(grpc::Status::OK);
+          return;
+        }
+        if (grpc::Status st = service_.deliver(batch_); !st.ok()) {
+          finish(st);
+          return;
+        }
+        read();
+        return;
+      case State::kFinishing:
+        if (admitted_) service_.release(&ctx_);
+        delete this;
+        return;
     }
-    grpc::Status st = service_.deliver(batch_);
-    if (!st.ok()) {
-      Finish(st);
-      return;
-    }
-    batch_.Clear();
-    StartRead(&batch_);
-  }
-
-  void OnDone() override {
-    if (admitted_) service_.release(ctx_);
-    delete this;
   }
 
  private:
+  enum class State { kRequested, kReading, kFinishing };
+
+  void read() {
+    batch_.Clear();
+    state_ = State::kReading;
+    reader_.Read(&batch_, this);
+  }
+  void finish(const grpc::Status& status) {
+    state_ = State::kFinishing;
+    if (status.ok()) {
+      reader_.Finish(pb::SendAck(), status, this);
+    } else {
+      reader_.FinishWithError(status, this);
+    }
+  }
+
   RaftService& service_;
-  grpc::CallbackServerContext* ctx_;
-  const bool admitted_;
+  grpc::ServerContext ctx_;
+  grpc::ServerAsyncReader<pb::SendAck, pb::MessageBatch> reader_;
   pb::MessageBatch batch_;
+  State state_ = State::kRequested;
+  bool admitted_ = false;
 };
 
-grpc::ServerReadReactor<pb::MessageBatch>* RaftService::Send(grpc::CallbackServerContext* ctx,
-                                                             pb::SendAck*) {
-  return new SendReactor(*this, ctx);
+void RaftService::request_stream() {
+  auto* call = new SendCall(*this);
+  if (!call->request(cq_)) delete call;
+}
+
+void RaftService::start_receiving(grpc::ServerCompletionQueue* cq) {
+  cq_ = cq;
+  request_stream();
+  receiver_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "peer-recv");
+    serve_streams();
+  });
+}
+
+void RaftService::serve_streams() {
+  void* tag = nullptr;
+  bool ok = false;
+  while (cq_->Next(&tag, &ok)) static_cast<SendCall*>(tag)->proceed(ok);
+}
+
+void RaftService::stop_receiving() {
+  if (cq_ == nullptr) return;
+  cq_->Shutdown();  // Next() returns false once every pending step has been delivered
+  if (receiver_.joinable()) receiver_.join();
+  cq_ = nullptr;
 }
 
 // Snapshots are assembled in memory: raft::Snapshot holds its data as a string, so the driver

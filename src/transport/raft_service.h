@@ -8,6 +8,7 @@
 
 #include <mutex>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "raft.grpc.pb.h"
@@ -17,20 +18,19 @@
 
 namespace seshat::transport {
 
-// Send (the message stream, which carries every append and acknowledgement) uses gRPC's
-// callback API: each batch is handled on the gRPC thread that read it. On the synchronous API a
-// stream held a server thread blocked in Read(), and every batch cost hand-offs between
-// gRPC's pollers and that thread (docs/performance.md measured about 20 context switches per
-// one-client write on a leader).
+// Send (the message stream, which carries every append and acknowledgement) uses gRPC's async
+// API, served by one thread of ours ("peer-recv") that polls the completion queue itself: a
+// batch is read, checked and handed to the driver on the thread that the socket woke. On the
+// synchronous API a stream held a server thread blocked in Read(), and on the callback API
+// gRPC's poller handed each batch to another of its threads before ours saw it: hand-offs
+// that cost more than the batch (docs/performance.md).
 class RaftService final
-    : public pb::RaftTransport::WithCallbackMethod_Send<pb::RaftTransport::Service> {
+    : public pb::RaftTransport::WithAsyncMethod_Send<pb::RaftTransport::Service> {
  public:
   // `options`, `handlers` and `registry` must outlive the service.
   RaftService(const GrpcTransportOptions& options, const TransportHandlers& handlers,
               PeerRegistry& registry);
 
-  grpc::ServerReadReactor<pb::MessageBatch>* Send(grpc::CallbackServerContext* ctx,
-                                                  pb::SendAck* ack) override;
   grpc::Status SendSnapshot(grpc::ServerContext* ctx, grpc::ServerReader<pb::SnapshotChunk>* reader,
                             pb::SnapshotAck* ack) override;
   grpc::Status Hello(grpc::ServerContext* ctx, const pb::HelloRequest* request,
@@ -39,14 +39,23 @@ class RaftService final
   grpc::Status Join(grpc::ServerContext* ctx, const pb::JoinClusterRequest* request,
                     pb::JoinClusterResponse* response) override;
 
+  // Starts the thread that serves Send streams from `cq` (the server's, built and started).
+  void start_receiving(grpc::ServerCompletionQueue* cq);
+  // After the server's Shutdown() returned: shuts the queue down, drains it, joins the thread.
+  void stop_receiving();
+
   // Refuses new calls and cancels the running ones; their handlers then return promptly.
   void cancel_all();
 
  private:
   // Registers a running call for cancel_all(); unregisters when it goes out of scope.
   class CallGuard;
-  // One Send stream.
-  class SendReactor;
+  // One Send stream, from the request for it to its end.
+  class SendCall;
+
+  void serve_streams();
+  // Asks gRPC for the next Send stream, unless shutdown began.
+  void request_stream();
 
   // Registers a call for cancel_all(); false once shutdown began (the call must end at once).
   bool admit(grpc::ServerContextBase* ctx);
@@ -67,6 +76,9 @@ class RaftService final
   std::set<grpc::ServerContextBase*> calls_;
   // (sender, status code) pairs already logged: a rejected peer retries every few seconds.
   std::set<std::pair<raft::NodeId, int>> logged_rejections_;
+
+  grpc::ServerCompletionQueue* cq_ = nullptr;
+  std::thread receiver_;
 };
 
 }  // namespace seshat::transport

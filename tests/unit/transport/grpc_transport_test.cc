@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,6 +15,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -54,7 +57,10 @@ class TestNode {
     o.shutdown_timeout = 1s;
     TransportHandlers h;
     h.on_message = [this](raft::Message m) {
+      char thread_name[16] = {};
+      pthread_getname_np(pthread_self(), thread_name, sizeof thread_name);
       std::lock_guard lock(mu_);
+      if (m.type != MessageType::kSnap) message_threads_.insert(thread_name);
       received_.push_back(std::move(m));
     };
     h.on_unreachable = [this](NodeId peer) {
@@ -94,6 +100,11 @@ class TestNode {
     std::lock_guard lock(mu_);
     return snapshot_status_;
   }
+  // Names of the threads that handed over messages other than snapshots.
+  std::set<std::string> message_threads() {
+    std::lock_guard lock(mu_);
+    return message_threads_;
+  }
 
  private:
   NodeId id_;
@@ -102,6 +113,7 @@ class TestNode {
   std::vector<raft::Message> received_;
   std::map<NodeId, int> unreachable_;
   std::vector<std::pair<NodeId, bool>> snapshot_status_;
+  std::set<std::string> message_threads_;
 };
 
 // Makes every node a peer of every other and waits for all links to be up. Until then a
@@ -193,6 +205,9 @@ TEST(GrpcTransport, ThreeNodesAllPairsInOrder) {
       if (to == from) continue;
       EXPECT_TRUE(in_order(to->received_from(from->id()), 0, kCount - 1));
     }
+    // Every peer's stream is read and handed over by the node's one receiving thread, not
+    // passed between gRPC's threads first (docs/transport.md, "Receiving").
+    EXPECT_EQ(to->message_threads(), std::set<std::string>{"peer-recv"});
   }
 }
 
