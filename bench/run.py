@@ -14,7 +14,8 @@ another, so the second table, "3-node cluster vs redis-server (appendfsync alway
 redis numbers of the first: they were measured right beside the cluster's. A three-member etcd
 (Debian's etcd-server, bench/etcd_cluster.py) runs beside them too: SET and GET without
 pipelining are also sent to its leader as gRPC Put and linearizable Range by h2load, and a third
-table sets the cluster beside it, with p50 / p99 latency and CPU per operation of each.
+table sets the cluster beside it, with p50 / p99 latency and CPU per operation of each. A
+"Targets" section then reads the issue's targets off those tables (bench/targets.py).
 
 Knobs (environment):
   BENCH_REQUESTS         requests per row with 50 clients   (default 100000)
@@ -64,6 +65,7 @@ from servers import (RedisProcess, SeshatProcess, ServerError, ServerProcess,  #
                      stop_all)
 import etcd_cluster as etcd  # noqa: E402
 import sweep  # noqa: E402
+import targets  # noqa: E402
 
 LEADER_TIMEOUT_SECS = 30
 STOP_TIMEOUT_SECS = 15
@@ -481,6 +483,11 @@ def run(args):
                 f"connections and one request in flight on each: SET is a Put of a "
                 f"{data_size}-byte value, GET a linearizable Range, always of one key. The "
                 f"cluster column is the table above's.\n\n" + render_etcd_table(against_etcd)))
+        if cluster:
+            sections.append((
+                "Targets (issue \"Faster than the consensus stores\")",
+                "Each target read from this run's tables above (bench/targets.py).\n\n" +
+                targets.render(single, clustered, against_etcd)))
         if swept is not None:
             png = Path(args.out).with_suffix(".png")
             png.parent.mkdir(parents=True, exist_ok=True)
