@@ -13,7 +13,7 @@ namespace seshat::node {
 
 // Every key the node understands. The flag is spelled out rather than derived because [node] id
 // is --node-id, and a grep for a flag should land here.
-const std::array<Key, 25> kKeys = {{
+const std::array<Key, 26> kKeys = {{
     {"node", "id", "--node-id", &Config::node_id, 1, kNoMax,
      "this node's id; unique in the cluster and never reused"},
     {"node", "client_addr", "--client-addr", &Config::client_addr, 0, 0,
@@ -69,6 +69,8 @@ const std::array<Key, 25> kKeys = {{
      "how often the active expiry cycle looks for expired keys"},
     {"server", "log_level", "--log-level", &Config::log_level, 0, 0,
      "trace, debug, info, warn, error, critical or off"},
+    {"server", "metrics_addr", "--metrics-addr", &Config::metrics_addr, 0, 0,
+     "host:port serving Prometheus metrics at /metrics (e.g. 127.0.0.1:9121); empty means none"},
     {"server", "enable_fault_injection", "--enable-fault-injection",
      &Config::enable_fault_injection, 0, 0,
      "accept SESHAT LINK commands that cut this node's peer links (tests only; never in "
@@ -257,6 +259,12 @@ std::string validate_config(const Config& config) {
         "must differ from [node] client_addr, both are " + in_quotes(config.client_addr));
   }
   if (config.data_dir.empty()) return value_error(key_of("node", "data_dir"), "must not be empty");
+  if (!config.metrics_addr.empty()) {
+    const Key& key = key_of("server", "metrics_addr");
+    if (std::string problem = address_problem(config.metrics_addr); !problem.empty()) {
+      return value_error(key, problem + ", got " + in_quotes(config.metrics_addr));
+    }
+  }
 
   if (!config.join_addr.empty()) {
     const Key& key = key_of("cluster", "join_addr");

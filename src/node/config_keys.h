@@ -32,7 +32,7 @@ struct Key {
 };
 
 // Every key the node understands.
-extern const std::array<Key, 25> kKeys;
+extern const std::array<Key, 26> kKeys;
 inline constexpr std::array<std::string_view, 5> kSections = {"node", "cluster", "raft", "limits",
                                                               "server"};
 inline constexpr std::array<std::string_view, 7> kLogLevels = {"trace", "debug",    "info", "warn",

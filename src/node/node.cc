@@ -10,7 +10,10 @@
 #include <random>
 
 #include "admin/admin_commands.h"
+#include "admin/info.h"
 #include "cluster/mode.h"
+#include "metrics/http_endpoint.h"
+#include "metrics/prometheus.h"
 #include "replication/cluster_join.h"
 #include "replication/cluster_view.h"
 #include "replication/raft_driver.h"
@@ -90,13 +93,28 @@ storage::MemberBook book_of(const std::vector<Member>& members) {
 // Listens for clients until SIGINT/SIGTERM. Order matters on the way out: stop taking requests,
 // let in-flight ones commit and be answered (bounded by the request timeout), then
 // `stop_replication`. Returns the exit code.
-int serve_clients(const Config& config, ServerContext& ctx,
+int serve_clients(const Config& config, ServerContext& ctx, storage::Engine& engine,
                   const std::function<void()>& stop_replication) {
   RespServer server(ctx);
   if (auto st = server.start(); !st.ok()) {
     spdlog::error("{}", std::string(st.message()));
     stop_replication();
     return 1;
+  }
+  // Prometheus scrapes: the numbers INFO gives, in Prometheus's format (metrics/prometheus.h).
+  std::unique_ptr<metrics::HttpEndpoint> metrics_endpoint;
+  if (!config.metrics_addr.empty()) {
+    auto endpoint = metrics::HttpEndpoint::start(config.metrics_addr, [&ctx, &engine] {
+      return metrics::prometheus_text(admin::info_sections_text(ctx, &engine, {"everything"}));
+    });
+    if (!endpoint.ok()) {
+      spdlog::error("{}", std::string(endpoint.status().message()));
+      server.stop(std::chrono::milliseconds(0));
+      stop_replication();
+      return 1;
+    }
+    metrics_endpoint = std::move(*endpoint);
+    spdlog::info("serving metrics on http://{}/metrics", config.metrics_addr);
   }
   if (ctx.cluster != nullptr) {
     spdlog::info("ready to accept connections on {} (raft on {})", config.client_addr,
@@ -105,6 +123,7 @@ int serve_clients(const Config& config, ServerContext& ctx,
     spdlog::info("ready to accept connections on {}", config.client_addr);
   }
   wait_and_log_signal();
+  metrics_endpoint.reset();
   server.stop(std::chrono::milliseconds(config.request_timeout_secs * 1000));
   stop_replication();
   return 0;
@@ -269,7 +288,7 @@ int run_raft_node(const Config& config, storage::Engine& engine, ServerContext& 
       spdlog::error("{}", st.ToString());
       return 1;
     }
-    return serve_clients(config, ctx, [&] { driver.stop(); });
+    return serve_clients(config, ctx, engine, [&] { driver.stop(); });
   }
 
   transport::GrpcTransportOptions topt;
@@ -324,7 +343,7 @@ int run_raft_node(const Config& config, storage::Engine& engine, ServerContext& 
   ctx.remove_member = [&driver](uint64_t id, Replicator::Done done) {
     driver.remove_member(id, std::move(done));
   };
-  return serve_clients(config, ctx, [&] {
+  return serve_clients(config, ctx, engine, [&] {
     driver.stop();
     transport.stop();
   });

@@ -46,6 +46,7 @@ struct Config {
   uint64_t tombstone_ttl_secs = 3600;  // deleted/expired key tombstones are collected after this
   uint64_t active_expire_interval_ms = 100;  // how often the active expiry cycle runs
   std::string log_level = "info";
+  std::string metrics_addr;  // host:port of the Prometheus endpoint; empty: none
   // Tests only: SESHAT LINK BLOCK|UNBLOCK <peer> cuts this node's messages to a peer.
   bool enable_fault_injection = false;
 };

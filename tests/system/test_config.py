@@ -20,7 +20,7 @@ TOML_KEYS = {
     "limits": ["max_key_size_bytes", "max_value_size_bytes", "max_concurrent_client_connections",
                "request_timeout_secs"],
     "server": ["requirepass", "io_threads", "tombstone_ttl_secs", "active_expire_interval_ms",
-               "log_level"],
+               "log_level", "metrics_addr"],
 }
 
 

@@ -1,0 +1,263 @@
+#include "metrics/prometheus.h"
+
+#include <charconv>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace seshat::metrics {
+
+namespace {
+
+enum class Type { kGauge, kCounter };
+
+// A plain INFO field reported as one metric.
+struct Plain {
+  std::string_view field;
+  std::string_view name;
+  Type type;
+  std::string_view help;
+  double scale = 1;  // INFO's unit to the metric's (microseconds to seconds: 1e-6)
+};
+
+constexpr Plain kPlain[] = {
+    {"uptime_in_seconds", "seshat_uptime_seconds", Type::kGauge, "Seconds since the node started."},
+    {"connected_clients", "seshat_connected_clients", Type::kGauge, "Client connections open now."},
+    {"blocked_clients", "seshat_blocked_clients", Type::kGauge,
+     "Clients waiting in a blocking command."},
+    {"maxclients", "seshat_max_clients", Type::kGauge, "The client connection limit."},
+    {"used_memory_rss", "seshat_memory_rss_bytes", Type::kGauge, "Resident memory of the process."},
+    {"used_memory_peak", "seshat_memory_peak_bytes", Type::kGauge, "Largest resident memory seen."},
+    {"total_connections_received", "seshat_connections_received_total", Type::kCounter,
+     "Client connections accepted."},
+    {"rejected_connections", "seshat_connections_rejected_total", Type::kCounter,
+     "Client connections refused at the limit."},
+    {"total_commands_processed", "seshat_commands_processed_total", Type::kCounter,
+     "Commands answered."},
+    {"total_write_commands", "seshat_write_commands_total", Type::kCounter,
+     "Write commands answered."},
+    {"total_net_input_bytes", "seshat_net_input_bytes_total", Type::kCounter,
+     "Bytes read from clients."},
+    {"total_net_output_bytes", "seshat_net_output_bytes_total", Type::kCounter,
+     "Bytes written to clients."},
+    {"expired_keys", "seshat_expired_keys_total", Type::kCounter,
+     "Keys removed because their time to live ran out."},
+    {"keyspace_hits", "seshat_keyspace_hits_total", Type::kCounter,
+     "Key lookups that found the key."},
+    {"keyspace_misses", "seshat_keyspace_misses_total", Type::kCounter,
+     "Key lookups that did not."},
+    {"total_protocol_errors", "seshat_protocol_errors_total", Type::kCounter,
+     "Malformed client requests."},
+    {"used_cpu_user", "seshat_cpu_user_seconds_total", Type::kCounter,
+     "User CPU time of the process."},
+    {"used_cpu_sys", "seshat_cpu_system_seconds_total", Type::kCounter,
+     "System CPU time of the process."},
+    {"raft_node_id", "seshat_raft_node_id", Type::kGauge, "This node's id."},
+    {"raft_term", "seshat_raft_term", Type::kGauge, "The Raft term this node is in."},
+    {"raft_leader_id", "seshat_raft_leader_id", Type::kGauge,
+     "The leader this node knows of (0: none)."},
+    {"raft_commit_index", "seshat_raft_commit_index", Type::kGauge,
+     "The last log index known to be committed."},
+    {"raft_applied_index", "seshat_raft_applied_index", Type::kGauge,
+     "The last log index applied to the data."},
+    {"raft_snapshot_index", "seshat_raft_snapshot_index", Type::kGauge,
+     "The log index of the last snapshot."},
+    {"raft_members", "seshat_raft_members", Type::kGauge, "Members of the Raft group."},
+    {"raft_read_rounds", "seshat_raft_read_rounds_total", Type::kCounter,
+     "ReadIndex rounds run for linearizable reads."},
+    {"raft_lease_reads", "seshat_raft_lease_reads_total", Type::kCounter,
+     "Reads answered under the leader lease without a round."},
+    {"raft_local_reads", "seshat_raft_local_reads_total", Type::kCounter,
+     "Reads answered by io threads from applied state."},
+};
+
+// What the metrics name for a Raft role.
+constexpr std::pair<std::string_view, std::string_view> kRoles[] = {
+    {"StateLeader", "leader"},
+    {"StateFollower", "follower"},
+    {"StateCandidate", "candidate"},
+    {"StatePreCandidate", "precandidate"},
+};
+
+std::optional<double> number(std::string_view text) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
+std::string format(double value) {
+  char buf[64];
+  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  return ec == std::errc() ? std::string(buf, ptr) : "NaN";
+}
+
+// Label values are escaped as the format asks: backslash, double quote and newline.
+std::string escape(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// "a=1,b=2" as (name, value) pairs.
+std::vector<std::pair<std::string_view, std::string_view>> pairs(std::string_view text) {
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    const size_t eq = item.find('=');
+    if (eq != std::string_view::npos) out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+// Metrics grouped by name, each written once with its HELP and TYPE, in the order first seen.
+class Exposition {
+ public:
+  void add(std::string_view name, Type type, std::string_view help, std::string labels,
+           double value) {
+    auto [it, fresh] = index_.try_emplace(std::string(name), families_.size());
+    if (fresh) families_.push_back({std::string(name), type, std::string(help), {}});
+    families_[it->second].samples.emplace_back(std::move(labels), value);
+  }
+
+  std::string text() const {
+    std::string out;
+    for (const Family& f : families_) {
+      out += "# HELP " + f.name + " " + f.help + "\n";
+      out += "# TYPE " + f.name + (f.type == Type::kCounter ? " counter\n" : " gauge\n");
+      for (const auto& [labels, value] : f.samples) {
+        out += f.name;
+        if (!labels.empty()) out += "{" + labels + "}";
+        out += " " + format(value) + "\n";
+      }
+    }
+    return out;
+  }
+
+ private:
+  struct Family {
+    std::string name;
+    Type type;
+    std::string help;
+    std::vector<std::pair<std::string, double>> samples;
+  };
+  std::map<std::string, size_t> index_;
+  std::vector<Family> families_;
+};
+
+void add_command_stats(Exposition& out, std::string_view command, std::string_view stats) {
+  const std::string labels = "command=\"" + escape(command) + "\"";
+  for (auto [name, text] : pairs(stats)) {
+    auto value = number(text);
+    if (!value) continue;
+    if (name == "calls") {
+      out.add("seshat_commands_total", Type::kCounter, "Calls of each command that ran.", labels,
+              *value);
+    } else if (name == "usec") {
+      out.add("seshat_commands_duration_seconds_total", Type::kCounter,
+              "Time from dispatch to reply, summed over each command's calls.", labels,
+              *value * 1e-6);
+    } else if (name == "rejected_calls") {
+      out.add("seshat_commands_rejected_total", Type::kCounter,
+              "Calls of each command refused before running.", labels, *value);
+    } else if (name == "failed_calls") {
+      out.add("seshat_commands_failed_total", Type::kCounter,
+              "Calls of each command that answered an error.", labels, *value);
+    }
+  }
+}
+
+void add_keyspace(Exposition& out, std::string_view db, std::string_view stats) {
+  const std::string labels = "db=\"" + escape(db.substr(2)) + "\"";
+  for (auto [name, text] : pairs(stats)) {
+    auto value = number(text);
+    if (!value) continue;
+    if (name == "keys") {
+      out.add("seshat_keys", Type::kGauge, "Keys stored.", labels, *value);
+    } else if (name == "expires") {
+      out.add("seshat_keys_with_expiry", Type::kGauge, "Keys stored with a time to live.", labels,
+              *value);
+    }
+  }
+}
+
+void add_peer(Exposition& out, std::string_view peer, std::string_view stats) {
+  const std::string labels = "peer=\"" + escape(peer) + "\"";
+  for (auto [name, text] : pairs(stats)) {
+    auto value = number(text);
+    if (!value) continue;
+    if (name == "match") {
+      out.add("seshat_raft_peer_match_index", Type::kGauge,
+              "The last log index the leader knows each member holds.", labels, *value);
+    } else if (name == "lag") {
+      out.add("seshat_raft_peer_lag_entries", Type::kGauge,
+              "How many entries each member is behind the leader's log.", labels, *value);
+    }
+  }
+}
+
+}  // namespace
+
+std::string prometheus_text(std::string_view info) {
+  Exposition out;
+  out.add("seshat_up", Type::kGauge, "1 while the node answers scrapes.", "", 1);
+  std::string version;
+  while (!info.empty()) {
+    const size_t eol = info.find('\n');
+    std::string_view line = info.substr(0, eol);
+    info.remove_prefix(eol == std::string_view::npos ? info.size() : eol + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') continue;
+    const size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    const std::string_view field = line.substr(0, colon);
+    const std::string_view value = line.substr(colon + 1);
+    if (field == "seshat_version") version = std::string(value);
+    if (field == "raft_role") {
+      for (auto [role, label] : kRoles) {
+        out.add("seshat_raft_role", Type::kGauge, "1 for the Raft role this node is in.",
+                "role=\"" + std::string(label) + "\"", role == value ? 1 : 0);
+      }
+      continue;
+    }
+    if (field.substr(0, 8) == "cmdstat_") {
+      add_command_stats(out, field.substr(8), value);
+      continue;
+    }
+    if (field.size() > 2 && field.substr(0, 2) == "db" && number(field.substr(2))) {
+      add_keyspace(out, field, value);
+      continue;
+    }
+    if (field.substr(0, 10) == "raft_peer_") {
+      add_peer(out, field.substr(10), value);
+      continue;
+    }
+    for (const Plain& p : kPlain) {
+      if (p.field != field) continue;
+      if (auto v = number(value)) out.add(p.name, p.type, p.help, "", *v * p.scale);
+      break;
+    }
+  }
+  if (!version.empty()) {
+    out.add("seshat_build_info", Type::kGauge, "The running version, as a label.",
+            "version=\"" + escape(version) + "\"", 1);
+  }
+  return out.text();
+}
+
+}  // namespace seshat::metrics
