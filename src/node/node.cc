@@ -12,6 +12,7 @@
 #include "admin/admin_commands.h"
 #include "admin/info.h"
 #include "cluster/mode.h"
+#include "metrics/histogram.h"
 #include "metrics/http_endpoint.h"
 #include "metrics/prometheus.h"
 #include "replication/cluster_join.h"
@@ -105,7 +106,17 @@ int serve_clients(const Config& config, ServerContext& ctx, storage::Engine& eng
   std::unique_ptr<metrics::HttpEndpoint> metrics_endpoint;
   if (!config.metrics_addr.empty()) {
     auto endpoint = metrics::HttpEndpoint::start(config.metrics_addr, [&ctx, &engine] {
-      return metrics::prometheus_text(admin::info_sections_text(ctx, &engine, {"everything"}));
+      std::string out =
+          metrics::prometheus_text(admin::info_sections_text(ctx, &engine, {"everything"}));
+      out += metrics::histogram_text(
+          "seshat_command_duration_seconds",
+          "Time from dispatch to reply of commands that write or read the keyspace.",
+          {{"kind=\"write\"", ctx.command_stats.write_latency().snapshot()},
+           {"kind=\"read\"", ctx.command_stats.read_latency().snapshot()}});
+      out += metrics::histogram_text("seshat_disk_sync_duration_seconds",
+                                     "Synced writes to RocksDB (WAL append and fsync).",
+                                     {{"", engine.sync_latency().snapshot()}});
+      return out;
     });
     if (!endpoint.ok()) {
       spdlog::error("{}", std::string(endpoint.status().message()));

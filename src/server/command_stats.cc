@@ -6,7 +6,16 @@
 
 namespace seshat::server {
 
-CommandStats::CommandStats() : by_spec_(kv::all_commands().size()) {}
+CommandStats::CommandStats() : by_spec_(kv::all_commands().size()) {
+  const auto& all = kv::all_commands();
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (all[i].flags & kv::kFlagWrite) {
+      by_spec_[i].latency = &writes_;
+    } else if (all[i].flags & kv::kFlagReadonly) {
+      by_spec_[i].latency = &reads_;
+    }
+  }
+}
 
 CommandStats::Counters* CommandStats::entry(const kv::CommandSpec* spec, const kv::Argv& argv) {
   if (spec == nullptr) return nullptr;
@@ -28,6 +37,13 @@ void CommandStats::count_call(Counters* c, uint64_t usec, bool failed) {
   c->calls.fetch_add(1, std::memory_order_relaxed);
   c->usec.fetch_add(usec, std::memory_order_relaxed);
   if (failed) c->failed.fetch_add(1, std::memory_order_relaxed);
+  if (c->latency != nullptr) c->latency->observe_us(usec);
+}
+
+void CommandStats::count_queued_call(Counters* c, bool failed) {
+  if (c == nullptr) return;
+  c->calls.fetch_add(1, std::memory_order_relaxed);
+  if (failed) c->failed.fetch_add(1, std::memory_order_relaxed);
 }
 
 void CommandStats::count_rejected(Counters* c) {
@@ -42,6 +58,8 @@ void CommandStats::reset() {
     c.failed = 0;
   };
   for (auto& c : by_spec_) clear(c);
+  writes_.reset();
+  reads_.reset();
   std::lock_guard lock(mu_);
   for (auto& [name, c] : subcommands_) clear(*c);
 }

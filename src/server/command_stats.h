@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "kv/command.h"
+#include "metrics/histogram.h"
 
 namespace seshat::server {
 
@@ -33,6 +34,9 @@ class CommandStats {
     std::atomic<uint64_t> usec{0};
     std::atomic<uint64_t> rejected{0};
     std::atomic<uint64_t> failed{0};
+    // Where the call's time also goes: the write or the read latency histogram (commands that
+    // touch the keyspace), or nowhere (connection, server and admin commands).
+    metrics::Histogram* latency = nullptr;
   };
 
   CommandStats();
@@ -42,14 +46,23 @@ class CommandStats {
   Counters* entry(const kv::CommandSpec* spec, const kv::Argv& argv);
 
   static void count_call(Counters* c, uint64_t usec, bool failed);
+  // A command queued in MULTI, run by EXEC: counted, but its own time is not known.
+  static void count_queued_call(Counters* c, bool failed);
   static void count_rejected(Counters* c);
 
-  // CONFIG RESETSTAT.
+  // Time from dispatch to reply of the commands that write the keyspace and of those that
+  // read it, for the metrics endpoint.
+  const metrics::Histogram& write_latency() const { return writes_; }
+  const metrics::Histogram& read_latency() const { return reads_; }
+
+  // CONFIG RESETSTAT (the latency histograms too).
   void reset();
   // The "# Commandstats" section: a line per command with any count, sorted by name.
   std::string info_section() const;
 
  private:
+  metrics::Histogram writes_;
+  metrics::Histogram reads_;
   std::vector<Counters> by_spec_;  // indexed like kv::all_commands()
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<Counters>> subcommands_;  // guarded by mu_

@@ -499,7 +499,7 @@ void Connection::count_transaction(const std::vector<CommandStats::Counters*>& q
                                    const Reply& reply) {
   const auto& items = reply.items();
   for (size_t i = 0; i < queued.size() && i < items.size(); ++i) {
-    CommandStats::count_call(queued[i], 0, items[i].type() == Reply::Type::kError);
+    CommandStats::count_queued_call(queued[i], items[i].type() == Reply::Type::kError);
   }
 }
 

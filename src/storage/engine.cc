@@ -5,6 +5,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 
+#include <chrono>
 #include <filesystem>
 #include <random>
 #include <vector>
@@ -182,7 +183,14 @@ absl::StatusOr<std::optional<std::string>> Engine::get(Cf which, std::string_vie
 absl::Status Engine::write(rocksdb::WriteBatch* batch, bool sync) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;
-  return to_status(db_->Write(wo, batch), "write");
+  if (!sync) return to_status(db_->Write(wo, batch), "write");
+  const auto began = std::chrono::steady_clock::now();
+  rocksdb::Status s = db_->Write(wo, batch);
+  sync_latency_.observe_us(
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - began)
+                                .count()));
+  return to_status(s, "write");
 }
 
 absl::Status Engine::close() {

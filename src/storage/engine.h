@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "metrics/histogram.h"
 #include "storage/read_cache.h"
 
 namespace seshat::storage {
@@ -82,6 +83,8 @@ class Engine {
   // Recently read kv_data records for the io threads' point reads (read_cache.h).
   ReadCache& read_cache() { return read_cache_; }
   absl::Status write(rocksdb::WriteBatch* batch, bool sync);
+  // How long each synced write took (the WAL append and its fsync), for the metrics endpoint.
+  const metrics::Histogram& sync_latency() const { return sync_latency_; }
 
   // Flushes memtables and closes; called by the destructor too. Errors are logged there.
   absl::Status close();
@@ -98,6 +101,7 @@ class Engine {
   std::unique_ptr<rocksdb::DB> db_;
   std::array<rocksdb::ColumnFamilyHandle*, static_cast<size_t>(Cf::kCount)> handles_{};
   ReadCache read_cache_;
+  metrics::Histogram sync_latency_;
   std::atomic<uint64_t> applied_index_{0};
   std::atomic<uint64_t> key_count_{0};
 };

@@ -25,18 +25,20 @@ def scrape(port: int) -> tuple:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as reply:
         content_type = reply.headers["Content-Type"]
         text = reply.read().decode()
-    samples, typed = {}, set()
+    samples, typed = {}, {}
     for line in text.splitlines():
         if line.startswith("# TYPE "):
             name, kind = line.split()[2:4]
-            assert kind in ("gauge", "counter"), line
-            typed.add(name)
+            assert kind in ("gauge", "counter", "histogram"), line
+            typed[name] = kind
             continue
         if line.startswith("# HELP "):
             continue
         m = SAMPLE.match(line)
         assert m, f"not a sample line: {line!r}"
-        assert m.group(1) in typed, f"{m.group(1)} has no TYPE line before it"
+        family = re.sub(r"_(bucket|sum|count)$", "", m.group(1))
+        assert m.group(1) in typed or typed.get(family) == "histogram", \
+            f"{m.group(1)} has no TYPE line before it"
         samples[m.group(1) + (m.group(2) or "")] = float(m.group(3))
     return content_type, samples
 
@@ -64,11 +66,24 @@ def test_a_single_node_reports_its_commands_keys_and_raft_state(tmp_path):
         assert m["seshat_raft_applied_index"] >= 4
         assert m["seshat_raft_commit_index"] >= m["seshat_raft_applied_index"]
         assert m["seshat_memory_rss_bytes"] > 0
+        # Latency histograms: every SET (and the EXPIRE) is a write, the GET a read, and each
+        # write's log entry was synced to disk before it was answered.
+        writes = m['seshat_command_duration_seconds_count{kind="write"}']
+        assert writes == 4
+        assert m['seshat_command_duration_seconds_bucket{kind="write",le="+Inf"}'] == writes
+        assert m['seshat_command_duration_seconds_sum{kind="write"}'] > 0
+        assert m['seshat_command_duration_seconds_count{kind="read"}'] == 1
+        assert m["seshat_disk_sync_duration_seconds_count"] >= writes
         # Counters move with the work between two scrapes.
         client.set("k3", "v")
         _, later = scrape(metrics_port)
         assert later['seshat_commands_total{command="set"}'] == 4
         assert later["seshat_raft_applied_index"] > m["seshat_raft_applied_index"]
+        # CONFIG RESETSTAT starts the command counters and their histograms over.
+        assert client.config_resetstat() is True
+        _, reset = scrape(metrics_port)
+        assert reset['seshat_command_duration_seconds_count{kind="write"}'] == 0
+        assert 'seshat_commands_total{command="set"}' not in reset
         # Only /metrics is served.
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/", timeout=10)

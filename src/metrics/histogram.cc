@@ -1,0 +1,44 @@
+#include "metrics/histogram.h"
+
+#include <charconv>
+
+namespace seshat::metrics {
+
+namespace {
+
+// Shortest form that reads back exactly; bucket bounds in plain decimals ("0.0001", not
+// "1e-04"), as Prometheus's own clients write them.
+std::string format(double value, std::chars_format how = std::chars_format::general) {
+  char buf[64];
+  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, value, how);
+  return ec == std::errc() ? std::string(buf, ptr) : "NaN";
+}
+
+}  // namespace
+
+std::string histogram_text(std::string_view name, std::string_view help,
+                           const std::vector<std::pair<std::string, Histogram::Snapshot>>& series) {
+  const std::string family(name);
+  std::string out = "# HELP " + family + " " + std::string(help) + "\n";
+  out += "# TYPE " + family + " histogram\n";
+  for (const auto& [labels, s] : series) {
+    const std::string prefix = labels.empty() ? "" : labels + ",";
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i < s.buckets.size(); ++i) {
+      cumulative += s.buckets[i];
+      const std::string le =
+          i < Histogram::kBoundsUs.size()
+              ? format(static_cast<double>(Histogram::kBoundsUs[i]) / 1e6, std::chars_format::fixed)
+              : "+Inf";
+      out +=
+          family + "_bucket{" + prefix + "le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
+    }
+    const std::string braces = labels.empty() ? "" : "{" + labels + "}";
+    out += family + "_sum" + braces + " " + format(static_cast<double>(s.sum_us) / 1e6) + "\n";
+    // The count is the +Inf bucket, so that the two always agree within one scrape.
+    out += family + "_count" + braces + " " + std::to_string(cumulative) + "\n";
+  }
+  return out;
+}
+
+}  // namespace seshat::metrics
