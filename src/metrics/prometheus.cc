@@ -65,6 +65,30 @@ constexpr Plain kPlain[] = {
     {"raft_snapshot_index", "seshat_raft_snapshot_index", Type::kGauge,
      "The log index of the last snapshot."},
     {"raft_members", "seshat_raft_members", Type::kGauge, "Members of the Raft group."},
+    {"raft_leader_changes", "seshat_raft_leader_changes_total", Type::kCounter,
+     "Times the leader this node knows of changed (elections seen)."},
+    {"raft_proposals_pending", "seshat_raft_proposals_pending", Type::kGauge,
+     "Writes proposed here and not yet applied."},
+    {"raft_snapshots_installed", "seshat_raft_snapshots_installed_total", Type::kCounter,
+     "Snapshots received from a leader and installed."},
+    {"raft_log_compactions", "seshat_raft_log_compactions_total", Type::kCounter,
+     "Times the log was cut behind the applied index."},
+    {"rocksdb_sst_bytes", "seshat_rocksdb_sst_bytes", Type::kGauge,
+     "Size of all RocksDB table files."},
+    {"rocksdb_live_data_bytes", "seshat_rocksdb_live_data_bytes", Type::kGauge,
+     "RocksDB's estimate of its live data."},
+    {"rocksdb_memtable_bytes", "seshat_rocksdb_memtable_bytes", Type::kGauge,
+     "Memory held by RocksDB's memtables."},
+    {"rocksdb_pending_compaction_bytes", "seshat_rocksdb_pending_compaction_bytes", Type::kGauge,
+     "Bytes RocksDB estimates compaction must rewrite."},
+    {"rocksdb_running_compactions", "seshat_rocksdb_running_compactions", Type::kGauge,
+     "Compactions running now."},
+    {"rocksdb_running_flushes", "seshat_rocksdb_running_flushes", Type::kGauge,
+     "Memtable flushes running now."},
+    {"rocksdb_write_stopped", "seshat_rocksdb_write_stopped", Type::kGauge,
+     "1 while RocksDB stops writes (too many files or pending compaction)."},
+    {"rocksdb_delayed_write_rate", "seshat_rocksdb_delayed_write_rate_bytes", Type::kGauge,
+     "The rate RocksDB slows writes to, in bytes per second (0: not slowed)."},
     {"raft_read_rounds", "seshat_raft_read_rounds_total", Type::kCounter,
      "ReadIndex rounds run for linearizable reads."},
     {"raft_lease_reads", "seshat_raft_lease_reads_total", Type::kCounter,
@@ -160,53 +184,63 @@ class Exposition {
   std::vector<Family> families_;
 };
 
-void add_command_stats(Exposition& out, std::string_view command, std::string_view stats) {
-  const std::string labels = "command=\"" + escape(command) + "\"";
-  for (auto [name, text] : pairs(stats)) {
-    auto value = number(text);
-    if (!value) continue;
-    if (name == "calls") {
-      out.add("seshat_commands_total", Type::kCounter, "Calls of each command that ran.", labels,
-              *value);
-    } else if (name == "usec") {
-      out.add("seshat_commands_duration_seconds_total", Type::kCounter,
-              "Time from dispatch to reply, summed over each command's calls.", labels,
-              *value * 1e-6);
-    } else if (name == "rejected_calls") {
-      out.add("seshat_commands_rejected_total", Type::kCounter,
-              "Calls of each command refused before running.", labels, *value);
-    } else if (name == "failed_calls") {
-      out.add("seshat_commands_failed_total", Type::kCounter,
-              "Calls of each command that answered an error.", labels, *value);
-    }
-  }
-}
+// A value packed into one INFO line ("cmdstat_set:calls=5,usec=2500,...") and the metric it
+// becomes, with the line's subject as a label.
+struct Packed {
+  std::string_view key;
+  std::string_view name;
+  Type type;
+  std::string_view help;
+  double scale = 1;
+};
 
-void add_keyspace(Exposition& out, std::string_view db, std::string_view stats) {
-  const std::string labels = "db=\"" + escape(db.substr(2)) + "\"";
-  for (auto [name, text] : pairs(stats)) {
-    auto value = number(text);
-    if (!value) continue;
-    if (name == "keys") {
-      out.add("seshat_keys", Type::kGauge, "Keys stored.", labels, *value);
-    } else if (name == "expires") {
-      out.add("seshat_keys_with_expiry", Type::kGauge, "Keys stored with a time to live.", labels,
-              *value);
-    }
-  }
-}
+constexpr Packed kCommandStats[] = {
+    {"calls", "seshat_commands_total", Type::kCounter, "Calls of each command that ran."},
+    {"usec", "seshat_commands_duration_seconds_total", Type::kCounter,
+     "Time from dispatch to reply, summed over each command's calls.", 1e-6},
+    {"rejected_calls", "seshat_commands_rejected_total", Type::kCounter,
+     "Calls of each command refused before running."},
+    {"failed_calls", "seshat_commands_failed_total", Type::kCounter,
+     "Calls of each command that answered an error."},
+};
 
-void add_peer(Exposition& out, std::string_view peer, std::string_view stats) {
-  const std::string labels = "peer=\"" + escape(peer) + "\"";
-  for (auto [name, text] : pairs(stats)) {
+constexpr Packed kKeyspace[] = {
+    {"keys", "seshat_keys", Type::kGauge, "Keys stored."},
+    {"expires", "seshat_keys_with_expiry", Type::kGauge, "Keys stored with a time to live."},
+};
+
+constexpr Packed kPeerProgress[] = {
+    {"match", "seshat_raft_peer_match_index", Type::kGauge,
+     "The last log index the leader knows each member holds."},
+    {"lag", "seshat_raft_peer_lag_entries", Type::kGauge,
+     "How many entries each member is behind the leader's log."},
+};
+
+constexpr Packed kPeerLink[] = {
+    {"connected", "seshat_peer_connected", Type::kGauge,
+     "1 while this node's message stream to the peer is up."},
+    {"sent_messages", "seshat_peer_sent_messages_total", Type::kCounter,
+     "Raft messages handed to the peer's stream."},
+    {"dropped_messages", "seshat_peer_dropped_messages_total", Type::kCounter,
+     "Raft messages to the peer dropped (queue full, link down; Raft resends)."},
+    {"connect_failures", "seshat_peer_connect_failures_total", Type::kCounter,
+     "Failed connections or streams to the peer."},
+    {"snapshots_sent", "seshat_peer_snapshots_sent_total", Type::kCounter,
+     "Snapshots sent to the peer."},
+    {"snapshots_failed", "seshat_peer_snapshots_failed_total", Type::kCounter,
+     "Snapshot transfers to the peer that failed."},
+};
+
+// The values of one packed line, labelled `label="subject"`.
+template <size_t N>
+void add_packed(Exposition& out, const Packed (&table)[N], std::string_view label,
+                std::string_view subject, std::string_view stats) {
+  const std::string labels = std::string(label) + "=\"" + escape(subject) + "\"";
+  for (auto [key, text] : pairs(stats)) {
     auto value = number(text);
     if (!value) continue;
-    if (name == "match") {
-      out.add("seshat_raft_peer_match_index", Type::kGauge,
-              "The last log index the leader knows each member holds.", labels, *value);
-    } else if (name == "lag") {
-      out.add("seshat_raft_peer_lag_entries", Type::kGauge,
-              "How many entries each member is behind the leader's log.", labels, *value);
+    for (const Packed& p : table) {
+      if (p.key == key) out.add(p.name, p.type, p.help, labels, *value * p.scale);
     }
   }
 }
@@ -236,15 +270,19 @@ std::string prometheus_text(std::string_view info) {
       continue;
     }
     if (field.substr(0, 8) == "cmdstat_") {
-      add_command_stats(out, field.substr(8), value);
+      add_packed(out, kCommandStats, "command", field.substr(8), value);
       continue;
     }
     if (field.size() > 2 && field.substr(0, 2) == "db" && number(field.substr(2))) {
-      add_keyspace(out, field, value);
+      add_packed(out, kKeyspace, "db", field.substr(2), value);
       continue;
     }
     if (field.substr(0, 10) == "raft_peer_") {
-      add_peer(out, field.substr(10), value);
+      add_packed(out, kPeerProgress, "peer", field.substr(10), value);
+      continue;
+    }
+    if (field.substr(0, 10) == "raft_link_") {
+      add_packed(out, kPeerLink, "peer", field.substr(10), value);
       continue;
     }
     for (const Plain& p : kPlain) {

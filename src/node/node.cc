@@ -280,11 +280,16 @@ int run_raft_node(const Config& config, storage::Engine& engine, ServerContext& 
   RaftDriver driver(engine, **log, options, standalone ? nullptr : &view);
   kv::Service service(driver, options.limits);  // the front end's way to the data
   ctx.service = &service;
-  ctx.extra_info = [&driver](const std::string& section) {
+  ctx.extra_info = [&driver, &engine](const std::string& section) {
+    std::string out;
     if (section == "raft" || section == "all" || section == "everything" || section == "default") {
-      return driver.info_raft();
+      out = driver.info_raft();
     }
-    return std::string();
+    if (section == "storage" || section == "all" || section == "everything") {
+      if (!out.empty()) out += "\r\n";  // a blank line between sections
+      out += engine.info_section();
+    }
+    return out;
   };
   ctx.refresh_status = [&driver] {
     if (!driver.refresh_status(kStatusRefreshWait)) {

@@ -356,6 +356,7 @@ void RaftDriver::send(std::vector<raft::Message> msgs) {
 }
 
 void RaftDriver::on_leader_change(raft::NodeId before) {
+  ++leader_changes_;
   const raft::NodeId lead = leader_id_.load();
   const uint64_t term = node_->status().hard_state.term;
   if (lead == options_.node_id) {
@@ -396,6 +397,7 @@ void RaftDriver::handle_ready() {
     applied_index_ = applied_;
     local_reads_.publish_applied(applied_);
     last_snapshot_index_ = applied_;
+    ++snapshots_installed_;
     spdlog::info("raft: installed snapshot at index {} (term {})", rd.snapshot->metadata.index,
                  rd.snapshot->metadata.term);
     // The snapshot carries the membership (its metadata) and the member book (its data).
@@ -536,6 +538,7 @@ void RaftDriver::maybe_snapshot() {
   }
   last_snapshot_index_ = applied_;
   bytes_since_snapshot_ = 0;
+  ++log_compactions_;
   spdlog::info("raft: snapshot at index {}, log compacted", applied_);
 }
 

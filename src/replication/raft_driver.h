@@ -321,11 +321,14 @@ class RaftDriver final : public Replicator {
   Clock::time_point lease_until_{};
   raft::Term lease_term_ = 0;
   Clock::time_point lease_floor_{};
-  bool lease_round_wanted_ = false;  // a lease read found the lease half spent
-  bool sole_voter_leader_ = false;   // the only voter, and leading
-  uint64_t read_rounds_ = 0;         // ReadIndex rounds this node started (INFO)
-  raft::Index lease_index_ = 0;      // the commit index the lease's round confirmed
-  int64_t lease_expiry_ms_ = 0;      // wall-clock end of the latest lease (INFO)
+  bool lease_round_wanted_ = false;   // a lease read found the lease half spent
+  bool sole_voter_leader_ = false;    // the only voter, and leading
+  uint64_t read_rounds_ = 0;          // ReadIndex rounds this node started (INFO)
+  uint64_t leader_changes_ = 0;       // times the leader this node knows of changed (INFO)
+  uint64_t snapshots_installed_ = 0;  // snapshots from a leader put in place here (INFO)
+  uint64_t log_compactions_ = 0;      // times the log was cut behind the applied index (INFO)
+  raft::Index lease_index_ = 0;       // the commit index the lease's round confirmed
+  int64_t lease_expiry_ms_ = 0;       // wall-clock end of the latest lease (INFO)
   raft::Index applied_ = 0;
   raft::Index last_snapshot_index_ = 0;
   uint64_t bytes_since_snapshot_ = 0;

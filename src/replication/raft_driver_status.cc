@@ -37,6 +37,10 @@ void RaftDriver::publish_view() {
     s += "raft_local_reads:" + std::to_string(local) + "\r\n";
     s += "raft_lease_index:" + std::to_string(lease_index_) + "\r\n";
     s += "raft_lease_expiry_ms:" + std::to_string(lease_expiry_ms_) + "\r\n";
+    s += "raft_leader_changes:" + std::to_string(leader_changes_) + "\r\n";
+    s += "raft_proposals_pending:" + std::to_string(proposals_.size()) + "\r\n";
+    s += "raft_snapshots_installed:" + std::to_string(snapshots_installed_) + "\r\n";
+    s += "raft_log_compactions:" + std::to_string(log_compactions_) + "\r\n";
     // Every member with its addresses and role, on every node.
     s += "raft_members:" + std::to_string(member_ids(conf_).size()) + "\r\n";
     for (raft::NodeId id : member_ids(conf_)) {
@@ -61,6 +65,20 @@ void RaftDriver::publish_view() {
            std::to_string(status.hard_state.commit > pr.match ? status.hard_state.commit - pr.match
                                                               : 0) +
            "\r\n";
+    }
+    // This node's links to its peers, as its transport counts them.
+    if (transport_ != nullptr) {
+      for (raft::NodeId id : peer_ids_) {
+        const transport::LinkStats l = transport_->link_stats(id);
+        const uint64_t dropped =
+            l.dropped_queue_full + l.dropped_blocked + l.dropped_fault + l.dropped_disconnected;
+        s += "raft_link_" + std::to_string(id) + ":connected=" + (l.connected ? "1" : "0") +
+             ",sent_messages=" + std::to_string(l.sent_messages) +
+             ",dropped_messages=" + std::to_string(dropped) +
+             ",connect_failures=" + std::to_string(l.connect_failures) +
+             ",snapshots_sent=" + std::to_string(l.snapshots_sent) +
+             ",snapshots_failed=" + std::to_string(l.snapshots_failed) + "\r\n";
+      }
     }
     status_text_ = std::move(s);
   }

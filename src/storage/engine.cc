@@ -193,6 +193,33 @@ absl::Status Engine::write(rocksdb::WriteBatch* batch, bool sync) {
   return to_status(s, "write");
 }
 
+std::string Engine::info_section() const {
+  auto all_cfs = [this](const char* property) {
+    uint64_t value = 0;
+    return db_->GetAggregatedIntProperty(property, &value) ? value : 0;
+  };
+  auto whole_db = [this](const char* property) {
+    uint64_t value = 0;
+    return db_->GetIntProperty(property, &value) ? value : 0;
+  };
+  std::string s = "# Storage\r\n";
+  auto add = [&s](const char* name, uint64_t value) {
+    s += std::string(name) + ":" + std::to_string(value) + "\r\n";
+  };
+  add("rocksdb_sst_bytes", all_cfs(rocksdb::DB::Properties::kTotalSstFilesSize.c_str()));
+  add("rocksdb_live_data_bytes", all_cfs(rocksdb::DB::Properties::kEstimateLiveDataSize.c_str()));
+  add("rocksdb_memtable_bytes", all_cfs(rocksdb::DB::Properties::kCurSizeAllMemTables.c_str()));
+  add("rocksdb_pending_compaction_bytes",
+      all_cfs(rocksdb::DB::Properties::kEstimatePendingCompactionBytes.c_str()));
+  add("rocksdb_running_compactions",
+      whole_db(rocksdb::DB::Properties::kNumRunningCompactions.c_str()));
+  add("rocksdb_running_flushes", whole_db(rocksdb::DB::Properties::kNumRunningFlushes.c_str()));
+  add("rocksdb_write_stopped", whole_db(rocksdb::DB::Properties::kIsWriteStopped.c_str()));
+  add("rocksdb_delayed_write_rate",
+      whole_db(rocksdb::DB::Properties::kActualDelayedWriteRate.c_str()));
+  return s;
+}
+
 absl::Status Engine::close() {
   if (!db_) return absl::OkStatus();
   if (members_gc_) members_gc_->detach();  // no new filter may read a closing database

@@ -83,6 +83,8 @@ class Engine {
   // Recently read kv_data records for the io threads' point reads (read_cache.h).
   ReadCache& read_cache() { return read_cache_; }
   absl::Status write(rocksdb::WriteBatch* batch, bool sync);
+  // INFO's "# Storage" section: RocksDB's sizes and whether it holds writes back.
+  std::string info_section() const;
   // How long each synced write took (the WAL append and its fsync), for the metrics endpoint.
   const metrics::Histogram& sync_latency() const { return sync_latency_; }
 

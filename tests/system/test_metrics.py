@@ -66,6 +66,10 @@ def test_a_single_node_reports_its_commands_keys_and_raft_state(tmp_path):
         assert m["seshat_raft_applied_index"] >= 4
         assert m["seshat_raft_commit_index"] >= m["seshat_raft_applied_index"]
         assert m["seshat_memory_rss_bytes"] > 0
+        assert m["seshat_raft_leader_changes_total"] >= 1  # it elected itself
+        assert m["seshat_raft_proposals_pending"] == 0
+        assert m["seshat_rocksdb_memtable_bytes"] > 0
+        assert m["seshat_rocksdb_write_stopped"] == 0
         # Latency histograms: every SET (and the EXPIRE) is a write, the GET a read, and each
         # write's log entry was synced to disk before it was answered.
         writes = m['seshat_command_duration_seconds_count{kind="write"}']
@@ -106,8 +110,12 @@ def test_every_member_reports_one_leader_and_the_leader_its_peers(tmp_path):
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             views = {i: scrape(p)[1] for i, p in ports.items()}
-            if all(v["seshat_raft_applied_index"] >= views[leader.node_id]
-                   ["seshat_raft_commit_index"] for v in views.values()):
+            caught_up = all(v["seshat_raft_applied_index"] >= views[leader.node_id]
+                            ["seshat_raft_commit_index"] for v in views.values())
+            # Links connect in the background (with backoff if a peer was not listening yet).
+            links_up = all(v.get(f'seshat_peer_connected{{peer="{peer}"}}') == 1
+                           for i, v in views.items() for peer in ports if peer != i)
+            if caught_up and links_up:
                 break
             time.sleep(0.05)
         leaders = [i for i, v in views.items() if v['seshat_raft_role{role="leader"}'] == 1]
@@ -118,6 +126,15 @@ def test_every_member_reports_one_leader_and_the_leader_its_peers(tmp_path):
             assert v["seshat_raft_term"] == views[leader.node_id]["seshat_raft_term"]
         peers = {k for k in views[leader.node_id] if k.startswith("seshat_raft_peer_lag_entries")}
         assert peers == {f'seshat_raft_peer_lag_entries{{peer="{i}"}}' for i in ports}
+        # Every node's links to the two others are up; those to and from the leader carried
+        # messages (followers have nothing to say to each other).
+        for i, v in views.items():
+            for peer in ports:
+                if peer == i:
+                    continue
+                assert v[f'seshat_peer_connected{{peer="{peer}"}}'] == 1, (i, peer)
+                if leader.node_id in (i, peer):
+                    assert v[f'seshat_peer_sent_messages_total{{peer="{peer}"}}'] > 0, (i, peer)
     finally:
         c.stop()
 

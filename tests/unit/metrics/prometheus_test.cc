@@ -37,7 +37,10 @@ TEST(Prometheus, PackedLinesBecomeLabelledSamples) {
       "cmdstat_set:calls=5,usec=2500,usec_per_call=500.00,rejected_calls=1,failed_calls=0\n"
       "cmdstat_client|list:calls=1,usec=10,usec_per_call=10.00,rejected_calls=0,failed_calls=0\n"
       "# Raft\nraft_role:StateLeader\nraft_term:4\nraft_commit_index:90\n"
-      "raft_peer_2:match=88,next=89,lag=2\n");
+      "raft_peer_2:match=88,next=89,lag=2\n"
+      "raft_link_3:connected=1,sent_messages=40,dropped_messages=2,connect_failures=1,"
+      "snapshots_sent=0,snapshots_failed=0\n"
+      "# Storage\nrocksdb_write_stopped:0\nrocksdb_memtable_bytes:4096\n");
   EXPECT_TRUE(has_line(out, "seshat_keys{db=\"0\"} 7"));
   EXPECT_TRUE(has_line(out, "seshat_keys_with_expiry{db=\"0\"} 2"));
   EXPECT_TRUE(has_line(out, "seshat_commands_total{command=\"set\"} 5"));
@@ -51,6 +54,12 @@ TEST(Prometheus, PackedLinesBecomeLabelledSamples) {
   EXPECT_TRUE(has_line(out, "seshat_raft_commit_index 90"));
   EXPECT_TRUE(has_line(out, "seshat_raft_peer_match_index{peer=\"2\"} 88"));
   EXPECT_TRUE(has_line(out, "seshat_raft_peer_lag_entries{peer=\"2\"} 2"));
+  EXPECT_TRUE(has_line(out, "seshat_peer_connected{peer=\"3\"} 1"));
+  EXPECT_TRUE(has_line(out, "seshat_peer_sent_messages_total{peer=\"3\"} 40"));
+  EXPECT_TRUE(has_line(out, "seshat_peer_dropped_messages_total{peer=\"3\"} 2"));
+  EXPECT_TRUE(has_line(out, "seshat_peer_connect_failures_total{peer=\"3\"} 1"));
+  EXPECT_TRUE(has_line(out, "seshat_rocksdb_write_stopped 0"));
+  EXPECT_TRUE(has_line(out, "seshat_rocksdb_memtable_bytes 4096"));
 }
 
 TEST(Prometheus, UnknownFieldsAndNonNumbersAreLeftOut) {
