@@ -4,6 +4,7 @@ started without the option listens for no scrapes."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -17,6 +18,7 @@ from cluster_harness import Cluster
 from ports import free_port
 from servers import SeshatProcess
 
+DASHBOARD = Path(__file__).resolve().parents[2] / "docs" / "grafana" / "seshat-dashboard.json"
 SAMPLE = re.compile(r'^([a-z_]+)(\{[^}]*\})? (\S+)$')
 
 
@@ -135,6 +137,13 @@ def test_every_member_reports_one_leader_and_the_leader_its_peers(tmp_path):
                 assert v[f'seshat_peer_connected{{peer="{peer}"}}'] == 1, (i, peer)
                 if leader.node_id in (i, peer):
                     assert v[f'seshat_peer_sent_messages_total{{peer="{peer}"}}'] > 0, (i, peer)
+        # The sample Grafana dashboard asks only for metrics a cluster really reports.
+        scraped = {name.split("{")[0] for v in views.values() for name in v}
+        dashboard = json.loads(DASHBOARD.read_text())
+        exprs = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
+        asked = {name for e in exprs for name in re.findall(r"seshat_[a-z_]+", e)}
+        assert len(asked) > 10
+        assert asked <= scraped, f"the dashboard asks for {sorted(asked - scraped)}"
     finally:
         c.stop()
 
