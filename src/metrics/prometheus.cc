@@ -71,6 +71,10 @@ constexpr Plain kPlain[] = {
      "Writes proposed here and not yet applied."},
     {"raft_snapshots_installed", "seshat_raft_snapshots_installed_total", Type::kCounter,
      "Snapshots received from a leader and installed."},
+    {"raft_snapshot_install_ms", "seshat_raft_snapshot_install_seconds_total", Type::kCounter,
+     "Time spent installing snapshots from a leader.", 1e-3},
+    {"rocksdb_write_stall_micros", "seshat_rocksdb_write_stall_seconds_total", Type::kCounter,
+     "Time writes were held back by RocksDB (slowed or stopped).", 1e-6},
     {"raft_log_compactions", "seshat_raft_log_compactions_total", Type::kCounter,
      "Times the log was cut behind the applied index."},
     {"rocksdb_sst_bytes", "seshat_rocksdb_sst_bytes", Type::kGauge,
@@ -229,6 +233,8 @@ constexpr Packed kPeerLink[] = {
      "Snapshots sent to the peer."},
     {"snapshots_failed", "seshat_peer_snapshots_failed_total", Type::kCounter,
      "Snapshot transfers to the peer that failed."},
+    {"snapshot_ms", "seshat_peer_snapshot_seconds_total", Type::kCounter,
+     "Time spent sending snapshots to the peer.", 1e-3},
 };
 
 // The values of one packed line, labelled `label="subject"`.

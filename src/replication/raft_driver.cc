@@ -391,7 +391,11 @@ void RaftDriver::handle_ready() {
   send(std::move(rd.messages));
   // 2. Make the snapshot, entries and hard state durable in one batch.
   if (rd.snapshot && !rd.snapshot->empty()) {
+    const auto install_began = Clock::now();
     auto st = state_.restore(log_, *rd.snapshot);
+    snapshot_install_ms_ += static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - install_began)
+            .count());
     if (!st.ok()) fatal("installing a snapshot failed: " + st.ToString());
     applied_ = rd.snapshot->metadata.index;
     applied_index_ = applied_;

@@ -40,6 +40,7 @@ void RaftDriver::publish_view() {
     s += "raft_leader_changes:" + std::to_string(leader_changes_) + "\r\n";
     s += "raft_proposals_pending:" + std::to_string(proposals_.size()) + "\r\n";
     s += "raft_snapshots_installed:" + std::to_string(snapshots_installed_) + "\r\n";
+    s += "raft_snapshot_install_ms:" + std::to_string(snapshot_install_ms_) + "\r\n";
     s += "raft_log_compactions:" + std::to_string(log_compactions_) + "\r\n";
     // Every member with its addresses and role, on every node.
     s += "raft_members:" + std::to_string(member_ids(conf_).size()) + "\r\n";
@@ -77,7 +78,8 @@ void RaftDriver::publish_view() {
              ",dropped_messages=" + std::to_string(dropped) +
              ",connect_failures=" + std::to_string(l.connect_failures) +
              ",snapshots_sent=" + std::to_string(l.snapshots_sent) +
-             ",snapshots_failed=" + std::to_string(l.snapshots_failed) + "\r\n";
+             ",snapshots_failed=" + std::to_string(l.snapshots_failed) +
+             ",snapshot_ms=" + std::to_string(l.snapshot_ms) + "\r\n";
       }
     }
     status_text_ = std::move(s);

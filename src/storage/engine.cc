@@ -6,7 +6,9 @@
 #include <rocksdb/table.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <vector>
 
@@ -217,6 +219,14 @@ std::string Engine::info_section() const {
   add("rocksdb_write_stopped", whole_db(rocksdb::DB::Properties::kIsWriteStopped.c_str()));
   add("rocksdb_delayed_write_rate",
       whole_db(rocksdb::DB::Properties::kActualDelayedWriteRate.c_str()));
+  // Time writes spent held back by RocksDB since the node started.
+  std::map<std::string, std::string> db_stats;
+  uint64_t stall_micros = 0;
+  if (db_->GetMapProperty(rocksdb::DB::Properties::kDBStats, &db_stats)) {
+    auto it = db_stats.find("db.user_write_stall_micros");
+    if (it != db_stats.end()) stall_micros = std::strtoull(it->second.c_str(), nullptr, 10);
+  }
+  add("rocksdb_write_stall_micros", stall_micros);
   return s;
 }
 

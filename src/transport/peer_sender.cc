@@ -340,12 +340,16 @@ void PeerSender::run_snapshots() {
       if (stopping_) return;
       continue;
     }
+    const auto began = std::chrono::steady_clock::now();
     const bool ok = transfer_snapshot(*job);
     job.reset();  // releases the source (and whatever it holds) before the report
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - began);
     {
       std::lock_guard lock(mu_);
       snapshot_running_ = false;
       ++(ok ? stats_.snapshots_sent : stats_.snapshots_failed);
+      stats_.snapshot_ms += static_cast<uint64_t>(took.count());
     }
     if (handlers_.on_snapshot_status) handlers_.on_snapshot_status(peer_, ok);
   }

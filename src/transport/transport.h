@@ -101,6 +101,7 @@ struct LinkStats {
   uint64_t connect_failures = 0;      // Hello or stream failures
   uint64_t snapshots_sent = 0;
   uint64_t snapshots_failed = 0;
+  uint64_t snapshot_ms = 0;  // time spent in snapshot transfers, whether they succeeded or not
   size_t queued_messages = 0;
   size_t queued_bytes = 0;
   bool connected = false;

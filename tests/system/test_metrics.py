@@ -72,6 +72,9 @@ def test_a_single_node_reports_its_commands_keys_and_raft_state(tmp_path):
         assert m["seshat_raft_proposals_pending"] == 0
         assert m["seshat_rocksdb_memtable_bytes"] > 0
         assert m["seshat_rocksdb_write_stopped"] == 0
+        assert m["seshat_rocksdb_write_stall_seconds_total"] >= 0
+        assert m["seshat_raft_snapshots_installed_total"] == 0
+        assert m["seshat_raft_snapshot_install_seconds_total"] == 0
         # Latency histograms: every SET (and the EXPIRE) is a write, the GET a read, and each
         # write's log entry was synced to disk before it was answered.
         writes = m['seshat_command_duration_seconds_count{kind="write"}']
@@ -135,6 +138,7 @@ def test_every_member_reports_one_leader_and_the_leader_its_peers(tmp_path):
                 if peer == i:
                     continue
                 assert v[f'seshat_peer_connected{{peer="{peer}"}}'] == 1, (i, peer)
+                assert v[f'seshat_peer_snapshot_seconds_total{{peer="{peer}"}}'] >= 0
                 if leader.node_id in (i, peer):
                     assert v[f'seshat_peer_sent_messages_total{{peer="{peer}"}}'] > 0, (i, peer)
         # The sample Grafana dashboard asks only for metrics a cluster really reports.

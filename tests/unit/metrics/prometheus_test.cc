@@ -40,7 +40,9 @@ TEST(Prometheus, PackedLinesBecomeLabelledSamples) {
       "raft_peer_2:match=88,next=89,lag=2\n"
       "raft_link_3:connected=1,sent_messages=40,dropped_messages=2,connect_failures=1,"
       "snapshots_sent=0,snapshots_failed=0\n"
-      "# Storage\nrocksdb_write_stopped:0\nrocksdb_memtable_bytes:4096\n");
+      "raft_snapshot_install_ms:1500\n"
+      "# Storage\nrocksdb_write_stopped:0\nrocksdb_memtable_bytes:4096\n"
+      "rocksdb_write_stall_micros:250000\n");
   EXPECT_TRUE(has_line(out, "seshat_keys{db=\"0\"} 7"));
   EXPECT_TRUE(has_line(out, "seshat_keys_with_expiry{db=\"0\"} 2"));
   EXPECT_TRUE(has_line(out, "seshat_commands_total{command=\"set\"} 5"));
@@ -60,6 +62,8 @@ TEST(Prometheus, PackedLinesBecomeLabelledSamples) {
   EXPECT_TRUE(has_line(out, "seshat_peer_connect_failures_total{peer=\"3\"} 1"));
   EXPECT_TRUE(has_line(out, "seshat_rocksdb_write_stopped 0"));
   EXPECT_TRUE(has_line(out, "seshat_rocksdb_memtable_bytes 4096"));
+  EXPECT_TRUE(has_line(out, "seshat_rocksdb_write_stall_seconds_total 0.25"));
+  EXPECT_TRUE(has_line(out, "seshat_raft_snapshot_install_seconds_total 1.5"));
 }
 
 TEST(Prometheus, UnknownFieldsAndNonNumbersAreLeftOut) {
