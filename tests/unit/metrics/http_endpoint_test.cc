@@ -88,12 +88,6 @@ TEST(HttpEndpoint, AnIdleClientDelaysNoOneForLong) {
   ::close(idle_again);
 }
 
-TEST(HttpEndpoint, ListensOnAnIpv6LoopbackInBrackets) {
-  auto endpoint = HttpEndpoint::start("[::1]:0", [] { return std::string(); });
-  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
-  EXPECT_GT((*endpoint)->port(), 0);
-}
-
 TEST(HttpEndpoint, ABadOrBusyAddressIsAnError) {
   EXPECT_FALSE(HttpEndpoint::start("no-port-here", [] { return std::string(); }).ok());
   auto first = HttpEndpoint::start("127.0.0.1:0", [] { return std::string(); });
