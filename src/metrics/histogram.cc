@@ -4,17 +4,11 @@
 
 namespace seshat::metrics {
 
-namespace {
-
-// Shortest form that reads back exactly; bucket bounds in plain decimals ("0.0001", not
-// "1e-04"), as Prometheus's own clients write them.
-std::string format(double value, std::chars_format how = std::chars_format::general) {
+std::string format_value(double value, std::chars_format how) {
   char buf[64];
   auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, value, how);
   return ec == std::errc() ? std::string(buf, ptr) : "NaN";
 }
-
-}  // namespace
 
 std::string histogram_text(std::string_view name, std::string_view help,
                            const std::vector<std::pair<std::string, Histogram::Snapshot>>& series) {
@@ -26,15 +20,16 @@ std::string histogram_text(std::string_view name, std::string_view help,
     uint64_t cumulative = 0;
     for (size_t i = 0; i < s.buckets.size(); ++i) {
       cumulative += s.buckets[i];
-      const std::string le =
-          i < Histogram::kBoundsUs.size()
-              ? format(static_cast<double>(Histogram::kBoundsUs[i]) / 1e6, std::chars_format::fixed)
-              : "+Inf";
+      const std::string le = i < Histogram::kBoundsUs.size()
+                                 ? format_value(static_cast<double>(Histogram::kBoundsUs[i]) / 1e6,
+                                                std::chars_format::fixed)
+                                 : "+Inf";
       out +=
           family + "_bucket{" + prefix + "le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
     }
     const std::string braces = labels.empty() ? "" : "{" + labels + "}";
-    out += family + "_sum" + braces + " " + format(static_cast<double>(s.sum_us) / 1e6) + "\n";
+    out +=
+        family + "_sum" + braces + " " + format_value(static_cast<double>(s.sum_us) / 1e6) + "\n";
     // The count is the +Inf bucket, so that the two always agree within one scrape.
     out += family + "_count" + braces + " " + std::to_string(cumulative) + "\n";
   }

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <atomic>
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -56,6 +57,10 @@ class Histogram {
   std::atomic<uint64_t> sum_us_{0};
   std::atomic<uint64_t> count_{0};
 };
+
+// A sample value as the text format writes it: the shortest form that reads back exactly
+// (`fixed` for bucket bounds: "0.0001", not "1e-04", as Prometheus's own clients write them).
+std::string format_value(double value, std::chars_format how = std::chars_format::general);
 
 // One histogram family in Prometheus's text format: HELP and TYPE, then for each series (its
 // labels, e.g. `kind="write"`, or empty) the cumulative `_bucket{le=...}` lines, `_sum` in

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "metrics/histogram.h"
+
 namespace seshat::metrics {
 
 namespace {
@@ -117,12 +119,6 @@ std::optional<double> number(std::string_view text) {
   return value;
 }
 
-std::string format(double value) {
-  char buf[64];
-  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  return ec == std::errc() ? std::string(buf, ptr) : "NaN";
-}
-
 // Label values are escaped as the format asks: backslash, double quote and newline.
 std::string escape(std::string_view value) {
   std::string out;
@@ -171,7 +167,7 @@ class Exposition {
       for (const auto& [labels, value] : f.samples) {
         out += f.name;
         if (!labels.empty()) out += "{" + labels + "}";
-        out += " " + format(value) + "\n";
+        out += " " + format_value(value) + "\n";
       }
     }
     return out;
