@@ -8,7 +8,7 @@ PACKAGES=(
   clang clang-format
   librocksdb-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
-  libasio-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
+  libasio-dev libssl-dev openssl libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-redis
   redis-server redis-tools faketime

@@ -61,6 +61,12 @@ std::vector<std::pair<std::string_view, std::string>> parameters(const ServerCon
       {"replica-read-only", "yes"},
       {"min-replicas-to-write", "0"},
       {"daemonize", "no"},
+      {"tls-port", std::to_string(c.tls_port)},
+      {"tls-cert-file", c.tls_cert_file},
+      {"tls-key-file", c.tls_key_file},
+      {"tls-ca-cert-file", c.tls_ca_cert_file},
+      {"tls-auth-clients", c.tls_auth_clients},
+      {"tls-cluster", c.tls_cluster ? "yes" : "no"},
   };
 }
 

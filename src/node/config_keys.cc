@@ -13,7 +13,7 @@ namespace seshat::node {
 
 // Every key the node understands. The flag is spelled out rather than derived because [node] id
 // is --node-id, and a grep for a flag should land here.
-const std::array<Key, 26> kKeys = {{
+const std::array<Key, 32> kKeys = {{
     {"node", "id", "--node-id", &Config::node_id, 1, kNoMax,
      "this node's id; unique in the cluster and never reused"},
     {"node", "client_addr", "--client-addr", &Config::client_addr, 0, 0,
@@ -71,6 +71,20 @@ const std::array<Key, 26> kKeys = {{
      "trace, debug, info, warn, error, critical or off"},
     {"server", "metrics_addr", "--metrics-addr", &Config::metrics_addr, 0, 0,
      "host:port serving Prometheus metrics at /metrics (e.g. 127.0.0.1:9121); empty means none"},
+    {"tls", "tls_port", "--tls-port", &Config::tls_port, 0, 65535,
+     "port (on client_addr's host) where clients connect over TLS; 0 means none"},
+    {"tls", "tls_cert_file", "--tls-cert-file", &Config::tls_cert_file, 0, 0,
+     "this node's certificate (PEM), shown to TLS clients and, with tls_cluster, to peers"},
+    {"tls", "tls_key_file", "--tls-key-file", &Config::tls_key_file, 0, 0,
+     "the private key of tls_cert_file (PEM, unencrypted)"},
+    {"tls", "tls_ca_cert_file", "--tls-ca-cert-file", &Config::tls_ca_cert_file, 0, 0,
+     "CA certificates (PEM) that client and peer certificates must be signed by"},
+    {"tls", "tls_auth_clients", "--tls-auth-clients", &Config::tls_auth_clients, 0, 0,
+     "yes: TLS clients must show a certificate signed by tls_ca_cert_file; optional: checked "
+     "if shown; no: not asked for"},
+    {"tls", "tls_cluster", "--tls-cluster", &Config::tls_cluster, 0, 0,
+     "peers talk mutual TLS on internal_addr with tls_cert_file, refusing any peer whose "
+     "certificate tls_ca_cert_file did not sign"},
     {"server", "enable_fault_injection", "--enable-fault-injection",
      &Config::enable_fault_injection, 0, 0,
      "accept SESHAT LINK commands that cut this node's peer links (tests only; never in "
@@ -229,6 +243,43 @@ std::string validate_members(const Config& config) {
   return "";
 }
 
+// The files must be named when something uses them; whether they can be read and hold what
+// they should is found out when they are loaded, at start-up.
+std::string validate_tls(const Config& config) {
+  const Key& auth = key_of("tls", "tls_auth_clients");
+  if (config.tls_auth_clients != "yes" && config.tls_auth_clients != "no" &&
+      config.tls_auth_clients != "optional") {
+    return value_error(
+        auth, "must be \"yes\", \"no\" or \"optional\", got " + in_quotes(config.tls_auth_clients));
+  }
+  const bool clients = config.tls_port != 0;
+  if (!clients && !config.tls_cluster) return "";
+  const std::string user = clients ? "tls_port" : "tls_cluster";
+  for (std::string_view name : {"tls_cert_file", "tls_key_file"}) {
+    const Key& key = key_of("tls", name);
+    if ((config.*std::get<std::string Config::*>(key.field)).empty()) {
+      return value_error(key, "must be set when " + user + " is");
+    }
+  }
+  const bool needs_ca = config.tls_cluster || (clients && config.tls_auth_clients != "no");
+  if (needs_ca && config.tls_ca_cert_file.empty()) {
+    return value_error(
+        key_of("tls", "tls_ca_cert_file"),
+        "must be set when " +
+            std::string(config.tls_cluster ? "tls_cluster is" : "tls_auth_clients is not \"no\""));
+  }
+  if (clients) {
+    const auto listen = config.client_addr.rfind(':');
+    if (listen != std::string::npos &&
+        config.client_addr.substr(listen + 1) == std::to_string(config.tls_port)) {
+      return value_error(key_of("tls", "tls_port"),
+                         "must differ from [node] client_addr's port, both are " +
+                             std::to_string(config.tls_port));
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string validate_config(const Config& config) {
@@ -265,6 +316,8 @@ std::string validate_config(const Config& config) {
       return value_error(key, problem + ", got " + in_quotes(config.metrics_addr));
     }
   }
+
+  if (std::string error = validate_tls(config); !error.empty()) return error;
 
   if (!config.join_addr.empty()) {
     const Key& key = key_of("cluster", "join_addr");

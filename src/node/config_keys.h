@@ -32,9 +32,9 @@ struct Key {
 };
 
 // Every key the node understands.
-extern const std::array<Key, 26> kKeys;
-inline constexpr std::array<std::string_view, 5> kSections = {"node", "cluster", "raft", "limits",
-                                                              "server"};
+extern const std::array<Key, 32> kKeys;
+inline constexpr std::array<std::string_view, 6> kSections = {"node",   "cluster", "raft",
+                                                              "limits", "server",  "tls"};
 inline constexpr std::array<std::string_view, 7> kLogLevels = {"trace", "debug",    "info", "warn",
                                                                "error", "critical", "off"};
 

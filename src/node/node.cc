@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <fstream>
 #include <future>
 #include <memory>
 #include <random>
@@ -20,6 +21,7 @@
 #include "replication/raft_driver.h"
 #include "server/resp_server.h"
 #include "server/server_context.h"
+#include "server/tls.h"
 #include "storage/engine.h"
 #include "storage/kv_format.h"
 #include "storage/member_book.h"
@@ -127,6 +129,12 @@ int serve_clients(const Config& config, ServerContext& ctx, storage::Engine& eng
     metrics_endpoint = std::move(*endpoint);
     spdlog::info("serving metrics on http://{}/metrics", config.metrics_addr);
   }
+  if (config.tls_port != 0) {
+    spdlog::info("accepting TLS connections on port {} (client certificates: {})", config.tls_port,
+                 config.tls_auth_clients == "yes"        ? "required"
+                 : config.tls_auth_clients == "optional" ? "checked if shown"
+                                                         : "not asked for");
+  }
   if (ctx.cluster != nullptr) {
     spdlog::info("ready to accept connections on {} (raft on {})", config.client_addr,
                  config.internal_addr);
@@ -144,7 +152,8 @@ int serve_clients(const Config& config, ServerContext& ctx, storage::Engine& eng
 // has a membership resumes it; a new one founds the cluster of initial_members (bootstrap) or
 // joins a running one (join_addr). Fills `book` with every member's addresses. Returns the
 // exit code to stop with, or -1 to go on.
-int prepare_membership(const Config& config, storage::Engine& engine, storage::RaftLogStorage& log,
+int prepare_membership(const Config& config, const std::optional<transport::PeerTls>& peer_tls,
+                       storage::Engine& engine, storage::RaftLogStorage& log,
                        storage::MemberBook& book) {
   auto stored = storage::load_member_book(engine);
   if (!stored.ok()) {
@@ -205,7 +214,8 @@ int prepare_membership(const Config& config, storage::Engine& engine, storage::R
                               .internal_addr = config.internal_addr,
                               .client_addr = config.client_addr,
                               .join_addr = config.join_addr,
-                              .request_timeout_ms = config.request_timeout_secs * 1000});
+                              .request_timeout_ms = config.request_timeout_secs * 1000,
+                              .tls = peer_tls});
   if (!joined.ok()) {
     if (absl::IsCancelled(joined.status())) {
       spdlog::info("stopped before joining");
@@ -243,15 +253,15 @@ kv::Limits limits_of(const Config& config) {
   return limits;
 }
 
-int run_raft_node(const Config& config, storage::Engine& engine, ServerContext& ctx,
-                  bool standalone) {
+int run_raft_node(const Config& config, const std::optional<transport::PeerTls>& peer_tls,
+                  storage::Engine& engine, ServerContext& ctx, bool standalone) {
   auto log = storage::RaftLogStorage::open(engine);
   if (!log.ok()) {
     spdlog::error("cannot load the Raft log: {}", log.status().ToString());
     return 1;
   }
   storage::MemberBook book;
-  if (int code = prepare_membership(config, engine, **log, book); code >= 0) return code;
+  if (int code = prepare_membership(config, peer_tls, engine, **log, book); code >= 0) return code;
   ClusterViewHolder view;
   cluster::Mode cluster_mode;  // redirects and CLUSTER replies from that view
   if (!standalone) {
@@ -312,6 +322,7 @@ int run_raft_node(const Config& config, storage::Engine& engine, ServerContext& 
   topt.node_id = config.node_id;
   topt.listen_addr = config.internal_addr;
   topt.client_addr = config.client_addr;
+  topt.tls = peer_tls;
   // No peers yet: the driver adds the members it knows when it starts, and follows changes.
   transport::TransportHandlers handlers;
   handlers.on_message = [&driver](raft::Message m) { driver.on_message(std::move(m)); };
@@ -365,6 +376,30 @@ int run_raft_node(const Config& config, storage::Engine& engine, ServerContext& 
   });
 }
 
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Checks the TLS files before anything else starts (the client listener would find a bad one
+// only after Raft is up, gRPC only at the first handshake), and returns their text for the peer
+// links when tls_cluster is on.
+absl::StatusOr<std::optional<transport::PeerTls>> load_tls(const Config& config) {
+  if (config.tls_port == 0 && !config.tls_cluster) return std::nullopt;
+  if (auto checked = make_client_tls_context(config); !checked.ok()) return checked.status();
+  if (!config.tls_cluster) return std::nullopt;
+  transport::PeerTls tls;
+  for (auto [path, text] : {std::pair{&config.tls_ca_cert_file, &tls.ca_certs},
+                            {&config.tls_cert_file, &tls.cert_chain},
+                            {&config.tls_key_file, &tls.private_key}}) {
+    auto content = read_file(*path);
+    if (!content) return absl::InvalidArgumentError(*path + ": cannot be read");
+    *text = std::move(*content);
+  }
+  return tls;
+}
+
 }  // namespace
 
 void block_shutdown_signals() {
@@ -381,6 +416,13 @@ int run_node(const Config& config) {
   setup_logging(config);
   spdlog::info("starting seshat node {}: clients on {}, data in {}", config.node_id,
                config.client_addr, config.data_dir);
+
+  auto peer_tls = load_tls(config);
+  if (!peer_tls.ok()) {
+    // A configuration error, like the ones validate_config finds: exit code 2.
+    spdlog::error("{}", std::string(peer_tls.status().message()));
+    return 2;
+  }
 
   storage::OpenOptions open;
   open.dir = config.data_dir;
@@ -429,7 +471,7 @@ int run_node(const Config& config) {
     group.bootstrap = true;
     group.initial_members = {Member{config.node_id, config.internal_addr, config.client_addr}};
   }
-  int code = run_raft_node(group, **engine, ctx, /*standalone=*/!cluster_mode);
+  int code = run_raft_node(group, *peer_tls, **engine, ctx, /*standalone=*/!cluster_mode);
   if (auto st = (*engine)->close(); !st.ok()) {
     spdlog::error("closing the database failed: {}", st.ToString());
     return 1;

@@ -59,7 +59,7 @@ absl::StatusOr<JoinedCluster> join_cluster(const JoinSettings& self) {
   for (int attempt = 1;; ++attempt) {
     spdlog::info("join: asking {} to add node {} ({}) to its cluster (attempt {})", target,
                  self.node_id, self.internal_addr, attempt);
-    transport::JoinReply reply = transport::request_join(target, request, rpc_timeout);
+    transport::JoinReply reply = transport::request_join(target, request, rpc_timeout, self.tls);
     switch (reply.outcome) {
       case transport::JoinReply::Outcome::kOk: {
         JoinedCluster joined = joined_cluster_of(reply);

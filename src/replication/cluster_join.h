@@ -6,6 +6,7 @@
 // needs no join_addr.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,9 @@ struct JoinSettings {
   uint64_t node_id = 0;
   std::string internal_addr;
   std::string client_addr;
-  std::string join_addr;               // a member's internal address
-  uint64_t request_timeout_ms = 5000;  // the members' request_timeout_secs
+  std::string join_addr;                  // a member's internal address
+  uint64_t request_timeout_ms = 5000;     // the members' request_timeout_secs
+  std::optional<transport::PeerTls> tls;  // tls_cluster: the Join call is mutual TLS too
 };
 
 // Blocks until this node is a member. FailedPrecondition when the cluster refused it (the

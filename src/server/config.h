@@ -47,6 +47,14 @@ struct Config {
   uint64_t active_expire_interval_ms = 100;  // how often the active expiry cycle runs
   std::string log_level = "info";
   std::string metrics_addr;  // host:port of the Prometheus endpoint; empty: none
+  // [tls] (Redis's option names; docs/operations.md). Clients: a second listener on
+  // tls_port, on client_addr's host. Peers: tls_cluster puts mutual TLS on the internal port.
+  uint64_t tls_port = 0;  // 0: no TLS listener
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_ca_cert_file;
+  std::string tls_auth_clients = "yes";  // or "no", "optional": must clients show a certificate
+  bool tls_cluster = false;
   // Tests only: SESHAT LINK BLOCK|UNBLOCK <peer> cuts this node's messages to a peer.
   bool enable_fault_injection = false;
 };

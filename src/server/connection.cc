@@ -25,8 +25,8 @@ std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
 
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, ServerContext& ctx)
-    : socket_(std::move(socket)), ctx_(ctx) {
+Connection::Connection(asio::ip::tcp::socket socket, ServerContext& ctx, asio::ssl::context* tls)
+    : stream_(std::move(socket), tls), socket_(stream_.socket()), ctx_(ctx) {
   state_.id = ctx_.clients.next_id();
   state_.authenticated = ctx_.config.requirepass.empty();
   asio::error_code ec;
@@ -43,6 +43,23 @@ Connection::~Connection() {
 }
 
 void Connection::start() {
+  if (!stream_.encrypted()) {
+    begin();
+    return;
+  }
+  stream_.handshake([self = shared_from_this()](const asio::error_code& ec) {
+    if (ec) {
+      // A plain-text client on the TLS port, or a certificate the CA did not sign: Redis logs
+      // these at verbose level, so a scan of the port does not flood the log.
+      spdlog::debug("TLS handshake with {} failed: {}", self->state_.peer, ec.message());
+      self->close();
+      return;
+    }
+    self->begin();
+  });
+}
+
+void Connection::begin() {
   ctx_.stats.connections_received.fetch_add(1, std::memory_order_relaxed);
   registered_ =
       ctx_.clients.add(state_.id, weak_from_this(), ctx_.config.max_concurrent_client_connections);
@@ -101,7 +118,7 @@ void Connection::read_more() {
   // noticed. The outstanding read is also what keeps the connection alive meanwhile.
   if (deferred_ && (!blocked_ || in_.size() - in_pos_ > kMaxQueryBuffer)) return;
   reading_ = true;
-  socket_.async_read_some(
+  stream_.read_some(
       asio::buffer(read_buf_),
       [self = shared_from_this()](const asio::error_code& ec, size_t n) { self->on_read(ec, n); });
 }
@@ -565,8 +582,8 @@ void Connection::flush() {
   out_.clear();
   write_in_flight_ = true;
   ctx_.stats.net_output_bytes.fetch_add(writing_.size(), std::memory_order_relaxed);
-  asio::async_write(
-      socket_, asio::buffer(writing_),
+  stream_.write(
+      asio::buffer(writing_),
       [self = shared_from_this()](const asio::error_code& ec, size_t) { self->on_written(ec); });
 }
 

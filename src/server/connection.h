@@ -27,16 +27,18 @@
 #include "protocol/resp_writer.h"
 #include "server/cluster_mode.h"
 #include "server/server_context.h"
+#include "server/tls.h"
 
 namespace seshat::server {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(asio::ip::tcp::socket socket, ServerContext& ctx);
+  // `tls`: the connection came in on the TLS port and starts with a handshake.
+  Connection(asio::ip::tcp::socket socket, ServerContext& ctx, asio::ssl::context* tls = nullptr);
   ~Connection();
 
   // Registers with the client registry (refusing the client if the node is full) and starts
-  // reading.
+  // reading; over TLS, once the handshake is done.
   void start();
   // Stops reading new requests; in-flight ones still get their replies, then the socket closes.
   void shutdown();
@@ -78,7 +80,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // reply or (`as_error`) Redis's UNBLOCKED error; false when it is not blocked.
   bool unblock(bool as_error);
   bool closed() const { return closed_; }
-  asio::any_io_executor socket_executor() { return socket_.get_executor(); }
+  asio::any_io_executor socket_executor() { return stream_.socket().get_executor(); }
 
  private:
   using StatsClock = std::chrono::steady_clock;
@@ -91,6 +93,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     StatsClock::time_point started;
   };
 
+  void begin();  // start() once the connection is usable
   void read_more();
   void on_read(const asio::error_code& ec, size_t n);
   void process_input();
@@ -161,7 +164,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void on_written(const asio::error_code& ec);
   void close();
 
-  asio::ip::tcp::socket socket_;
+  ClientStream stream_;
+  asio::ip::tcp::socket& socket_;  // stream_'s, for addresses, options and closing
   ServerContext& ctx_;
   State state_;
 

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "server/server_context.h"
+#include "server/tls.h"
 
 namespace seshat::server {
 
@@ -21,7 +22,7 @@ class RespServer {
   explicit RespServer(ServerContext& ctx);
   ~RespServer();
 
-  // Binds client_addr and starts the io threads.
+  // Binds client_addr (and, with tls_port, the TLS port on its host) and starts the io threads.
   absl::Status start();
   // Stops accepting, lets connections finish what is in flight, closes them. Call before the
   // replicator stops so that pending replies can still be delivered.
@@ -32,16 +33,24 @@ class RespServer {
   uint16_t port() const { return port_; }
 
  private:
-  void accept_next();
+  struct Listener {
+    std::unique_ptr<asio::ip::tcp::acceptor> acceptor;
+    asio::ssl::context* tls = nullptr;  // connections start with a TLS handshake
+  };
+  absl::Status listen(const asio::ip::address& address, uint16_t port, const std::string& shown,
+                      asio::ssl::context* tls);
+  void accept_next(Listener& listener);
 
   ServerContext& ctx_;
+  // Outlives the io contexts: connections still queued there hold TLS streams made from it.
+  std::unique_ptr<asio::ssl::context> tls_;
   std::vector<std::unique_ptr<asio::io_context>> ios_;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
   // follower_proxy's links to the leader live on ios_, so they are declared after them and
   // destroyed first.
   std::unique_ptr<LeaderForwarder> proxy_;
-  std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
+  std::vector<Listener> listeners_;  // plain first
   size_t next_io_ = 0;
   uint16_t port_ = 0;
 

@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "transport/credentials.h"
 #include "transport/deadline.h"
 #include "transport/peer_registry.h"
 #include "transport/peer_sender.h"
@@ -47,7 +48,7 @@ class GrpcTransport::Impl {
       return absl::InvalidArgumentError("queue and chunk sizes must be > 0");
     }
     grpc::ServerBuilder builder;
-    builder.AddListeningPort(options_.listen_addr, grpc::InsecureServerCredentials(), &port_);
+    builder.AddListeningPort(options_.listen_addr, server_credentials(options_.tls), &port_);
     builder.RegisterService(&service_);
     builder.SetMaxReceiveMessageSize(options_.max_grpc_message_bytes);
     builder.SetMaxSendMessageSize(options_.max_grpc_message_bytes);

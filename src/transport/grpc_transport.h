@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -25,6 +26,8 @@ struct GrpcTransportOptions {
   std::string client_addr;
   // The other members: id -> internal address. An entry for node_id itself is ignored.
   std::map<raft::NodeId, std::string> peers;
+  // Mutual TLS on the server and on every link to a peer; plain text when empty.
+  std::optional<PeerTls> tls;
 
   // The send queue per peer. When either bound is reached, send() drops the newest messages;
   // a single message larger than max_queue_bytes is still taken into an empty queue.
@@ -55,10 +58,12 @@ struct GrpcTransportOptions {
 };
 
 // The Join call of a node that wants to be added, made before it has a transport (it does not
-// know the cluster id yet): one attempt, against `addr`, within `timeout`. A call that fails
-// (nobody listening, deadline) comes back as kRetry with the reason.
+// know the cluster id yet): one attempt, against `addr`, within `timeout`, over mutual TLS when
+// `tls` is given. A call that fails (nobody listening, deadline, a certificate refused) comes
+// back as kRetry with the reason.
 JoinReply request_join(const std::string& addr, const JoinRequest& request,
-                       std::chrono::milliseconds timeout);
+                       std::chrono::milliseconds timeout,
+                       const std::optional<PeerTls>& tls = std::nullopt);
 
 class GrpcTransport final : public Transport {
  public:

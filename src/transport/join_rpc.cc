@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "raft.grpc.pb.h"
+#include "transport/credentials.h"
 #include "transport/deadline.h"
 #include "transport/grpc_transport.h"
 
@@ -63,8 +64,8 @@ void to_proto(const JoinReply& in, JoinClusterResponse* out) {
 }
 
 JoinReply request_join(const std::string& addr, const JoinRequest& request,
-                       std::chrono::milliseconds timeout) {
-  auto channel = grpc::CreateChannel(addr, grpc::InsecureChannelCredentials());
+                       std::chrono::milliseconds timeout, const std::optional<PeerTls>& tls) {
+  auto channel = grpc::CreateChannel(addr, channel_credentials(tls));
   auto stub = RaftTransport::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(deadline_after(timeout));

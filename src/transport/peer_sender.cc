@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "transport/backoff.h"
+#include "transport/credentials.h"
 #include "transport/deadline.h"
 
 namespace seshat::transport {
@@ -38,7 +39,7 @@ std::shared_ptr<grpc::Channel> make_channel(const GrpcTransportOptions& o,
   args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
   // Our own connection per channel, not one shared process-wide per target.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(addr, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(addr, channel_credentials(o.tls), args);
 }
 
 }  // namespace

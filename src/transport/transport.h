@@ -36,6 +36,15 @@ struct MemberInfo {
   bool learner = false;
 };
 
+// Mutual TLS on the links between members (tls_cluster): the PEM text of the files, read by the
+// node at start-up. Each side shows cert_chain and refuses a peer whose certificate none of
+// ca_certs signed; the side that dials also checks the peer's name against its address.
+struct PeerTls {
+  std::string ca_certs;
+  std::string cert_chain;
+  std::string private_key;
+};
+
 struct JoinRequest {
   std::string cluster_id;  // empty: the caller has no cluster yet
   raft::NodeId node_id = raft::kNone;

@@ -21,6 +21,8 @@ TOML_KEYS = {
                "request_timeout_secs"],
     "server": ["requirepass", "io_threads", "tombstone_ttl_secs", "active_expire_interval_ms",
                "log_level", "metrics_addr"],
+    "tls": ["tls_port", "tls_cert_file", "tls_key_file", "tls_ca_cert_file", "tls_auth_clients",
+            "tls_cluster"],
 }
 
 

@@ -59,7 +59,9 @@ std::string render(const Config& c) {
         c.io_threads, c.tombstone_ttl_secs, c.active_expire_interval_ms}) {
     out += "|" + std::to_string(n);
   }
-  return out + "|" + c.requirepass + "|" + c.log_level;
+  return out + "|" + c.requirepass + "|" + c.log_level + "|" + c.metrics_addr + "|" +
+         std::to_string(c.tls_port) + "|" + c.tls_cert_file + "|" + c.tls_key_file + "|" +
+         c.tls_ca_cert_file + "|" + c.tls_auth_clients + "|" + (c.tls_cluster ? "tls" : "notls");
 }
 
 ParseOutcome parse(std::vector<std::string> args) {
@@ -134,6 +136,15 @@ io_threads = 4
 tombstone_ttl_secs = 60
 active_expire_interval_ms = 250
 log_level = "debug"
+metrics_addr = "127.0.0.1:9121"
+
+[tls]
+tls_port = 6390
+tls_cert_file = "/etc/seshat/node.crt"
+tls_key_file = "/etc/seshat/node.key"
+tls_ca_cert_file = "/etc/seshat/ca.crt"
+tls_auth_clients = "optional"
+tls_cluster = true
 )";
 
 TEST(ConfigDefaults, NoArgumentsIsASingleNodeOnTheDefaultPort) {
@@ -179,6 +190,13 @@ TEST(ConfigFile, ReadsEveryKey) {
   EXPECT_EQ(config.tombstone_ttl_secs, 60u);
   EXPECT_EQ(config.active_expire_interval_ms, 250u);
   EXPECT_EQ(config.log_level, "debug");
+  EXPECT_EQ(config.metrics_addr, "127.0.0.1:9121");
+  EXPECT_EQ(config.tls_port, 6390u);
+  EXPECT_EQ(config.tls_cert_file, "/etc/seshat/node.crt");
+  EXPECT_EQ(config.tls_key_file, "/etc/seshat/node.key");
+  EXPECT_EQ(config.tls_ca_cert_file, "/etc/seshat/ca.crt");
+  EXPECT_EQ(config.tls_auth_clients, "optional");
+  EXPECT_TRUE(config.tls_cluster);
 }
 
 TEST(ConfigFile, MissingKeysKeepTheirDefaults) {
@@ -526,6 +544,34 @@ TEST(ConfigFileErrors, ClusterRules) {
   EXPECT_TRUE(parse_toml_ok("[cluster]\nbootstrap = false\ninitial_members = [{id = 2, addr = "
                             "\"h:7379\"}]\n")
                   .initial_members.size() == 1);
+}
+
+TEST(ConfigFileErrors, TlsRules) {
+  const std::string files =
+      "tls_cert_file = \"n.crt\"\ntls_key_file = \"n.key\"\ntls_ca_cert_file = \"ca.crt\"\n";
+  const Config tls = parse_toml_ok("[tls]\ntls_port = 6380\ntls_cluster = true\n" + files);
+  EXPECT_EQ(tls.tls_port, 6380u);
+  EXPECT_TRUE(tls.tls_cluster);
+  EXPECT_EQ(tls.tls_ca_cert_file, "ca.crt");
+  EXPECT_EQ(tls.tls_auth_clients, "yes");  // Redis's default
+  EXPECT_THAT(parse_toml_error("[tls]\ntls_port = 6380\n"),
+              HasSubstr("config: [tls] tls_cert_file must be set when tls_port is (flag "
+                        "--tls-cert-file)"));
+  EXPECT_THAT(parse_toml_error("[tls]\ntls_cluster = true\ntls_cert_file = \"c\"\n"),
+              HasSubstr("[tls] tls_key_file must be set when tls_cluster is"));
+  EXPECT_THAT(
+      parse_toml_error("[tls]\ntls_port = 6380\ntls_cert_file = \"c\"\ntls_key_file = \"k\"\n"),
+      HasSubstr("[tls] tls_ca_cert_file must be set when tls_auth_clients is not \"no\""));
+  EXPECT_EQ(parse_toml_ok("[tls]\ntls_port = 6380\ntls_auth_clients = \"no\"\n"
+                          "tls_cert_file = \"c\"\ntls_key_file = \"k\"\n")
+                .tls_ca_cert_file,
+            "");
+  EXPECT_THAT(parse_toml_error("[tls]\ntls_auth_clients = \"maybe\"\n"),
+              HasSubstr("[tls] tls_auth_clients must be \"yes\", \"no\" or \"optional\""));
+  EXPECT_THAT(parse_toml_error("[tls]\ntls_port = 6379\n" + files),
+              HasSubstr("[tls] tls_port must differ from [node] client_addr's port"));
+  EXPECT_THAT(parse_toml_error("[tls]\ntls_port = 70000\n" + files),
+              HasSubstr("[tls] tls_port must be at most 65535"));
 }
 
 // ---- errors in flags ----------------------------------------------------------------------
