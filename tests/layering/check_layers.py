@@ -26,16 +26,18 @@ ALLOWED = {
     "replication": {"protocol", "raft", "storage", "kv", "transport", "metrics"},
     # The front end: no storage, no transport, no Raft (DESIGN.md); the data only through
     # replication's interface.
-    "server": {"protocol", "kv", "replication", "metrics"},
+    "server": {"protocol", "kv", "replication", "metrics", "acl"},
     # The cluster room reads the group status replication publishes and implements the front
     # end's seam (server/cluster_mode.h).
     "cluster": {"protocol", "kv", "replication", "server", "metrics"},
     "admin": {"protocol", "raft", "storage", "kv", "transport", "replication", "server", "cluster",
-              "metrics"},
+              "metrics", "acl"},
     # Metrics turns text into text and serves it: it knows none of our rooms.
     "metrics": set(),
+    # ACL users and their permission check, over kv's command table.
+    "acl": {"kv"},
     "node": {"protocol", "raft", "storage", "kv", "transport", "replication", "server", "cluster",
-             "admin", "metrics"},
+             "admin", "metrics", "acl"},
 }
 # room -> third-party include prefixes it must not use
 FORBIDDEN_THIRD_PARTY = {
@@ -47,6 +49,7 @@ FORBIDDEN_THIRD_PARTY = {
     "transport": ("asio", "rocksdb"),
     "replication": ("asio",),
     "metrics": ("asio", "grpc", "rocksdb"),
+    "acl": ("asio", "grpc", "rocksdb"),
 }
 # room -> {room below: the only headers of it that may be included}. The front end and the rooms
 # that plug into it see replication through its interface, never the driver.
