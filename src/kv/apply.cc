@@ -69,6 +69,17 @@ Reply apply_operation(const Operation& op, storage::Keyspace& keyspace, const Li
       }
       return Reply::Integer(dropped);
     }
+
+    case Operation::Kind::kSetAcl: {
+      if (op.commands.size() != 1 || op.commands[0].size() != 1 || op.watches.size() != 1) {
+        return error_reply(err::kMalformedOperation);
+      }
+      if (keyspace.acl_table().version != op.watches[0].second) {
+        return error_reply(err::kAclChanged);
+      }
+      keyspace.set_acl_table(op.commands[0][0]);
+      return Reply::Ok();
+    }
   }
   return error_reply(err::kMalformedOperation);
 }

@@ -35,6 +35,8 @@ inline constexpr std::string_view kExpireGtLtConflict =
 // Replies of apply for operations that no client can produce through the server (a corrupt or
 // foreign log entry); they exist so that apply never crashes on them.
 inline constexpr std::string_view kMalformedOperation = "ERR malformed operation";
+// A kSetAcl whose table changed since it was read: the front end reads it again and retries.
+inline constexpr std::string_view kAclChanged = "ERR the ACL table changed meanwhile";
 
 // "ERR invalid expire time in 'set' command": Redis names the command (set, getex, setex,
 // psetex, expire, pexpire, expireat, pexpireat).

@@ -102,6 +102,9 @@ bool well_formed(const Operation& op) {
       return true;
     case Operation::Kind::kPurgeExpired:
     case Operation::Kind::kCollectTombstones: return op.commands.size() == 1 && op.watches.empty();
+    case Operation::Kind::kSetAcl:
+      return op.commands.size() == 1 && op.commands[0].size() == 1 && op.watches.size() == 1 &&
+             op.watches[0].first.empty();
   }
   return false;
 }
@@ -140,7 +143,7 @@ std::optional<Operation> decode_operation(std::string_view bytes) {
   if (!format || *format != kFormatV1) return std::nullopt;
   auto kind = r.u8();
   if (!kind || *kind < static_cast<uint8_t>(Operation::Kind::kCommand) ||
-      *kind > static_cast<uint8_t>(Operation::Kind::kCollectTombstones)) {
+      *kind > static_cast<uint8_t>(Operation::Kind::kSetAcl)) {
     return std::nullopt;
   }
   Operation op;

@@ -25,6 +25,10 @@ struct Operation {
     // of the log: collecting them locally would let an EXEC succeed on one replica and abort on
     // another.
     kCollectTombstones = 4,
+    // Replace the ACL table (storage::AclTable) with commands[0][0], if its version is still
+    // watches[0].second (watches[0].first is empty): the front end computes the new table from
+    // the one it read, and a change that raced it makes this one fail rather than be lost.
+    kSetAcl = 5,
   };
   Kind kind = Kind::kCommand;
   int64_t now_ms = 0;
@@ -37,7 +41,8 @@ struct Operation {
 // The format is documented in operation.cc. Only well-formed operations decode:
 //   kCommand      exactly one non-empty argv, no watches;
 //   kTransaction  any number of non-empty argvs (zero for an empty MULTI/EXEC), any watches;
-//   kPurgeExpired, kCollectTombstones exactly one argv (the keys, possibly none), no watches.
+//   kPurgeExpired, kCollectTombstones exactly one argv (the keys, possibly none), no watches;
+//   kSetAcl       exactly one argv of one argument, exactly one watch with an empty key.
 // Encoding is canonical: decode(encode(op)) == op for a well-formed op, and any bytes that decode
 // re-encode to themselves.
 std::string encode_operation(const Operation& op);

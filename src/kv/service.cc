@@ -79,6 +79,15 @@ void Service::transaction(std::vector<Argv> commands,
   }
 }
 
+void Service::set_acl(uint64_t expected_version, std::string text, Done done) {
+  Operation op;
+  op.kind = Operation::Kind::kSetAcl;
+  op.now_ms = log_.proposal_time_ms();
+  op.commands.push_back(Argv{std::move(text)});
+  op.watches.emplace_back("", expected_version);
+  log_.propose(std::move(op), std::move(done));
+}
+
 uint64_t Service::watch_version(std::string_view key) {
   const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())

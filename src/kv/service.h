@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,7 @@
 #include "kv/command.h"
 #include "kv/operation.h"
 #include "protocol/reply.h"
+#include "storage/acl_table.h"
 
 namespace seshat::kv {
 
@@ -51,6 +53,10 @@ class OperationLog {
   // WATCH: the version of `key` in the applied state at `now_ms` (an expired key reads as
   // absent). EXEC's apply compares it with the version the log has then. Any thread.
   virtual uint64_t watch_version(std::string_view key, int64_t now_ms) = 0;
+  // The ACL table as last applied here, and a counter that moves whenever it changes (a reader
+  // keeping a parsed copy compares it). Any thread.
+  virtual std::shared_ptr<const storage::AclTable> acl_table() = 0;
+  virtual uint64_t acl_generation() = 0;
 };
 
 class Service {
@@ -81,6 +87,13 @@ class Service {
                    std::vector<std::pair<std::string, uint64_t>> watches, Done done);
   // WATCH: the key's version now, to be checked when EXEC applies.
   uint64_t watch_version(std::string_view key);
+
+  // ACL users (storage/acl_table.h): the table as applied here, and a change proposed against
+  // the version it was computed from. `done` gets +OK, or kv::err::kAclChanged's error when
+  // another change was applied first (read the table again and retry).
+  std::shared_ptr<const storage::AclTable> acl_table() { return log_.acl_table(); }
+  uint64_t acl_generation() { return log_.acl_generation(); }
+  void set_acl(uint64_t expected_version, std::string text, Done done);
 
   const Limits& limits() const { return limits_; }
 

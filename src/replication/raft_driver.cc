@@ -171,6 +171,10 @@ uint64_t RaftDriver::watch_version(std::string_view key, int64_t now_ms) {
   return state_.version(key, now_ms);
 }
 
+std::shared_ptr<const storage::AclTable> RaftDriver::acl_table() { return engine_.acl_table(); }
+
+uint64_t RaftDriver::acl_generation() { return engine_.acl_generation(); }
+
 int64_t RaftDriver::proposal_time_ms() {
   int64_t now = wall_clock_ms();
   int64_t prev = last_proposal_ms_.load(std::memory_order_relaxed);

@@ -109,6 +109,8 @@ class RaftDriver final : public Replicator {
   std::optional<protocol::Reply> read_locally(const kv::Operation& op) override;
   int64_t proposal_time_ms() override;
   uint64_t watch_version(std::string_view key, int64_t now_ms) override;
+  std::shared_ptr<const storage::AclTable> acl_table() override;
+  uint64_t acl_generation() override;
 
   // Brings what INFO and CLUSTER NODES report (the status text below, the published cluster
   // view) up to the driver's state at the time of the call: the driver thread refreshes them

@@ -156,7 +156,7 @@ absl::Status Engine::check_identity(const OpenOptions& options) {
     applied_index = get_u64_be((*applied)->data());
   if (count->has_value() && (*count)->size() == 8) key_count = get_u64_be((*count)->data());
   publish_applied(applied_index, key_count);
-  return absl::OkStatus();
+  return reload_acl();
 }
 
 absl::Status Engine::adopt_cluster_id(const std::string& cluster_id) {
@@ -172,6 +172,31 @@ absl::Status Engine::adopt_cluster_id(const std::string& cluster_id) {
 void Engine::publish_applied(uint64_t index, uint64_t key_count) {
   key_count_.store(key_count, std::memory_order_release);
   applied_index_.store(index, std::memory_order_release);
+}
+
+std::shared_ptr<const AclTable> Engine::acl_table() const {
+  std::lock_guard lock(acl_mu_);
+  return acl_;
+}
+
+void Engine::publish_acl(AclTable table) {
+  auto fresh = std::make_shared<const AclTable>(std::move(table));
+  std::lock_guard lock(acl_mu_);
+  acl_ = std::move(fresh);
+  acl_generation_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+absl::Status Engine::reload_acl() {
+  auto raw = get(Cf::kMetadata, kMetaAcl);
+  if (!raw.ok()) return raw.status();
+  AclTable table;
+  if (raw->has_value()) {
+    auto decoded = decode_acl_table(**raw);
+    if (!decoded) return absl::DataLossError("the ACL table in metadata is corrupt");
+    table = std::move(*decoded);
+  }
+  publish_acl(std::move(table));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<std::string>> Engine::get(Cf which, std::string_view key) {

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "metrics/histogram.h"
+#include "storage/acl_table.h"
 #include "storage/read_cache.h"
 
 namespace seshat::storage {
@@ -40,6 +42,8 @@ inline constexpr std::string_view kMetaNodeId = "node_id";
 inline constexpr std::string_view kMetaClusterId = "cluster_id";
 inline constexpr std::string_view kMetaAppliedIndex = "applied_index";
 inline constexpr std::string_view kMetaKeyCount = "key_count";
+// The ACL table (keyspace.h's AclTable): its version (8 bytes, little-endian), then its text.
+inline constexpr std::string_view kMetaAcl = "acl";
 
 struct OpenOptions {
   std::string dir;
@@ -79,6 +83,14 @@ class Engine {
   uint64_t key_count() const { return key_count_.load(std::memory_order_acquire); }
   void publish_applied(uint64_t index, uint64_t key_count);
 
+  // The ACL table as last committed (loaded at open), for the front end's checks; and a counter
+  // that moves whenever it changes, so a reader keeping a parsed copy knows when to refresh it.
+  std::shared_ptr<const AclTable> acl_table() const;
+  uint64_t acl_generation() const { return acl_generation_.load(std::memory_order_acquire); }
+  void publish_acl(AclTable table);
+  // Reads the table back from the database (at open, after a snapshot install).
+  absl::Status reload_acl();
+
   absl::StatusOr<std::optional<std::string>> get(Cf cf, std::string_view key);
   // Recently read kv_data records for the io threads' point reads (read_cache.h).
   ReadCache& read_cache() { return read_cache_; }
@@ -106,6 +118,9 @@ class Engine {
   metrics::Histogram sync_latency_;
   std::atomic<uint64_t> applied_index_{0};
   std::atomic<uint64_t> key_count_{0};
+  mutable std::mutex acl_mu_;
+  std::shared_ptr<const AclTable> acl_ = std::make_shared<const AclTable>();
+  std::atomic<uint64_t> acl_generation_{0};
 };
 
 absl::Status to_status(const rocksdb::Status& s, std::string_view what);

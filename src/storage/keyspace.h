@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "storage/acl_table.h"
+
 namespace seshat::storage {
 
 // What a key holds. The numbers are stored on disk (kv_format.h): never renumber.
@@ -167,6 +169,10 @@ class Keyspace {
   virtual void put_member(std::string_view key, uint64_t generation, std::string_view member,
                           std::string_view value) = 0;
   virtual void erase_member(std::string_view key, uint64_t generation, std::string_view member) = 0;
+
+  virtual AclTable acl_table() = 0;
+  // Apply view only: replaces the ACL table; its version becomes the current entry's index.
+  virtual void set_acl_table(std::string_view text) = 0;
 };
 
 // Members picked at random from one collection (SPOP, SRANDMEMBER, HRANDFIELD, ZRANDMEMBER),

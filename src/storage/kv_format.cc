@@ -119,4 +119,16 @@ std::optional<Tombstone> decode_tombstone(std::string_view bytes) {
   return Tombstone{static_cast<int64_t>(get_u64_le(bytes.data())), get_u64_le(bytes.data() + 8)};
 }
 
+std::string encode_acl_table(const AclTable& table) {
+  std::string out;
+  put_u64_le(out, table.version);
+  out += table.text;
+  return out;
+}
+
+std::optional<AclTable> decode_acl_table(std::string_view bytes) {
+  if (bytes.size() < 8) return std::nullopt;
+  return AclTable{get_u64_le(bytes.data()), std::string(bytes.substr(8))};
+}
+
 }  // namespace seshat::storage

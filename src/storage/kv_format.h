@@ -83,6 +83,10 @@ std::optional<Tombstone> decode_tombstone(std::string_view bytes);
 
 // A record stored but expired has a version distinct from any live one, so a WATCH taken
 // while the key was alive sees the expiry as a change.
+// The ACL table in metadata (kMetaAcl): version, 8 bytes little-endian, then the text.
+std::string encode_acl_table(const AclTable& table);
+std::optional<AclTable> decode_acl_table(std::string_view bytes);
+
 inline uint64_t expired_version(uint64_t version) { return version | (1ull << 63); }
 
 }  // namespace seshat::storage

@@ -178,6 +178,20 @@ bool ReadKeyspace::drop_tombstone(std::string_view, int64_t) {
   read_only_violation("drop_tombstone");
 }
 void ReadKeyspace::clear() { read_only_violation("clear"); }
+void ReadKeyspace::set_acl_table(std::string_view) { read_only_violation("set_acl_table"); }
+
+AclTable RocksKeyspaceBase::acl_table() {
+  auto raw = raw_get(Cf::kMetadata, kMetaAcl);
+  if (!raw) return {};
+  auto table = decode_acl_table(*raw);
+  if (!table) storage_failure(rocksdb::Status::Corruption("acl table"), "acl read");
+  return *table;
+}
+
+void ApplyBatch::set_acl_table(std::string_view text) {
+  acl_set_ = AclTable{index_, std::string(text)};
+  (void)batch_.Put(engine_.cf(Cf::kMetadata), std::string(kMetaAcl), encode_acl_table(*acl_set_));
+}
 
 std::optional<std::string> ReadKeyspace::raw_get(Cf cf, std::string_view key) {
   return committed_get(engine_, cf, key, cached_ && cf == Cf::kKvData, "read");
@@ -327,6 +341,8 @@ absl::Status ApplyBatch::commit(bool sync) {
   engine_.read_cache().update(pending_);
   pending_.clear();
   engine_.publish_applied(index_, key_count_);
+  if (acl_set_) engine_.publish_acl(std::move(*acl_set_));
+  acl_set_.reset();
   batch_.Clear();
   return absl::OkStatus();
 }

@@ -39,6 +39,7 @@ class RocksKeyspaceBase : public Keyspace {
       std::string_view key, uint64_t generation, std::string_view from,
       const std::function<bool(std::string_view, std::string_view)>& visit) override;
   uint64_t random_bits() override;
+  AclTable acl_table() override;
 
  protected:
   // The stored record whether or not it has expired.
@@ -67,6 +68,7 @@ class ReadKeyspace final : public RocksKeyspaceBase {
   bool drop_tombstone(std::string_view, int64_t) override;
   void clear() override;
   uint64_t count() override { return engine_.key_count(); }
+  void set_acl_table(std::string_view) override;
 
  private:
   std::optional<std::string> raw_get(Cf cf, std::string_view key) override;
@@ -99,6 +101,7 @@ class ApplyBatch final : public RocksKeyspaceBase {
   bool drop_tombstone(std::string_view key, int64_t older_than_ms) override;
   void clear() override;
   uint64_t count() override { return key_count_; }
+  void set_acl_table(std::string_view text) override;
 
   // Writes everything with the applied index; `sync` for callers whose log is not synced.
   absl::Status commit(bool sync);
@@ -121,6 +124,7 @@ class ApplyBatch final : public RocksKeyspaceBase {
   uint64_t key_count_ = 0;
   uint64_t generations_in_entry_ = 0;   // new_generation() calls since index_ last changed
   uint64_t random_draws_in_entry_ = 0;  // random_bits() calls since index_ last changed
+  std::optional<AclTable> acl_set_;     // published to the engine at commit
 };
 
 // Keys whose expiry time is <= now_ms, oldest first, at most `limit` of them.

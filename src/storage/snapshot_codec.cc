@@ -94,12 +94,15 @@ absl::Status SnapshotStreamWriter::produce(size_t want) {
     // address as of the snapshot's index.
     rocksdb::ReadOptions ro;
     ro.snapshot = view_;
-    std::string book;
-    rocksdb::Status s = engine_.db()->Get(ro, engine_.cf(Cf::kMetadata), kMetaMembers, &book);
-    if (s.ok()) {
-      frame('M', kMetaMembers, book, pending_);
-    } else if (!s.IsNotFound()) {
-      return to_status(s, "snapshot metadata");
+    // Metadata that belongs to the state machine: the member book and the ACL table.
+    for (std::string_view key : {kMetaMembers, kMetaAcl}) {
+      std::string value;
+      rocksdb::Status s = engine_.db()->Get(ro, engine_.cf(Cf::kMetadata), key, &value);
+      if (s.ok()) {
+        frame('M', key, value, pending_);
+      } else if (!s.IsNotFound()) {
+        return to_status(s, "snapshot metadata");
+      }
     }
     phase_ = 1;
   }
@@ -183,6 +186,8 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
     end.push_back('\0');
     batch.DeleteRange(engine.cf(cf), rocksdb::Slice(), end);
   }
+  // The ACL table is the snapshot's, or none when the snapshot has none.
+  batch.Delete(engine.cf(Cf::kMetadata), kMetaAcl);
   for (;;) {
     if (frames.empty()) return absl::DataLossError("snapshot ends without its end mark");
     const char tag = frames[0];
@@ -212,11 +217,11 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
     } else if (tag == 'C') {
       batch.Put(engine.cf(Cf::kMembers), kv[0], kv[1]);
     } else {
-      // Metadata that belongs to the state machine: only the member book, never the identity
-      // (node id, cluster id) of the receiver.
-      if (kv[0] != kMetaMembers || !decode_member_book(kv[1])) {
-        return absl::DataLossError("snapshot has a bad metadata frame");
-      }
+      // Metadata that belongs to the state machine: the member book and the ACL table, never
+      // the identity (node id, cluster id) of the receiver.
+      const bool book = kv[0] == kMetaMembers && decode_member_book(kv[1]);
+      const bool acl = kv[0] == kMetaAcl && decode_acl_table(kv[1]);
+      if (!book && !acl) return absl::DataLossError("snapshot has a bad metadata frame");
       batch.Put(engine.cf(Cf::kMetadata), kv[0], kv[1]);
     }
   }
@@ -232,6 +237,7 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
   if (auto st = engine.write(&batch, /*sync=*/true); !st.ok()) return st;
   engine.read_cache().clear();  // what io threads read belongs to the replaced state
   engine.publish_applied(index, key_count);
+  if (auto st = engine.reload_acl(); !st.ok()) return st;
   log.reset_after_snapshot(snap.metadata);
   return absl::OkStatus();
 }

@@ -5,6 +5,7 @@
 #include <random>
 #include <string>
 
+#include "kv/errors.h"
 #include "kv/operation.h"
 #include "kv_test_util.h"
 #include "random_workload.h"
@@ -35,6 +36,29 @@ class Apply : public ::testing::Test {
   storage::MemKeyspace ks{kNow, 0};
   Limits limits;
 };
+
+TEST_F(Apply, TheAclTableChangesOnlyFromTheVersionItWasComputedFrom) {
+  auto set_acl = [](uint64_t expected, std::string text) {
+    Operation op;
+    op.kind = Operation::Kind::kSetAcl;
+    op.now_ms = kNow;
+    op.commands = {{std::move(text)}};
+    op.watches = {{"", expected}};
+    return op;
+  };
+  EXPECT_EQ(ks.acl_table(), storage::AclTable{});
+  EXPECT_EQ(apply(set_acl(0, "user a on")), Ok());
+  EXPECT_EQ(ks.acl_table(), (storage::AclTable{index, "user a on"}));
+  const uint64_t first = index;
+  // Computed from the empty table, which is gone: refused, the table stays.
+  EXPECT_EQ(apply(set_acl(0, "user b on")), Reply::Error(std::string(err::kAclChanged)));
+  EXPECT_EQ(ks.acl_table(), (storage::AclTable{first, "user a on"}));
+  EXPECT_EQ(apply(set_acl(first, "")), Ok());
+  EXPECT_EQ(ks.acl_table(), (storage::AclTable{index, ""}));
+  // FLUSHALL empties the keyspace, not the users.
+  EXPECT_EQ(apply(command_op({"FLUSHALL"})), Ok());
+  EXPECT_EQ(ks.acl_table().version, index - 1);
+}
 
 TEST_F(Apply, SingleCommand) {
   EXPECT_EQ(apply(command_op({"SET", "k", "v"})), Ok());

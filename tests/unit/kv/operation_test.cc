@@ -34,7 +34,11 @@ TEST(Operation, RoundTripsEveryKind) {
   empty_purge.commands = {{}};
   Operation empty_tx;
   empty_tx.kind = Operation::Kind::kTransaction;
-  for (const Operation& op : {cmd, purge, empty_purge, empty_tx, sample_transaction()}) {
+  Operation acl;
+  acl.kind = Operation::Kind::kSetAcl;
+  acl.commands = {{"user alice on ~* +@all\nuser bob off"}};
+  acl.watches = {{"", 17}};
+  for (const Operation& op : {cmd, purge, empty_purge, empty_tx, sample_transaction(), acl}) {
     std::string bytes = encode_operation(op);
     auto back = decode_operation(bytes);
     ASSERT_TRUE(back);
@@ -89,6 +93,26 @@ TEST(Operation, RejectsOperationsThatBreakTheirKindsShape) {
   Operation tx_empty_argv = sample_transaction();
   tx_empty_argv.commands.push_back({});
   EXPECT_FALSE(decode_operation(encode_operation(tx_empty_argv)));
+  // kSetAcl: one argv of one argument (the table) and one watch with an empty key (the
+  // version it was computed from).
+  Operation acl;
+  acl.kind = Operation::Kind::kSetAcl;
+  acl.commands = {{"table"}};
+  acl.watches = {{"", 1}};
+  ASSERT_TRUE(decode_operation(encode_operation(acl)));
+  using Break = void (*)(Operation&);
+  for (Break broken :
+       std::initializer_list<Break>{[](Operation& op) { op.watches.clear(); },
+                                    [](Operation& op) { op.watches[0].first = "k"; },
+                                    [](Operation& op) {
+                                      op.watches.push_back({"", 2});
+                                    },
+                                    [](Operation& op) { op.commands[0].push_back("more"); },
+                                    [](Operation& op) { op.commands.push_back({"x"}); }}) {
+    Operation bad = acl;
+    broken(bad);
+    EXPECT_FALSE(decode_operation(encode_operation(bad)));
+  }
 }
 
 TEST(Operation, HugeCountsAreRejectedBeforeAllocating) {

@@ -33,8 +33,12 @@ class FakeLog : public OperationLog {
     watched_at = now_ms;
     return key == "k" ? 42 : 0;
   }
+  std::shared_ptr<const storage::AclTable> acl_table() override { return acl; }
+  uint64_t acl_generation() override { return 7; }
 
   bool serves_locally = false;
+  std::shared_ptr<const storage::AclTable> acl =
+      std::make_shared<const storage::AclTable>(storage::AclTable{3, "user default on"});
   int64_t clock = 1000;
   int64_t watched_at = 0;
   std::vector<Operation> proposed, read_in_order, read_at_once;
@@ -112,6 +116,21 @@ TEST_F(ServiceTest, TransactionsThatWriteNothingAreReads) {
 TEST_F(ServiceTest, WatchReadsTheVersionNow) {
   EXPECT_EQ(service_.watch_version("k"), 42u);
   EXPECT_GT(log_.watched_at, 1600000000000);  // wall-clock milliseconds
+}
+
+TEST_F(ServiceTest, AnAclChangeIsProposedAgainstTheVersionItWasComputedFrom) {
+  EXPECT_EQ(service_.acl_table()->text, "user default on");
+  EXPECT_EQ(service_.acl_generation(), 7u);
+  Reply reply = Reply::Error("not called");
+  service_.set_acl(3, "user default off", [&](absl::StatusOr<Reply> r) { reply = *r; });
+  EXPECT_EQ(reply, Reply::Ok());
+  ASSERT_EQ(log_.proposed.size(), 1u);
+  const Operation& op = log_.proposed[0];
+  EXPECT_EQ(op.kind, Operation::Kind::kSetAcl);
+  EXPECT_EQ(op.now_ms, 1001);
+  EXPECT_EQ(op.commands, std::vector<Argv>{Argv{"user default off"}});
+  EXPECT_EQ(op.watches, (std::vector<std::pair<std::string, uint64_t>>{{"", 3}}));
+  EXPECT_EQ(decode_operation(encode_operation(op)), op);
 }
 
 }  // namespace

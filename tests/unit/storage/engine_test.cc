@@ -490,3 +490,37 @@ TEST(Engine, ApplyBatchesSeeTheirOwnAndEarlierWritesThroughTheCache) {
 
 }  // namespace
 }  // namespace seshat::storage
+
+namespace seshat::storage {
+namespace {
+
+TEST(EngineAcl, TheTableIsPublishedAtCommitAndReloadedAtOpen) {
+  seshat::testing::TempDir dir;
+  {
+    auto engine = open_engine(dir.path(), 1);
+    EXPECT_EQ(*engine->acl_table(), AclTable{});
+    const uint64_t generation = engine->acl_generation();
+    ApplyBatch batch(*engine);
+    batch.begin_entry(5, 1'700'000'000'000);
+    batch.set_acl_table("user alice on");
+    // Visible to the batch itself, not yet to readers.
+    EXPECT_EQ(batch.acl_table(), (AclTable{5, "user alice on"}));
+    EXPECT_EQ(*engine->acl_table(), AclTable{});
+    EXPECT_EQ(engine->acl_generation(), generation);
+    ASSERT_TRUE(batch.commit(true).ok());
+    EXPECT_EQ(*engine->acl_table(), (AclTable{5, "user alice on"}));
+    EXPECT_GT(engine->acl_generation(), generation);
+    // An abandoned batch publishes nothing.
+    {
+      ApplyBatch abandoned(*engine);
+      abandoned.begin_entry(6, 1'700'000'000'000);
+      abandoned.set_acl_table("user bob on");
+    }
+    EXPECT_EQ(engine->acl_table()->text, "user alice on");
+  }
+  auto reopened = open_engine(dir.path(), 1);
+  EXPECT_EQ(*reopened->acl_table(), (AclTable{5, "user alice on"}));
+}
+
+}  // namespace
+}  // namespace seshat::storage

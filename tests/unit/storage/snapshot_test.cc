@@ -212,6 +212,55 @@ TEST(SnapshotStream, RoundTripReproducesTheStateMachineExactly) {
 }
 
 // Io threads' cached reads (read_cache.h) see the installed state, not what they read before.
+TEST(SnapshotStream, TheAclTableTravelsWithTheStateAndReplacesTheReceivers) {
+  TempDir src_dir, dst_dir, empty_dir;
+  auto src = open_engine(src_dir.path(), 1);
+  fill(*src);
+  {
+    ApplyBatch acl(*src);
+    acl.begin_entry(41, kNow);
+    acl.set_acl_table("user alice on ~* +@all");
+    ASSERT_TRUE(acl.commit(false).ok());
+  }
+  EXPECT_EQ(*src->acl_table(), (AclTable{41, "user alice on ~* +@all"}));
+  auto data = serialize_state(*src);
+  ASSERT_TRUE(data.ok());
+
+  auto dst = open_engine(dst_dir.path(), 2);
+  auto dst_log = open_log(*dst);
+  {
+    ApplyBatch mine(*dst);
+    mine.begin_entry(3, kNow);
+    mine.set_acl_table("user mallory on");
+    ASSERT_TRUE(mine.commit(false).ok());
+  }
+  const uint64_t before = dst->acl_generation();
+  raft::SnapshotMetadata meta{raft::ConfState{{1, 2, 3}, {}, {}, {}, false}, 41, 2};
+  ASSERT_TRUE(install_snapshot(*dst, *dst_log, raft::Snapshot{*data, meta}).ok());
+  EXPECT_EQ(*dst->acl_table(), (AclTable{41, "user alice on ~* +@all"}));
+  EXPECT_GT(dst->acl_generation(), before);
+  EXPECT_EQ(ReadKeyspace(*dst, kNow).acl_table(), (AclTable{41, "user alice on ~* +@all"}));
+
+  // A snapshot of a state that never had users leaves the receiver with none.
+  auto empty = open_engine(empty_dir.path(), 3);
+  fill(*empty);
+  auto no_users = serialize_state(*empty);
+  ASSERT_TRUE(no_users.ok());
+  TempDir other_dir;
+  auto other = open_engine(other_dir.path(), 4);
+  auto other_log = open_log(*other);
+  {
+    ApplyBatch mine(*other);
+    mine.begin_entry(3, kNow);
+    mine.set_acl_table("user mallory on");
+    ASSERT_TRUE(mine.commit(false).ok());
+  }
+  raft::SnapshotMetadata at40{raft::ConfState{{1, 2, 3}, {}, {}, {}, false}, 40, 2};
+  ASSERT_TRUE(install_snapshot(*other, *other_log, raft::Snapshot{*no_users, at40}).ok());
+  EXPECT_EQ(*other->acl_table(), AclTable{});
+  EXPECT_EQ(ReadKeyspace(*other, kNow).acl_table(), AclTable{});
+}
+
 TEST(SnapshotStream, CachedReadsSeeTheInstalledState) {
   TempDir src_dir, dst_dir;
   auto src = open_engine(src_dir.path(), 1);
