@@ -45,6 +45,18 @@ bool has_space(std::string_view text) {
   });
 }
 
+// Digests are compared in time independent of where they differ, as Redis does, so that timing
+// reveals nothing about a stored digest.
+bool equal_constant_time(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    diff |= static_cast<unsigned char>(static_cast<unsigned char>(a[i]) ^
+                                       static_cast<unsigned char>(b[i]));
+  }
+  return diff == 0;
+}
+
 bool has_category(const kv::CommandSpec& spec, std::string_view category) {
   for (std::string_view c : spec.acl_categories) {
     if (c.size() == category.size() + 1 && c.substr(1) == category) return true;
@@ -170,7 +182,9 @@ User User::default_user() {
 bool User::password_matches(std::string_view password) const {
   if (nopass_) return true;
   const std::string hash = password_hash(password);
-  return std::find(passwords_.begin(), passwords_.end(), hash) != passwords_.end();
+  bool found = false;
+  for (const std::string& stored : passwords_) found = equal_constant_time(stored, hash) || found;
+  return found;
 }
 
 std::string User::apply(std::string_view rule) {

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/acl_command.h"
 #include "admin/client_commands.h"
 #include "admin/command_docs.h"
 #include "admin/config_command.h"
@@ -20,7 +21,7 @@ bool Commands::handles(const kv::Argv& argv) const {
   if (argv.empty()) return false;
   const std::string name = kv::lower(argv[0]);
   return name == "info" || name == "client" || name == "config" || name == "command" ||
-         name == "seshat";
+         name == "seshat" || name == "acl";
 }
 
 std::optional<Reply> Commands::run(server::Connection& conn, const kv::Argv& argv,
@@ -34,6 +35,7 @@ std::optional<Reply> Commands::run(server::Connection& conn, const kv::Argv& arg
   if (name == "config") return config_command(conn.context(), argv);
   if (name == "command") return command_command(argv);
   if (name == "seshat") return seshat_command(conn, argv, later);
+  if (name == "acl") return acl_command(conn, argv, later);
   return Reply::Error(kv::err::unknown_command(argv));
 }
 

@@ -118,6 +118,13 @@ std::vector<CommandSpec> server_command_specs() {
        .since = "2.6.0",
        .tips = {"nondeterministic_output"},
        .complexity = "O(1)"},
+      {.name = "acl",
+       .arity = -2,
+       .flags = kFlagServer,
+       .group = "server",
+       .summary = "A container for Access List Control commands ",  // sic: Redis's text
+       .since = "6.0.0",
+       .complexity = "Depends on subcommand."},
       {.name = "config",
        .arity = -2,
        .flags = kFlagServer,

@@ -267,6 +267,111 @@ std::vector<CommandSpec> command_subcommands() {
   };
 }
 
+// ACL: users and their permissions (the admin room answers them; users are replicated through
+// the log). LOAD and SAVE exist so that their errors are Redis's: there is no ACL file.
+std::vector<CommandSpec> acl_subcommands() {
+  constexpr uint32_t kAdminFlags =
+      kFlagAdmin | kFlagNoScript | kFlagLoading | kFlagStale | kFlagServer;
+  constexpr uint32_t kPlainFlags = kFlagNoScript | kFlagLoading | kFlagStale | kFlagServer;
+  return {
+      {.name = "acl|cat",
+       .arity = -2,
+       .flags = kPlainFlags,
+       .group = "server",
+       .summary = "List the ACL categories or the commands inside a category",
+       .since = "6.0.0",
+       .complexity = "O(1) since the categories and commands are a fixed set.",
+       .arguments = {{.name = "categoryname", .type = "string", .flags = kArgOptional}}},
+      {.name = "acl|deluser",
+       .arity = -3,
+       .flags = kAdminFlags,
+       .group = "server",
+       .summary = "Remove the specified ACL users and the associated rules",
+       .since = "6.0.0",
+       .complexity = "O(1) amortized time considering the typical user.",
+       .arguments = {{.name = "username", .type = "string", .flags = kArgMultiple}}},
+      {.name = "acl|dryrun",
+       .arity = -4,
+       .flags = kAdminFlags,
+       .group = "server",
+       .summary =
+           "Returns whether the user can execute the given command without executing the command.",
+       .since = "7.0.0",
+       .complexity = "O(1).",
+       .arguments = {{.name = "username", .type = "string"},
+                     {.name = "command", .type = "string"},
+                     {.name = "arg", .type = "string", .flags = kArgOptional | kArgMultiple}}},
+      {.name = "acl|genpass",
+       .arity = -2,
+       .flags = kPlainFlags,
+       .group = "server",
+       .summary = "Generate a pseudorandom secure password to use for ACL users",
+       .since = "6.0.0",
+       .complexity = "O(1)",
+       .arguments = {{.name = "bits", .type = "integer", .flags = kArgOptional}}},
+      {.name = "acl|getuser",
+       .arity = 3,
+       .flags = kAdminFlags,
+       .group = "server",
+       .summary = "Get the rules for a specific ACL user",
+       .since = "6.0.0",
+       .complexity = "O(N). Where N is the number of password, command and pattern rules that "
+                     "the user has.",
+       .arguments = {{.name = "username", .type = "string"}}},
+      {.name = "acl|help",
+       .arity = 2,
+       .flags = kFlagLoading | kFlagStale | kFlagServer,
+       .group = "server",
+       .summary = "Show helpful text about the different subcommands",
+       .since = "6.0.0",
+       .complexity = "O(1)"},
+      {.name = "acl|list",
+       .arity = 2,
+       .flags = kAdminFlags,
+       .group = "server",
+       .summary = "List the current ACL rules in ACL config file format",
+       .since = "6.0.0",
+       .complexity = "O(N). Where N is the number of configured users."},
+      {.name = "acl|load",
+       .arity = 2,
+       .flags = kAdminFlags,
+       .group = "server",
+       .summary = "Reload the ACLs from the configured ACL file",
+       .since = "6.0.0",
+       .complexity = "O(N). Where N is the number of configured users."},
+      {.name = "acl|save",
+       .arity = 2,
+       .flags = kAdminFlags,
+       .group = "server",
+       .summary = "Save the current ACL rules in the configured ACL file",
+       .since = "6.0.0",
+       .complexity = "O(N). Where N is the number of configured users."},
+      {.name = "acl|setuser",
+       .arity = -3,
+       .flags = kAdminFlags,
+       .group = "server",
+       .summary = "Modify or create the rules for a specific ACL user",
+       .since = "6.0.0",
+       .complexity = "O(N). Where N is the number of rules provided.",
+       .arguments = {{.name = "username", .type = "string"},
+                     {.name = "rule", .type = "string", .flags = kArgOptional | kArgMultiple}}},
+      {.name = "acl|users",
+       .arity = 2,
+       .flags = kAdminFlags,
+       .group = "server",
+       .summary = "List the username of all the configured ACL rules",
+       .since = "6.0.0",
+       .complexity = "O(N). Where N is the number of configured users."},
+      {.name = "acl|whoami",
+       .arity = 2,
+       .flags = kPlainFlags,
+       .group = "server",
+       .summary = "Return the name of the user associated to the current connection",
+       .since = "6.0.0",
+       .complexity = "O(1)"},
+  };
+}
+
 std::vector<CommandSpec> config_subcommands() {
   return {
       {.name = "config|get",
@@ -417,11 +522,13 @@ std::vector<CommandSpec> completed(std::vector<CommandSpec> specs) {
 }  // namespace
 
 const std::vector<CommandSpec>& subcommands_of(std::string_view container) {
+  static const std::vector<CommandSpec> kAcl = completed(acl_subcommands());
   static const std::vector<CommandSpec> kClient = completed(client_subcommands());
   static const std::vector<CommandSpec> kCommand = completed(command_subcommands());
   static const std::vector<CommandSpec> kConfig = completed(config_subcommands());
   static const std::vector<CommandSpec> kObject = completed(object_subcommands());
   static const std::vector<CommandSpec> kNone;
+  if (container == "acl") return kAcl;
   if (container == "client") return kClient;
   if (container == "command") return kCommand;
   if (container == "config") return kConfig;
@@ -438,8 +545,8 @@ const CommandSpec* find_subcommand(std::string_view container, std::string_view 
 }
 
 bool is_container(std::string_view name) {
-  return iequals(name, "client") || iequals(name, "command") || iequals(name, "config") ||
-         iequals(name, "cluster") || iequals(name, "object");
+  return iequals(name, "acl") || iequals(name, "client") || iequals(name, "command") ||
+         iequals(name, "config") || iequals(name, "cluster") || iequals(name, "object");
 }
 
 std::string subcommand_full_name(const Argv& argv) {

@@ -28,7 +28,7 @@ std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
 Connection::Connection(asio::ip::tcp::socket socket, ServerContext& ctx, asio::ssl::context* tls)
     : stream_(std::move(socket), tls), socket_(stream_.socket()), ctx_(ctx) {
   state_.id = ctx_.clients.next_id();
-  state_.authenticated = ctx_.config.requirepass.empty();
+  state_.authenticated = default_user_open(ctx_);
   asio::error_code ec;
   auto remote = socket_.remote_endpoint(ec);
   if (!ec) state_.peer = endpoint_text(remote);
@@ -103,7 +103,8 @@ std::string Connection::describe() {
          " rbp=0 obl=0 oll=" + std::to_string(slots_.size()) +
          " omem=" + std::to_string(out_.size()) +
          " tot-mem=0 events=r cmd=" + (state_.last_command.empty() ? "NULL" : state_.last_command) +
-         " user=default redir=-1 resp=" + std::to_string(static_cast<int>(state_.resp)) +
+         " user=" + state_.user +
+         " redir=-1 resp=" + std::to_string(static_cast<int>(state_.resp)) +
          " lib-name=" + state_.lib_name + " lib-ver=" + state_.lib_ver;
 }
 
@@ -225,6 +226,22 @@ bool Connection::dispatch(kv::Argv& argv) {
     reject(spec, "NOAUTH Authentication required.");
     return true;
   }
+  if (auto refusal = acl_refusal(*spec, argv)) {
+    if (closed_) return true;
+    reject(spec, *refusal);
+    return true;
+  }
+  // ACL SETUSER and DELUSER change the replicated users, through the leader: a follower with
+  // the proxy takes them there (without it, the admin room answers READONLY).
+  if (cluster_on() && ctx_.leader_proxy != nullptr && !state_.proxy_link && !state_.in_multi &&
+      argv.size() >= 2 && spec->name == "acl") {
+    const std::string sub = kv::lower(argv[1]);
+    auto view = ctx_.cluster->current();
+    if ((sub == "setuser" || sub == "deluser") && !view->self_is_leader()) {
+      forward_to_leader(*view, std::span<const kv::Argv>(&argv, 1), false);
+      return true;
+    }
+  }
   // In a cluster, a keyed command that this node may not serve goes to the leader: MOVED, as
   // Redis Cluster clients expect, or CLUSTERDOWN while no leader is known. With follower_proxy
   // the node sends it there itself instead of answering MOVED.
@@ -266,6 +283,26 @@ bool Connection::dispatch(kv::Argv& argv) {
   run_command(*spec, argv);
   running_stats_ = nullptr;  // counted by its reply, or by EXEC for a queued command
   return true;
+}
+
+std::optional<std::string> Connection::acl_refusal(const kv::CommandSpec& spec,
+                                                   const kv::Argv& argv) {
+  const auto users = ctx_.acl_users();
+  if (users->open && state_.user == "default") return std::nullopt;
+  const acl::User* user = users->find(state_.user);
+  if (user == nullptr) {
+    // ACL DELUSER ends the sessions of the users it removes, as in Redis.
+    close();
+    return std::string();
+  }
+  auto denial = user->check(spec, argv);
+  if (!denial) return std::nullopt;
+  if (denial->kind == acl::Denial::Kind::kCommand) {
+    return "NOPERM this user has no permissions to run the '" + denial->what + "' command";
+  }
+  return std::string(
+      "NOPERM this user has no permissions to access one of the keys used as "
+      "arguments");
 }
 
 void Connection::reject(const kv::CommandSpec* spec, const std::string& error) {

@@ -48,6 +48,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     uint64_t id = 0;
     protocol::ProtocolVersion resp = protocol::ProtocolVersion::kResp2;
     bool authenticated = false;
+    std::string user = "default";  // the ACL user its commands run as
     std::string name;
     std::string lib_name;
     std::string lib_ver;
@@ -102,6 +103,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // EXEC fail, and a refused EXEC discards the transaction.
   void reject(const kv::CommandSpec* spec, const std::string& error);
   void discard_transaction();
+  // ACL: why the connection's user may not run argv (Redis's NOPERM error), or nullopt. A
+  // connection whose user was deleted is closed (`closed_` is then set).
+  std::optional<std::string> acl_refusal(const kv::CommandSpec& spec, const kv::Argv& argv);
   // Runs one command; returns false if it must wait for the connection's pending writes.
   bool dispatch(kv::Argv& argv);
   void run_command(const kv::CommandSpec& spec, kv::Argv& argv);

@@ -33,24 +33,11 @@ constexpr std::string_view kWrongPass =
 constexpr std::string_view kSyntaxError = "ERR syntax error";
 constexpr std::string_view kClusterDisabled = "ERR This instance has cluster support disabled";
 
-// Redis compares passwords in time independent of where they differ, so that a network
-// observer cannot find the password byte by byte; so do we.
-bool equal_constant_time(std::string_view a, std::string_view b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  const size_t n = std::max(a.size(), b.size());
-  for (size_t i = 0; i < n; ++i) {
-    unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
-    unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
-    diff |= static_cast<unsigned char>(x ^ y);
-  }
-  return diff == 0;
-}
-
-// Only the "default" user exists. Without requirepass it has no password, so (as in Redis) any
-// password authenticates it.
-bool credentials_ok(const ServerContext& ctx, std::string_view user, std::string_view password) {
-  if (user != "default") return false;
-  return ctx.config.requirepass.empty() || equal_constant_time(password, ctx.config.requirepass);
+// An ACL user that is on, with a password that matches (any password for a nopass user).
+bool credentials_ok(ServerContext& ctx, std::string_view user, std::string_view password) {
+  const auto users = ctx.acl_users();
+  const acl::User* found = users->find(user);
+  return found != nullptr && found->enabled() && found->password_matches(password);
 }
 
 Reply ping(const kv::Argv& argv) {
@@ -88,6 +75,7 @@ Reply hello(Connection& conn, const kv::Argv& argv) {
   if (user != nullptr) {
     if (!credentials_ok(ctx, *user, *password)) return Reply::Error(std::string(kWrongPass));
     conn.state().authenticated = true;
+    conn.state().user = *user;
   }
   if (!conn.state().authenticated) {
     return Reply::Error(
@@ -129,7 +117,7 @@ Reply hello(Connection& conn, const kv::Argv& argv) {
 Reply auth(Connection& conn, const kv::Argv& argv) {
   if (argv.size() > 3) return Reply::Error(std::string(kSyntaxError));
   ServerContext& ctx = conn.context();
-  if (argv.size() == 2 && ctx.config.requirepass.empty()) {
+  if (argv.size() == 2 && ctx.acl_users()->find("default")->nopass()) {
     return Reply::Error(
         "ERR AUTH <password> called without any password configured for the default user. "
         "Are you sure your configuration is correct?");
@@ -137,6 +125,7 @@ Reply auth(Connection& conn, const kv::Argv& argv) {
   const std::string_view user = argv.size() == 2 ? std::string_view("default") : argv[1];
   if (!credentials_ok(ctx, user, argv.back())) return Reply::Error(std::string(kWrongPass));
   conn.state().authenticated = true;
+  conn.state().user = std::string(user);
   return Reply::Ok();
 }
 
@@ -152,7 +141,7 @@ Reply select(const kv::Argv& argv) {
 }
 
 Reply reset(Connection& conn) {
-  const bool open = conn.context().config.requirepass.empty();
+  const bool open = default_user_open(conn.context());
   {
     Connection::State& s = conn.state();
     s.in_multi = false;
@@ -162,6 +151,7 @@ Reply reset(Connection& conn) {
     s.name.clear();
     s.resp = protocol::ProtocolVersion::kResp2;
     s.authenticated = open;
+    s.user = "default";
     s.readonly = false;  // Redis's RESET clears READONLY too
   }
   return Reply::Simple("RESET");
@@ -176,6 +166,11 @@ Reply time_now() {
 }
 
 }  // namespace
+
+bool default_user_open(ServerContext& ctx) {
+  const acl::User* user = ctx.acl_users()->find("default");
+  return user->enabled() && user->nopass();
+}
 
 bool valid_client_attr(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '!' && c <= '~'; });

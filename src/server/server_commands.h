@@ -11,6 +11,7 @@
 #include "kv/command.h"
 #include "protocol/reply.h"
 #include "server/admin_commands.h"
+#include "server/server_context.h"
 
 namespace seshat::server {
 
@@ -28,5 +29,9 @@ std::optional<protocol::Reply> run_server_command(Connection& conn, const kv::Co
 // Client names and library attributes appear space-separated in CLIENT LIST, so Redis accepts
 // only printable ASCII without spaces (HELLO SETNAME, CLIENT SETNAME, CLIENT SETINFO).
 bool valid_client_attr(std::string_view s);
+
+// A new connection starts authenticated as "default" when that user is on and needs no password
+// (no requirepass, no ACL password), as in Redis.
+bool default_user_open(ServerContext& ctx);
 
 }  // namespace seshat::server

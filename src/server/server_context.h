@@ -17,6 +17,7 @@
 #include "kv/service.h"
 #include "replication/cluster_view.h"
 #include "replication/replicator.h"
+#include "server/acl_users.h"
 #include "server/admin_commands.h"
 #include "server/blocking_keys.h"
 #include "server/cluster_mode.h"
@@ -105,6 +106,16 @@ struct ServerContext {
   // INFO, CLIENT, CONFIG, COMMAND and SESHAT (src/admin), plugged in by the node. Without it
   // they answer as unknown commands.
   AdminCommands* admin = nullptr;
+
+  // The ACL users as of the applied state (made on first use, once config is set).
+  std::shared_ptr<const AclUsers::Table> acl_users() {
+    std::call_once(acl_once_, [this] { acl_ = std::make_unique<AclUsers>(config.requirepass); });
+    return acl_->current(service);
+  }
+
+ private:
+  std::once_flag acl_once_;
+  std::unique_ptr<AclUsers> acl_;
 };
 
 }  // namespace seshat::server

@@ -457,6 +457,62 @@ add("multi_on_two_clients", ("MULTI",), On(1, "MULTI"), ("SET", "a", 1), On(1, "
     On(1, "EXEC"), ("EXEC",), ("GET", "a"))
 
 # ---------------------------------------------------------------------------------------------
+# ACL users. Users outlive FLUSHALL, so every case deletes the users it made. Command rules are
+# kept the simple way (a category rule, then commands) where Redis 7.0's description of them
+# agrees with ours. ACL cases run on a single node and a leader (test_differential.runs_on).
+add("acl_default_user", ("ACL", "WHOAMI"), ("ACL", "USERS"), ("ACL", "LIST"),
+    ("ACL", "GETUSER", "default"), ("ACL", "GETUSER", "nobody"), ("ACL", "CAT"),
+    ("acl", "whoami"))
+add("acl_setuser_list_getuser",
+    ("ACL", "SETUSER", "alice", "on", ">pw", "~cache:*", "+get"), ("ACL", "LIST"),
+    ("ACL", "GETUSER", "alice"), ("ACL", "USERS"),
+    ("ACL", "SETUSER", "alice", "%R~log:*", "&news", ">pw2", "<pw"), ("ACL", "LIST"),
+    ("ACL", "SETUSER", "bob"), ("ACL", "SETUSER", "carol", "on", "nopass", "allkeys",
+                                       "allcommands", "-flushall"),
+    ("ACL", "LIST"), ("ACL", "GETUSER", "carol"), ("ACL", "SETUSER", "carol", "reset"),
+    ("ACL", "LIST"), ("ACL", "DELUSER", "alice", "nobody", "bob"), ("ACL", "DELUSER", "nobody"),
+    ("ACL", "DELUSER", "carol"), ("ACL", "USERS"))
+add("acl_errors",
+    ("ACL", "SETUSER", "x", "badrule"), ("ACL", "SETUSER", "x", "+nosuchcmd"),
+    ("ACL", "SETUSER", "x", "+@nosuch"), ("ACL", "SETUSER", "x", "~*", "~a"),
+    ("ACL", "SETUSER", "x", "&*", "&a"), ("ACL", "SETUSER", "x", "#abc"),
+    ("ACL", "SETUSER", "x", "<nope"), ("ACL", "SETUSER", "x", "%X~a"),
+    ("ACL", "SETUSER", "x", "+get|"), ("ACL", "SETUSER", "x", "-get|x"),
+    ("ACL", "SETUSER", "x", "+config|get|x"), ("ACL", "SETUSER", "a b"), ("ACL", "USERS"),
+    ("ACL", "DELUSER", "default"), ("ACL", "DELUSER", "x", "default"), ("ACL", "CAT", "nosuch"),
+    ("ACL", "GENPASS", 0), ("ACL", "GENPASS", 4097), ("ACL", "GENPASS", "x"), ("ACL", "LOAD"),
+    ("ACL", "SAVE"), ("ACL", "DRYRUN", "nobody", "get", "x"), ("ACL", "NOSUCH"), ("ACL",),
+    ("ACL", "SETUSER"), ("ACL", "GETUSER"), ("ACL", "WHOAMI", "x"))
+add("acl_auth_and_permissions",
+    ("ACL", "SETUSER", "alice", "on", ">pw", "~cache:*", "+get", "+set"),
+    On(1, "AUTH", "alice", "wrong"), On(1, "AUTH", "nobody", "pw"), On(1, "AUTH", "alice", "pw"),
+    On(1, "SET", "cache:1", "v"), On(1, "GET", "cache:1"), On(1, "GET", "other"),
+    On(1, "MGET", "cache:1"), On(1, "DEL", "cache:1"), On(1, "ACL", "WHOAMI"),
+    On(1, "CONFIG", "GET", "maxmemory"), On(1, "PING"), On(1, "AUTH", "default", "x"),
+    On(1, "ACL", "WHOAMI"), ("ACL", "DRYRUN", "alice", "set", "cache:2", "v"),
+    ("ACL", "DRYRUN", "alice", "get", "other"), ("ACL", "DRYRUN", "alice", "del", "cache:1"),
+    ("ACL", "DRYRUN", "alice", "nosuch"), ("ACL", "DRYRUN", "alice", "get"),
+    ("ACL", "DELUSER", "alice"))
+add("acl_off_users_cannot_log_in",
+    ("ACL", "SETUSER", "bob", "off", ">pw", "~*", "+@read"), On(1, "AUTH", "bob", "pw"),
+    ("ACL", "SETUSER", "bob", "on"), On(1, "AUTH", "bob", "pw"), On(1, "GET", "k"),
+    On(1, "SET", "k", "v"), On(1, "ACL", "WHOAMI"), ("ACL", "DELUSER", "bob"))
+add("acl_denied_inside_multi",
+    ("ACL", "SETUSER", "dave", "on", "nopass", "~*", "+@all", "-set"),
+    On(1, "AUTH", "dave", "anything"), On(1, "MULTI"), On(1, "SET", "k", "v"),
+    On(1, "INCR", "n"), On(1, "EXEC"), On(1, "GET", "k"), On(1, "GET", "n"),
+    ("ACL", "DELUSER", "dave"))
+add("acl_read_and_write_patterns",
+    ("ACL", "SETUSER", "erin", "on", "nopass", "%R~r:*", "%W~w:*", "~both:*", "+@all"),
+    ("ACL", "GETUSER", "erin"), ("ACL", "DRYRUN", "erin", "get", "r:1"),
+    ("ACL", "DRYRUN", "erin", "set", "r:1", "v"), ("ACL", "DRYRUN", "erin", "get", "w:1"),
+    ("ACL", "DRYRUN", "erin", "del", "w:1"), ("ACL", "DRYRUN", "erin", "exists", "w:1"),
+    ("ACL", "DRYRUN", "erin", "mget", "r:1", "both:1", "w:1"),
+    ("ACL", "DRYRUN", "erin", "zunionstore", "w:d", 2, "r:a", "both:b"),
+    ("ACL", "DRYRUN", "erin", "zunionstore", "w:d", 2, "r:a", "w:b"),
+    ("ACL", "DELUSER", "erin"))
+
+# ---------------------------------------------------------------------------------------------
 # Hashes, lists, sets, sorted sets, blocking commands, OBJECT: diff_cases_collections.py
 CASES.extend(COLLECTION_CASES)
 

@@ -157,10 +157,10 @@ TEST(CommandTable, EveryRequiredCommandIsPresent) {
                 spec->container_key > 0)
         << name;
   }
-  const char* server[] = {"ping",     "echo",      "hello",   "auth",  "select",  "quit",
-                          "reset",    "client",    "command", "info",  "time",    "config",
-                          "multi",    "exec",      "discard", "watch", "unwatch", "cluster",
-                          "readonly", "readwrite", "asking",  "seshat"};
+  const char* server[] = {"ping",     "echo",      "hello",   "auth",   "select",  "quit",
+                          "reset",    "client",    "command", "info",   "time",    "config",
+                          "multi",    "exec",      "discard", "watch",  "unwatch", "cluster",
+                          "readonly", "readwrite", "asking",  "seshat", "acl"};
   for (const char* name : server) {
     const CommandSpec* spec = find_command(name);
     ASSERT_NE(spec, nullptr) << name;
