@@ -34,6 +34,9 @@ std::optional<Reply> Commands::run(server::Connection& conn, const kv::Argv& arg
   if (name == "client") return client_command(conn, argv, later);
   if (name == "config") return config_command(conn.context(), argv);
   if (name == "command") return command_command(argv);
+  if (name == "seshat" && argv.size() >= 2 && kv::upper(argv[1]) == "BACKUP") {
+    return backups_.run(conn.context(), argv, later);
+  }
   if (name == "seshat") return seshat_command(conn, argv, later);
   if (name == "acl") return acl_command(conn, argv, later);
   return Reply::Error(kv::err::unknown_command(argv));

@@ -204,6 +204,7 @@ std::vector<CommandSpec> server_command_specs() {
        .flags = kFlagAdmin | kFlagServer | kFlagNoMulti,
        .group = "server",
        .summary = "Seshat administration: SESHAT MEMBERS, SESHAT MEMBER REMOVE <id>, "
+                  "SESHAT BACKUP <name>, "
                   "SESHAT LINK BLOCK|UNBLOCK|DROP <peer-id> [percent] (fault injection), "
                   "SESHAT PROXY-LINK (a follower proxy's link: never forward)",
        .since = "0.1.0",

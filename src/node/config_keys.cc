@@ -13,7 +13,7 @@ namespace seshat::node {
 
 // Every key the node understands. The flag is spelled out rather than derived because [node] id
 // is --node-id, and a grep for a flag should land here.
-const std::array<Key, 32> kKeys = {{
+const std::array<Key, 34> kKeys = {{
     {"node", "id", "--node-id", &Config::node_id, 1, kNoMax,
      "this node's id; unique in the cluster and never reused"},
     {"node", "client_addr", "--client-addr", &Config::client_addr, 0, 0,
@@ -22,6 +22,9 @@ const std::array<Key, 32> kKeys = {{
      "host:port for Raft and admin gRPC between nodes"},
     {"node", "data_dir", "--data-dir", &Config::data_dir, 0, 0,
      "directory holding this node's RocksDB data (created if missing)"},
+    {"node", "restore_from", "--restore-from", &Config::restore_from, 0, 0,
+     "a backup file (SESHAT BACKUP) whose data a new data_dir starts with; every founding "
+     "member restores the same file; ignored once data_dir holds a cluster"},
     {"cluster", "bootstrap", "--bootstrap", &Config::bootstrap, 0, 0,
      "on first start, form a new cluster of initial_members (or of this node alone)"},
     {"cluster", "initial_members", "--initial-members", &Config::initial_members, 0, 0,
@@ -71,6 +74,8 @@ const std::array<Key, 32> kKeys = {{
      "trace, debug, info, warn, error, critical or off"},
     {"server", "metrics_addr", "--metrics-addr", &Config::metrics_addr, 0, 0,
      "host:port serving Prometheus metrics at /metrics (e.g. 127.0.0.1:9121); empty means none"},
+    {"server", "backup_dir", "--backup-dir", &Config::backup_dir, 0, 0,
+     "directory SESHAT BACKUP <name> writes into; empty means <data_dir>/backups"},
     {"tls", "tls_port", "--tls-port", &Config::tls_port, 0, 65535,
      "port (on client_addr's host) where clients connect over TLS; 0 means none"},
     {"tls", "tls_cert_file", "--tls-cert-file", &Config::tls_cert_file, 0, 0,
@@ -323,6 +328,11 @@ std::string validate_config(const Config& config) {
     const Key& key = key_of("cluster", "join_addr");
     if (std::string problem = address_problem(config.join_addr); !problem.empty()) {
       return value_error(key, problem + ", got " + in_quotes(config.join_addr));
+    }
+    if (!config.restore_from.empty()) {
+      return value_error(key_of("node", "restore_from"),
+                         "starts a new cluster, so [cluster] join_addr must be empty (a node "
+                         "that joins gets the data from the cluster)");
     }
     // A node that both bootstraps a cluster of its own and joins another could end up a member
     // of two clusters; make the operator choose.

@@ -22,10 +22,12 @@
 #include "server/resp_server.h"
 #include "server/server_context.h"
 #include "server/tls.h"
+#include "storage/backup.h"
 #include "storage/engine.h"
 #include "storage/kv_format.h"
 #include "storage/member_book.h"
 #include "storage/raft_log_storage.h"
+#include "storage/snapshot_codec.h"
 #include "transport/grpc_transport.h"
 
 namespace seshat::node {
@@ -148,6 +150,34 @@ int serve_clients(const Config& config, ServerContext& ctx, storage::Engine& eng
   return 0;
 }
 
+// A new cluster's first state, from a backup: installed like a snapshot at the backup's applied
+// index, with this cluster's membership (the backup's member book names the old cluster's).
+// The file was read and checked before the membership was recorded; should the install still
+// fail (a disk error), the directory has a membership and no data, and says so.
+int restore_backup(const Config& config, storage::BackupData backup, storage::Engine& engine,
+                   storage::RaftLogStorage& log, const raft::ConfState& cs,
+                   const storage::MemberBook& book) {
+  spdlog::info("restoring {}: applied index {}, {} keys", config.restore_from, backup.applied_index,
+               backup.key_count);
+  const raft::SnapshotMetadata meta{cs, backup.applied_index, 1};
+  if (auto st =
+          storage::install_snapshot(engine, log, raft::Snapshot{std::move(backup.data), meta});
+      !st.ok()) {
+    spdlog::error(
+        "cannot restore {}: {}; data directory {} is incomplete: remove it before starting again",
+        config.restore_from, st.ToString(), config.data_dir);
+    return 1;
+  }
+  rocksdb::WriteBatch batch;
+  storage::stage_member_book(batch, engine, book);
+  if (auto st = engine.write(&batch, true); !st.ok()) {
+    spdlog::error("cannot record the member book: {}", st.ToString());
+    return 1;
+  }
+  spdlog::info("restored {} keys at applied index {}", engine.key_count(), engine.applied_index());
+  return -1;
+}
+
 // Makes sure the directory belongs to a Raft group before Raft starts: a data directory that
 // has a membership resumes it; a new one founds the cluster of initial_members (bootstrap) or
 // joins a running one (join_addr). Fills `book` with every member's addresses. Returns the
@@ -161,6 +191,12 @@ int prepare_membership(const Config& config, const std::optional<transport::Peer
     return 1;
   }
   if (log.has_membership()) {
+    if (!config.restore_from.empty()) {
+      spdlog::warn(
+          "restore_from {} ignored: data directory {} already belongs to cluster {} (a restore "
+          "only fills a new data directory)",
+          config.restore_from, config.data_dir, engine.cluster_id());
+    }
     if (!config.join_addr.empty()) {
       spdlog::info(
           "the data directory already belongs to cluster {}: resuming as a member "
@@ -182,6 +218,19 @@ int prepare_membership(const Config& config, const std::optional<transport::Peer
     return -1;
   }
   if (config.bootstrap && !config.initial_members.empty()) {
+    std::optional<storage::BackupData> backup;
+    if (!config.restore_from.empty()) {
+      auto read = storage::read_backup(config.restore_from);
+      if (!read.ok()) {
+        spdlog::error("cannot restore: {}", std::string(read.status().message()));
+        return 1;
+      }
+      if (read->applied_index == 0) {
+        spdlog::error("cannot restore {}: it holds no applied entry", config.restore_from);
+        return 1;
+      }
+      backup = std::move(*read);
+    }
     raft::ConfState cs;
     for (const auto& m : config.initial_members) cs.voters.push_back(m.id);
     std::sort(cs.voters.begin(), cs.voters.end());
@@ -193,6 +242,7 @@ int prepare_membership(const Config& config, const std::optional<transport::Peer
       return 1;
     }
     spdlog::info("bootstrapped a new cluster of {} members", cs.voters.size());
+    if (backup) return restore_backup(config, std::move(*backup), engine, log, cs, book);
     return -1;
   }
   if (config.join_addr.empty()) {
@@ -472,6 +522,7 @@ int run_node(const Config& config) {
     group.initial_members = {Member{config.node_id, config.internal_addr, config.client_addr}};
   }
   int code = run_raft_node(group, *peer_tls, **engine, ctx, /*standalone=*/!cluster_mode);
+  admin_commands.wait_for_backups();
   if (auto st = (*engine)->close(); !st.ok()) {
     spdlog::error("closing the database failed: {}", st.ToString());
     return 1;

@@ -23,6 +23,8 @@ struct Config {
   std::string client_addr = "127.0.0.1:6379";
   std::string internal_addr = "127.0.0.1:7379";
   std::string data_dir = "./data";
+  // A backup file (SESHAT BACKUP) to start a new cluster from: only read when data_dir is new.
+  std::string restore_from;
   // [cluster]
   bool bootstrap = true;
   std::vector<Member> initial_members;  // empty: a single-node cluster of this node
@@ -47,6 +49,7 @@ struct Config {
   uint64_t active_expire_interval_ms = 100;  // how often the active expiry cycle runs
   std::string log_level = "info";
   std::string metrics_addr;  // host:port of the Prometheus endpoint; empty: none
+  std::string backup_dir;    // where SESHAT BACKUP writes; empty: <data_dir>/backups
   // [tls] (Redis's option names; docs/operations.md). Clients: a second listener on
   // tls_port, on client_addr's host. Peers: tls_cluster puts mutual TLS on the internal port.
   uint64_t tls_port = 0;  // 0: no TLS listener

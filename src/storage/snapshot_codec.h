@@ -43,6 +43,7 @@ class SnapshotStreamWriter {
   // Not ok when the view's metadata could not be read; next() then returns the same error.
   const absl::Status& status() const { return status_; }
   uint64_t applied_index() const { return applied_; }
+  uint64_t key_count() const { return key_count_; }
   // Appends the next piece, at most `max_bytes` (frames may span pieces; only the last piece
   // may be shorter), to `out`; returns true once the last piece (with the checksum) has been
   // produced. A RocksDB read error is returned as a status.

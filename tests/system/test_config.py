@@ -13,14 +13,14 @@ from servers import SeshatProcess, against_redis, free_port, require_seshat_bina
 
 # Every TOML key (DESIGN.md's contract plus src/server/config.h), by section.
 TOML_KEYS = {
-    "node": ["node_id", "client_addr", "internal_addr", "data_dir"],
+    "node": ["node_id", "client_addr", "internal_addr", "data_dir", "restore_from"],
     "cluster": ["bootstrap", "initial_members", "join_addr", "follower_proxy", "read_mode"],
     "raft": ["heartbeat_interval_ms", "election_timeout_min_ms", "election_timeout_max_ms",
              "snapshot_interval_entries", "snapshot_interval_bytes"],
     "limits": ["max_key_size_bytes", "max_value_size_bytes", "max_concurrent_client_connections",
                "request_timeout_secs"],
     "server": ["requirepass", "io_threads", "tombstone_ttl_secs", "active_expire_interval_ms",
-               "log_level", "metrics_addr"],
+               "log_level", "metrics_addr", "backup_dir"],
     "tls": ["tls_port", "tls_cert_file", "tls_key_file", "tls_ca_cert_file", "tls_auth_clients",
             "tls_cluster"],
 }

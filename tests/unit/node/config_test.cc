@@ -60,8 +60,9 @@ std::string render(const Config& c) {
     out += "|" + std::to_string(n);
   }
   return out + "|" + c.requirepass + "|" + c.log_level + "|" + c.metrics_addr + "|" +
-         std::to_string(c.tls_port) + "|" + c.tls_cert_file + "|" + c.tls_key_file + "|" +
-         c.tls_ca_cert_file + "|" + c.tls_auth_clients + "|" + (c.tls_cluster ? "tls" : "notls");
+         c.restore_from + "|" + c.backup_dir + "|" + std::to_string(c.tls_port) + "|" +
+         c.tls_cert_file + "|" + c.tls_key_file + "|" + c.tls_ca_cert_file + "|" +
+         c.tls_auth_clients + "|" + (c.tls_cluster ? "tls" : "notls");
 }
 
 ParseOutcome parse(std::vector<std::string> args) {
@@ -515,6 +516,10 @@ TEST(ConfigFileErrors, ClusterRules) {
       parse_toml_error("[cluster]\nread_mode = \"fast\"\n"),
       HasSubstr("config: [cluster] read_mode must be \"lease\", \"readindex\" or \"stale\", got "
                 "\"fast\""));
+  EXPECT_THAT(parse_toml_error("[node]\nrestore_from = \"b\"\n[cluster]\nbootstrap = false\n"
+                               "join_addr = \"127.0.0.1:7380\"\n"),
+              HasSubstr("[node] restore_from starts a new cluster, so [cluster] join_addr must "
+                        "be empty"));
   EXPECT_THAT(parse_toml_error("[cluster]\njoin_addr = \"127.0.0.1:7380\"\n"),
               HasSubstr("[cluster] join_addr is set, so [cluster] bootstrap must be false"));
   EXPECT_EQ(

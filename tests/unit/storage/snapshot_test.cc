@@ -4,8 +4,11 @@
 #include <rocksdb/transaction_log.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
+#include "storage/backup.h"
 #include "storage/kv_format.h"
 #include "storage/raft_log_storage.h"
 #include "storage/rocks_keyspace.h"
@@ -259,6 +262,34 @@ TEST(SnapshotStream, TheAclTableTravelsWithTheStateAndReplacesTheReceivers) {
   ASSERT_TRUE(install_snapshot(*other, *other_log, raft::Snapshot{*no_users, at40}).ok());
   EXPECT_EQ(*other->acl_table(), AclTable{});
   EXPECT_EQ(ReadKeyspace(*other, kNow).acl_table(), AclTable{});
+}
+
+TEST(Backup, AFileHoldsTheSnapshotDataAndIsCheckedWhenRead) {
+  TempDir src_dir, out_dir;
+  auto src = open_engine(src_dir.path(), 1);
+  fill(*src);
+  const std::string path = out_dir.path() + "/b1";
+  auto written = write_backup(*src, path, nullptr);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(written->applied_index, 40u);
+  EXPECT_EQ(written->key_count, src->key_count());
+  auto read = read_backup(path);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->data, *serialize_state(*src));
+  EXPECT_EQ(read->applied_index, 40u);
+  EXPECT_EQ(read->data.size(), written->bytes);
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  // An existing file is never overwritten.
+  EXPECT_TRUE(absl::IsAlreadyExists(write_backup(*src, path, nullptr).status()));
+  // A damaged or cut file is refused.
+  std::string bytes = read->data;
+  bytes[bytes.size() / 2] ^= 1;
+  std::ofstream(out_dir.path() + "/damaged", std::ios::binary) << bytes;
+  EXPECT_TRUE(absl::IsDataLoss(read_backup(out_dir.path() + "/damaged").status()));
+  std::ofstream(out_dir.path() + "/cut", std::ios::binary)
+      << read->data.substr(0, read->data.size() - 10);
+  EXPECT_TRUE(absl::IsDataLoss(read_backup(out_dir.path() + "/cut").status()));
+  EXPECT_TRUE(absl::IsNotFound(read_backup(out_dir.path() + "/none").status()));
 }
 
 TEST(SnapshotStream, CachedReadsSeeTheInstalledState) {
