@@ -9,6 +9,7 @@
 #include <future>
 #include <memory>
 #include <random>
+#include <thread>
 
 #include "admin/admin_commands.h"
 #include "admin/info.h"
@@ -99,7 +100,8 @@ storage::MemberBook book_of(const std::vector<Member>& members) {
 // let in-flight ones commit and be answered (bounded by the request timeout), then
 // `stop_replication`. Returns the exit code.
 int serve_clients(const Config& config, ServerContext& ctx, storage::Engine& engine,
-                  const std::function<void()>& stop_replication) {
+                  const std::function<void()>& stop_replication,
+                  const std::function<void()>& hand_over = nullptr) {
   RespServer server(ctx);
   if (auto st = server.start(); !st.ok()) {
     spdlog::error("{}", std::string(st.message()));
@@ -144,6 +146,10 @@ int serve_clients(const Config& config, ServerContext& ctx, storage::Engine& eng
     spdlog::info("ready to accept connections on {}", config.client_addr);
   }
   wait_and_log_signal();
+  // A leader first hands over to its most caught-up follower, so clients see a new leader at
+  // once instead of after an election timeout; clients go on being served (or redirected)
+  // meanwhile.
+  if (hand_over && !ctx.shutdown_now.load()) hand_over();
   metrics_endpoint.reset();
   server.stop(std::chrono::milliseconds(config.request_timeout_secs * 1000));
   stop_replication();
@@ -420,10 +426,36 @@ int run_raft_node(const Config& config, const std::optional<transport::PeerTls>&
   ctx.remove_member = [&driver](uint64_t id, Replicator::Done done) {
     driver.remove_member(id, std::move(done));
   };
-  return serve_clients(config, ctx, engine, [&] {
-    driver.stop();
-    transport.stop();
-  });
+  auto hand_over = [&driver, &config] {
+    std::promise<std::pair<raft::NodeId, uint64_t>> asked;
+    auto answer = asked.get_future();
+    driver.hand_over_leadership([&asked](raft::NodeId target, uint64_t match) {
+      asked.set_value({target, match});
+    });
+    const auto [target, match] = answer.get();
+    if (target == raft::kNone) return;  // not the leader, or nobody caught up to take over
+    const auto started = std::chrono::steady_clock::now();
+    const auto deadline = started + std::chrono::milliseconds(2 * config.election_timeout_min_ms);
+    spdlog::info("shutdown: handing leadership to node {} (match index {})", target, match);
+    while (driver.is_leader() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    if (driver.is_leader()) {
+      spdlog::warn("shutdown: node {} did not take over within {} ms; stopping anyway", target, ms);
+    } else {
+      spdlog::info("shutdown: leadership handed over in {} ms", ms);
+    }
+  };
+  return serve_clients(
+      config, ctx, engine,
+      [&] {
+        driver.stop();
+        transport.stop();
+      },
+      hand_over);
 }
 
 std::optional<std::string> read_file(const std::string& path) {

@@ -247,6 +247,8 @@ void RaftDriver::refuse(Input& input, const absl::Status& error) {
           in.done(std::move(r));
         } else if constexpr (std::is_same_v<T, RefreshInput>) {
           in.refreshed();  // nothing newer will come: the last published status stands
+        } else if constexpr (std::is_same_v<T, HandOverInput>) {
+          in.started(raft::kNone, 0);
         } else if constexpr (requires { in.done; }) {
           in.done(error);
         }
@@ -294,6 +296,18 @@ void RaftDriver::handle_inputs(std::vector<Input>& inputs) {
       handle_remove(in->id, in->done);
     } else if (auto* in = std::get_if<RefreshInput>(&input)) {
       refreshes.push_back(std::move(in->refreshed));
+    } else if (auto* in = std::get_if<HandOverInput>(&input)) {
+      raft::NodeId target = raft::kNone;
+      uint64_t match = 0;
+      if (leader_id_.load() == options_.node_id) {
+        const raft::NodeStatus status = node_->status();
+        target = best_transferee(status, conf_, options_.node_id);
+        if (target != raft::kNone) {
+          match = status.progress.at(target).match;
+          node_->transfer_leader(target);
+        }
+      }
+      in->started(target, match);
     } else if (auto* in = std::get_if<PeerInfoInput>(&input)) {
       // A handshake: the peer (re)connected. It may be a restarted process holding less than
       // it acknowledged (a wiped data directory): forget its progress so the leader finds

@@ -101,6 +101,11 @@ class RaftDriver final : public Replicator {
   // SESHAT MEMBER REMOVE <id>: removes a member (the leader hands leadership over first when it
   // is the one removed). `done` gets +OK once the change is applied here, or an error.
   void remove_member(uint64_t id, Done done);
+  // Graceful shutdown: on the leader, asks the most caught-up voter to take over (Raft's
+  // leadership transfer) so clients do not wait out an election timeout. `started` gets that
+  // voter's id and its match index, or kNone when this node does not lead or has nobody to hand
+  // over to. Thread-safe; `started` runs on the driver thread (or at once after stop()).
+  void hand_over_leadership(std::function<void(raft::NodeId target, uint64_t match)> started);
   // Whether `id` is a member other than this node (for the fault injection hooks).
   bool is_peer(uint64_t id) const;
 
@@ -163,9 +168,12 @@ class RaftDriver final : public Replicator {
   struct RefreshInput {
     std::function<void()> refreshed;
   };
+  struct HandOverInput {
+    std::function<void(raft::NodeId, uint64_t)> started;
+  };
   using Input =
       std::variant<ProposeInput, ReadInput, StepInput, UnreachableInput, SnapshotStatusInput,
-                   PeerInfoInput, JoinInput, RemoveInput, RefreshInput>;
+                   PeerInfoInput, JoinInput, RemoveInput, RefreshInput, HandOverInput>;
 
   // A read waiting for its turn (raft_driver_reads.cc). On the leader it is positioned: it runs
   // right after the last entry (or proposal) that came before it, so it sees what was proposed

@@ -57,6 +57,10 @@ void RaftDriver::remove_member(uint64_t id, Done done) {
   enqueue(RemoveInput{id, std::move(done)});
 }
 
+void RaftDriver::hand_over_leadership(std::function<void(raft::NodeId, uint64_t)> started) {
+  enqueue(HandOverInput{std::move(started)});
+}
+
 bool RaftDriver::is_peer(uint64_t id) const {
   std::lock_guard lock(status_mu_);
   return std::find(peer_ids_.begin(), peer_ids_.end(), id) != peer_ids_.end();

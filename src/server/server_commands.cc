@@ -5,6 +5,10 @@
 // client libraries branch on them during their handshake.
 #include "server/server_commands.h"
 
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -129,6 +133,39 @@ Reply auth(Connection& conn, const kv::Argv& argv) {
   return Reply::Ok();
 }
 
+// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: the same stop as SIGTERM (the node signals
+// itself). Every write is on disk already, so SAVE and NOSAVE change nothing; NOW skips handing
+// leadership over; FORCE is accepted (nothing can make the stop fail). A stop cannot be
+// called back, so ABORT finds none in progress. Success answers nothing: the connection closes
+// with the node, as in Redis.
+std::optional<Reply> shutdown(Connection& conn, const kv::Argv& argv) {
+  bool save = false, nosave = false, now = false, force = false, abort = false;
+  for (size_t i = 1; i < argv.size(); ++i) {
+    const std::string opt = kv::lower(argv[i]);
+    if (opt == "save") {
+      save = true;
+    } else if (opt == "nosave") {
+      nosave = true;
+    } else if (opt == "now") {
+      now = true;
+    } else if (opt == "abort") {
+      abort = true;
+    } else if (opt == "force") {
+      force = true;
+    } else {
+      return Reply::Error(std::string(kSyntaxError));
+    }
+  }
+  if ((save && nosave) || (abort && (save || nosave || now || force))) {
+    return Reply::Error(std::string(kSyntaxError));
+  }
+  if (abort) return Reply::Error("ERR No shutdown in progress.");
+  spdlog::info("SHUTDOWN{} from client {}", now ? " NOW" : "", conn.state().peer);
+  if (now) conn.context().shutdown_now.store(true);
+  ::kill(::getpid(), SIGTERM);
+  return std::nullopt;
+}
+
 Reply select(const kv::Argv& argv) {
   auto index = protocol::parse_int64(argv[1]);
   if (!index) return Reply::Error("ERR value is not an integer or out of range");
@@ -192,6 +229,7 @@ std::optional<Reply> run_server_command(Connection& conn, const kv::CommandSpec&
   }
   if (name == "reset") return reset(conn);
   if (name == "time") return time_now();
+  if (name == "shutdown") return shutdown(conn, argv);
   // A standalone Redis answers every cluster command this way; so does a standalone Seshat
   // node (no cluster view).
   if (name == "cluster" || name == "readonly" || name == "readwrite" || name == "asking") {

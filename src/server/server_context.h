@@ -107,6 +107,9 @@ struct ServerContext {
   // they answer as unknown commands.
   AdminCommands* admin = nullptr;
 
+  // SHUTDOWN NOW: stop without handing leadership over first (read once the signal arrives).
+  std::atomic<bool> shutdown_now{false};
+
   // The ACL users as of the applied state (made on first use, once config is set).
   std::shared_ptr<const AclUsers::Table> acl_users() {
     std::call_once(acl_once_, [this] { acl_ = std::make_unique<AclUsers>(config.requirepass); });

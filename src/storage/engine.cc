@@ -4,6 +4,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -104,6 +105,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::open(const OpenOptions& options)
   std::unique_ptr<Engine> engine(new Engine());
   engine->db_.reset(raw);
   engine->dir_ = options.dir;
+  engine->slow_sync_ = options.slow_sync_warning;
   // handles[0] is the default family, which we do not use but must close.
   for (size_t i = 0; i < static_cast<size_t>(Cf::kCount); ++i) engine->handles_[i] = handles[i + 1];
   engine->db_->DestroyColumnFamilyHandle(handles[0]);
@@ -207,16 +209,30 @@ absl::StatusOr<std::optional<std::string>> Engine::get(Cf which, std::string_vie
   return std::optional<std::string>(std::move(value));
 }
 
+void Engine::warn_slow_sync(int64_t us) {
+  // At most one line per interval: a disk that stalls does so for every write in a row.
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  int64_t last = last_slow_warning_ms_.load(std::memory_order_relaxed);
+  if (now - last < kSlowSyncWarningEveryMs) return;
+  if (!last_slow_warning_ms_.compare_exchange_strong(last, now)) return;
+  spdlog::warn(
+      "slow disk: a synced write to {} took {} ms (every acknowledged write waits for "
+      "one; seshat_disk_sync_duration_seconds shows the spread)",
+      dir_, us / 1000);
+}
+
 absl::Status Engine::write(rocksdb::WriteBatch* batch, bool sync) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   if (!sync) return to_status(db_->Write(wo, batch), "write");
   const auto began = std::chrono::steady_clock::now();
   rocksdb::Status s = db_->Write(wo, batch);
-  sync_latency_.observe_us(
-      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::steady_clock::now() - began)
-                                .count()));
+  const auto took = std::chrono::steady_clock::now() - began;
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(took).count();
+  sync_latency_.observe_us(static_cast<uint64_t>(us));
+  if (took >= slow_sync_) warn_slow_sync(us);
   return to_status(s, "write");
 }
 

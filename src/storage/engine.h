@@ -6,6 +6,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -55,6 +56,8 @@ struct OpenOptions {
   // the oldest one alive. Without a bound, the small families written on every turn (hard
   // state, applied index) would never fill a memtable, never flush, and pin every WAL file.
   uint64_t max_total_wal_bytes = 64ull << 20;
+  // A synced write slower than this is logged as a slow disk (at most once every 10 seconds).
+  std::chrono::milliseconds slow_sync_warning{1000};
 };
 
 class Engine {
@@ -106,6 +109,10 @@ class Engine {
  private:
   Engine() = default;
   absl::Status check_identity(const OpenOptions& options);
+  // A synced write slower than slow_sync_ is logged, at most once per kSlowSyncWarningEveryMs.
+  static constexpr int64_t kSlowSyncWarningEveryMs = 10'000;
+  std::chrono::milliseconds slow_sync_{1000};
+  void warn_slow_sync(int64_t us);
 
   std::string dir_;
   uint64_t node_id_ = 0;
@@ -118,6 +125,7 @@ class Engine {
   metrics::Histogram sync_latency_;
   std::atomic<uint64_t> applied_index_{0};
   std::atomic<uint64_t> key_count_{0};
+  std::atomic<int64_t> last_slow_warning_ms_{-kSlowSyncWarningEveryMs};
   mutable std::mutex acl_mu_;
   std::shared_ptr<const AclTable> acl_ = std::make_shared<const AclTable>();
   std::atomic<uint64_t> acl_generation_{0};

@@ -384,6 +384,10 @@ add("hello_errors", ("HELLO", 4), ("HELLO", 1), ("HELLO", "abc"), ("HELLO", -1),
 add("hello_2", ("HELLO", 2), ("HELLO",), ("HELLO", 2, "SETNAME", "via-hello"), ("CLIENT", "GETNAME"))
 add("hello_3_then_2", ("HELLO", 3), ("GET", "missing"), ("MGET", "a", "b"), ("HELLO", 2),
     ("GET", "missing"))
+# SHUTDOWN's refusals (one that succeeds would stop the server: test_shutdown.py).
+add("shutdown_refusals", ("SHUTDOWN", "ABORT"), ("SHUTDOWN", "FOO"), ("SHUTDOWN", "NOW", "ABORT"),
+    ("SHUTDOWN", "SAVE", "NOSAVE"), ("SHUTDOWN", "ABORT", "NOW"), ("shutdown", "abort", "abort"),
+    ("SHUTDOWN", "FORCE", "ABORT"), ("MULTI",), ("SHUTDOWN", "ABORT"), ("EXEC",), ("PING",))
 add("reset", ("CLIENT", "SETNAME", "x"), ("MULTI",), ("SET", "k", "v"), ("RESET",),
     ("CLIENT", "GETNAME"), ("EXEC",), ("GET", "k"), ("RESET", "x"))
 

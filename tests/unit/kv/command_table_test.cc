@@ -160,7 +160,7 @@ TEST(CommandTable, EveryRequiredCommandIsPresent) {
   const char* server[] = {"ping",     "echo",      "hello",   "auth",   "select",  "quit",
                           "reset",    "client",    "command", "info",   "time",    "config",
                           "multi",    "exec",      "discard", "watch",  "unwatch", "cluster",
-                          "readonly", "readwrite", "asking",  "seshat", "acl"};
+                          "readonly", "readwrite", "asking",  "seshat", "acl",     "shutdown"};
   for (const char* name : server) {
     const CommandSpec* spec = find_command(name);
     ASSERT_NE(spec, nullptr) << name;

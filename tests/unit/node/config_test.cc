@@ -246,6 +246,20 @@ TEST(ConfigFile, TheSampleClusterFilesParse) {
   }
 }
 
+TEST(ConfigFile, TheThreeHostSampleParses) {
+  // docs/deploy/seshat-host1.toml: what docs/operations.md tells operators to start from.
+  const std::string path = std::string(SESHAT_SOURCE_DIR) + "/docs/deploy/seshat-host1.toml";
+  ParseOutcome outcome = parse({"--config", path});
+  ASSERT_TRUE(outcome.config.has_value()) << path << ": " << outcome.message;
+  const Config& config = *outcome.config;
+  EXPECT_EQ(config.initial_members.size(), 3u);
+  EXPECT_TRUE(config.follower_proxy);
+  EXPECT_TRUE(config.tls_cluster);
+  EXPECT_EQ(config.tls_port, 6380u);
+  EXPECT_EQ(config.metrics_addr, "10.0.0.11:9121");
+  EXPECT_EQ(config.backup_dir, "/var/lib/seshat/backups");
+}
+
 TEST(ConfigFlags, EveryKeyHasAFlag) {
   ParseOutcome outcome = parse({"--node-id",
                                 "3",

@@ -1,11 +1,14 @@
 #include "storage/engine.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "storage/kv_format.h"
@@ -520,6 +523,37 @@ TEST(EngineAcl, TheTableIsPublishedAtCommitAndReloadedAtOpen) {
   }
   auto reopened = open_engine(dir.path(), 1);
   EXPECT_EQ(*reopened->acl_table(), (AclTable{5, "user alice on"}));
+}
+
+}  // namespace
+}  // namespace seshat::storage
+
+namespace seshat::storage {
+namespace {
+
+TEST(EngineSlowDisk, ASlowSyncedWriteIsLoggedOnceInAWhile) {
+  seshat::testing::TempDir dir;
+  OpenOptions options{dir.path(), 1, ""};
+  options.slow_sync_warning = std::chrono::milliseconds(0);  // every synced write is "slow"
+  std::ostringstream captured;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
+  auto engine = Engine::open(options);  // its own synced writes count too
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  for (int i = 0; i < 3; ++i) {
+    rocksdb::WriteBatch batch;
+    batch.Put((*engine)->cf(Cf::kMetadata), "probe", std::to_string(i));
+    ASSERT_TRUE((*engine)->write(&batch, /*sync=*/true).ok());
+  }
+  rocksdb::WriteBatch unsynced;
+  unsynced.Put((*engine)->cf(Cf::kMetadata), "probe", "x");
+  ASSERT_TRUE((*engine)->write(&unsynced, /*sync=*/false).ok());
+  spdlog::set_default_logger(previous);
+  const std::string text = captured.str();
+  // The first is logged, naming the directory; the next ones within ten seconds are not.
+  EXPECT_NE(text.find("slow disk: a synced write to " + dir.path()), std::string::npos) << text;
+  EXPECT_EQ(text.find("slow disk"), text.rfind("slow disk")) << text;
 }
 
 }  // namespace
