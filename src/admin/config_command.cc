@@ -41,7 +41,7 @@ std::vector<std::pair<std::string_view, std::string>> parameters(const ServerCon
       {"appendonly", "yes"},
       {"appendfsync", "always"},
       {"databases", "1"},
-      {"timeout", "0"},
+      {"timeout", std::to_string(c.idle_timeout_secs)},
       {"tcp-keepalive", "300"},
       {"port", listen ? std::to_string(listen->port) : "0"},
       {"bind", listen ? listen->host : ""},

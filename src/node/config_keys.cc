@@ -13,7 +13,7 @@ namespace seshat::node {
 
 // Every key the node understands. The flag is spelled out rather than derived because [node] id
 // is --node-id, and a grep for a flag should land here.
-const std::array<Key, 34> kKeys = {{
+const std::array<Key, 35> kKeys = {{
     {"node", "id", "--node-id", &Config::node_id, 1, kNoMax,
      "this node's id; unique in the cluster and never reused"},
     {"node", "client_addr", "--client-addr", &Config::client_addr, 0, 0,
@@ -60,6 +60,9 @@ const std::array<Key, 34> kKeys = {{
      "further connections get -ERR max number of clients reached"},
     {"limits", "request_timeout_secs", "--request-timeout-secs", &Config::request_timeout_secs, 1,
      kNoMax, "a command not committed within this time gets a retryable error"},
+    {"limits", "idle_timeout_secs", "--idle-timeout-secs", &Config::idle_timeout_secs, 0, kNoMax,
+     "close a client that sent nothing for this long (Redis's timeout; blocked clients "
+     "excepted); 0 means never"},
     {"server", "requirepass", "--requirepass", &Config::requirepass, 0, 0,
      "password clients must AUTH with; empty means none (a flag is visible in ps: prefer the "
      "file)"},

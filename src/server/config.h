@@ -42,6 +42,7 @@ struct Config {
   uint64_t max_value_size_bytes = 512ull * 1024 * 1024;
   uint64_t max_concurrent_client_connections = 10000;
   uint64_t request_timeout_secs = 5;
+  uint64_t idle_timeout_secs = 0;  // Redis's `timeout`: close a client idle this long; 0 never
   // [server]
   std::string requirepass;             // empty: no AUTH required
   uint64_t io_threads = 2;             // threads serving client connections

@@ -70,7 +70,34 @@ void Connection::begin() {
     flush();
     return;
   }
+  last_read_ = std::chrono::steady_clock::now();
+  if (ctx_.config.idle_timeout_secs > 0) {
+    idle_timer_ = std::make_unique<asio::steady_timer>(socket_.get_executor());
+    arm_idle_timer(std::chrono::seconds(ctx_.config.idle_timeout_secs));
+  }
   read_more();
+}
+
+void Connection::arm_idle_timer(std::chrono::steady_clock::duration after) {
+  idle_timer_->expires_after(after);
+  idle_timer_->async_wait([self = shared_from_this()](const asio::error_code& ec) {
+    if (!ec) self->on_idle_timer();
+  });
+}
+
+void Connection::on_idle_timer() {
+  if (closed_) return;
+  const auto limit = std::chrono::seconds(ctx_.config.idle_timeout_secs);
+  const auto idle = std::chrono::steady_clock::now() - last_read_;
+  // As in Redis, a client waiting in a blocking command is not idle, nor one still owed
+  // replies.
+  if (idle >= limit && !blocked_ && pending_ == 0) {
+    spdlog::debug("closing client {}: idle for {} s", state_.peer,
+                  std::chrono::duration_cast<std::chrono::seconds>(idle).count());
+    close();
+    return;
+  }
+  arm_idle_timer(idle >= limit ? limit : limit - idle);
 }
 
 void Connection::shutdown() {
@@ -133,6 +160,7 @@ void Connection::on_read(const asio::error_code& ec, size_t n) {
     return;
   }
   ctx_.stats.net_input_bytes.fetch_add(n, std::memory_order_relaxed);
+  last_read_ = std::chrono::steady_clock::now();
   in_.append(read_buf_, n);
   process_input();
   flush();
@@ -639,6 +667,7 @@ void Connection::close() {
   if (closed_) return;
   closed_ = true;
   drop_blocked();
+  if (idle_timer_) idle_timer_->cancel();
   asio::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket_.close(ec);

@@ -95,6 +95,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   };
 
   void begin();  // start() once the connection is usable
+  // idle_timeout_secs: closes the connection once it has been idle that long.
+  void arm_idle_timer(std::chrono::steady_clock::duration after);
+  void on_idle_timer();
   void read_more();
   void on_read(const asio::error_code& ec, size_t n);
   void process_input();
@@ -193,6 +196,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   CommandStats::Counters* running_stats_ = nullptr;  // the command being dispatched
   StatsClock::time_point running_started_;
 
+  std::unique_ptr<asio::steady_timer> idle_timer_;   // with idle_timeout_secs
+  std::chrono::steady_clock::time_point last_read_;  // the last bytes from the client
   std::string out_;      // serialised replies not yet handed to the socket
   std::string writing_;  // buffer of the write in flight
   bool write_in_flight_ = false;

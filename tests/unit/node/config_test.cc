@@ -56,7 +56,7 @@ std::string render(const Config& c) {
        {c.heartbeat_interval_ms, c.election_timeout_min_ms, c.election_timeout_max_ms,
         c.snapshot_interval_entries, c.snapshot_interval_bytes, c.max_key_size_bytes,
         c.max_value_size_bytes, c.max_concurrent_client_connections, c.request_timeout_secs,
-        c.io_threads, c.tombstone_ttl_secs, c.active_expire_interval_ms}) {
+        c.idle_timeout_secs, c.io_threads, c.tombstone_ttl_secs, c.active_expire_interval_ms}) {
     out += "|" + std::to_string(n);
   }
   return out + "|" + c.requirepass + "|" + c.log_level + "|" + c.metrics_addr + "|" +
