@@ -154,6 +154,17 @@ bool is_category(std::string_view name) {
   return std::find(names.begin(), names.end(), kv::lower(name)) != names.end();
 }
 
+std::vector<const kv::CommandSpec*> commands_in_category(std::string_view category) {
+  std::vector<const kv::CommandSpec*> out;
+  for (const kv::CommandSpec& spec : kv::all_commands()) {
+    if (has_category(spec, category)) out.push_back(&spec);
+    for (const kv::CommandSpec& sub : kv::subcommands_of(spec.name)) {
+      if (has_category(sub, category)) out.push_back(&sub);
+    }
+  }
+  return out;
+}
+
 std::string password_hash(std::string_view password) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
@@ -296,11 +307,8 @@ std::string User::apply_command_rule(std::string_view rule) {
   if (!name.empty() && name[0] == '@') {
     const std::string_view category = std::string_view(name).substr(1);
     if (!is_category(category)) return std::string(kUnknownCommand);
-    for (const kv::CommandSpec& spec : kv::all_commands()) {
-      if (has_category(spec, category)) allow(spec.name, allowed);
-      for (const kv::CommandSpec& sub : kv::subcommands_of(spec.name)) {
-        if (has_category(sub, category)) allow(sub.name, allowed);
-      }
+    for (const kv::CommandSpec* spec : commands_in_category(category)) {
+      allow(spec->name, allowed);
     }
     record_rule(std::string(1, rule[0]) + name, name);
     return "";

@@ -23,6 +23,9 @@ namespace seshat::acl {
 // Redis's categories, without the '@', in ACL CAT's order.
 const std::vector<std::string_view>& category_names();
 bool is_category(std::string_view name);
+// The commands and subcommands of a category (lower case, no '@'), in table order: what
+// +@category allows and ACL CAT <category> lists.
+std::vector<const kv::CommandSpec*> commands_in_category(std::string_view category);
 
 struct KeyPattern {
   std::string pattern;

@@ -14,7 +14,6 @@
 #include "kv/ascii.h"
 #include "kv/errors.h"
 #include "kv/help_reply.h"
-#include "kv/subcommands.h"
 #include "protocol/number_format.h"
 #include "server/connection.h"
 #include "server/outcome.h"
@@ -99,20 +98,10 @@ Reply getuser(const acl::User& user) {
   return Reply::Map(std::move(fields));
 }
 
-bool in_category(const kv::CommandSpec& spec, std::string_view category) {
-  for (std::string_view c : spec.acl_categories) {
-    if (c.substr(1) == category) return true;
-  }
-  return false;
-}
-
 Reply category_commands(std::string_view category) {
   std::vector<Reply> out;
-  for (const kv::CommandSpec& spec : kv::all_commands()) {
-    if (in_category(spec, category)) out.push_back(Reply::Bulk(std::string(spec.name)));
-    for (const kv::CommandSpec& sub : kv::subcommands_of(spec.name)) {
-      if (in_category(sub, category)) out.push_back(Reply::Bulk(std::string(sub.name)));
-    }
+  for (const kv::CommandSpec* spec : acl::commands_in_category(category)) {
+    out.push_back(Reply::Bulk(std::string(spec->name)));
   }
   return Reply::Array(std::move(out));
 }

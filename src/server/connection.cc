@@ -315,7 +315,13 @@ bool Connection::dispatch(kv::Argv& argv) {
 
 std::optional<std::string> Connection::acl_refusal(const kv::CommandSpec& spec,
                                                    const kv::Argv& argv) {
-  const auto users = ctx_.acl_users();
+  const uint64_t generation = ctx_.service != nullptr ? ctx_.service->acl_generation() : 0;
+  if (acl_users_ == nullptr || generation != acl_generation_) {
+    // Read the generation first: a table newer than it only means one more refresh later.
+    acl_users_ = ctx_.acl_users();
+    acl_generation_ = generation;
+  }
+  const AclUsers::Table* users = acl_users_.get();
   if (users->open && state_.user == "default") return std::nullopt;
   const acl::User* user = users->find(state_.user);
   if (user == nullptr) {

@@ -195,6 +195,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::unique_ptr<Blocked> blocked_;  // the blocking command waiting, if any
   CommandStats::Counters* running_stats_ = nullptr;  // the command being dispatched
   StatsClock::time_point running_started_;
+  // The ACL users as of acl_generation_: refreshed only when the applied table changed, so a
+  // command costs one atomic load here instead of the shared registry's lock.
+  std::shared_ptr<const AclUsers::Table> acl_users_;
+  uint64_t acl_generation_ = 0;
 
   std::unique_ptr<asio::steady_timer> idle_timer_;   // with idle_timeout_secs
   std::chrono::steady_clock::time_point last_read_;  // the last bytes from the client

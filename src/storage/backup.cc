@@ -2,16 +2,13 @@
 
 #include <fcntl.h>
 #include <unistd.h>
-#include <zlib.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 
-#include "storage/kv_format.h"
 #include "storage/snapshot_codec.h"
 
 namespace seshat::storage {
@@ -19,7 +16,6 @@ namespace seshat::storage {
 namespace {
 
 constexpr size_t kPiece = 4u << 20;
-constexpr std::string_view kMagic = "SESHSNP2";
 
 absl::Status errno_status(const std::string& what, const std::string& path) {
   return absl::InternalError(what + " " + path + ": " + std::strerror(errno));
@@ -95,23 +91,13 @@ absl::StatusOr<BackupData> read_backup(const std::string& path) {
   if (!in) return absl::NotFoundError("cannot read " + path);
   BackupData backup;
   backup.data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  const std::string& d = backup.data;
-  if (d.size() < kMagic.size() + 16 + 5 || d.compare(0, kMagic.size(), kMagic) != 0) {
-    return absl::DataLossError(path + " is not a Seshat backup");
+  auto header = check_snapshot_data(backup.data);
+  if (!header.ok()) {
+    return absl::DataLossError(path + ": " + std::string(header.status().message()) +
+                               " (damaged or cut short?)");
   }
-  uLong crc = crc32(0, nullptr, 0);
-  for (size_t at = 0; at < d.size() - 4;) {
-    const size_t n = std::min<size_t>(d.size() - 4 - at, 1u << 30);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(d.data() + at), static_cast<uInt>(n));
-    at += n;
-  }
-  uint32_t stored = 0;
-  for (int i = 3; i >= 0; --i)
-    stored = (stored << 8) | static_cast<unsigned char>(d[d.size() - 4 + i]);
-  if (static_cast<uint32_t>(crc) != stored)
-    return absl::DataLossError(path + " fails its checksum: damaged or cut short");
-  backup.applied_index = get_u64_le(d.data() + kMagic.size());
-  backup.key_count = get_u64_le(d.data() + kMagic.size() + 8);
+  backup.applied_index = header->applied_index;
+  backup.key_count = header->key_count;
   return backup;
 }
 

@@ -24,9 +24,15 @@ uint32_t get_u32(const char* p) {
   return v;
 }
 
+// In pieces zlib's 32-bit lengths can take: a whole snapshot can be over 4 GiB.
 uint32_t crc_update(uint32_t crc, std::string_view bytes) {
-  return static_cast<uint32_t>(
-      crc32(crc, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
+  uLong out = crc;
+  while (!bytes.empty()) {
+    const size_t n = std::min<size_t>(bytes.size(), 1u << 30);
+    out = crc32(out, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(n));
+    bytes.remove_prefix(n);
+  }
+  return static_cast<uint32_t>(out);
 }
 
 }  // namespace
@@ -148,8 +154,7 @@ absl::StatusOr<std::string> serialize_state(Engine& engine) {
   }
 }
 
-absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::Snapshot& snap) {
-  std::string_view data = snap.data;
+absl::StatusOr<SnapshotHeader> check_snapshot_data(std::string_view data) {
   const size_t header = kMagic.size() + 16;
   if (data.size() < header + 5 || data.substr(0, kMagic.size()) != kMagic) {
     return absl::DataLossError("snapshot data has no Seshat header");
@@ -157,8 +162,17 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
   if (crc_update(0, data.substr(0, data.size() - 4)) != get_u32(data.data() + data.size() - 4)) {
     return absl::DataLossError("snapshot data fails its checksum");
   }
-  const uint64_t data_index = get_u64_le(data.data() + kMagic.size());
-  const uint64_t key_count = get_u64_le(data.data() + kMagic.size() + 8);
+  return SnapshotHeader{get_u64_le(data.data() + kMagic.size()),
+                        get_u64_le(data.data() + kMagic.size() + 8)};
+}
+
+absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::Snapshot& snap) {
+  std::string_view data = snap.data;
+  const size_t header = kMagic.size() + 16;
+  auto checked = check_snapshot_data(data);
+  if (!checked.ok()) return checked.status();
+  const uint64_t data_index = checked->applied_index;
+  const uint64_t key_count = checked->key_count;
   if (data_index != snap.metadata.index) {
     // Installing it would label one state with another index: entries would be skipped or
     // applied twice.

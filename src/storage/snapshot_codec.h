@@ -70,6 +70,13 @@ class SnapshotStreamWriter {
   size_t pending_pos_ = 0;
 };
 
+// The header of snapshot data whose framing and checksum are right (DataLoss otherwise).
+struct SnapshotHeader {
+  uint64_t applied_index = 0;
+  uint64_t key_count = 0;
+};
+absl::StatusOr<SnapshotHeader> check_snapshot_data(std::string_view data);
+
 // The whole snapshot data at once (tests, small states).
 absl::StatusOr<std::string> serialize_state(Engine& engine);
 
