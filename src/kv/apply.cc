@@ -4,6 +4,9 @@
 // entry) gets an error reply, never a crash, so that one bad entry cannot take down a replica.
 #include "kv/apply.h"
 
+#include <algorithm>
+#include <charconv>
+
 #include "kv/errors.h"
 #include "kv/handler_util.h"
 
@@ -78,6 +81,31 @@ Reply apply_operation(const Operation& op, storage::Keyspace& keyspace, const Li
         return error_reply(err::kAclChanged);
       }
       keyspace.set_acl_table(op.commands[0][0]);
+      return Reply::Ok();
+    }
+
+    case Operation::Kind::kSetSpaceAlarm: {
+      if (op.commands.size() != 1 || op.commands[0].size() != 2) {
+        return error_reply(err::kMalformedOperation);
+      }
+      const std::string& id_text = op.commands[0][0];
+      const std::string& what = op.commands[0][1];
+      uint64_t node = 0;
+      auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), node);
+      if (ec != std::errc() || end != id_text.data() + id_text.size() || node == 0 ||
+          (what != "raise" && what != "clear")) {
+        return error_reply(err::kMalformedOperation);
+      }
+      std::vector<uint64_t> nodes = keyspace.space_alarms();
+      auto at = std::lower_bound(nodes.begin(), nodes.end(), node);
+      const bool present = at != nodes.end() && *at == node;
+      if (what == "raise" && !present) {
+        nodes.insert(at, node);
+        keyspace.set_space_alarms(nodes);
+      } else if (what == "clear" && present) {
+        nodes.erase(at);
+        keyspace.set_space_alarms(nodes);
+      }
       return Reply::Ok();
     }
   }

@@ -11,6 +11,15 @@ constexpr size_t kMaxShown = 128;
 
 }  // namespace
 
+std::string no_space(const std::vector<uint64_t>& nodes) {
+  std::string names;
+  for (uint64_t id : nodes) names += (names.empty() ? "" : ", ") + std::to_string(id);
+  return std::string("NOSPACE free disk space is below the reserve on node") +
+         (nodes.size() > 1 ? "s " : " ") + names +
+         ": commands that may add data are refused until space is freed (reads and deletes "
+         "still work)";
+}
+
 std::string invalid_expire_time(std::string_view command_name) {
   return "ERR invalid expire time in '" + std::string(command_name) + "' command";
 }

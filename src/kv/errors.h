@@ -3,8 +3,10 @@
 // the unit tests pin every one of them.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kv/command.h"
 
@@ -37,6 +39,10 @@ inline constexpr std::string_view kExpireGtLtConflict =
 inline constexpr std::string_view kMalformedOperation = "ERR malformed operation";
 // A kSetAcl whose table changed since it was read: the front end reads it again and retries.
 inline constexpr std::string_view kAclChanged = "ERR the ACL table changed meanwhile";
+
+// A command that may add data while members' disks are below the free-space reserve: "NOSPACE
+// ..." naming them (Redis has no such state; the text says what to do about it).
+std::string no_space(const std::vector<uint64_t>& nodes);
 
 // "ERR invalid expire time in 'set' command": Redis names the command (set, getex, setex,
 // psetex, expire, pexpire, expireat, pexpireat).

@@ -105,6 +105,8 @@ bool well_formed(const Operation& op) {
     case Operation::Kind::kSetAcl:
       return op.commands.size() == 1 && op.commands[0].size() == 1 && op.watches.size() == 1 &&
              op.watches[0].first.empty();
+    case Operation::Kind::kSetSpaceAlarm:
+      return op.commands.size() == 1 && op.commands[0].size() == 2 && op.watches.empty();
   }
   return false;
 }
@@ -143,7 +145,7 @@ std::optional<Operation> decode_operation(std::string_view bytes) {
   if (!format || *format != kFormatV1) return std::nullopt;
   auto kind = r.u8();
   if (!kind || *kind < static_cast<uint8_t>(Operation::Kind::kCommand) ||
-      *kind > static_cast<uint8_t>(Operation::Kind::kSetAcl)) {
+      *kind > static_cast<uint8_t>(Operation::Kind::kSetSpaceAlarm)) {
     return std::nullopt;
   }
   Operation op;

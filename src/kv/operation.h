@@ -29,6 +29,9 @@ struct Operation {
     // watches[0].second (watches[0].first is empty): the front end computes the new table from
     // the one it read, and a change that raced it makes this one fail rather than be lost.
     kSetAcl = 5,
+    // Raise or clear a member's NOSPACE alarm (its disk is below the free-space reserve):
+    // commands[0] = {node id in decimal, "raise" or "clear"}. Idempotent.
+    kSetSpaceAlarm = 6,
   };
   Kind kind = Kind::kCommand;
   int64_t now_ms = 0;
@@ -42,7 +45,8 @@ struct Operation {
 //   kCommand      exactly one non-empty argv, no watches;
 //   kTransaction  any number of non-empty argvs (zero for an empty MULTI/EXEC), any watches;
 //   kPurgeExpired, kCollectTombstones exactly one argv (the keys, possibly none), no watches;
-//   kSetAcl       exactly one argv of one argument, exactly one watch with an empty key.
+//   kSetAcl       exactly one argv of one argument, exactly one watch with an empty key;
+//   kSetSpaceAlarm exactly one argv of two arguments, no watches.
 // Encoding is canonical: decode(encode(op)) == op for a well-formed op, and any bytes that decode
 // re-encode to themselves.
 std::string encode_operation(const Operation& op);

@@ -22,6 +22,9 @@ std::string Service::refusal(const CommandSpec* spec, const Argv& argv) const {
 
 std::optional<std::string> Service::over_limits(const CommandSpec& spec, const Argv& argv) const {
   if (!(spec.flags & kFlagWrite)) return std::nullopt;
+  if (spec.flags & kFlagDenyOom) {
+    if (auto alarms = log_.space_alarms(); !alarms.empty()) return err::no_space(alarms);
+  }
   const auto keys = command_keys(spec, argv);
   for (auto key : keys) {
     if (key.size() > limits_.max_key_size_bytes) {

@@ -57,6 +57,9 @@ class OperationLog {
   // keeping a parsed copy compares it). Any thread.
   virtual std::shared_ptr<const storage::AclTable> acl_table() = 0;
   virtual uint64_t acl_generation() = 0;
+  // The members whose NOSPACE alarm is raised (their disk is below the free-space reserve), as
+  // this node knows them, ascending; almost always empty, and cheap then. Any thread.
+  virtual std::vector<uint64_t> space_alarms() = 0;
 };
 
 class Service {
@@ -72,8 +75,9 @@ class Service {
   // Redis's error for a command it refuses before running it ("ERR unknown command ...", wrong
   // arity, unknown subcommand or its arity); "" when argv may run. `spec` is find(argv).
   std::string refusal(const CommandSpec* spec, const Argv& argv) const;
-  // A write whose key or value is over max_key_size_bytes / max_value_size_bytes: the error;
-  // nullopt for anything else.
+  // A write refused before it is proposed: a key or value over max_key_size_bytes /
+  // max_value_size_bytes, or a command that may add data (Redis's denyoom flag) while a NOSPACE
+  // alarm is raised; the error, or nullopt for anything else.
   std::optional<std::string> over_limits(const CommandSpec& spec, const Argv& argv) const;
 
   // One write (passed over_limits): proposed; `done` gets the reply.

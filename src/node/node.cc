@@ -340,6 +340,7 @@ int run_raft_node(const Config& config, const std::optional<transport::PeerTls>&
   options.request_timeout_ms = config.request_timeout_secs * 1000;
   options.active_expire_interval_ms = config.active_expire_interval_ms;
   options.tombstone_ttl_ms = config.tombstone_ttl_secs * 1000;
+  options.disk_reserve_bytes = config.disk_reserve_mb << 20;
   options.stale_reads = config.read_mode == "stale";
   options.lease_reads = config.read_mode == "lease";
   options.limits = limits_of(config);

@@ -230,6 +230,7 @@ void RaftDriver::run() {
       publish_view();  // INFO and CLUSTER NODES stay current (match indexes, commit)
       log_.drop_unclaimed_snapshot_streams(std::chrono::seconds(60));
       run_maintenance();
+      check_disk_space(Clock::now());
       next_maintenance_ =
           Clock::now() + std::chrono::milliseconds(options_.active_expire_interval_ms);
       while (node_->has_ready()) handle_ready();

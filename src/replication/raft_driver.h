@@ -61,6 +61,10 @@ struct RaftDriverOptions {
   uint64_t request_timeout_ms = 5000;
   uint64_t active_expire_interval_ms = 100;
   uint64_t tombstone_ttl_ms = 3600 * 1000;
+  // Free-space reserve of the data directory's filesystem (0: not checked). Below it this node
+  // raises its NOSPACE alarm through the log; writes that add data are refused everywhere
+  // while any member's alarm is raised (raft_driver_disk.cc).
+  uint64_t disk_reserve_bytes = 0;
   bool stale_reads = false;
   // Leader reads confirmed by a time lease instead of a ReadIndex round per batch (see
   // raft_driver_reads.cc for what it assumes). Ignored with stale_reads.
@@ -116,6 +120,7 @@ class RaftDriver final : public Replicator {
   uint64_t watch_version(std::string_view key, int64_t now_ms) override;
   std::shared_ptr<const storage::AclTable> acl_table() override;
   uint64_t acl_generation() override;
+  std::vector<uint64_t> space_alarms() override;
 
   // Brings what INFO and CLUSTER NODES report (the status text below, the published cluster
   // view) up to the driver's state at the time of the call: the driver thread refreshes them
@@ -226,6 +231,10 @@ class RaftDriver final : public Replicator {
   void maybe_snapshot();
   void run_maintenance();
   void propose_internal(std::string operation);
+  // Once a second (raft_driver_disk.cc): measures the free space, raises or clears this node's
+  // NOSPACE alarm through the log until the applied alarms agree, and on the leader clears the
+  // alarms of nodes that are no longer members.
+  void check_disk_space(Clock::time_point now);
   void fail_all(const absl::Status& error);
   void send(std::vector<raft::Message> msgs);
 
@@ -361,6 +370,10 @@ class RaftDriver final : public Replicator {
   std::string tombstone_cursor_;
   Clock::time_point next_tick_;
   Clock::time_point next_maintenance_;
+  Clock::time_point next_disk_check_ = {};
+  // This node's filesystem is below the reserve (set by the driver thread, read by any).
+  std::atomic<bool> disk_low_{false};
+  std::atomic<uint64_t> disk_free_bytes_{0};
 
   // Published for other threads.
   std::atomic<uint64_t> leader_id_{0};

@@ -42,6 +42,15 @@ void RaftDriver::publish_view() {
     s += "raft_snapshots_installed:" + std::to_string(snapshots_installed_) + "\r\n";
     s += "raft_snapshot_install_ms:" + std::to_string(snapshot_install_ms_) + "\r\n";
     s += "raft_log_compactions:" + std::to_string(log_compactions_) + "\r\n";
+    // The NOSPACE alarm (raft_driver_disk.cc): this node's measurement, and every raised alarm.
+    s += "disk_free_bytes:" + std::to_string(disk_free_bytes_.load()) + "\r\n";
+    s += "disk_reserve_bytes:" + std::to_string(options_.disk_reserve_bytes) + "\r\n";
+    s += "disk_space_low:" + std::string(disk_low_.load() ? "1" : "0") + "\r\n";
+    const std::vector<uint64_t> alarms = space_alarms();
+    s += "space_alarm_count:" + std::to_string(alarms.size()) + "\r\n";
+    std::string listed;
+    for (uint64_t id : alarms) listed += (listed.empty() ? "" : ",") + std::to_string(id);
+    s += "space_alarms:" + listed + "\r\n";
     // Every member with its addresses and role, on every node.
     s += "raft_members:" + std::to_string(member_ids(conf_).size()) + "\r\n";
     for (raft::NodeId id : member_ids(conf_)) {

@@ -43,6 +43,9 @@ struct Config {
   uint64_t max_concurrent_client_connections = 10000;
   uint64_t request_timeout_secs = 5;
   uint64_t idle_timeout_secs = 0;  // Redis's `timeout`: close a client idle this long; 0 never
+  // Free space (MiB) kept on the data directory's filesystem: below it the NOSPACE alarm is
+  // raised and the cluster refuses writes that add data; 0 turns the check off.
+  uint64_t disk_reserve_mb = 256;
   // [server]
   std::string requirepass;             // empty: no AUTH required
   uint64_t io_threads = 2;             // threads serving client connections

@@ -5,9 +5,12 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <spdlog/spdlog.h>
+#include <sys/statvfs.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -158,7 +161,7 @@ absl::Status Engine::check_identity(const OpenOptions& options) {
     applied_index = get_u64_be((*applied)->data());
   if (count->has_value() && (*count)->size() == 8) key_count = get_u64_be((*count)->data());
   publish_applied(applied_index, key_count);
-  return reload_acl();
+  return reload_replicated_metadata();
 }
 
 absl::Status Engine::adopt_cluster_id(const std::string& cluster_id) {
@@ -199,6 +202,39 @@ absl::Status Engine::reload_acl() {
   }
   publish_acl(std::move(table));
   return absl::OkStatus();
+}
+
+std::vector<uint64_t> Engine::space_alarms() const {
+  std::lock_guard lock(alarms_mu_);
+  return space_alarms_;
+}
+
+void Engine::publish_space_alarms(std::vector<uint64_t> nodes) {
+  std::lock_guard lock(alarms_mu_);
+  space_alarm_count_.store(nodes.size(), std::memory_order_release);
+  space_alarms_ = std::move(nodes);
+}
+
+absl::Status Engine::reload_replicated_metadata() {
+  if (auto st = reload_acl(); !st.ok()) return st;
+  auto raw = get(Cf::kMetadata, kMetaSpaceAlarms);
+  if (!raw.ok()) return raw.status();
+  std::vector<uint64_t> nodes;
+  if (raw->has_value()) {
+    auto decoded = decode_space_alarms(**raw);
+    if (!decoded) return absl::DataLossError("the space alarms in metadata are corrupt");
+    nodes = std::move(*decoded);
+  }
+  publish_space_alarms(std::move(nodes));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> Engine::free_space() const {
+  struct statvfs st {};
+  if (::statvfs(dir_.c_str(), &st) != 0) {
+    return absl::InternalError(fmt::format("statvfs {}: {}", dir_, std::strerror(errno)));
+  }
+  return static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
 }
 
 absl::StatusOr<std::optional<std::string>> Engine::get(Cf which, std::string_view key) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -45,6 +46,9 @@ inline constexpr std::string_view kMetaAppliedIndex = "applied_index";
 inline constexpr std::string_view kMetaKeyCount = "key_count";
 // The ACL table (keyspace.h's AclTable): its version (8 bytes, little-endian), then its text.
 inline constexpr std::string_view kMetaAcl = "acl";
+// The members whose disk is below the free-space reserve (the NOSPACE alarm): their node ids,
+// 8 bytes little-endian each, ascending. Absent when no alarm is raised.
+inline constexpr std::string_view kMetaSpaceAlarms = "space_alarms";
 
 struct OpenOptions {
   std::string dir;
@@ -94,6 +98,16 @@ class Engine {
   // Reads the table back from the database (at open, after a snapshot install).
   absl::Status reload_acl();
 
+  // The members with a raised NOSPACE alarm (kMetaSpaceAlarms) as last committed, and how many
+  // there are (one atomic load, for the front end's check of every write).
+  std::vector<uint64_t> space_alarms() const;
+  size_t space_alarm_count() const { return space_alarm_count_.load(std::memory_order_acquire); }
+  void publish_space_alarms(std::vector<uint64_t> nodes);
+  // Reads the table and the alarms back from the database (at open, after a snapshot install).
+  absl::Status reload_replicated_metadata();
+  // Free bytes for an unprivileged writer on the filesystem holding the database (statvfs).
+  absl::StatusOr<uint64_t> free_space() const;
+
   absl::StatusOr<std::optional<std::string>> get(Cf cf, std::string_view key);
   // Recently read kv_data records for the io threads' point reads (read_cache.h).
   ReadCache& read_cache() { return read_cache_; }
@@ -129,6 +143,9 @@ class Engine {
   mutable std::mutex acl_mu_;
   std::shared_ptr<const AclTable> acl_ = std::make_shared<const AclTable>();
   std::atomic<uint64_t> acl_generation_{0};
+  mutable std::mutex alarms_mu_;
+  std::vector<uint64_t> space_alarms_;
+  std::atomic<size_t> space_alarm_count_{0};
 };
 
 absl::Status to_status(const rocksdb::Status& s, std::string_view what);

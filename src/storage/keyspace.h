@@ -173,6 +173,11 @@ class Keyspace {
   virtual AclTable acl_table() = 0;
   // Apply view only: replaces the ACL table; its version becomes the current entry's index.
   virtual void set_acl_table(std::string_view text) = 0;
+
+  // The members with a raised NOSPACE alarm (engine.h, kMetaSpaceAlarms), ascending.
+  virtual std::vector<uint64_t> space_alarms() = 0;
+  // Apply view only: replaces them (`nodes` ascending, no repeats).
+  virtual void set_space_alarms(const std::vector<uint64_t>& nodes) = 0;
 };
 
 // Members picked at random from one collection (SPOP, SRANDMEMBER, HRANDFIELD, ZRANDMEMBER),

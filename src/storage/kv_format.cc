@@ -131,4 +131,17 @@ std::optional<AclTable> decode_acl_table(std::string_view bytes) {
   return AclTable{get_u64_le(bytes.data()), std::string(bytes.substr(8))};
 }
 
+std::string encode_space_alarms(const std::vector<uint64_t>& nodes) {
+  std::string out;
+  for (uint64_t id : nodes) put_u64_le(out, id);
+  return out;
+}
+
+std::optional<std::vector<uint64_t>> decode_space_alarms(std::string_view bytes) {
+  if (bytes.size() % 8 != 0) return std::nullopt;
+  std::vector<uint64_t> nodes;
+  for (size_t at = 0; at < bytes.size(); at += 8) nodes.push_back(get_u64_le(bytes.data() + at));
+  return nodes;
+}
+
 }  // namespace seshat::storage

@@ -86,6 +86,9 @@ std::optional<Tombstone> decode_tombstone(std::string_view bytes);
 // The ACL table in metadata (kMetaAcl): version, 8 bytes little-endian, then the text.
 std::string encode_acl_table(const AclTable& table);
 std::optional<AclTable> decode_acl_table(std::string_view bytes);
+// The space alarms in metadata (kMetaSpaceAlarms): node ids, 8 bytes little-endian each.
+std::string encode_space_alarms(const std::vector<uint64_t>& nodes);
+std::optional<std::vector<uint64_t>> decode_space_alarms(std::string_view bytes);
 
 inline uint64_t expired_version(uint64_t version) { return version | (1ull << 63); }
 

@@ -66,6 +66,8 @@ class MemKeyspace final : public Keyspace {
   void erase_member(std::string_view key, uint64_t generation, std::string_view member) override;
   AclTable acl_table() override { return acl_; }
   void set_acl_table(std::string_view text) override { acl_ = AclTable{index_, std::string(text)}; }
+  std::vector<uint64_t> space_alarms() override { return space_alarms_; }
+  void set_space_alarms(const std::vector<uint64_t>& nodes) override { space_alarms_ = nodes; }
 
   // For tests: the stored record whether or not it has expired.
   std::optional<Record> raw(std::string_view key) const;
@@ -99,6 +101,7 @@ class MemKeyspace final : public Keyspace {
   };
   using Records = std::map<Slot, Record, SlotLess>;
   AclTable acl_;
+  std::vector<uint64_t> space_alarms_;
 
   bool expired(const Record& r) const { return r.expire_at_ms != 0 && r.expire_at_ms < now_ms_; }
   Records::iterator find(std::string_view key);

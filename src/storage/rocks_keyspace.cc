@@ -179,6 +179,9 @@ bool ReadKeyspace::drop_tombstone(std::string_view, int64_t) {
 }
 void ReadKeyspace::clear() { read_only_violation("clear"); }
 void ReadKeyspace::set_acl_table(std::string_view) { read_only_violation("set_acl_table"); }
+void ReadKeyspace::set_space_alarms(const std::vector<uint64_t>&) {
+  read_only_violation("set_space_alarms");
+}
 
 AclTable RocksKeyspaceBase::acl_table() {
   auto raw = raw_get(Cf::kMetadata, kMetaAcl);
@@ -186,6 +189,24 @@ AclTable RocksKeyspaceBase::acl_table() {
   auto table = decode_acl_table(*raw);
   if (!table) storage_failure(rocksdb::Status::Corruption("acl table"), "acl read");
   return *table;
+}
+
+std::vector<uint64_t> RocksKeyspaceBase::space_alarms() {
+  auto raw = raw_get(Cf::kMetadata, kMetaSpaceAlarms);
+  if (!raw) return {};
+  auto nodes = decode_space_alarms(*raw);
+  if (!nodes) storage_failure(rocksdb::Status::Corruption("space alarms"), "space alarms read");
+  return *nodes;
+}
+
+void ApplyBatch::set_space_alarms(const std::vector<uint64_t>& nodes) {
+  alarms_set_ = nodes;
+  if (nodes.empty()) {
+    (void)batch_.Delete(engine_.cf(Cf::kMetadata), std::string(kMetaSpaceAlarms));
+  } else {
+    (void)batch_.Put(engine_.cf(Cf::kMetadata), std::string(kMetaSpaceAlarms),
+                     encode_space_alarms(nodes));
+  }
 }
 
 void ApplyBatch::set_acl_table(std::string_view text) {
@@ -343,6 +364,8 @@ absl::Status ApplyBatch::commit(bool sync) {
   engine_.publish_applied(index_, key_count_);
   if (acl_set_) engine_.publish_acl(std::move(*acl_set_));
   acl_set_.reset();
+  if (alarms_set_) engine_.publish_space_alarms(std::move(*alarms_set_));
+  alarms_set_.reset();
   batch_.Clear();
   return absl::OkStatus();
 }

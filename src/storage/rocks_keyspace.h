@@ -40,6 +40,7 @@ class RocksKeyspaceBase : public Keyspace {
       const std::function<bool(std::string_view, std::string_view)>& visit) override;
   uint64_t random_bits() override;
   AclTable acl_table() override;
+  std::vector<uint64_t> space_alarms() override;
 
  protected:
   // The stored record whether or not it has expired.
@@ -69,6 +70,7 @@ class ReadKeyspace final : public RocksKeyspaceBase {
   void clear() override;
   uint64_t count() override { return engine_.key_count(); }
   void set_acl_table(std::string_view) override;
+  void set_space_alarms(const std::vector<uint64_t>&) override;
 
  private:
   std::optional<std::string> raw_get(Cf cf, std::string_view key) override;
@@ -102,6 +104,7 @@ class ApplyBatch final : public RocksKeyspaceBase {
   void clear() override;
   uint64_t count() override { return key_count_; }
   void set_acl_table(std::string_view text) override;
+  void set_space_alarms(const std::vector<uint64_t>& nodes) override;
 
   // Writes everything with the applied index; `sync` for callers whose log is not synced.
   absl::Status commit(bool sync);
@@ -125,6 +128,7 @@ class ApplyBatch final : public RocksKeyspaceBase {
   uint64_t generations_in_entry_ = 0;   // new_generation() calls since index_ last changed
   uint64_t random_draws_in_entry_ = 0;  // random_bits() calls since index_ last changed
   std::optional<AclTable> acl_set_;     // published to the engine at commit
+  std::optional<std::vector<uint64_t>> alarms_set_;  // likewise
 };
 
 // Keys whose expiry time is <= now_ms, oldest first, at most `limit` of them.

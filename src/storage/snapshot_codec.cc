@@ -100,8 +100,8 @@ absl::Status SnapshotStreamWriter::produce(size_t want) {
     // address as of the snapshot's index.
     rocksdb::ReadOptions ro;
     ro.snapshot = view_;
-    // Metadata that belongs to the state machine: the member book and the ACL table.
-    for (std::string_view key : {kMetaMembers, kMetaAcl}) {
+    // Metadata that belongs to the state machine: the member book, the ACL table, the alarms.
+    for (std::string_view key : {kMetaMembers, kMetaAcl, kMetaSpaceAlarms}) {
       std::string value;
       rocksdb::Status s = engine_.db()->Get(ro, engine_.cf(Cf::kMetadata), key, &value);
       if (s.ok()) {
@@ -200,8 +200,9 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
     end.push_back('\0');
     batch.DeleteRange(engine.cf(cf), rocksdb::Slice(), end);
   }
-  // The ACL table is the snapshot's, or none when the snapshot has none.
+  // The ACL table and the alarms are the snapshot's, or none when the snapshot has none.
   batch.Delete(engine.cf(Cf::kMetadata), kMetaAcl);
+  batch.Delete(engine.cf(Cf::kMetadata), kMetaSpaceAlarms);
   for (;;) {
     if (frames.empty()) return absl::DataLossError("snapshot ends without its end mark");
     const char tag = frames[0];
@@ -231,11 +232,12 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
     } else if (tag == 'C') {
       batch.Put(engine.cf(Cf::kMembers), kv[0], kv[1]);
     } else {
-      // Metadata that belongs to the state machine: the member book and the ACL table, never
-      // the identity (node id, cluster id) of the receiver.
+      // Metadata that belongs to the state machine: the member book, the ACL table and the
+      // alarms, never the identity (node id, cluster id) of the receiver.
       const bool book = kv[0] == kMetaMembers && decode_member_book(kv[1]);
       const bool acl = kv[0] == kMetaAcl && decode_acl_table(kv[1]);
-      if (!book && !acl) return absl::DataLossError("snapshot has a bad metadata frame");
+      const bool alarms = kv[0] == kMetaSpaceAlarms && decode_space_alarms(kv[1]);
+      if (!book && !acl && !alarms) return absl::DataLossError("snapshot has a bad metadata frame");
       batch.Put(engine.cf(Cf::kMetadata), kv[0], kv[1]);
     }
   }
@@ -251,7 +253,7 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
   if (auto st = engine.write(&batch, /*sync=*/true); !st.ok()) return st;
   engine.read_cache().clear();  // what io threads read belongs to the replaced state
   engine.publish_applied(index, key_count);
-  if (auto st = engine.reload_acl(); !st.ok()) return st;
+  if (auto st = engine.reload_replicated_metadata(); !st.ok()) return st;
   log.reset_after_snapshot(snap.metadata);
   return absl::OkStatus();
 }

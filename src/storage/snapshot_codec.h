@@ -2,8 +2,8 @@
 //
 // Layout: magic "SESHSNP2" | applied index (u64 LE) | key count (u64 LE) | frames | 'E' |
 // crc32 of everything before it (u32 LE). A frame is a tag ('R' a kv_data record, 'T' a
-// tombstone, 'C' a kv_members entry, 'M' a metadata record: only the member book,
-// member_book.h, first of all frames),
+// tombstone, 'C' a kv_members entry, 'M' a metadata record: the member book (member_book.h),
+// the ACL table and the space alarms, first of all frames),
 // then key length (u32 LE), key, value length (u32 LE), value. Frames need no
 // counts up front, so the data can be produced chunk by chunk from a RocksDB snapshot view
 // while the driver goes on writing. The expiry index is not shipped: it is rebuilt from the

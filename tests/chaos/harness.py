@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -36,6 +35,8 @@ from leader import agreed_leader  # noqa: E402
 from netproxy import LinkNet  # noqa: E402
 from resp_client import ConnectionClosed, MalformedReply, RespConnection  # noqa: E402
 from servers import SeshatProcess, free_port  # noqa: E402
+# Unavailable: a fault this machine cannot provide (the reason says why).
+from small_fs import Unavailable, fill_filesystem, free_filesystem, mount_tmpfs, unmount  # noqa: E402
 
 FAKETIME_LIB = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1")
 
@@ -46,10 +47,6 @@ _PROXY_VARIABLES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "n
 # Chaos clusters answer a write that cannot commit within 2 s with -TRYAGAIN, so that clients
 # see the outcome well before their own socket timeout.
 DEFAULT_OPTIONS = {"enable_fault_injection": "true", "request_timeout_secs": 2}
-
-
-class Unavailable(Exception):
-    """A fault this machine cannot provide (the reason says why)."""
 
 
 def wait_for(predicate: Callable[[], object], deadline_s: float, what: str,
@@ -144,7 +141,7 @@ class ChaosCluster:
         if self.net is not None:
             self.net.close()
         for mount in self.mounts:
-            subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+            unmount(mount)
         self.mounts.clear()
         if failures:
             raise failures[0]
@@ -307,44 +304,21 @@ class ChaosCluster:
     def use_small_filesystem(self, node: SeshatProcess, size_mib: int) -> Path:
         """Mounts a tmpfs of `size_mib` MiB and makes it the node's data directory (before the
         node starts). Raises Unavailable when the machine does not allow it."""
-        if os.geteuid() != 0:
-            raise Unavailable("mounting a small tmpfs needs root, and the tests run as uid "
-                              f"{os.geteuid()}")
         mount = node.workdir / "small-fs"
-        mount.mkdir(parents=True, exist_ok=True)
-        out = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_mib}m", "tmpfs",
-                              str(mount)], capture_output=True, text=True)
-        if out.returncode != 0:
-            raise Unavailable(f"mount -t tmpfs failed: {out.stderr.strip() or out.returncode}")
+        mount_tmpfs(mount, size_mib)
         self.mounts.append(mount)
         node.data_dir = mount / "data"
         self.note(f"{node.name}'s data directory is on a {size_mib} MiB tmpfs")
         return mount
 
-    def fill_filesystem(self, node: SeshatProcess, leave_bytes: int) -> Path:
+    def fill_filesystem(self, node: SeshatProcess, leave_bytes: int) -> None:
         """Writes a ballast file until only about `leave_bytes` remain free."""
-        mount = node.data_dir.parent
-        st = os.statvfs(mount)
-        free = st.f_bavail * st.f_frsize
-        ballast = mount / "ballast"
-        size = max(0, free - leave_bytes)
-        with open(ballast, "wb") as f:
-            chunk = b"\0" * (1 << 20)
-            written = 0
-            try:
-                while written < size:
-                    n = min(len(chunk), size - written)
-                    f.write(chunk[:n])
-                    written += n
-            except OSError:
-                pass  # full already: that is the point
+        written = fill_filesystem(node.data_dir.parent, leave_bytes)
         self.note(f"filled {node.name}'s filesystem (ballast {written >> 20} MiB, "
                   f"{leave_bytes >> 10} KiB left)")
-        return ballast
 
     def free_filesystem(self, node: SeshatProcess) -> None:
-        ballast = node.data_dir.parent / "ballast"
-        ballast.unlink(missing_ok=True)
+        free_filesystem(node.data_dir.parent)
         self.note(f"freed {node.name}'s filesystem")
 
     # -- network faults --------------------------------------------------------------------

@@ -240,7 +240,7 @@ class Nemesis:
             if node is None:
                 return None
             c.expected_down.add(node)   # it may stop when a write fails: that is allowed
-            c.fill_filesystem(node, leave_bytes=256 * 1024)
+            c.fill_filesystem(node, leave_bytes=4 << 20)  # below the reserve: the alarm
 
             def heal_disk(node=node):
                 c.free_filesystem(node)

@@ -10,7 +10,6 @@ from history import OK
 from workload import Workload
 
 ELECTION_LIMIT_S = 2.0
-ROCKSDB_WAL_ASSERT = "Assertion `sync_without_flush_called_' failed"
 
 
 def hold(seconds: float) -> None:

@@ -20,7 +20,8 @@ Classifying replies (see history.py and docs/cluster-compat.md):
         the command's own semantics)
   fail  the command was refused before it was proposed, so it did not happen: -MOVED (the
         client follows it: its next operation goes to the named node), -CLUSTERDOWN,
-        -READONLY, or the connection could not be opened (nothing was sent)
+        -READONLY, -NOSPACE (a member's disk is below the reserve), or the connection could
+        not be opened (nothing was sent)
   info  unknown: -TRYAGAIN (it was proposed and may still commit), a socket timeout, or a
         connection lost after the request was sent. After an info the client takes a new
         process number, because its unfinished operation may still take effect at any time.
@@ -66,7 +67,7 @@ def classify(f: str, reply: Reply) -> Tuple[str, object, Optional[str]]:
         if word == "MOVED":
             parts = text.split()
             return FAIL, None, parts[2] if len(parts) >= 3 else None
-        if word in ("CLUSTERDOWN", "READONLY"):
+        if word in ("CLUSTERDOWN", "READONLY", "NOSPACE"):
             return FAIL, None, None
         if word == "TRYAGAIN":
             return INFO, None, None

@@ -18,7 +18,7 @@ TOML_KEYS = {
     "raft": ["heartbeat_interval_ms", "election_timeout_min_ms", "election_timeout_max_ms",
              "snapshot_interval_entries", "snapshot_interval_bytes"],
     "limits": ["max_key_size_bytes", "max_value_size_bytes", "max_concurrent_client_connections",
-               "request_timeout_secs", "idle_timeout_secs"],
+               "request_timeout_secs", "idle_timeout_secs", "disk_reserve_mb"],
     "server": ["requirepass", "io_threads", "tombstone_ttl_secs", "active_expire_interval_ms",
                "log_level", "metrics_addr", "backup_dir"],
     "tls": ["tls_port", "tls_cert_file", "tls_key_file", "tls_ca_cert_file", "tls_auth_clients",

@@ -37,6 +37,39 @@ class Apply : public ::testing::Test {
   Limits limits;
 };
 
+TEST_F(Apply, SpaceAlarmsAreRaisedAndClearedIdempotently) {
+  auto alarm = [](std::string node, std::string what) {
+    Operation op;
+    op.kind = Operation::Kind::kSetSpaceAlarm;
+    op.now_ms = kNow;
+    op.commands = {{std::move(node), std::move(what)}};
+    return op;
+  };
+  EXPECT_EQ(apply(alarm("3", "raise")), Ok());
+  EXPECT_EQ(apply(alarm("1", "raise")), Ok());
+  EXPECT_EQ(apply(alarm("3", "raise")), Ok());  // again: no change
+  EXPECT_EQ(ks.space_alarms(), (std::vector<uint64_t>{1, 3}));
+  EXPECT_EQ(apply(alarm("3", "clear")), Ok());
+  EXPECT_EQ(apply(alarm("2", "clear")), Ok());  // never raised: no change
+  EXPECT_EQ(ks.space_alarms(), (std::vector<uint64_t>{1}));
+  // FLUSHALL empties the keyspace, not the alarms.
+  EXPECT_EQ(apply(command_op({"FLUSHALL"})), Ok());
+  EXPECT_EQ(ks.space_alarms(), (std::vector<uint64_t>{1}));
+  // What no node proposes is refused, and changes nothing.
+  const Reply malformed = Reply::Error(std::string(err::kMalformedOperation));
+  for (auto [node, what] :
+       std::initializer_list<std::pair<const char*, const char*>>{{"0", "raise"},
+                                                                  {"x", "raise"},
+                                                                  {"1x", "raise"},
+                                                                  {"", "raise"},
+                                                                  {"18446744073709551616", "raise"},
+                                                                  {"2", "RAISE"},
+                                                                  {"2", ""}}) {
+    EXPECT_EQ(apply(alarm(node, what)), malformed) << node << " " << what;
+  }
+  EXPECT_EQ(ks.space_alarms(), (std::vector<uint64_t>{1}));
+}
+
 TEST_F(Apply, TheAclTableChangesOnlyFromTheVersionItWasComputedFrom) {
   auto set_acl = [](uint64_t expected, std::string text) {
     Operation op;

@@ -38,7 +38,12 @@ TEST(Operation, RoundTripsEveryKind) {
   acl.kind = Operation::Kind::kSetAcl;
   acl.commands = {{"user alice on ~* +@all\nuser bob off"}};
   acl.watches = {{"", 17}};
-  for (const Operation& op : {cmd, purge, empty_purge, empty_tx, sample_transaction(), acl}) {
+  Operation alarm;
+  alarm.kind = Operation::Kind::kSetSpaceAlarm;
+  alarm.now_ms = 5;
+  alarm.commands = {{"2", "raise"}};
+  for (const Operation& op :
+       {cmd, purge, empty_purge, empty_tx, sample_transaction(), acl, alarm}) {
     std::string bytes = encode_operation(op);
     auto back = decode_operation(bytes);
     ASSERT_TRUE(back);
@@ -110,6 +115,24 @@ TEST(Operation, RejectsOperationsThatBreakTheirKindsShape) {
                                     [](Operation& op) { op.commands[0].push_back("more"); },
                                     [](Operation& op) { op.commands.push_back({"x"}); }}) {
     Operation bad = acl;
+    broken(bad);
+    EXPECT_FALSE(decode_operation(encode_operation(bad)));
+  }
+  // kSetSpaceAlarm: one argv of two arguments (node, raise|clear), no watches.
+  Operation alarm;
+  alarm.kind = Operation::Kind::kSetSpaceAlarm;
+  alarm.commands = {{"2", "clear"}};
+  ASSERT_TRUE(decode_operation(encode_operation(alarm)));
+  for (Break broken :
+       std::initializer_list<Break>{[](Operation& op) {
+                                      op.watches.push_back({"", 2});
+                                    },
+                                    [](Operation& op) { op.commands[0].pop_back(); },
+                                    [](Operation& op) { op.commands[0].push_back("more"); },
+                                    [](Operation& op) {
+                                      op.commands.push_back({"3", "raise"});
+                                    }}) {
+    Operation bad = alarm;
     broken(bad);
     EXPECT_FALSE(decode_operation(encode_operation(bad)));
   }

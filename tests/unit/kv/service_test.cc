@@ -35,8 +35,10 @@ class FakeLog : public OperationLog {
   }
   std::shared_ptr<const storage::AclTable> acl_table() override { return acl; }
   uint64_t acl_generation() override { return 7; }
+  std::vector<uint64_t> space_alarms() override { return alarms; }
 
   bool serves_locally = false;
+  std::vector<uint64_t> alarms;
   std::shared_ptr<const storage::AclTable> acl =
       std::make_shared<const storage::AclTable>(storage::AclTable{3, "user default on"});
   int64_t clock = 1000;
@@ -111,6 +113,25 @@ TEST_F(ServiceTest, TransactionsThatWriteNothingAreReads) {
   service_.transaction({{"get", "a"}, {"incr", "b"}}, {}, ignore);
   ASSERT_EQ(log_.proposed.size(), 1u);
   EXPECT_EQ(log_.proposed[0].commands.size(), 2u);
+}
+
+TEST_F(ServiceTest, ANoSpaceAlarmRefusesWhatMayAddDataOnly) {
+  const CommandSpec& set = *find_command("set");
+  const CommandSpec& del = *find_command("del");
+  const CommandSpec& get = *find_command("get");
+  EXPECT_EQ(service_.over_limits(set, {"set", "k", "v"}), std::nullopt);
+  log_.alarms = {2};
+  EXPECT_EQ(service_.over_limits(set, {"set", "k", "v"}),
+            "NOSPACE free disk space is below the reserve on node 2: commands that may add data "
+            "are refused until space is freed (reads and deletes still work)");
+  log_.alarms = {1, 3};
+  auto refused = service_.over_limits(*find_command("rpush"), {"rpush", "l", "x"});
+  ASSERT_TRUE(refused);
+  EXPECT_NE(refused->find("on nodes 1, 3:"), std::string::npos) << *refused;
+  // Deletes, pops and reads are what frees space or needs none.
+  EXPECT_EQ(service_.over_limits(del, {"del", "k"}), std::nullopt);
+  EXPECT_EQ(service_.over_limits(*find_command("lpop"), {"lpop", "l"}), std::nullopt);
+  EXPECT_EQ(service_.over_limits(get, {"get", "k"}), std::nullopt);
 }
 
 TEST_F(ServiceTest, WatchReadsTheVersionNow) {

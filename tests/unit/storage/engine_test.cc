@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <chrono>
@@ -496,6 +497,54 @@ TEST(Engine, ApplyBatchesSeeTheirOwnAndEarlierWritesThroughTheCache) {
 
 namespace seshat::storage {
 namespace {
+
+TEST(EngineSpaceAlarms, ArePublishedAtCommitAndReloadedAtOpen) {
+  seshat::testing::TempDir dir;
+  {
+    auto engine = open_engine(dir.path(), 1);
+    EXPECT_EQ(engine->space_alarm_count(), 0u);
+    ApplyBatch batch(*engine);
+    batch.begin_entry(5, 1'700'000'000'000);
+    batch.set_space_alarms({2, 3});
+    // Visible to the batch itself, not yet to readers.
+    EXPECT_EQ(batch.space_alarms(), (std::vector<uint64_t>{2, 3}));
+    EXPECT_TRUE(engine->space_alarms().empty());
+    ASSERT_TRUE(batch.commit(true).ok());
+    EXPECT_EQ(engine->space_alarms(), (std::vector<uint64_t>{2, 3}));
+    EXPECT_EQ(engine->space_alarm_count(), 2u);
+    // An abandoned batch publishes nothing.
+    {
+      ApplyBatch abandoned(*engine);
+      abandoned.begin_entry(6, 1'700'000'000'000);
+      abandoned.set_space_alarms({});
+    }
+    EXPECT_EQ(engine->space_alarm_count(), 2u);
+  }
+  {
+    auto reopened = open_engine(dir.path(), 1);
+    EXPECT_EQ(reopened->space_alarms(), (std::vector<uint64_t>{2, 3}));
+    ApplyBatch batch(*reopened);
+    batch.begin_entry(7, 1'700'000'000'000);
+    batch.set_space_alarms({});
+    ASSERT_TRUE(batch.commit(true).ok());
+    EXPECT_EQ(reopened->space_alarm_count(), 0u);
+    EXPECT_TRUE(ReadKeyspace(*reopened, 1'700'000'000'000).space_alarms().empty());
+  }
+  EXPECT_EQ(open_engine(dir.path(), 1)->space_alarm_count(), 0u);
+}
+
+TEST(EngineSpaceAlarms, FreeSpaceIsMeasuredOnTheDataDirectory) {
+  seshat::testing::TempDir dir;
+  auto engine = open_engine(dir.path(), 1);
+  auto free = engine->free_space();
+  ASSERT_TRUE(free.ok()) << free.status();
+  struct statvfs st {};
+  ASSERT_EQ(::statvfs(dir.path().c_str(), &st), 0);
+  const uint64_t expected = static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
+  // Other processes write meanwhile: the same filesystem within 64 MiB.
+  EXPECT_NEAR(static_cast<double>(*free), static_cast<double>(expected), 64.0 * (1 << 20));
+  EXPECT_GT(*free, 0u);
+}
 
 TEST(EngineAcl, TheTableIsPublishedAtCommitAndReloadedAtOpen) {
   seshat::testing::TempDir dir;

@@ -215,7 +215,7 @@ TEST(SnapshotStream, RoundTripReproducesTheStateMachineExactly) {
 }
 
 // Io threads' cached reads (read_cache.h) see the installed state, not what they read before.
-TEST(SnapshotStream, TheAclTableTravelsWithTheStateAndReplacesTheReceivers) {
+TEST(SnapshotStream, TheAclTableAndAlarmsTravelWithTheStateAndReplaceTheReceivers) {
   TempDir src_dir, dst_dir, empty_dir;
   auto src = open_engine(src_dir.path(), 1);
   fill(*src);
@@ -223,6 +223,7 @@ TEST(SnapshotStream, TheAclTableTravelsWithTheStateAndReplacesTheReceivers) {
     ApplyBatch acl(*src);
     acl.begin_entry(41, kNow);
     acl.set_acl_table("user alice on ~* +@all");
+    acl.set_space_alarms({3});
     ASSERT_TRUE(acl.commit(false).ok());
   }
   EXPECT_EQ(*src->acl_table(), (AclTable{41, "user alice on ~* +@all"}));
@@ -241,6 +242,7 @@ TEST(SnapshotStream, TheAclTableTravelsWithTheStateAndReplacesTheReceivers) {
   raft::SnapshotMetadata meta{raft::ConfState{{1, 2, 3}, {}, {}, {}, false}, 41, 2};
   ASSERT_TRUE(install_snapshot(*dst, *dst_log, raft::Snapshot{*data, meta}).ok());
   EXPECT_EQ(*dst->acl_table(), (AclTable{41, "user alice on ~* +@all"}));
+  EXPECT_EQ(dst->space_alarms(), (std::vector<uint64_t>{3}));
   EXPECT_GT(dst->acl_generation(), before);
   EXPECT_EQ(ReadKeyspace(*dst, kNow).acl_table(), (AclTable{41, "user alice on ~* +@all"}));
 
@@ -256,12 +258,15 @@ TEST(SnapshotStream, TheAclTableTravelsWithTheStateAndReplacesTheReceivers) {
     ApplyBatch mine(*other);
     mine.begin_entry(3, kNow);
     mine.set_acl_table("user mallory on");
+    mine.set_space_alarms({4});
     ASSERT_TRUE(mine.commit(false).ok());
   }
   raft::SnapshotMetadata at40{raft::ConfState{{1, 2, 3}, {}, {}, {}, false}, 40, 2};
   ASSERT_TRUE(install_snapshot(*other, *other_log, raft::Snapshot{*no_users, at40}).ok());
   EXPECT_EQ(*other->acl_table(), AclTable{});
   EXPECT_EQ(ReadKeyspace(*other, kNow).acl_table(), AclTable{});
+  EXPECT_EQ(other->space_alarm_count(), 0u);
+  EXPECT_TRUE(ReadKeyspace(*other, kNow).space_alarms().empty());
 }
 
 TEST(Backup, AFileHoldsTheSnapshotDataAndIsCheckedWhenRead) {
