@@ -24,6 +24,38 @@ bool is_local_message(MessageType t) {
          t == MessageType::kSnapStatus || t == MessageType::kCheckQuorum;
 }
 
+std::string_view malformed_peer_message(const Message& m) {
+  switch (m.type) {
+    case MessageType::kVote:
+    case MessageType::kVoteResp:
+    case MessageType::kPreVote:
+    case MessageType::kPreVoteResp:
+      if (m.term == 0) return "vote message without a term";
+      break;
+    case MessageType::kProp:
+      if (m.entries.empty()) return "proposal without entries";
+      break;
+    case MessageType::kApp: {
+      if (m.log_term > m.term) return "append whose previous entry has a later term than it";
+      Term last = m.log_term;
+      for (size_t i = 0; i < m.entries.size(); ++i) {
+        const Entry& e = m.entries[i];
+        if (e.index != m.index + 1 + i) return "append whose entries do not follow its index";
+        if (e.term < last || e.term > m.term) return "append whose entry terms are out of order";
+        last = e.term;
+      }
+      break;
+    }
+    case MessageType::kSnap:
+      if (!m.snapshot.has_value() || m.snapshot->metadata.index == 0) {
+        return "snapshot message without a snapshot";
+      }
+      break;
+    default: break;
+  }
+  return {};
+}
+
 bool is_response_message(MessageType t) {
   return t == MessageType::kAppResp || t == MessageType::kVoteResp ||
          t == MessageType::kHeartbeatResp || t == MessageType::kUnreachable ||

@@ -131,6 +131,14 @@ struct Message {
 
 inline constexpr std::string_view kCampaignTransfer = "CampaignTransfer";
 
+// Why a message that came from a peer breaks a rule every correct peer keeps ("" when it does
+// not): a vote message without a term, a proposal without entries, an append whose entries do
+// not follow its index one by one with terms that never go back nor pass the message's, a
+// snapshot message without a snapshot. The core assumes these (some would stop the node), so the
+// transport refuses such a message before it is stepped. It cannot check what needs this node's
+// state (a commit index beyond its log): that is left to the core, as in etcd's.
+std::string_view malformed_peer_message(const Message& m);
+
 // Membership change, in the shape of etcd's ConfChangeV2: one change is applied directly; two
 // or more go through a joint configuration. An empty change list means "leave the joint
 // configuration".

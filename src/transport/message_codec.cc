@@ -167,6 +167,34 @@ std::optional<raft::Message> from_proto(pb::Message&& in) {
   return out;
 }
 
+DecodedBatch decode_batch(pb::MessageBatch& batch) {
+  DecodedBatch out;
+  out.messages.reserve(static_cast<size_t>(batch.messages_size()));
+  for (pb::Message& pm : *batch.mutable_messages()) {
+    // Each message must agree with the batch's identity, or a member could speak for another.
+    if (pm.from() != batch.from() || pm.to() != batch.to()) {
+      out.error = "message from " + std::to_string(pm.from()) + " to " + std::to_string(pm.to()) +
+                  " inside a batch from " + std::to_string(batch.from());
+      out.wrong_identity = true;
+      break;
+    }
+    std::optional<raft::Message> msg = from_proto(std::move(pm));
+    if (!msg.has_value()) {
+      out.error = "undecodable message (unknown message or entry type)";
+      break;
+    }
+    // Only the local node may generate these; the Raft core would refuse them anyway.
+    if (raft::is_local_message(msg->type)) continue;
+    if (std::string_view why = raft::malformed_peer_message(*msg); !why.empty()) {
+      out.error = std::string(raft::to_string(msg->type)) + ": " + std::string(why);
+      break;
+    }
+    out.messages.push_back(std::move(*msg));
+  }
+  if (!out.error.empty()) out.messages.clear();
+  return out;
+}
+
 size_t approximate_size(const raft::Message& m) {
   size_t bytes = kMessageOverhead + m.context.size();
   for (const raft::Entry& e : m.entries) bytes += kEntryOverhead + e.data.size();

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "raft.pb.h"
 #include "raft/types.h"
@@ -23,6 +25,18 @@ void to_proto(const raft::SnapshotMetadata& in, pb::SnapshotMetadata* out);
 // Consumes `in`'s byte strings.
 std::optional<raft::Message> from_proto(pb::Message&& in);
 raft::SnapshotMetadata from_proto(const pb::SnapshotMetadata& in);
+
+// The messages of a batch whose identity (cluster id, sender, receiver) the caller checked, ready
+// to step, in order. Refused as a whole (`error` says why) when a message names another sender
+// or receiver than the batch (`wrong_identity`), does not decode, or is malformed
+// (raft::malformed_peer_message). Messages only the local node may generate are dropped.
+// Consumes the batch's byte strings.
+struct DecodedBatch {
+  std::vector<raft::Message> messages;
+  std::string error;  // empty: accepted
+  bool wrong_identity = false;
+};
+DecodedBatch decode_batch(pb::MessageBatch& batch);
 
 // The bytes a message counts for in the send queue's byte bound: payloads plus a fixed
 // allowance per message and entry, without encoding it (send() runs on the driver's thread).

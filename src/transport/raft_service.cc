@@ -124,22 +124,14 @@ grpc::Status RaftService::Join(grpc::ServerContext* ctx, const pb::JoinClusterRe
 grpc::Status RaftService::deliver(pb::MessageBatch& batch) {
   grpc::Status st = check_identity(batch.cluster_id(), batch.from(), batch.to());
   if (!st.ok()) return st;
-  for (pb::Message& pm : *batch.mutable_messages()) {
-    // The batch's identity was checked; each message must agree with it, or a member could
-    // speak for another.
-    if (pm.from() != batch.from() || pm.to() != batch.to()) {
-      return reject(grpc::StatusCode::PERMISSION_DENIED, batch.from(),
-                    "message from " + std::to_string(pm.from()) + " to " + std::to_string(pm.to()) +
-                        " inside a batch from " + std::to_string(batch.from()));
-    }
-    std::optional<raft::Message> msg = from_proto(std::move(pm));
-    if (!msg.has_value()) {
-      return reject(grpc::StatusCode::INVALID_ARGUMENT, batch.from(),
-                    "undecodable message (unknown message or entry type)");
-    }
-    // Only the local node may generate these; the Raft core would refuse them anyway.
-    if (raft::is_local_message(msg->type)) continue;
-    if (handlers_.on_message) handlers_.on_message(std::move(*msg));
+  DecodedBatch decoded = decode_batch(batch);
+  if (!decoded.error.empty()) {
+    return reject(decoded.wrong_identity ? grpc::StatusCode::PERMISSION_DENIED
+                                         : grpc::StatusCode::INVALID_ARGUMENT,
+                  batch.from(), decoded.error);
+  }
+  if (handlers_.on_message) {
+    for (raft::Message& msg : decoded.messages) handlers_.on_message(std::move(msg));
   }
   return grpc::Status::OK;
 }
@@ -276,6 +268,9 @@ grpc::Status RaftService::SendSnapshot(grpc::ServerContext* ctx,
                       "snapshot metadata disagrees with its message");
       }
       msg->snapshot->metadata = std::move(metadata);
+      if (std::string_view why = raft::malformed_peer_message(*msg); !why.empty()) {
+        return reject(grpc::StatusCode::INVALID_ARGUMENT, chunk.from(), std::string(why));
+      }
     }
     if (chunk.offset() != data.size()) {
       return reject(grpc::StatusCode::INVALID_ARGUMENT, chunk.from(),

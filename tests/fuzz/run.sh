@@ -27,12 +27,19 @@ declare -A sources=(
   # Everything of kv that apply uses; kv::Service (which hands operations to replication and
   # needs Abseil) and kv::StateMachine (RocksDB) are not among it.
   [operation]="$(cd "$repo" && ls src/kv/*.cc src/protocol/*.cc | grep -v '^src/kv/\(service\|state_machine\).cc$' | tr '\n' ' ') src/storage/mem_keyspace.cc src/storage/keyspace.cc src/storage/kv_format.cc"
+  # The protobuf messages of proto/raft.proto are generated into the fuzz build directory.
+  [peer_batch]="src/transport/message_codec.cc src/raft/types.cc src/raft/result.cc @proto/raft.pb.cc"
+)
+# Flags beyond the common ones (libraries to link, generated headers).
+declare -A extra=(
+  [peer_batch]="-I@proto $(pkg-config --cflags --libs protobuf 2>/dev/null || echo -lprotobuf)"
 )
 declare -A corpus=(
   [resp_parser]=resp
   [number_format]=number_format
   [operation]=operation
   [resp_reply_parser]=resp_reply
+  [peer_batch]=peer_batch
 )
 # Inputs longer than this are not generated: the parser's limits are 64 KiB and the
 # "cutting into reads does not matter" invariant holds below them.
@@ -41,6 +48,7 @@ declare -A max_len=(
   [number_format]=256
   [operation]=4096
   [resp_reply_parser]=8192
+  [peer_batch]=8192
 )
 
 targets=("$@")
@@ -62,11 +70,23 @@ for target in "${targets[@]}"; do
   fi
   binary=$build/${target}_fuzz
   srcs=("$here/${target}_fuzz.cc")
-  for s in ${sources[$target]}; do srcs+=("$repo/$s"); done
+  for s in ${sources[$target]}; do
+    case $s in
+      @*) srcs+=("$build/${s#@}") ;;  # generated below
+      *) srcs+=("$repo/$s") ;;
+    esac
+  done
+  flags=${extra[$target]:-}
+  flags=${flags//@proto/$build/proto}
+  if [[ " ${sources[$target]} " == *" @proto/"* ]]; then
+    mkdir -p "$build/proto"
+    protoc --proto_path="$repo/proto" --cpp_out="$build/proto" "$repo/proto/raft.proto"
+  fi
   echo "== building $target"
+  # shellcheck disable=SC2086  # $flags holds several words on purpose
   "$CXX" -std=c++20 -O1 -g -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-    -I"$repo/src" "${srcs[@]}" -o "$binary"
+    -I"$repo/src" "${srcs[@]}" $flags -o "$binary"
 
   work=$build/corpus/$target
   mkdir -p "$work"

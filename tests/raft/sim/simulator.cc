@@ -221,6 +221,10 @@ class Simulation {
       return;
     }
     if (opt_.trace) trace("deliver " + testing::describe(m));
+    // What the core sends must pass the transport's check, or real peers would refuse it.
+    if (std::string_view why = malformed_peer_message(m); !why.empty()) {
+      return fail("the transport would refuse " + testing::describe(m) + ": " + std::string(why));
+    }
     (void)to.raw().step(m);
     report_snapshot_outcome(m, false);
   }

@@ -1,5 +1,8 @@
 #include "support/cluster.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace seshat::raft::testing {
 
 Cluster::Cluster(const std::vector<NodeId>& ids, std::function<void(Config&)> tweak)
@@ -47,6 +50,12 @@ size_t Cluster::deliver(NodeId to) {
     if (cut_.count({m.from, m.to}) || (drop_if && drop_if(m))) continue;
     auto it = nodes_.find(m.to);
     if (it == nodes_.end() || !it->second->alive()) continue;
+    // What the core sends must pass the transport's check, or real peers would refuse it.
+    if (std::string_view why = malformed_peer_message(m); !why.empty()) {
+      std::fprintf(stderr, "the transport would refuse %s: %.*s\n", describe(m).c_str(),
+                   static_cast<int>(why.size()), why.data());
+      std::abort();
+    }
     (void)it->second->raw().step(m);
     ++delivered;
   }

@@ -118,6 +118,78 @@ TEST(MessageCodec, UnknownTypesAreRefused) {
   EXPECT_FALSE(from_proto(std::move(bad_entry)).has_value());
 }
 
+// A batch from node 1 to node 2 holding `messages` (their identity set to match).
+pb::MessageBatch batch_of(std::vector<raft::Message> messages) {
+  pb::MessageBatch batch;
+  batch.set_cluster_id("c");
+  batch.set_from(1);
+  batch.set_to(2);
+  for (raft::Message& m : messages) {
+    m.from = 1;
+    m.to = 2;
+    to_proto(m, batch.add_messages());
+  }
+  return batch;
+}
+
+raft::Message append(raft::Term term, raft::Term log_term, raft::Index index,
+                     std::vector<std::pair<raft::Term, raft::Index>> entries) {
+  raft::Message m{.type = MessageType::kApp, .term = term, .log_term = log_term, .index = index};
+  for (auto [t, i] : entries) m.entries.push_back({.term = t, .index = i, .data = "x"});
+  return m;
+}
+
+TEST(MessageCodec, ABatchKeepsItsMessagesInOrderAndDropsLocalOnes) {
+  auto batch = batch_of({append(3, 2, 10, {{2, 11}, {3, 12}}),
+                         {.type = MessageType::kHup, .term = 3},
+                         {.type = MessageType::kHeartbeat, .term = 3, .commit = 9},
+                         {.type = MessageType::kVote, .term = 4, .log_term = 3, .index = 12}});
+  DecodedBatch decoded = decode_batch(batch);
+  EXPECT_EQ(decoded.error, "");
+  ASSERT_EQ(decoded.messages.size(), 3u);
+  EXPECT_EQ(decoded.messages[0].entries.size(), 2u);
+  EXPECT_EQ(decoded.messages[1].type, MessageType::kHeartbeat);
+  EXPECT_EQ(decoded.messages[2].type, MessageType::kVote);
+}
+
+TEST(MessageCodec, ABatchWithAMessageNoCorrectPeerSendsIsRefusedWhole) {
+  const raft::Message fine{.type = MessageType::kHeartbeat, .term = 3};
+  const std::vector<std::pair<raft::Message, std::string>> bad = {
+      {{.type = MessageType::kVote, .term = 0}, "MsgVote: vote message without a term"},
+      {{.type = MessageType::kPreVoteResp, .term = 0},
+       "MsgPreVoteResp: vote message without a term"},
+      {{.type = MessageType::kProp}, "MsgProp: proposal without entries"},
+      {append(3, 2, 10, {{3, 12}}), "MsgApp: append whose entries do not follow its index"},
+      {append(3, 2, 10, {{3, 11}, {3, 11}}),
+       "MsgApp: append whose entries do not follow its index"},
+      {append(3, 2, 10, {{4, 11}}), "MsgApp: append whose entry terms are out of order"},
+      {append(3, 2, 10, {{1, 11}}), "MsgApp: append whose entry terms are out of order"},
+      {append(3, 3, 10, {{3, 11}, {2, 12}}), "MsgApp: append whose entry terms are out of order"},
+      {append(3, 4, 10, {}), "MsgApp: append whose previous entry has a later term than it"},
+      {{.type = MessageType::kSnap, .term = 3}, "MsgSnap: snapshot message without a snapshot"},
+  };
+  for (const auto& [message, why] : bad) {
+    auto batch = batch_of({fine, message});
+    DecodedBatch decoded = decode_batch(batch);
+    EXPECT_EQ(decoded.error, why);
+    EXPECT_FALSE(decoded.wrong_identity);
+    EXPECT_TRUE(decoded.messages.empty());
+  }
+  // A message speaking for another node than the batch's sender.
+  auto batch = batch_of({fine});
+  batch.mutable_messages(0)->set_from(3);
+  DecodedBatch decoded = decode_batch(batch);
+  EXPECT_EQ(decoded.error, "message from 3 to 2 inside a batch from 1");
+  EXPECT_TRUE(decoded.wrong_identity);
+  // What a correct leader sends for a proposal or a snapshot passes.
+  raft::Message prop{.type = MessageType::kProp};
+  prop.entries.push_back({.data = "op"});
+  raft::Message snap{.type = MessageType::kSnap, .term = 3};
+  snap.snapshot.emplace().metadata.index = 20;
+  auto good = batch_of({prop, snap, append(3, 0, 0, {{1, 1}, {3, 2}})});
+  EXPECT_EQ(decode_batch(good).messages.size(), 3u);
+}
+
 TEST(MessageCodec, ApproximateSizeCountsPayloads) {
   raft::Message small;
   raft::Message big = small;
