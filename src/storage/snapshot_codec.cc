@@ -1,7 +1,5 @@
 #include "storage/snapshot_codec.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 
 #include "storage/kv_format.h"
@@ -12,27 +10,8 @@ namespace seshat::storage {
 
 namespace {
 
-constexpr std::string_view kMagic = "SESHSNP2";
-
 void put_u32(std::string& out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-uint32_t get_u32(const char* p) {
-  uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(p[i]);
-  return v;
-}
-
-// In pieces zlib's 32-bit lengths can take: a whole snapshot can be over 4 GiB.
-uint32_t crc_update(uint32_t crc, std::string_view bytes) {
-  uLong out = crc;
-  while (!bytes.empty()) {
-    const size_t n = std::min<size_t>(bytes.size(), 1u << 30);
-    out = crc32(out, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(n));
-    bytes.remove_prefix(n);
-  }
-  return static_cast<uint32_t>(out);
 }
 
 }  // namespace
@@ -93,7 +72,7 @@ absl::StatusOr<bool> SnapshotStreamWriter::next(size_t max_bytes, std::string& o
 absl::Status SnapshotStreamWriter::produce(size_t want) {
   const size_t start = pending_.size();
   if (phase_ == 0) {
-    pending_.append(kMagic);
+    pending_.append(kSnapshotMagic);
     put_u64_le(pending_, applied_);
     put_u64_le(pending_, key_count_);
     // The member book travels with the state it belongs to: the receiver learns every member's
@@ -136,7 +115,7 @@ absl::Status SnapshotStreamWriter::produce(size_t want) {
     ++phase_;
   }
   if (phase_ == 4) pending_.push_back('E');
-  crc_ = crc_update(crc_, std::string_view(pending_).substr(start));
+  crc_ = snapshot_crc(crc_, std::string_view(pending_).substr(start));
   if (phase_ == 4) {
     put_u32(pending_, crc_);  // the checksum covers everything before it
     phase_ = 5;
@@ -154,21 +133,8 @@ absl::StatusOr<std::string> serialize_state(Engine& engine) {
   }
 }
 
-absl::StatusOr<SnapshotHeader> check_snapshot_data(std::string_view data) {
-  const size_t header = kMagic.size() + 16;
-  if (data.size() < header + 5 || data.substr(0, kMagic.size()) != kMagic) {
-    return absl::DataLossError("snapshot data has no Seshat header");
-  }
-  if (crc_update(0, data.substr(0, data.size() - 4)) != get_u32(data.data() + data.size() - 4)) {
-    return absl::DataLossError("snapshot data fails its checksum");
-  }
-  return SnapshotHeader{get_u64_le(data.data() + kMagic.size()),
-                        get_u64_le(data.data() + kMagic.size() + 8)};
-}
-
 absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::Snapshot& snap) {
   std::string_view data = snap.data;
-  const size_t header = kMagic.size() + 16;
   auto checked = check_snapshot_data(data);
   if (!checked.ok()) return checked.status();
   const uint64_t data_index = checked->applied_index;
@@ -184,7 +150,6 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
         "snapshot at index " + std::to_string(snap.metadata.index) +
         " is not newer than the applied index " + std::to_string(engine.applied_index()));
   }
-  std::string_view frames = data.substr(header, data.size() - header - 4);
 
   rocksdb::WriteBatch batch;
   // Clear the old state machine: each family it owns as one range, from the empty key to just
@@ -203,45 +168,30 @@ absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::S
   // The ACL table and the alarms are the snapshot's, or none when the snapshot has none.
   batch.Delete(engine.cf(Cf::kMetadata), kMetaAcl);
   batch.Delete(engine.cf(Cf::kMetadata), kMetaSpaceAlarms);
-  for (;;) {
-    if (frames.empty()) return absl::DataLossError("snapshot ends without its end mark");
-    const char tag = frames[0];
-    frames.remove_prefix(1);
-    if (tag == 'E') break;
-    if (tag != 'R' && tag != 'T' && tag != 'C' && tag != 'M') {
-      return absl::DataLossError("snapshot has an unknown frame");
-    }
-    std::string_view kv[2];
-    for (auto& part : kv) {
-      if (frames.size() < 4) return absl::DataLossError("snapshot frame truncated");
-      uint32_t n = get_u32(frames.data());
-      frames.remove_prefix(4);
-      if (frames.size() < n) return absl::DataLossError("snapshot frame truncated");
-      part = frames.substr(0, n);
-      frames.remove_prefix(n);
-    }
-    if (tag == 'R') {
-      batch.Put(engine.cf(Cf::kKvData), kv[0], kv[1]);
-      auto rec = decode_record(kv[1]);
-      if (rec && rec->expire_at_ms != 0) {
+  auto st = read_snapshot_frames(data, [&](const SnapshotFrame& f) {
+    if (f.tag == 'R') {
+      batch.Put(engine.cf(Cf::kKvData), f.key, f.value);
+      auto rec = decode_record(f.value);
+      if (rec->expire_at_ms != 0) {
         batch.Put(engine.cf(Cf::kExpiry),
-                  expiry_key(rec->expire_at_ms, user_key_of_data_key(kv[0])), "");
+                  expiry_key(rec->expire_at_ms, user_key_of_data_key(f.key)), "");
       }
-    } else if (tag == 'T') {
-      batch.Put(engine.cf(Cf::kTombstones), kv[0], kv[1]);
-    } else if (tag == 'C') {
-      batch.Put(engine.cf(Cf::kMembers), kv[0], kv[1]);
+    } else if (f.tag == 'T') {
+      batch.Put(engine.cf(Cf::kTombstones), f.key, f.value);
+    } else if (f.tag == 'C') {
+      batch.Put(engine.cf(Cf::kMembers), f.key, f.value);
     } else {
       // Metadata that belongs to the state machine: the member book, the ACL table and the
       // alarms, never the identity (node id, cluster id) of the receiver.
-      const bool book = kv[0] == kMetaMembers && decode_member_book(kv[1]);
-      const bool acl = kv[0] == kMetaAcl && decode_acl_table(kv[1]);
-      const bool alarms = kv[0] == kMetaSpaceAlarms && decode_space_alarms(kv[1]);
+      const bool book = f.key == kMetaMembers && decode_member_book(f.value);
+      const bool acl = f.key == kMetaAcl && decode_acl_table(f.value);
+      const bool alarms = f.key == kMetaSpaceAlarms && decode_space_alarms(f.value);
       if (!book && !acl && !alarms) return absl::DataLossError("snapshot has a bad metadata frame");
-      batch.Put(engine.cf(Cf::kMetadata), kv[0], kv[1]);
+      batch.Put(engine.cf(Cf::kMetadata), f.key, f.value);
     }
-  }
-  if (!frames.empty()) return absl::DataLossError("snapshot has trailing bytes");
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
   // The state machine is at the snapshot's index.
   const uint64_t index = snap.metadata.index;
   std::string applied_bytes, count_bytes;

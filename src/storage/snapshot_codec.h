@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "raft/types.h"
 #include "storage/engine.h"
+#include "storage/snapshot_frames.h"
 
 namespace seshat::storage {
 
@@ -70,13 +71,6 @@ class SnapshotStreamWriter {
   size_t pending_pos_ = 0;
 };
 
-// The header of snapshot data whose framing and checksum are right (DataLoss otherwise).
-struct SnapshotHeader {
-  uint64_t applied_index = 0;
-  uint64_t key_count = 0;
-};
-absl::StatusOr<SnapshotHeader> check_snapshot_data(std::string_view data);
-
 // The whole snapshot data at once (tests, small states).
 absl::StatusOr<std::string> serialize_state(Engine& engine);
 
@@ -84,9 +78,9 @@ absl::StatusOr<std::string> serialize_state(Engine& engine);
 // a crash leaves the old state or the new one, never a mix. The old kv_data, expiry and
 // tombstones go as one DeleteRange each, the new contents are Puts in the same batch, so the
 // batch (and the assembled data before it) must fit in memory: about twice the data size.
-// Refuses (DataLoss) data whose checksum, framing or applied index (which must equal the
-// metadata's) is wrong, and (FailedPrecondition) a snapshot not newer than the applied index.
-// Nothing is written when it refuses.
+// Refuses (DataLoss) data whose checksum, framing (read_snapshot_frames) or applied index (which
+// must equal the metadata's) is wrong, and (FailedPrecondition) a snapshot not newer than the
+// applied index. Nothing is written when it refuses.
 absl::Status install_snapshot(Engine& engine, RaftLogStorage& log, const raft::Snapshot& snap);
 
 }  // namespace seshat::storage

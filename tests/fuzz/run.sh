@@ -29,10 +29,12 @@ declare -A sources=(
   [operation]="$(cd "$repo" && ls src/kv/*.cc src/protocol/*.cc | grep -v '^src/kv/\(service\|state_machine\).cc$' | tr '\n' ' ') src/storage/mem_keyspace.cc src/storage/keyspace.cc src/storage/kv_format.cc"
   # The protobuf messages of proto/raft.proto are generated into the fuzz build directory.
   [peer_batch]="src/transport/message_codec.cc src/raft/types.cc src/raft/result.cc @proto/raft.pb.cc"
+  [snapshot]="src/storage/snapshot_frames.cc src/storage/kv_format.cc"
 )
 # Flags beyond the common ones (libraries to link, generated headers).
 declare -A extra=(
   [peer_batch]="-I@proto $(pkg-config --cflags --libs protobuf 2>/dev/null || echo -lprotobuf)"
+  [snapshot]="$(pkg-config --cflags --libs absl_status absl_statusor 2>/dev/null) -lz"
 )
 declare -A corpus=(
   [resp_parser]=resp
@@ -40,6 +42,7 @@ declare -A corpus=(
   [operation]=operation
   [resp_reply_parser]=resp_reply
   [peer_batch]=peer_batch
+  [snapshot]=snapshot
 )
 # Inputs longer than this are not generated: the parser's limits are 64 KiB and the
 # "cutting into reads does not matter" invariant holds below them.
@@ -49,6 +52,7 @@ declare -A max_len=(
   [operation]=4096
   [resp_reply_parser]=8192
   [peer_batch]=8192
+  [snapshot]=8192
 )
 
 targets=("$@")
