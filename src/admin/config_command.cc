@@ -50,6 +50,10 @@ std::vector<std::pair<std::string_view, std::string>> parameters(const ServerCon
       {"maxclients", std::to_string(c.max_concurrent_client_connections)},
       {"proto-max-bulk-len", std::to_string(c.max_value_size_bytes)},
       {"client-query-buffer-limit", "1073741824"},
+      // Only normal clients exist here (no replicas over RESP, no Pub/Sub).
+      {"client-output-buffer-limit", "normal " +
+                                         std::to_string(c.client_output_buffer_limit_mb << 20) +
+                                         " 0 0 slave 0 0 0 pubsub 0 0 0"},
       {"cluster-enabled", "no"},
       {"notify-keyspace-events", ""},
       {"lua-time-limit", "5000"},

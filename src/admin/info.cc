@@ -221,6 +221,7 @@ std::string stats_section(ServerContext& ctx) {
   s.add("pubsub_patterns", "0");
   s.add("total_write_commands", get(st.write_commands));
   s.add("total_protocol_errors", get(st.protocol_errors));
+  s.add("client_output_buffer_limit_disconnections", get(st.output_limit_disconnections));
   return s.take();
 }
 

@@ -13,7 +13,7 @@ namespace seshat::node {
 
 // Every key the node understands. The flag is spelled out rather than derived because [node] id
 // is --node-id, and a grep for a flag should land here.
-const std::array<Key, 36> kKeys = {{
+const std::array<Key, 37> kKeys = {{
     {"node", "id", "--node-id", &Config::node_id, 1, kNoMax,
      "this node's id; unique in the cluster and never reused"},
     {"node", "client_addr", "--client-addr", &Config::client_addr, 0, 0,
@@ -66,6 +66,10 @@ const std::array<Key, 36> kKeys = {{
     {"limits", "disk_reserve_mb", "--disk-reserve-mb", &Config::disk_reserve_mb, 0, kNoMax,
      "free space to keep on data_dir's filesystem: below it the NOSPACE alarm refuses writes "
      "that add data, cluster-wide, until space is freed; 0 turns the check off"},
+    {"limits", "client_output_buffer_limit_mb", "--client-output-buffer-limit-mb",
+     &Config::client_output_buffer_limit_mb, 0, kNoMax,
+     "a client whose replies not yet sent pass this is disconnected (Redis's "
+     "client-output-buffer-limit for normal clients); 0 means no limit"},
     {"server", "requirepass", "--requirepass", &Config::requirepass, 0, 0,
      "password clients must AUTH with; empty means none (a flag is visible in ps: prefer the "
      "file)"},

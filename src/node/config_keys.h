@@ -32,7 +32,7 @@ struct Key {
 };
 
 // Every key the node understands.
-extern const std::array<Key, 36> kKeys;
+extern const std::array<Key, 37> kKeys;
 inline constexpr std::array<std::string_view, 6> kSections = {"node",   "cluster", "raft",
                                                               "limits", "server",  "tls"};
 inline constexpr std::array<std::string_view, 7> kLogLevels = {"trace", "debug",    "info", "warn",

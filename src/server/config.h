@@ -46,6 +46,10 @@ struct Config {
   // Free space (MiB) kept on the data directory's filesystem: below it the NOSPACE alarm is
   // raised and the cluster refuses writes that add data; 0 turns the check off.
   uint64_t disk_reserve_mb = 256;
+  // Redis's client-output-buffer-limit (the hard limit of normal clients), in MiB: a client
+  // whose unsent replies pass it is disconnected. 0: no limit (then only the pause in reading,
+  // at 64 MiB, holds a client back).
+  uint64_t client_output_buffer_limit_mb = 1024;
   // [server]
   std::string requirepass;             // empty: no AUTH required
   uint64_t io_threads = 2;             // threads serving client connections

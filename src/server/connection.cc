@@ -168,7 +168,8 @@ void Connection::on_read(const asio::error_code& ec, size_t n) {
 }
 
 void Connection::process_input() {
-  if (processing_) return;  // a reply completed synchronously inside this very loop
+  // A reply completed synchronously inside this very loop, or the client is gone.
+  if (processing_ || closed_) return;
   processing_ = true;
   process_input_locked();
   processing_ = false;
@@ -598,6 +599,7 @@ void Connection::reply_now(Reply reply) {
   }
   if (slots_.empty()) {
     protocol::write_reply(out_, reply, state_.resp);
+    drop_if_over_output_limit();
     return;
   }
   Slot s;
@@ -638,9 +640,25 @@ void Connection::complete(uint64_t seq, Reply reply, std::optional<std::string> 
     slots_.pop_front();
     ++first_seq_;
   }
+  if (drop_if_over_output_limit()) return;
   if (pending_ == 0) process_input();
   flush();
   read_more();
+}
+
+bool Connection::drop_if_over_output_limit() {
+  const uint64_t limit = ctx_.config.client_output_buffer_limit_mb << 20;
+  const size_t unsent = out_.size() + writing_.size();
+  if (limit == 0 || unsent <= limit || closed_) return false;
+  spdlog::warn(
+      "closing client {}: {} bytes of replies it has not read, over "
+      "client_output_buffer_limit_mb ({} bytes)",
+      state_.peer, unsent, limit);
+  ctx_.stats.output_limit_disconnections.fetch_add(1, std::memory_order_relaxed);
+  out_.clear();
+  out_.shrink_to_fit();
+  close();
+  return true;
 }
 
 void Connection::flush() {

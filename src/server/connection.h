@@ -165,6 +165,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // Reply plumbing: an immediate reply, or a slot filled later by complete().
   void reply_now(protocol::Reply reply);
+  // After replies were added to out_: a client whose unsent replies pass
+  // client_output_buffer_limit_mb is disconnected at once, its output dropped (Redis's hard
+  // limit). True when it was.
+  bool drop_if_over_output_limit();
   uint64_t reserve_slot();
   void complete(uint64_t seq, protocol::Reply reply, std::optional<std::string> raw = std::nullopt);
   void flush();

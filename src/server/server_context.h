@@ -35,6 +35,7 @@ struct ServerStats {
   std::atomic<uint64_t> net_output_bytes{0};
   std::atomic<uint64_t> write_commands{0};
   std::atomic<uint64_t> protocol_errors{0};
+  std::atomic<uint64_t> output_limit_disconnections{0};  // client_output_buffer_limit_mb
 };
 
 class Connection;

@@ -52,11 +52,12 @@ std::string render(const Config& c) {
     out += std::to_string(m.id) + "=" + m.addr + "@" + m.client_addr + ",";
   }
   out += "|" + c.join_addr + "|" + (c.follower_proxy ? "proxy" : "noproxy") + "|" + c.read_mode;
-  for (uint64_t n : {c.heartbeat_interval_ms, c.election_timeout_min_ms, c.election_timeout_max_ms,
-                     c.snapshot_interval_entries, c.snapshot_interval_bytes, c.max_key_size_bytes,
-                     c.max_value_size_bytes, c.max_concurrent_client_connections,
-                     c.request_timeout_secs, c.idle_timeout_secs, c.disk_reserve_mb, c.io_threads,
-                     c.tombstone_ttl_secs, c.active_expire_interval_ms}) {
+  for (uint64_t n :
+       {c.heartbeat_interval_ms, c.election_timeout_min_ms, c.election_timeout_max_ms,
+        c.snapshot_interval_entries, c.snapshot_interval_bytes, c.max_key_size_bytes,
+        c.max_value_size_bytes, c.max_concurrent_client_connections, c.request_timeout_secs,
+        c.idle_timeout_secs, c.disk_reserve_mb, c.client_output_buffer_limit_mb, c.io_threads,
+        c.tombstone_ttl_secs, c.active_expire_interval_ms}) {
     out += "|" + std::to_string(n);
   }
   return out + "|" + c.requirepass + "|" + c.log_level + "|" + c.metrics_addr + "|" +
