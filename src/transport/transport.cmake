@@ -58,7 +58,7 @@ if(SESHAT_TRANSPORT_TESTS)
   endif()
   add_executable(transport_test ${SESHAT_TRANSPORT_TESTS})
   target_link_libraries(transport_test PRIVATE seshat_transport protobuf::libprotobuf
-    PkgConfig::GRPCPP GTest::gtest GTest::gtest_main Threads::Threads)
+    PkgConfig::GRPCPP spdlog::spdlog GTest::gtest GTest::gtest_main Threads::Threads)
   target_include_directories(transport_test PRIVATE ${SESHAT_TRANSPORT_ROOT}/tests)
   add_test(NAME transport_test COMMAND transport_test WORKING_DIRECTORY ${SESHAT_TRANSPORT_ROOT})
   set_tests_properties(transport_test PROPERTIES TIMEOUT 120)

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -211,23 +214,56 @@ TEST(GrpcTransport, ThreeNodesAllPairsInOrder) {
   }
 }
 
+// Everything logged while it lives (set before the nodes start, read after they stop).
+class LogCapture {
+ public:
+  LogCapture() : previous_(spdlog::default_logger()) {
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(text_);
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
+  }
+  ~LogCapture() { spdlog::set_default_logger(previous_); }
+  std::string text() const { return text_.str(); }
+
+ private:
+  std::ostringstream text_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
+
+size_t occurrences(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 TEST(GrpcTransport, WrongClusterIdIsRejected) {
-  TestNode a(1, "cluster-a"), b(2, "cluster-b");
-  a.t().add_peer(2, b.addr());
-  b.t().add_peer(1, a.addr());
-  a.t().send({app(1, 2, 1)});
-  ASSERT_TRUE(wait_until([&] { return a.unreachable(2) >= 2; }));
-  EXPECT_EQ(b.received_count(), 0u);
-  EXPECT_FALSE(a.t().link_stats(2).connected);
-  EXPECT_EQ(a.t().peer_client_addr(2), std::nullopt);
+  LogCapture log;
+  {
+    TestNode a(1, "cluster-a"), b(2, "cluster-b");
+    a.t().add_peer(2, b.addr());
+    b.t().add_peer(1, a.addr());
+    a.t().send({app(1, 2, 1)});
+    ASSERT_TRUE(wait_until([&] { return a.unreachable(2) >= 2; }));
+    EXPECT_EQ(b.received_count(), 0u);
+    EXPECT_FALSE(a.t().link_stats(2).connected);
+    EXPECT_EQ(a.t().peer_client_addr(2), std::nullopt);
+  }
+  // Logged by the refusing node, once however often the stranger retries.
+  const std::string line =
+      "node 2: rejected traffic from node 1: cluster id 'cluster-a' is not this node's cluster "
+      "'cluster-b'";
+  EXPECT_EQ(occurrences(log.text(), line), 1u) << log.text();
 }
 
 TEST(GrpcTransport, UnknownSenderIsRejected) {
-  TestNode a(1), b(2);
-  a.t().add_peer(2, b.addr());  // b does not know a
-  a.t().send({app(1, 2, 1)});
-  ASSERT_TRUE(wait_until([&] { return a.unreachable(2) >= 2; }));
-  EXPECT_EQ(b.received_count(), 0u);
+  LogCapture log;
+  {
+    TestNode a(1), b(2);
+    a.t().add_peer(2, b.addr());  // b does not know a
+    a.t().send({app(1, 2, 1)});
+    ASSERT_TRUE(wait_until([&] { return a.unreachable(2) >= 2; }));
+    EXPECT_EQ(b.received_count(), 0u);
+  }
+  EXPECT_EQ(occurrences(log.text(), "node 2: rejected traffic from node 1: "), 1u) << log.text();
 }
 
 // Bypasses Hello: every batch on an open stream is checked by itself.
