@@ -329,6 +329,7 @@ int run_raft_node(const Config& config, const std::optional<transport::PeerTls>&
   options.node_id = config.node_id;
   options.book = book;
   options.client_addr = config.client_addr;
+  options.client_tls_port = static_cast<uint32_t>(config.tls_port);
   options.internal_addr = config.internal_addr;
   options.heartbeat_interval_ms = config.heartbeat_interval_ms;
   options.election_timeout_min_ms = config.election_timeout_min_ms;
@@ -379,6 +380,7 @@ int run_raft_node(const Config& config, const std::optional<transport::PeerTls>&
   topt.node_id = config.node_id;
   topt.listen_addr = config.internal_addr;
   topt.client_addr = config.client_addr;
+  topt.client_tls_port = static_cast<uint32_t>(config.tls_port);
   topt.tls = peer_tls;
   // No peers yet: the driver adds the members it knows when it starts, and follows changes.
   transport::TransportHandlers handlers;
@@ -387,8 +389,8 @@ int run_raft_node(const Config& config, const std::optional<transport::PeerTls>&
   handlers.on_snapshot_status = [&driver](raft::NodeId id, bool ok) {
     driver.on_snapshot_status(id, ok);
   };
-  handlers.on_peer_info = [&driver](raft::NodeId id, const std::string& addr) {
-    driver.on_peer_info(id, addr);
+  handlers.on_peer_info = [&driver](raft::NodeId id, const std::string& addr, uint32_t tls_port) {
+    driver.on_peer_info(id, addr, tls_port);
   };
   const auto join_wait = std::chrono::milliseconds(config.request_timeout_secs * 1000 + 1000);
   handlers.on_join = [&driver, join_wait](const transport::JoinRequest& request) {

@@ -29,12 +29,21 @@ const ClusterMember* ClusterView::find(uint64_t id) const {
   return nullptr;
 }
 
-ClusterViewHolder::ClusterViewHolder() : view_(std::make_shared<const ClusterView>()) {}
+ClusterViewHolder::ClusterViewHolder()
+    : view_(std::make_shared<const ClusterView>()), tls_view_(view_) {}
 
 void ClusterViewHolder::publish(ClusterView view) {
+  ClusterView tls = view;
+  for (ClusterMember& m : tls.members) {
+    const size_t colon = m.client_addr.rfind(':');
+    if (m.client_tls_port == 0 || colon == std::string::npos) continue;
+    m.client_addr = m.client_addr.substr(0, colon + 1) + std::to_string(m.client_tls_port);
+  }
   auto next = std::make_shared<const ClusterView>(std::move(view));
+  auto next_tls = std::make_shared<const ClusterView>(std::move(tls));
   std::lock_guard lock(mu_);
   view_.swap(next);
+  tls_view_.swap(next_tls);
   // The previous view is released after the lock, when `next` goes out of scope: a reader that
   // still holds it keeps it alive, and freeing it never happens under the lock.
 }
@@ -42,6 +51,11 @@ void ClusterViewHolder::publish(ClusterView view) {
 std::shared_ptr<const ClusterView> ClusterViewHolder::current() const {
   std::lock_guard lock(mu_);
   return view_;
+}
+
+std::shared_ptr<const ClusterView> ClusterViewHolder::current_for_tls() const {
+  std::lock_guard lock(mu_);
+  return tls_view_;
 }
 
 }  // namespace seshat::replication

@@ -21,6 +21,7 @@ namespace seshat::replication {
 struct ClusterMember {
   uint64_t id = 0;                 // the Raft node id
   std::string client_addr = {};    // "host:port" clients can reach (the RESP port); never 0.0.0.0
+  uint32_t client_tls_port = 0;    // its TLS port on the same host (tls_port; 0: none or unknown)
   std::string internal_addr = {};  // "host:port" of the peer (gRPC) port; CLUSTER NODES' cport
   bool is_leader = false;
   bool is_learner = false;  // non-voting: shown as a replica that never takes over
@@ -62,10 +63,16 @@ class ClusterViewHolder {
   void publish(ClusterView view);
   // Never null: before the first publish it is an empty view (no leader known).
   std::shared_ptr<const ClusterView> current() const;
+  // What a client connected over TLS is told (CLUSTER SLOTS/NODES/SHARDS, MOVED): the same view
+  // with each member's client_addr on its TLS port, where it has one. Redis 7 answers TLS
+  // connections with TLS ports the same way. Links between nodes (the follower proxy) keep
+  // using current().
+  std::shared_ptr<const ClusterView> current_for_tls() const;
 
  private:
   mutable std::mutex mu_;
   std::shared_ptr<const ClusterView> view_;
+  std::shared_ptr<const ClusterView> tls_view_;
 };
 
 }  // namespace seshat::replication

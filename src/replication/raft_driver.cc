@@ -42,6 +42,7 @@ RaftDriver::RaftDriver(storage::Engine& engine, storage::RaftLogStorage& log,
   std::random_device rd;
   next_proposal_id_ = (static_cast<uint64_t>(rd()) << 32) ^ rd();
   client_addrs_[options_.node_id] = options_.client_addr;
+  client_tls_ports_[options_.node_id] = options_.client_tls_port;
   book_ = options_.book;
 }
 
@@ -139,8 +140,9 @@ void RaftDriver::on_snapshot_status(raft::NodeId peer, bool ok) {
   enqueue(SnapshotStatusInput{peer, ok});
 }
 
-void RaftDriver::on_peer_info(raft::NodeId peer, const std::string& client_addr) {
-  enqueue(PeerInfoInput{peer, client_addr});
+void RaftDriver::on_peer_info(raft::NodeId peer, const std::string& client_addr,
+                              uint32_t client_tls_port) {
+  enqueue(PeerInfoInput{peer, client_addr, client_tls_port});
 }
 
 void RaftDriver::propose(kv::Operation op, Done done) {
@@ -314,8 +316,10 @@ void RaftDriver::handle_inputs(std::vector<Input>& inputs) {
       // it acknowledged (a wiped data directory): forget its progress so the leader finds
       // its real log by probing instead of trusting the old match index.
       node_->reset_peer_progress(in->peer);
-      if (client_addrs_[in->peer] != in->client_addr) {
+      if (client_addrs_[in->peer] != in->client_addr ||
+          client_tls_ports_[in->peer] != in->client_tls_port) {
         client_addrs_[in->peer] = in->client_addr;
+        client_tls_ports_[in->peer] = in->client_tls_port;
         publish_view();
       }
     }

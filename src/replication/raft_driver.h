@@ -52,6 +52,7 @@ struct RaftDriverOptions {
   // book, or the initial members of a node that predates it). Applied changes update it.
   storage::MemberBook book;
   std::string client_addr;
+  uint32_t client_tls_port = 0;  // tls_port (0: none), on client_addr's host
   std::string internal_addr;
   uint64_t heartbeat_interval_ms = 100;
   uint64_t election_timeout_min_ms = 500;
@@ -95,7 +96,7 @@ class RaftDriver final : public Replicator {
   void on_message(raft::Message msg);
   void on_unreachable(raft::NodeId peer);
   void on_snapshot_status(raft::NodeId peer, bool ok);
-  void on_peer_info(raft::NodeId peer, const std::string& client_addr);
+  void on_peer_info(raft::NodeId peer, const std::string& client_addr, uint32_t client_tls_port);
 
   // Membership (raft_driver_membership.cc). A Join request from a node that wants in: on the
   // leader it is added as a learner (promoted to voter once caught up) and `done` gets the
@@ -159,6 +160,7 @@ class RaftDriver final : public Replicator {
   struct PeerInfoInput {
     raft::NodeId peer = 0;
     std::string client_addr;
+    uint32_t client_tls_port = 0;
   };
   struct JoinInput {
     transport::JoinRequest request;
@@ -352,10 +354,11 @@ class RaftDriver final : public Replicator {
   raft::Index applied_ = 0;
   raft::Index last_snapshot_index_ = 0;
   uint64_t bytes_since_snapshot_ = 0;
-  std::map<raft::NodeId, std::string> client_addrs_;  // announced through Hello
-  raft::ConfState conf_;                              // the applied membership
-  storage::MemberBook book_;                          // its addresses
-  std::map<raft::NodeId, std::string> peers_;         // the transport's peers: id -> address
+  std::map<raft::NodeId, std::string> client_addrs_;   // announced through Hello
+  std::map<raft::NodeId, uint32_t> client_tls_ports_;  // likewise (0: none)
+  raft::ConfState conf_;                               // the applied membership
+  storage::MemberBook book_;                           // its addresses
+  std::map<raft::NodeId, std::string> peers_;          // the transport's peers: id -> address
   std::map<raft::NodeId, Clock::time_point> peers_leaving_;
   std::map<uint64_t, PendingChange> changes_;
   // SESHAT MEMBER REMOVE of this node while it leads: leadership goes to another voter first,

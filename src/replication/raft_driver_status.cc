@@ -113,6 +113,9 @@ void RaftDriver::publish_view() {
     } else if (known != book_.end()) {
       cm.client_addr = known->second.client_addr;
     }
+    if (auto tls = client_tls_ports_.find(id); tls != client_tls_ports_.end()) {
+      cm.client_tls_port = tls->second;
+    }
     cm.is_leader = id == view.leader_id;
     cm.is_learner = is_learner(conf_, id);
     auto pr = status.progress.find(id);

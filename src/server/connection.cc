@@ -29,6 +29,7 @@ Connection::Connection(asio::ip::tcp::socket socket, ServerContext& ctx, asio::s
     : stream_(std::move(socket), tls), socket_(stream_.socket()), ctx_(ctx) {
   state_.id = ctx_.clients.next_id();
   state_.authenticated = default_user_open(ctx_);
+  state_.tls = tls != nullptr;
   asio::error_code ec;
   auto remote = socket_.remote_endpoint(ec);
   if (!ec) state_.peer = endpoint_text(remote);
@@ -277,8 +278,10 @@ bool Connection::dispatch(kv::Argv& argv) {
   if (cluster_on() && !(spec->flags & kv::kFlagServer)) {
     auto view = ctx_.cluster->current();
     const bool is_write = (spec->flags & kv::kFlagWrite) != 0;
+    // A TLS client is redirected to TLS ports; the proxy below dials the plain ones.
+    auto told = state_.tls ? ctx_.cluster->current_for_tls() : view;
     if (auto redirect =
-            ctx_.cluster_mode->redirect(*view, *spec, argv, state_.readonly, is_write)) {
+            ctx_.cluster_mode->redirect(*told, *spec, argv, state_.readonly, is_write)) {
       const bool proxied =
           ctx_.leader_proxy != nullptr && !state_.proxy_link && redirect->rfind("MOVED ", 0) == 0;
       if (!proxied) {
@@ -527,6 +530,7 @@ void Connection::run_exec() {
   // (MULTI ... EXEC on the proxy's link); server commands still run here, in their place.
   if (ctx_.leader_proxy != nullptr && cluster_on() && !state_.proxy_link) {
     auto view = ctx_.cluster->current();
+    auto told = state_.tls ? ctx_.cluster->current_for_tls() : view;  // what the client hears
     std::optional<std::string> redirect;
     for (const kv::Argv& argv : commands) {
       const kv::CommandSpec* spec = kv::find_command(argv[0]);
@@ -536,7 +540,7 @@ void Connection::run_exec() {
         redirect = "READONLY You can't write against a read only replica.";  // for WATCH
         break;
       }
-      if ((redirect = ctx_.cluster_mode->redirect(*view, *spec, argv, false, true))) break;
+      if ((redirect = ctx_.cluster_mode->redirect(*told, *spec, argv, false, true))) break;
     }
     if (redirect) {
       // WATCH compared this node's key versions; the leader cannot check them over RESP, so a

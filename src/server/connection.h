@@ -67,6 +67,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bool readonly = false;
     // SESHAT PROXY-LINK: another node's follower proxy; its commands are never forwarded again.
     bool proxy_link = false;
+    // It came in on the TLS port: cluster replies and redirects name the members' TLS ports.
+    bool tls = false;
   };
 
   // Everything below runs on the connection's own io thread only (other connections reach it

@@ -245,7 +245,8 @@ std::optional<Reply> run_server_command(Connection& conn, const kv::CommandSpec&
       return Reply::Ok();
     }
     if (name == "asking") return Reply::Ok();
-    return ctx.cluster_mode->cluster_command(*ctx.cluster->current(), argv);
+    const auto view = conn.state().tls ? ctx.cluster->current_for_tls() : ctx.cluster->current();
+    return ctx.cluster_mode->cluster_command(*view, argv);
   }
   // SESHAT PROXY-LINK: sent by another node's follower proxy (cluster/leader_proxy.h) on its
   // link to this node: commands on this connection are never forwarded again, so two nodes

@@ -22,8 +22,10 @@ struct GrpcTransportOptions {
   raft::NodeId node_id = raft::kNone;
   // Where the RaftTransport server listens ("host:port"; port 0 picks a free one, see port()).
   std::string listen_addr;
-  // Announced to peers through Hello, for -MOVED redirects.
+  // Announced to peers through Hello, for -MOVED redirects: the client address, and the TLS
+  // port on its host (0: none).
   std::string client_addr;
+  uint32_t client_tls_port = 0;
   // The other members: id -> internal address. An entry for node_id itself is ignored.
   std::map<raft::NodeId, std::string> peers;
   // Mutual TLS on the server and on every link to a peer; plain text when empty.

@@ -32,7 +32,7 @@ class PeerRegistry {
 
   // Records what a member announced; tells the handler when it is new or changed. Addresses of
   // non-members are ignored, so a stray node cannot plant a redirect target.
-  void set_client_addr(raft::NodeId id, const std::string& addr) {
+  void set_client_addr(raft::NodeId id, const std::string& addr, uint32_t tls_port) {
     {
       std::lock_guard lock(mu_);
       if (members_.count(id) == 0 || addr.empty()) return;
@@ -41,7 +41,7 @@ class PeerRegistry {
     // Reported on every handshake, not only when the address changes: a handshake means the
     // peer (re)connected, perhaps as a restarted process that holds less than it had
     // acknowledged, and the driver wants to know that.
-    if (on_peer_info_) on_peer_info_(id, addr);
+    if (on_peer_info_) on_peer_info_(id, addr, tls_port);
   }
   std::optional<std::string> client_addr(raft::NodeId id) const {
     std::lock_guard lock(mu_);

@@ -220,6 +220,7 @@ bool PeerSender::connect(std::unique_ptr<grpc::ClientContext>* ctx,
   request.set_cluster_id(options_.cluster_id);
   request.set_node_id(options_.node_id);
   request.set_client_addr(options_.client_addr);
+  request.set_client_tls_port(options_.client_tls_port);
   pb::HelloResponse response;
   grpc::Status status = message_stub_->Hello(hello_ctx.get(), request, &response);
   clear_context(&message_ctx_);
@@ -235,7 +236,7 @@ bool PeerSender::connect(std::unique_ptr<grpc::ClientContext>* ctx,
         "hello");
     return false;
   }
-  registry_.set_client_addr(peer_, response.client_addr());
+  registry_.set_client_addr(peer_, response.client_addr(), response.client_tls_port());
 
   *ctx = new_context();
   if (!install_context(ctx->get(), &message_ctx_)) return false;

@@ -97,10 +97,11 @@ grpc::Status RaftService::Hello(grpc::ServerContext* ctx, const pb::HelloRequest
   // a stranger fails here, under the caller's growing backoff, not on its first batch.
   grpc::Status st = check_identity(request->cluster_id(), request->node_id(), options_.node_id);
   if (!st.ok()) return st;
-  registry_.set_client_addr(request->node_id(), request->client_addr());
+  registry_.set_client_addr(request->node_id(), request->client_addr(), request->client_tls_port());
   response->set_cluster_id(options_.cluster_id);
   response->set_node_id(options_.node_id);
   response->set_client_addr(options_.client_addr);
+  response->set_client_tls_port(options_.client_tls_port);
   return grpc::Status::OK;
 }
 

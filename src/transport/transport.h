@@ -24,9 +24,11 @@ using MessageHandler = std::function<void(raft::Message)>;
 using UnreachableHandler = std::function<void(raft::NodeId)>;
 // A snapshot transfer to a peer ended: the driver steps kSnapStatus (reject = !ok).
 using SnapshotStatusHandler = std::function<void(raft::NodeId, bool ok)>;
-// A peer told us (through Hello) where Redis clients reach it. Called on every handshake with
-// that peer (each reconnect), not only when the address changes.
-using PeerInfoHandler = std::function<void(raft::NodeId, const std::string& client_addr)>;
+// A peer told us (through Hello) where Redis clients reach it: its client address and TLS port
+// (0: none). Called on every handshake with that peer (each reconnect), not only when the
+// address changes.
+using PeerInfoHandler =
+    std::function<void(raft::NodeId, const std::string& client_addr, uint32_t client_tls_port)>;
 
 // Membership admin (the Join RPC), in plain types. docs/raft.md describes the flow.
 struct MemberInfo {

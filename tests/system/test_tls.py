@@ -17,6 +17,7 @@ import pytest
 import redis
 
 from cluster_harness import Cluster
+from differential import wait_until
 from ports import free_port
 from servers import SeshatProcess
 
@@ -171,6 +172,62 @@ def test_every_member_of_a_cluster_serves_tls_clients(tmp_path, certs):
         assert on_leader.get("k") == b"through the follower"
         via_follower.close()
         on_leader.close()
+    finally:
+        c.stop()
+
+
+def test_tls_clients_are_told_tls_ports_and_plain_clients_plain_ones(tmp_path, certs):
+    """CLUSTER SLOTS/NODES/SHARDS and MOVED name each member's TLS port to a client on the TLS
+    port (as Redis 7 does with tls-cluster), the plain ports to the others; redis-cli -c and
+    redis-py RedisCluster then follow them over TLS."""
+    c = Cluster(tmp_path)
+    for n in c.nodes:
+        n.options.update(tls_options(certs))
+    c.start()
+    try:
+        leader = c.leader()
+        follower = c.followers(leader)[0]
+        tls_ports = {n.options["tls_port"] for n in c.nodes}
+        plain_ports = {n.port for n in c.nodes}
+
+        def slot_ports(client) -> set:
+            return {node[1] for slot in client.execute_command("CLUSTER", "SLOTS")
+                    for node in slot[2:]}
+
+        def nodes_ports(client) -> set:
+            text = client.execute_command("CLUSTER", "NODES")
+            text = text.decode() if isinstance(text, bytes) else str(text)
+            return {int(line.split()[1].split("@")[0].rsplit(":", 1)[1])
+                    for line in text.splitlines()}
+
+        over_tls = tls_client(follower, certs, certs)
+        plain = follower.client()
+        # Every member learns the others' TLS ports through the peers' handshake.
+        wait_until(lambda: slot_ports(over_tls) == tls_ports, 10, "TLS ports in CLUSTER SLOTS")
+        assert nodes_ports(over_tls) == tls_ports
+        assert slot_ports(plain) == plain_ports and nodes_ports(plain) == plain_ports
+        with pytest.raises(redis.ResponseError,
+                           match=f"^MOVED \\d+ {leader.host}:{leader.options['tls_port']}$"):
+            over_tls.set("k", "v")
+        with pytest.raises(redis.ResponseError, match=f"^MOVED \\d+ {leader.host}:{leader.port}$"):
+            plain.set("k", "v")
+        over_tls.close()
+        # redis-cli -c follows the redirect over TLS.
+        out = subprocess.run(
+            ["redis-cli", "-c", "-h", follower.host, "-p", str(follower.options["tls_port"]),
+             "--tls", "--cacert", str(certs / "ca.crt"), "--cert", str(certs / "client.crt"),
+             "--key", str(certs / "client.key"), "SET", "cli-key", "over tls"],
+            capture_output=True, text=True, timeout=30)
+        assert out.stdout.strip() == "OK", out
+        cluster = redis.RedisCluster(host=follower.host, port=follower.options["tls_port"],
+                                     ssl=True, ssl_ca_certs=str(certs / "ca.crt"),
+                                     ssl_certfile=str(certs / "client.crt"),
+                                     ssl_keyfile=str(certs / "client.key"), socket_timeout=15)
+        try:
+            assert cluster.set("py-key", "over tls") is True
+            assert cluster.get("cli-key") == b"over tls"
+        finally:
+            cluster.close()
     finally:
         c.stop()
 
