@@ -105,6 +105,27 @@ TEST(HostPort, Splits) {
   EXPECT_FALSE(split_host_port("localhost:12x"));
 }
 
+TEST(ClusterViewHolder, TlsClientsSeeEachMembersTlsPort) {
+  ClusterViewHolder holder;
+  replication::ClusterView view;
+  view.self_id = 1;
+  view.leader_id = 2;
+  view.members = {{.id = 1, .client_addr = "10.0.0.11:6379", .client_tls_port = 6380},
+                  {.id = 2, .client_addr = "[::1]:7000", .client_tls_port = 7001},
+                  {.id = 3, .client_addr = "db3.example:6379"}};  // no TLS port known
+  holder.publish(view);
+  auto plain = holder.current();
+  auto tls = holder.current_for_tls();
+  EXPECT_EQ(plain->members[0].client_addr, "10.0.0.11:6379");
+  EXPECT_EQ(tls->members[0].client_addr, "10.0.0.11:6380");
+  EXPECT_EQ(tls->members[1].client_addr, "[::1]:7001");
+  EXPECT_EQ(tls->members[2].client_addr, "db3.example:6379");
+  EXPECT_EQ(tls->leader_id, 2u);
+  // Before the first publish both are the same empty view.
+  ClusterViewHolder fresh;
+  EXPECT_TRUE(fresh.current_for_tls()->members.empty());
+}
+
 TEST(NodeIds, FortyHexDeterministicAndDistinct) {
   const std::string a1 = redis_node_id("cluster-a", 1);
   EXPECT_THAT(a1, MatchesRegex("[0-9a-f]{40}"));
