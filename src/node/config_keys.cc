@@ -65,7 +65,7 @@ const std::array<Key, 37> kKeys = {{
      "excepted); 0 means never"},
     {"limits", "disk_reserve_mb", "--disk-reserve-mb", &Config::disk_reserve_mb, 0, kNoMax,
      "free space to keep on data_dir's filesystem: below it the NOSPACE alarm refuses writes "
-     "that add data, cluster-wide, until space is freed; 0 turns the check off"},
+     "that add data, cluster-wide, until space is freed; 0 turns the alarm off"},
     {"limits", "client_output_buffer_limit_mb", "--client-output-buffer-limit-mb",
      &Config::client_output_buffer_limit_mb, 0, kNoMax,
      "a client whose replies not yet sent pass this is disconnected (Redis's "

@@ -62,7 +62,7 @@ struct RaftDriverOptions {
   uint64_t request_timeout_ms = 5000;
   uint64_t active_expire_interval_ms = 100;
   uint64_t tombstone_ttl_ms = 3600 * 1000;
-  // Free-space reserve of the data directory's filesystem (0: not checked). Below it this node
+  // Free-space reserve of the data directory's filesystem (0: no alarm). Below it this node
   // raises its NOSPACE alarm through the log; writes that add data are refused everywhere
   // while any member's alarm is raised (raft_driver_disk.cc).
   uint64_t disk_reserve_bytes = 0;

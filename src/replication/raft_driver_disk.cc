@@ -46,7 +46,7 @@ std::vector<uint64_t> RaftDriver::space_alarms() {
 }
 
 void RaftDriver::check_disk_space(Clock::time_point now) {
-  if (options_.disk_reserve_bytes == 0 || now < next_disk_check_) return;
+  if (now < next_disk_check_) return;
   next_disk_check_ = now + kDiskCheckInterval;
   const uint64_t reserve = options_.disk_reserve_bytes;
   auto free = engine_.free_space();
@@ -55,8 +55,10 @@ void RaftDriver::check_disk_space(Clock::time_point now) {
     return;
   }
   disk_free_bytes_.store(*free, std::memory_order_relaxed);
+  // With no reserve (0) the free space is still reported, and an alarm this node raised under
+  // an earlier setting is cleared.
   const bool was_low = disk_low_.load(std::memory_order_relaxed);
-  const bool low = was_low ? *free < reserve + reserve / 10 : *free < reserve;
+  const bool low = reserve != 0 && (was_low ? *free < reserve + reserve / 10 : *free < reserve);
   if (low != was_low) {
     disk_low_.store(low, std::memory_order_release);
     if (low) {

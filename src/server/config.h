@@ -44,7 +44,7 @@ struct Config {
   uint64_t request_timeout_secs = 5;
   uint64_t idle_timeout_secs = 0;  // Redis's `timeout`: close a client idle this long; 0 never
   // Free space (MiB) kept on the data directory's filesystem: below it the NOSPACE alarm is
-  // raised and the cluster refuses writes that add data; 0 turns the check off.
+  // raised and the cluster refuses writes that add data; 0 turns the alarm off.
   uint64_t disk_reserve_mb = 256;
   // Redis's client-output-buffer-limit (the hard limit of normal clients), in MiB: a client
   // whose unsent replies pass it is disconnected. 0: no limit (then only the pause in reading,

@@ -163,16 +163,22 @@ def test_removing_an_alarmed_member_clears_its_alarm(tmp_path, small_fs):
         c.stop()
 
 
-def test_a_reserve_of_zero_turns_the_check_off(tmp_path, small_fs):
+def test_a_reserve_of_zero_turns_the_alarm_off_and_clears_one_raised_before(tmp_path, small_fs):
     node = SeshatProcess(tmp_path / "node", data_dir=small_fs / "data",
-                         options={"disk_reserve_mb": 0})
+                         options={"disk_reserve_mb": RESERVE_MB})
     node.start()
     try:
         fill_filesystem(small_fs, LEFT)
+        wait_until(lambda: refused_for_space(node.client()), 10, "the node to refuse a SET")
+        node.stop()
+        node.options["disk_reserve_mb"] = 0
+        node.start()
         client = node.client()
-        assert client.set("k", "v") is True
+        # The alarm applied before the restart is cleared by the node itself, the disk still full.
+        wait_until(lambda: not refused_for_space(client), 10, "the old alarm to be cleared")
         raft = info_raft(node)
         assert (raft["disk_reserve_bytes"], raft["disk_space_low"], alarms(node)) == (0, 0, "")
+        assert 0 < raft["disk_free_bytes"] < RESERVE_MB << 20  # still measured and reported
     finally:
         node.stop()
 
