@@ -95,8 +95,6 @@ class Engine {
   std::shared_ptr<const AclTable> acl_table() const;
   uint64_t acl_generation() const { return acl_generation_.load(std::memory_order_acquire); }
   void publish_acl(AclTable table);
-  // Reads the table back from the database (at open, after a snapshot install).
-  absl::Status reload_acl();
 
   // The members with a raised NOSPACE alarm (kMetaSpaceAlarms) as last committed, and how many
   // there are (one atomic load, for the front end's check of every write).
@@ -121,6 +119,8 @@ class Engine {
   absl::Status close();
 
  private:
+  // Part of reload_replicated_metadata.
+  absl::Status reload_acl();
   Engine() = default;
   absl::Status check_identity(const OpenOptions& options);
   // A synced write slower than slow_sync_ is logged, at most once per kSlowSyncWarningEveryMs.
