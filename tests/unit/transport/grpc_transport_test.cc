@@ -298,6 +298,40 @@ TEST(GrpcTransport, EveryBatchIsChecked) {
     EXPECT_EQ(writer->Finish().error_code(), c.want) << c.cluster << " " << c.from << "->" << c.to;
   }
   EXPECT_EQ(b.received_count(), 1u);  // only the good batch
+
+  // A batch holding a message no correct peer sends is refused whole, before anything of it
+  // is stepped (a term-0 vote would stop the receiving node).
+  grpc::ClientContext ctx;
+  pb::SendAck ack;
+  auto writer = stub->Send(&ctx, &ack);
+  pb::MessageBatch batch;
+  batch.set_cluster_id("test-cluster");
+  batch.set_from(1);
+  batch.set_to(2);
+  to_proto(app(1, 2, 6), batch.add_messages());
+  to_proto(raft::Message{.type = MessageType::kVote, .to = 2, .from = 1, .term = 0},
+           batch.add_messages());
+  writer->Write(batch);
+  writer->WritesDone();
+  EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(b.received_count(), 1u);
+
+  // The snapshot stream's message gets the same check: a snapshot at index 0 is no snapshot.
+  grpc::ClientContext snap_ctx;
+  pb::SnapshotAck snap_ack;
+  auto snap_writer = stub->SendSnapshot(&snap_ctx, &snap_ack);
+  pb::SnapshotChunk chunk;
+  chunk.set_cluster_id("test-cluster");
+  chunk.set_from(1);
+  chunk.set_to(2);
+  to_proto(raft::Message{.type = MessageType::kSnap, .to = 2, .from = 1, .term = 1},
+           chunk.mutable_message());
+  chunk.mutable_metadata();  // present, index 0
+  chunk.set_last(true);
+  snap_writer->Write(chunk);
+  snap_writer->WritesDone();
+  EXPECT_EQ(snap_writer->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(b.received_count(), 1u);
 }
 
 TEST(GrpcTransport, PeerThatComesUpLaterReceivesLaterMessages) {
