@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -113,6 +114,8 @@ class GrpcTransport::Impl {
 
   void send(std::vector<raft::Message> msgs) {
     std::lock_guard lock(mu_);
+    // Each peer's messages of this call go out together, in one write where they fit.
+    std::vector<PeerSender*> touched;
     for (raft::Message& m : msgs) {
       auto it = senders_.find(m.to);
       if (it == senders_.end()) {
@@ -125,8 +128,12 @@ class GrpcTransport::Impl {
         it->second->send_snapshot(std::move(m), std::move(source));
       } else {
         it->second->enqueue(std::move(m));
+        if (std::find(touched.begin(), touched.end(), it->second.get()) == touched.end()) {
+          touched.push_back(it->second.get());
+        }
       }
     }
+    for (PeerSender* sender : touched) sender->flush();
   }
 
   void send_snapshot(raft::Message msg, SnapshotSource source) {

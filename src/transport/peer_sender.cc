@@ -55,7 +55,15 @@ PeerSender::PeerSender(const GrpcTransportOptions& options, const TransportHandl
       snapshot_channel_(make_channel(options, addr_)),
       snapshot_stub_(pb::RaftTransport::NewStub(snapshot_channel_)) {}
 
-PeerSender::~PeerSender() { stop(); }
+PeerSender::~PeerSender() {
+  stop();
+  // The message thread has ended every call it started: nothing more can arrive.
+  cq_.Shutdown();
+  void* tag = nullptr;
+  bool ok = false;
+  while (cq_.Next(&tag, &ok)) {
+  }
+}
 
 void PeerSender::start() {
   // Named for top -H and perf: "peer-msg-2", "peer-snap-2" for peer 2.
@@ -109,10 +117,33 @@ void PeerSender::enqueue(raft::Message msg) {
     }
     queued_bytes_ += bytes;
     queue_.push_back(std::move(msg));
-    // The sender thread only sleeps on an empty queue: later pushes need no wake-up.
-    if (queue_.size() > 1) return;
   }
-  cv_.notify_one();
+}
+
+void PeerSender::flush() {
+  {
+    std::lock_guard lock(mu_);
+    if (!write_next_locked()) return;
+  }
+  // A write that gRPC could hand to the socket at once has completed by now: take its
+  // completion here, so that the message thread is not woken for it.
+  void* tag = nullptr;
+  bool ok = false;
+  while (cq_.AsyncNext(&tag, &ok, gpr_time_0(GPR_CLOCK_MONOTONIC)) ==
+         grpc::CompletionQueue::GOT_EVENT) {
+    on_event(tag, ok);
+  }
+  bool wake = false;
+  {
+    std::lock_guard lock(mu_);
+    if (pending_ops_ > 0 && !need_poll_) {
+      // Held up (flow control, or gRPC's own thread doing the write): the message thread
+      // waits for it and sends what queues up meanwhile.
+      need_poll_ = true;
+      wake = true;
+    }
+  }
+  if (wake) cv_.notify_all();
 }
 
 void PeerSender::send_snapshot(raft::Message msg, SnapshotSource source) {
@@ -179,18 +210,17 @@ void PeerSender::wait_for(std::chrono::milliseconds delay) {
 void PeerSender::run_messages() {
   Backoff backoff(options_.backoff_initial, options_.backoff_max);
   for (;;) {
-    std::unique_ptr<grpc::ClientContext> ctx;
-    std::unique_ptr<grpc::ClientWriter<pb::MessageBatch>> writer;
-    pb::SendAck ack;
-    if (connect(&ctx, &writer, &ack)) {
+    if (connect()) {
       const auto connected_at = std::chrono::steady_clock::now();
-      const bool stopped = stream_batches(writer.get());
-      if (stopped) ctx->TryCancel();
-      writer->WritesDone();
-      const grpc::Status status = writer->Finish();
-      clear_context(&message_ctx_);
+      serve_stream();
+      grpc::Status status;
       {
         std::lock_guard lock(mu_);
+        status = finish_status_;
+        stream_.reset();
+        stream_ctx_.reset();
+        message_ctx_ = nullptr;
+        stream_state_ = StreamState::kNone;
         stats_.connected = false;
         if (stopping_) return;
       }
@@ -207,9 +237,7 @@ void PeerSender::run_messages() {
   }
 }
 
-bool PeerSender::connect(std::unique_ptr<grpc::ClientContext>* ctx,
-                         std::unique_ptr<grpc::ClientWriter<pb::MessageBatch>>* writer,
-                         pb::SendAck* ack) {
+bool PeerSender::connect() {
   // Hello first: it waits (up to connect_timeout) for the connection, proves that the node at
   // addr_ is the peer we mean, and swaps client addresses.
   auto hello_ctx = new_context();
@@ -238,53 +266,120 @@ bool PeerSender::connect(std::unique_ptr<grpc::ClientContext>* ctx,
   }
   registry_.set_client_addr(peer_, response.client_addr(), response.client_tls_port());
 
-  *ctx = new_context();
-  if (!install_context(ctx->get(), &message_ctx_)) return false;
-  *writer = message_stub_->Send(ctx->get(), ack);
-  {
-    std::lock_guard lock(mu_);
-    ++stats_.connects;
-    stats_.connected = true;
-    if (link_down_logged_) {
-      spdlog::info("transport: node {} -> {} ({}): link up again", options_.node_id, peer_, addr_);
-    }
-    link_down_logged_ = false;
+  std::lock_guard lock(mu_);
+  if (stopping_) return false;
+  stream_ctx_ = new_context();
+  message_ctx_ = stream_ctx_.get();  // what stop() cancels from now on
+  stream_ = message_stub_->PrepareAsyncSend(stream_ctx_.get(), &stream_ack_, &cq_);
+  stream_state_ = StreamState::kStarting;
+  finish_status_ = grpc::Status();
+  stream_->StartCall(tag(Op::kStart));
+  ++pending_ops_;
+  need_poll_ = true;
+  ++stats_.connects;
+  stats_.connected = true;
+  if (link_down_logged_) {
+    spdlog::info("transport: node {} -> {} ({}): link up again", options_.node_id, peer_, addr_);
   }
+  link_down_logged_ = false;
   return true;
 }
 
-bool PeerSender::stream_batches(grpc::ClientWriter<pb::MessageBatch>* writer) {
+void PeerSender::serve_stream() {
   for (;;) {
-    std::vector<raft::Message> batch;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (stopping_) return true;
-      size_t bytes = 0;
-      // At least one message per batch, then as many as fit in max_batch_bytes.
-      while (!queue_.empty()) {
-        const size_t size = approximate_size(queue_.front());
-        if (!batch.empty() && bytes + size > options_.max_batch_bytes) break;
-        bytes += size;
-        queued_bytes_ -= size;
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      cv_.wait(lock, [this] { return need_poll_ || stopping_; });
+      // stop() cancelled the call: an open stream with nothing in flight finishes now (one
+      // with a write in flight finishes when that write comes back failed).
+      if (stopping_ && stream_state_ == StreamState::kOpen && !write_in_flight_) {
+        begin_finish_locked();
+      }
+      if (stream_state_ == StreamState::kDone) return;
+      if (pending_ops_ == 0) {
+        // flush() took every completion itself: sleep until asked again.
+        need_poll_ = false;
+        continue;
       }
     }
-    // Encoding happens here, on the sender thread, not on the driver's.
-    pb::MessageBatch pbatch;
-    pbatch.set_cluster_id(options_.cluster_id);
-    pbatch.set_from(options_.node_id);
-    pbatch.set_to(peer_);
-    pbatch.mutable_messages()->Reserve(static_cast<int>(batch.size()));
-    for (raft::Message& m : batch) to_proto(std::move(m), pbatch.add_messages());
-    // Blocks while gRPC's flow control holds the stream (a slow peer); send() keeps queueing
-    // meanwhile, and stop() cancels the call to unblock it.
-    if (!writer->Write(pbatch)) return false;
-    std::lock_guard lock(mu_);
-    stats_.sent_messages += batch.size();
-    ++stats_.sent_batches;
+    // In slices, because flush() may take the completion this waits for.
+    void* event = nullptr;
+    bool ok = false;
+    if (cq_.AsyncNext(&event, &ok, deadline_after(kWaitSlice)) ==
+        grpc::CompletionQueue::GOT_EVENT) {
+      on_event(event, ok);
+    }
   }
+}
+
+void PeerSender::on_event(void* event, bool ok) {
+  std::lock_guard lock(mu_);
+  --pending_ops_;
+  switch (static_cast<Op>(reinterpret_cast<intptr_t>(event))) {
+    case Op::kStart:
+      if (!ok || stopping_) {
+        begin_finish_locked();
+      } else {
+        stream_state_ = StreamState::kOpen;
+        write_next_locked();  // what queued up while connecting
+      }
+      return;
+    case Op::kWrite:
+      write_in_flight_ = false;
+      if (ok) {
+        stats_.sent_messages += in_flight_messages_;
+        ++stats_.sent_batches;
+      }
+      in_flight_messages_ = 0;
+      // A failed write means the stream is gone; Finish tells why.
+      if (!ok || stopping_) {
+        begin_finish_locked();
+      } else {
+        write_next_locked();
+      }
+      return;
+    case Op::kFinish:
+      stream_state_ = StreamState::kDone;
+      cv_.notify_all();
+      return;
+  }
+}
+
+bool PeerSender::write_next_locked() {
+  if (stream_state_ != StreamState::kOpen || write_in_flight_ || queue_.empty() || stopping_) {
+    return false;
+  }
+  out_batch_.Clear();
+  out_batch_.set_cluster_id(options_.cluster_id);
+  out_batch_.set_from(options_.node_id);
+  out_batch_.set_to(peer_);
+  size_t bytes = 0;
+  size_t count = 0;
+  // At least one message per batch, then as many as fit in max_batch_bytes.
+  while (!queue_.empty()) {
+    const size_t size = approximate_size(queue_.front());
+    if (count > 0 && bytes + size > options_.max_batch_bytes) break;
+    bytes += size;
+    queued_bytes_ -= size;
+    to_proto(std::move(queue_.front()), out_batch_.add_messages());
+    queue_.pop_front();
+    ++count;
+  }
+  // Serialised here; gRPC holds the bytes until the peer's flow control lets them go, and new
+  // messages queue up meanwhile for the next write.
+  stream_->Write(out_batch_, tag(Op::kWrite));
+  write_in_flight_ = true;
+  in_flight_messages_ = count;
+  ++pending_ops_;
+  return true;
+}
+
+void PeerSender::begin_finish_locked() {
+  stream_state_ = StreamState::kFinishing;
+  stream_->Finish(&finish_status_, tag(Op::kFinish));
+  ++pending_ops_;
+  need_poll_ = true;
+  cv_.notify_all();
 }
 
 void PeerSender::on_link_failure(const grpc::Status& status, const char* what) {

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -60,6 +61,11 @@ class TestNode {
     o.shutdown_timeout = 1s;
     TransportHandlers h;
     h.on_message = [this](raft::Message m) {
+      {
+        // A held node stops reading: gRPC's flow control then holds its senders' writes.
+        std::unique_lock lock(mu_);
+        released_.wait(lock, [this] { return !held_; });
+      }
       char thread_name[16] = {};
       pthread_getname_np(pthread_self(), thread_name, sizeof thread_name);
       std::lock_guard lock(mu_);
@@ -103,6 +109,14 @@ class TestNode {
     std::lock_guard lock(mu_);
     return snapshot_status_;
   }
+  // While held, the handler waits before taking a message (the node reads nothing more).
+  void hold(bool held) {
+    {
+      std::lock_guard lock(mu_);
+      held_ = held;
+    }
+    released_.notify_all();
+  }
   // Names of the threads that handed over messages other than snapshots.
   std::set<std::string> message_threads() {
     std::lock_guard lock(mu_);
@@ -117,6 +131,8 @@ class TestNode {
   std::map<NodeId, int> unreachable_;
   std::vector<std::pair<NodeId, bool>> snapshot_status_;
   std::set<std::string> message_threads_;
+  bool held_ = false;
+  std::condition_variable released_;
 };
 
 // Makes every node a peer of every other and waits for all links to be up. Until then a
@@ -396,6 +412,31 @@ TEST(GrpcTransport, QueueDropsInsteadOfBlockingWhenPeerIsDown) {
   const auto stop_begin = std::chrono::steady_clock::now();
   a.stop();
   EXPECT_LT(std::chrono::steady_clock::now() - stop_begin, 2s);  // cancels the waiting Hello
+}
+
+// send() writes on the caller's thread (the driver's): a write that gRPC's flow control holds
+// (a peer that stops reading) must leave it at once, and what queues up meanwhile must go out,
+// in order, when the peer reads again.
+TEST(GrpcTransport, PeerThatStopsReadingNeverHoldsUpSend) {
+  TestNode a(1), b(2);
+  connect_all({&a, &b});
+  b.hold(true);
+  // 48 MiB: far beyond the HTTP/2 window and the sockets' buffers, within the 64 MiB queue.
+  constexpr uint64_t kCount = 192;
+  const auto begin = std::chrono::steady_clock::now();
+  for (uint64_t i = 0; i < kCount; ++i) a.t().send({app(1, 2, i, 256 << 10)});
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 2s);
+  // The writes are held: most of it is still queued on our side.
+  ASSERT_TRUE(wait_until([&] { return a.t().link_stats(2).queued_messages > 0; }));
+  EXPECT_LT(b.received_count(), kCount);
+  b.hold(false);
+  ASSERT_TRUE(wait_until([&] { return b.received_count() == kCount; }, 20s))
+      << b.received_count() << " of " << kCount;
+  EXPECT_TRUE(in_order(b.received_from(1), 0, kCount - 1));
+  const LinkStats s = a.t().link_stats(2);
+  EXPECT_EQ(s.sent_messages, kCount);
+  EXPECT_EQ(s.queued_messages, 0u);
+  EXPECT_EQ(s.dropped_queue_full + s.dropped_disconnected, 0u);
 }
 
 // A listening socket that never accepts: the kernel completes TCP handshakes but nobody speaks
