@@ -79,6 +79,8 @@ constexpr Plain kPlain[] = {
      "Time writes were held back by RocksDB (slowed or stopped).", 1e-6},
     {"raft_log_compactions", "seshat_raft_log_compactions_total", Type::kCounter,
      "Times the log was cut behind the applied index."},
+    {"raft_applies_before_sync", "seshat_raft_applies_before_sync_total", Type::kCounter,
+     "Batches of committed entries applied (and answered) before the turn's own synced write."},
     {"disk_free_bytes", "seshat_disk_free_bytes", Type::kGauge,
      "Free space on the data directory's filesystem, as last measured."},
     {"disk_reserve_bytes", "seshat_disk_reserve_bytes", Type::kGauge,

@@ -12,7 +12,9 @@
 //   3. Only then may `messages_after_persist` be sent: votes, vote and append acknowledgements,
 //      and everything a follower or candidate says promise something about durable state.
 //   4. Then apply `snapshot` to the state machine and `committed_entries` in order (they may
-//      include entries from this Ready's `entries`: that is why step 2 comes first).
+//      include entries from this Ready's `entries`: that is why step 2 comes first). When
+//      the hard state's commit is within the entries already durable, they may be applied
+//      before step 2 instead, once that commit index is written.
 //      `read_states` answer reads once the state machine has applied up to their index.
 //   5. Call RawNode::advance(ready). Do not call ready() again before that.
 #pragma once

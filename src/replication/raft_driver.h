@@ -349,6 +349,7 @@ class RaftDriver final : public Replicator {
   uint64_t snapshots_installed_ = 0;  // snapshots from a leader put in place here (INFO)
   uint64_t snapshot_install_ms_ = 0;  // time those installs took, in total (INFO)
   uint64_t log_compactions_ = 0;      // times the log was cut behind the applied index (INFO)
+  uint64_t applies_before_sync_ = 0;  // apply batches answered ahead of their turn's sync (INFO)
   raft::Index lease_index_ = 0;       // the commit index the lease's round confirmed
   int64_t lease_expiry_ms_ = 0;       // wall-clock end of the latest lease (INFO)
   raft::Index applied_ = 0;

@@ -42,6 +42,7 @@ void RaftDriver::publish_view() {
     s += "raft_snapshots_installed:" + std::to_string(snapshots_installed_) + "\r\n";
     s += "raft_snapshot_install_ms:" + std::to_string(snapshot_install_ms_) + "\r\n";
     s += "raft_log_compactions:" + std::to_string(log_compactions_) + "\r\n";
+    s += "raft_applies_before_sync:" + std::to_string(applies_before_sync_) + "\r\n";
     // The NOSPACE alarm (raft_driver_disk.cc): this node's measurement, and every raised alarm.
     s += "disk_free_bytes:" + std::to_string(disk_free_bytes_.load()) + "\r\n";
     s += "disk_reserve_bytes:" + std::to_string(options_.disk_reserve_bytes) + "\r\n";
