@@ -82,8 +82,9 @@ void PeerSender::stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
-    // Unblocks a Write waiting on flow control, a Hello waiting for the connection, or a
-    // snapshot chunk: each returns false and its thread sees stopping_.
+    // Ends a write in flight on the message stream (its completion comes back failed and the
+    // message thread finishes the stream), a Hello waiting for the connection, or a snapshot
+    // chunk's write; each thread then sees stopping_.
     if (message_ctx_ != nullptr) message_ctx_->TryCancel();
     if (snapshot_ctx_ != nullptr) snapshot_ctx_->TryCancel();
   }

@@ -5,6 +5,7 @@ max_concurrent_client_connections connections between them."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from differential import wait_until
@@ -18,12 +19,22 @@ def disconnections(client) -> int:
     return client.info("stats")["client_output_buffer_limit_disconnections"]
 
 
-def test_a_client_that_reads_nothing_is_disconnected_at_the_output_limit(tmp_path):
-    node = SeshatProcess(tmp_path / "node", options={"client_output_buffer_limit_mb": 1})
+@contextlib.contextmanager
+def node_with_big_value(tmp_path, limit_mb: int):
+    """A node with client_output_buffer_limit_mb = limit_mb, holding VALUE under "big"; yields
+    the node and a client, stops the node on the way out."""
+    node = SeshatProcess(tmp_path / "node", options={"client_output_buffer_limit_mb": limit_mb})
     node.start()
     try:
         client = node.client()
         client.set("big", VALUE)
+        yield node, client
+    finally:
+        node.stop()
+
+
+def test_a_client_that_reads_nothing_is_disconnected_at_the_output_limit(tmp_path):
+    with node_with_big_value(tmp_path, 1) as (node, client):
         assert client.config_get("client-output-buffer-limit") == {
             "client-output-buffer-limit": "normal 1048576 0 0 slave 0 0 0 pubsub 0 0 0"}
         # Within the limit, a pipeline is answered whole.
@@ -44,24 +55,16 @@ def test_a_client_that_reads_nothing_is_disconnected_at_the_output_limit(tmp_pat
         assert "over client_output_buffer_limit_mb" in node.log_text()
         assert client.get("big") == VALUE  # everyone else is served as before
         assert client.info("clients")["connected_clients"] == 1
-    finally:
-        node.stop()
 
 
 def test_no_limit_when_set_to_zero(tmp_path):
-    node = SeshatProcess(tmp_path / "node", options={"client_output_buffer_limit_mb": 0})
-    node.start()
-    try:
-        client = node.client()
-        client.set("big", VALUE)
+    with node_with_big_value(tmp_path, 0) as (node, client):
         assert client.config_get("client-output-buffer-limit")["client-output-buffer-limit"] \
             .startswith("normal 0 0 0 ")
         with node.raw() as reader:
             replies = reader.pipeline([("GET", "big")] * 300)
             assert all(r.value == VALUE for r in replies)
         assert disconnections(client) == 0
-    finally:
-        node.stop()
 
 
 def test_slow_clients_hold_no_more_than_the_maximum_of_connections(tmp_path):
