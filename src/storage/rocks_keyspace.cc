@@ -257,6 +257,12 @@ std::optional<std::string> ApplyBatch::raw_get(Cf cf, std::string_view key) {
 }
 
 std::unique_ptr<rocksdb::Iterator> ApplyBatch::iterator(Cf cf) {
+  if (cf == Cf::kKvData && !kv_indexed_) {
+    // An iteration over kv_data in this batch (SCAN or KEYS inside a transaction, FLUSHALL,
+    // RANDOMKEY) must see the batch's writes: index them now, and every later one as it comes.
+    kv_indexed_ = true;
+    for (const auto& [dkey, entry] : pending_) write_kv(batch_, dkey, entry);
+  }
   rocksdb::Iterator* base = engine_.db()->NewIterator(rocksdb::ReadOptions(), engine_.cf(cf));
   return std::unique_ptr<rocksdb::Iterator>(batch_.NewIteratorWithBase(engine_.cf(cf), base));
 }
@@ -296,14 +302,14 @@ void ApplyBatch::put_record(std::string_view key, ValueType type, std::string_vi
   // that every later tombstone scan has to step over.
   if (!old_bytes) ++key_count_;
   std::string record = encode_record(value, expire_at_ms, index_, type);
-  batch_.Put(engine_.cf(Cf::kKvData), dkey, record);
+  if (kv_indexed_) write_kv(batch_, dkey, record);
   pending_.insert_or_assign(std::move(dkey), std::move(record));
   if (expire_at_ms != 0) batch_.Put(engine_.cf(Cf::kExpiry), expiry_key(expire_at_ms, key), "");
 }
 
 void ApplyBatch::remove(std::string_view key, const Record& old) {
   std::string dkey = data_key(key);
-  batch_.Delete(engine_.cf(Cf::kKvData), dkey);
+  if (kv_indexed_) write_kv(batch_, dkey, std::nullopt);
   pending_.insert_or_assign(std::move(dkey), std::nullopt);
   if (old.expire_at_ms != 0)
     batch_.Delete(engine_.cf(Cf::kExpiry), expiry_key(old.expire_at_ms, key));
@@ -355,7 +361,13 @@ absl::Status ApplyBatch::commit(bool sync) {
   put_u64_be(count, key_count_);
   batch_.Put(engine_.cf(Cf::kMetadata), std::string(kMetaAppliedIndex), applied);
   batch_.Put(engine_.cf(Cf::kMetadata), std::string(kMetaKeyCount), count);
-  absl::Status st = engine_.write(batch_.GetWriteBatch(), sync);
+  rocksdb::WriteBatch* out = batch_.GetWriteBatch();
+  if (!kv_indexed_) {
+    // Straight into the batch's bytes, past its index: nothing reads through the index any
+    // more before Clear() below resets both.
+    for (const auto& [dkey, entry] : pending_) write_kv(*out, dkey, entry);
+  }
+  absl::Status st = engine_.write(out, sync);
   if (!st.ok()) return st;
   // Before the applied index moves: readers that then find everything applied find no record
   // this batch replaced.
@@ -367,7 +379,17 @@ absl::Status ApplyBatch::commit(bool sync) {
   if (alarms_set_) engine_.publish_space_alarms(std::move(*alarms_set_));
   alarms_set_.reset();
   batch_.Clear();
+  kv_indexed_ = false;
   return absl::OkStatus();
+}
+
+void ApplyBatch::write_kv(rocksdb::WriteBatchBase& to, std::string_view dkey,
+                          const ReadCache::Entry& entry) {
+  if (entry) {
+    (void)to.Put(engine_.cf(Cf::kKvData), dkey, *entry);
+  } else {
+    (void)to.Delete(engine_.cf(Cf::kKvData), dkey);
+  }
 }
 
 // ---- background maintenance ----

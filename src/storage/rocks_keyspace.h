@@ -1,7 +1,9 @@
 // Keyspace views over RocksDB: ReadKeyspace serves reads from committed state with the local
-// clock; ApplyBatch collects one apply round's writes in a WriteBatchWithIndex (so a later
-// command in the same round reads what an earlier one wrote) and commits them together with the
-// applied index, which makes apply idempotent across crashes.
+// clock; ApplyBatch collects one apply round's writes (so a later command in the same round
+// reads what an earlier one wrote) and commits them together with the applied index, which
+// makes apply idempotent across crashes. Its kv_data writes live in a hash map keyed by record
+// key and reach the WriteBatch only at commit, unless something iterates kv_data within the
+// round; the other families' writes go through a WriteBatchWithIndex.
 #pragma once
 
 #include <rocksdb/utilities/write_batch_with_index.h>
@@ -109,7 +111,7 @@ class ApplyBatch final : public RocksKeyspaceBase {
   // Writes everything with the applied index; `sync` for callers whose log is not synced.
   absl::Status commit(bool sync);
   uint64_t index() const { return index_; }
-  bool empty() { return batch_.GetWriteBatch()->Count() == 0; }
+  bool empty() { return pending_.empty() && batch_.GetWriteBatch()->Count() == 0; }
   // For records that belong with the applied index but not to the keyspace (the membership and
   // the member book of an applied conf change): written by the same commit().
   rocksdb::WriteBatchBase& metadata_batch() { return batch_; }
@@ -118,11 +120,15 @@ class ApplyBatch final : public RocksKeyspaceBase {
   std::optional<std::string> raw_get(Cf cf, std::string_view key) override;
   std::unique_ptr<rocksdb::Iterator> iterator(Cf cf) override;
   void remove(std::string_view key, const Record& old);
+  void write_kv(rocksdb::WriteBatchBase& to, std::string_view dkey, const ReadCache::Entry& entry);
 
   rocksdb::WriteBatchWithIndex batch_;
-  // What this batch wrote to kv_data (nullopt: deleted), for reads within the batch and, at
-  // commit, for the read cache.
+  // What this batch wrote to kv_data (nullopt: deleted): for reads within the batch, for the
+  // WriteBatch at commit and then for the read cache. Indexing every record in batch_ as well
+  // cost a tenth of a follower's driver under pipelined SETs, so that waits until an
+  // iterator over kv_data needs it (kv_indexed_; then every later write is indexed too).
   std::unordered_map<std::string, ReadCache::Entry, ReadCache::Hash, std::equal_to<>> pending_;
+  bool kv_indexed_ = false;
   uint64_t index_ = 0;
   uint64_t key_count_ = 0;
   uint64_t generations_in_entry_ = 0;   // new_generation() calls since index_ last changed

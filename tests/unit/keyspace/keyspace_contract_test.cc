@@ -198,6 +198,33 @@ TYPED_TEST(KeyspaceContract, ScanContinuesAcrossWrites) {
   for (int i = 0; i < 100; ++i) EXPECT_TRUE(seen.count("stable" + std::to_string(i)));
 }
 
+// A transaction can write keys and then SCAN or KEYS them in the same apply round, and write
+// again after: the scan sees the round's writes, the later writes are kept too.
+TYPED_TEST(KeyspaceContract, ScanInsideTheRoundSeesItsWritesAndLaterWritesLand) {
+  auto& h = this->h;
+  h.ks().put("old", "v", 0);
+  h.ks().put("gone", "v", 0);
+  h.commit();
+  h.at(2, kNow);
+  h.ks().put("new", "v", 0);
+  h.ks().erase("gone");
+  auto keys = [&] {
+    std::set<std::string> seen;
+    h.ks().scan(0, 1'000'000, [&](std::string_view key, const Record&) { seen.emplace(key); });
+    return seen;
+  };
+  EXPECT_EQ(keys(), (std::set<std::string>{"new", "old"}));
+  h.ks().put("after", "v", 0);
+  h.ks().erase("old");
+  EXPECT_EQ(keys(), (std::set<std::string>{"after", "new"}));
+  EXPECT_EQ(h.ks().count(), 2u);
+  h.commit();
+  EXPECT_EQ(keys(), (std::set<std::string>{"after", "new"}));
+  ASSERT_TRUE(h.ks().get("after"));
+  EXPECT_FALSE(h.ks().get("old"));
+  EXPECT_EQ(h.ks().count(), 2u);
+}
+
 TYPED_TEST(KeyspaceContract, RandomKeyIsLive) {
   auto& h = this->h;
   EXPECT_FALSE(h.ks().random_key());
