@@ -133,6 +133,7 @@ class Engine {
   std::string cluster_id_;
   // Drops the members of dead collections at compaction (members_gc.h); attached once open.
   std::shared_ptr<DeadMembersFilterFactory> members_gc_;
+  std::unique_ptr<rocksdb::Env> env_;  // the database's file system (engine.cc); outlives db_
   std::unique_ptr<rocksdb::DB> db_;
   std::array<rocksdb::ColumnFamilyHandle*, static_cast<size_t>(Cf::kCount)> handles_{};
   ReadCache read_cache_;
