@@ -24,24 +24,34 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "storage/kv_format.h"
 
 namespace seshat::storage {
 
 class ReadCache {
  public:
-  // Lets maps keyed by std::string be searched with a string_view.
+  // A kv_data key starts with a 64-bit hash of the user's key (kv_format.h): maps keyed by
+  // data keys use it as it is instead of hashing the whole key again. Searchable with a
+  // string_view.
   struct Hash {
     using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    size_t operator()(std::string_view data_key) const {
+      return data_key.size() >= kHashPrefixSize ? hash_of_data_key(data_key)
+                                                : std::hash<std::string_view>{}(data_key);
+    }
   };
   // Records larger than this are not kept (they are rare, and would crowd out many keys).
   static constexpr size_t kMaxRecordBytes = 4096;
 
   // What a key holds: its record, or nullopt when it has none.
   using Entry = std::optional<std::string>;
+  // Data key -> Entry. Open addressing: a lookup of a key not in the CPU's caches costs a miss
+  // or two fewer than with std::unordered_map's buckets and nodes.
+  using Map = absl::flat_hash_map<std::string, Entry, Hash, std::equal_to<>>;
 
   explicit ReadCache(size_t max_bytes = 64 << 20) : max_shard_bytes_(max_bytes / kShards) {}
 
@@ -105,7 +115,7 @@ class ReadCache {
     std::mutex mu;
     uint64_t epoch = 0;
     size_t bytes = 0;
-    std::unordered_map<std::string, Entry, Hash, std::equal_to<>> map;
+    Map map;
   };
   static size_t cost(std::string_view key, const Entry& entry) {
     return key.size() + (entry ? entry->size() : 0) + 64;  // 64: the node and its bookkeeping
@@ -119,7 +129,10 @@ class ReadCache {
     auto [it, inserted] = s.map.try_emplace(std::string(data_key), std::move(entry));
     if (inserted) s.bytes += cost(it->first, it->second);
   }
-  Shard& shard(std::string_view data_key) { return shards_[Hash{}(data_key) % kShards]; }
+  // The top bits pick the shard: a map places and tells keys apart by the low ones, which then
+  // stay as varied within a shard as over all keys.
+  static_assert(kShards == 64);
+  Shard& shard(std::string_view data_key) { return shards_[Hash{}(data_key) >> 58]; }
 
   size_t max_shard_bytes_;
   std::array<Shard, kShards> shards_;

@@ -12,7 +12,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -127,7 +126,7 @@ class ApplyBatch final : public RocksKeyspaceBase {
   // WriteBatch at commit and then for the read cache. Indexing every record in batch_ as well
   // cost a tenth of a follower's driver under pipelined SETs, so that waits until an
   // iterator over kv_data needs it (kv_indexed_; then every later write is indexed too).
-  std::unordered_map<std::string, ReadCache::Entry, ReadCache::Hash, std::equal_to<>> pending_;
+  ReadCache::Map pending_;
   bool kv_indexed_ = false;
   uint64_t index_ = 0;
   uint64_t key_count_ = 0;
