@@ -118,7 +118,7 @@ class ReadCache {
     Map map;
   };
   static size_t cost(std::string_view key, const Entry& entry) {
-    return key.size() + (entry ? entry->size() : 0) + 64;  // 64: the node and its bookkeeping
+    return key.size() + (entry ? entry->size() : 0) + 64;  // 64: the map slot and allocations
   }
   static bool fits(const Entry& entry) { return !entry || entry->size() <= kMaxRecordBytes; }
   void put_locked(Shard& s, std::string_view data_key, Entry entry) {
